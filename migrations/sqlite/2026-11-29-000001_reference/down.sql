@@ -1,0 +1,12 @@
+DROP TABLE change_feed;
+DROP TABLE offer_requirements;
+DROP TABLE offers;
+DROP TABLE consent_events;
+DROP TABLE student_skills;
+DROP TABLE students;
+DROP TABLE refresh_tokens;
+DROP TABLE accounts;
+DROP TABLE skill_aliases;
+DROP TABLE skills;
+DROP TABLE organisations;
+DROP TABLE schools;

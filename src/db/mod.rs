@@ -1,0 +1,226 @@
+//! The database layer: one connection type over SQLite and PostgreSQL, the
+//! pool, the embedded migrations, and the one way handlers reach the database.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// One connection to whichever backend the URL names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which database engine a connection talks to, for the few places that must
+/// fork (locking, upserts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Postgresql(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A database URL, parsed far enough to pick the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A SQLite file path.
+    Sqlite(String),
+    /// A PostgreSQL connection URL, passed to libpq as given.
+    Postgres(String),
+}
+
+/// Why the service could not reach its database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("cannot prepare the database connection: {0}")]
+    Setup(#[from] diesel::result::Error),
+    #[error("cannot create the SQLite directory {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+}
+
+impl DatabaseTarget {
+    /// Picks the backend from the URL scheme.
+    pub fn parse(url: &str) -> Result<Self, DbError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(DbError::UnsupportedUrl(url.to_owned()));
+            }
+            Ok(Self::Sqlite(path.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err(DbError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Opens one connection, with the SQLite pragmas every connection needs.
+    pub fn connect(&self) -> Result<DbConnection, DbError> {
+        match self {
+            Self::Sqlite(path) => {
+                if let Some(dir) = std::path::Path::new(path).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(|source| DbError::Directory {
+                            path: dir.display().to_string(),
+                            source,
+                        })?;
+                    }
+                }
+                let mut conn = diesel::SqliteConnection::establish(path)?;
+                // WAL lets readers proceed during a write; the busy timeout makes
+                // concurrent writers wait for the lock instead of failing at once.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            Self::Postgres(url) => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(
+                url,
+            )?)),
+        }
+    }
+}
+
+/// r2d2 manager that connects by URL scheme (the derived `establish` would try
+/// every backend in turn and hide the real error).
+#[derive(Debug)]
+pub struct Manager {
+    target: DatabaseTarget,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConnection, DbError> {
+        self.target.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::Setup)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.is_broken()
+    }
+}
+
+/// The shared connection pool.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// Builds the pool. It fails fast with the real cause when the database cannot
+/// be reached at start.
+pub fn build_pool(url: &str, size: u32, connect_timeout: Duration) -> Result<Pool, DbError> {
+    let target = DatabaseTarget::parse(url)?;
+    // Connect once outside r2d2 so a refused connection or failed login is
+    // reported as itself rather than as a pool time-out.
+    drop(target.connect()?);
+    let pool = r2d2::Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(connect_timeout)
+        .test_on_check_out(true)
+        .build_unchecked(Manager { target });
+    Ok(pool)
+}
+
+/// Applies every pending migration of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgresql(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Reads the numeric id of the row an insert just created, on either backend.
+pub fn last_insert_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    #[derive(QueryableByName)]
+    struct LastId {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let query = match conn.backend() {
+        Backend::Sqlite => "SELECT last_insert_rowid() AS id",
+        Backend::Postgres => "SELECT lastval() AS id",
+    };
+    diesel::sql_query(query)
+        .get_result::<LastId>(conn)
+        .map(|row| row.id)
+}
+
+/// Runs `work` on a pooled connection on the blocking thread pool, so that the
+/// async workers never wait on the database.
+pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, crate::error::ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, crate::error::ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_comes_from_the_url_scheme() {
+        let cases = [
+            (
+                "sqlite://data/p.db",
+                Some(DatabaseTarget::Sqlite("data/p.db".into())),
+            ),
+            (
+                "postgres://u@h/db",
+                Some(DatabaseTarget::Postgres("postgres://u@h/db".into())),
+            ),
+            (
+                "postgresql://u@h/db",
+                Some(DatabaseTarget::Postgres("postgresql://u@h/db".into())),
+            ),
+            ("mysql://u@h/db", None),
+            ("sqlite://", None),
+            ("data/p.db", None),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(DatabaseTarget::parse(url).ok(), expected, "{url}");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! Table definitions shared by both backends; kept by hand in step with
+//! `migrations/sqlite` and `migrations/postgres`.
+
+diesel::table! {
+    schools (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        city -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organisations (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        city -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    skills (id) {
+        id -> BigInt,
+        slug -> Text,
+        label_fr -> Text,
+        label_en -> Text,
+        domain -> Text,
+        parent_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    skill_aliases (alias) {
+        alias -> Text,
+        skill_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    accounts (id) {
+        id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        role -> Text,
+        password_hash -> Nullable<Text>,
+        school_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        activation_digest -> Nullable<Text>,
+        activation_expires_at -> Nullable<Timestamp>,
+        disabled -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        family -> Text,
+        digest -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    students (id) {
+        id -> BigInt,
+        school_id -> BigInt,
+        student_number -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Text,
+        programme -> Text,
+        degree_level -> Text,
+        graduation_year -> Integer,
+        account_id -> Nullable<BigInt>,
+        wanted_kinds -> Text,
+        available_from -> Nullable<Date>,
+        available_until -> Nullable<Date>,
+        cities -> Text,
+        remote_ok -> Bool,
+        languages -> Text,
+        bio -> Text,
+        links -> Text,
+        discoverable -> Bool,
+        seeking -> Bool,
+        version -> BigInt,
+        erased_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    student_skills (student_id, skill_id) {
+        student_id -> BigInt,
+        skill_id -> BigInt,
+        level -> Integer,
+    }
+}
+
+diesel::table! {
+    consent_events (id) {
+        id -> BigInt,
+        student_id -> BigInt,
+        consent -> Text,
+        granted -> Bool,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> BigInt,
+        organisation_id -> BigInt,
+        created_by -> BigInt,
+        kind -> Text,
+        title -> Text,
+        description -> Text,
+        city -> Text,
+        work_mode -> Text,
+        start_date -> Nullable<Date>,
+        duration_months -> Nullable<Integer>,
+        positions -> Integer,
+        positions_taken -> Integer,
+        min_degree_level -> Nullable<Text>,
+        deadline -> Nullable<Date>,
+        stipend_mad -> Nullable<Integer>,
+        languages -> Text,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    offer_requirements (offer_id, skill_id) {
+        offer_id -> BigInt,
+        skill_id -> BigInt,
+        min_level -> Integer,
+        weight -> Integer,
+        required -> Bool,
+    }
+}
+
+diesel::table! {
+    change_feed (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::joinable!(skill_aliases -> skills (skill_id));
+diesel::joinable!(accounts -> schools (school_id));
+diesel::joinable!(accounts -> organisations (organisation_id));
+diesel::joinable!(refresh_tokens -> accounts (account_id));
+diesel::joinable!(students -> schools (school_id));
+diesel::joinable!(student_skills -> students (student_id));
+diesel::joinable!(student_skills -> skills (skill_id));
+diesel::joinable!(consent_events -> students (student_id));
+diesel::joinable!(offers -> organisations (organisation_id));
+diesel::joinable!(offer_requirements -> offers (offer_id));
+diesel::joinable!(offer_requirements -> skills (skill_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    schools,
+    organisations,
+    skills,
+    skill_aliases,
+    accounts,
+    refresh_tokens,
+    students,
+    student_skills,
+    consent_events,
+    offers,
+    offer_requirements,
+    change_feed,
+);

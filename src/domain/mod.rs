@@ -1,0 +1,209 @@
+//! Plain types of the product: roles, kinds, levels and the state machines.
+//! Nothing here does I/O; the rules are plain functions with table-driven tests.
+
+pub mod application;
+pub mod offer;
+pub mod placement;
+pub mod student;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Declares a closed set of values that travel as snake_case text, both in JSON
+/// and in the database, with `as_str` and `FromStr` kept in one place.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The text form used in JSON and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                match text {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(UnknownValue { kind: stringify!($name), value: text.to_owned() }),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+/// A stored text that does not name a known value of an enumeration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} value {value:?}")]
+pub struct UnknownValue {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+text_enum! {
+    /// What an account may do; each account has exactly one role.
+    Role {
+        /// A student of a participating school.
+        Student => "student",
+        /// AXA staff of one organisation.
+        Recruiter => "recruiter",
+        /// Career office of one school.
+        SchoolStaff => "school_staff",
+        /// The convention's follow-up committee: aggregated reports only.
+        Committee => "committee",
+        /// The operator.
+        Admin => "admin",
+    }
+}
+
+text_enum! {
+    /// The kind of position an offer is for.
+    OfferKind {
+        /// A "stage": an internship, signed with a convention de stage.
+        Internship => "internship",
+        /// An "alternance": work-study, signed with a work-study contract.
+        WorkStudy => "work_study",
+    }
+}
+
+text_enum! {
+    /// Where the work happens.
+    WorkMode {
+        OnSite => "on_site",
+        Hybrid => "hybrid",
+        Remote => "remote",
+    }
+}
+
+text_enum! {
+    /// Degree level on the Moroccan scale, ordered: a student with a higher level
+    /// meets an offer's lower minimum.
+    DegreeLevel {
+        /// Bac+2: DUT, BTS, DEUG.
+        Bac2 => "bac+2",
+        /// Bac+3: licence, bachelor.
+        Bac3 => "bac+3",
+        /// Bac+4: master 1, 4th year of an engineering or business school.
+        Bac4 => "bac+4",
+        /// Bac+5: master, engineering degree (diplôme d'ingénieur).
+        Bac5 => "bac+5",
+        /// Bac+8: doctorate.
+        Bac8 => "bac+8",
+    }
+}
+
+text_enum! {
+    /// Life cycle of an offer: draft → open → closed, or filled when the last
+    /// position is taken by an accepted application.
+    OfferStatus {
+        Draft => "draft",
+        Open => "open",
+        Closed => "closed",
+        Filled => "filled",
+    }
+}
+
+/// One broken rule about one field of a request, as listed in a validation
+/// problem's `errors` member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Violation {
+    /// JSON path of the field, e.g. `requirements[2].min_level`.
+    pub field: String,
+    /// Stable machine-readable rule name, e.g. `out_of_range`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl Violation {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Checks a free-text field: not blank, and between `min` and `max`
+/// characters once trimmed.
+pub(crate) fn check_text(
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+    out: &mut Vec<Violation>,
+) {
+    let length = value.trim().chars().count();
+    if length == 0 {
+        out.push(Violation::new(field, "required", "must not be empty"));
+    } else if length < min {
+        out.push(Violation::new(
+            field,
+            "too_short",
+            format!("must be at least {min} characters"),
+        ));
+    } else if length > max {
+        out.push(Violation::new(
+            field,
+            "too_long",
+            format!("must be at most {max} characters"),
+        ));
+    }
+}
+
+/// A skill level, from 1 (notions) to 5 (expert).
+pub type SkillLevel = u8;
+
+/// Smallest and largest skill level, requirement level and requirement weight.
+pub const LEVEL_RANGE: std::ops::RangeInclusive<u8> = 1..=5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_enums_round_trip_through_their_text_form() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(*role));
+        }
+        for level in DegreeLevel::ALL {
+            assert_eq!(level.as_str().parse::<DegreeLevel>(), Ok(*level));
+        }
+        assert!("bac+6".parse::<DegreeLevel>().is_err());
+    }
+
+    #[test]
+    fn degree_levels_are_ordered() {
+        assert!(DegreeLevel::Bac5 > DegreeLevel::Bac3);
+        assert!(DegreeLevel::Bac2 < DegreeLevel::Bac8);
+    }
+
+    #[test]
+    fn json_uses_the_text_form() {
+        assert_eq!(
+            serde_json::to_string(&OfferKind::WorkStudy).ok().as_deref(),
+            Some("\"work_study\"")
+        );
+    }
+}

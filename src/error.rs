@@ -1,0 +1,357 @@
+//! The one error type of the API and its RFC 9457 `application/problem+json` form.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::Violation;
+use crate::telemetry::RequestId;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Everything a request can fail with. Each variant maps to one status and one
+/// problem `type`; the mapping lives in [`ApiError::parts`] alone.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    /// Path or query parameters that break a rule: a 400 listing each one.
+    #[error("invalid parameters")]
+    InvalidParameters(Vec<Violation>),
+    #[error("authentication required: {0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("{detail}")]
+    Conflict {
+        detail: String,
+        allowed: Option<Vec<String>>,
+    },
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("{0}")]
+    PreconditionRequired(String),
+    #[error("validation failed")]
+    Validation(Vec<Violation>),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// URI naming the kind of problem (`about:blank` style relative URIs under `/problems/`).
+    #[serde(rename = "type")]
+    #[schema(example = "/problems/validation")]
+    pub problem_type: String,
+    /// Short summary of the kind of problem.
+    #[schema(example = "Validation failed")]
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 422)]
+    pub status: u16,
+    /// What went wrong with this request.
+    pub detail: String,
+    /// The request path.
+    #[schema(example = "/api/v1/offers")]
+    pub instance: String,
+    /// The request id, also sent as the `X-Request-Id` header and found in the logs.
+    pub request_id: String,
+    /// For validation problems: each broken rule, naming its field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<Violation>>,
+    /// For conflicts about a state: the moves that are allowed from the current state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
+}
+
+impl ApiError {
+    pub fn not_found(what: &str) -> Self {
+        Self::NotFound(format!("{what} not found"))
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            detail: detail.into(),
+            allowed: None,
+        }
+    }
+
+    /// One violation as a 422.
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![Violation::new(field, code, message)])
+    }
+
+    /// A list of violations as a 422, or nothing when the list is empty.
+    pub fn check(violations: Vec<Violation>) -> Result<(), Self> {
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Self::Validation(violations))
+        }
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Self::InvalidParameters(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid-parameters",
+                "Invalid parameters",
+            ),
+            Self::Unauthenticated(_) => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Authentication required",
+            ),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            Self::MethodNotAllowed(_) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+            ),
+            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Self::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Payload too large",
+            ),
+            Self::UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+            ),
+            Self::PreconditionFailed(_) => (
+                StatusCode::PRECONDITION_FAILED,
+                "precondition-failed",
+                "Precondition failed",
+            ),
+            Self::PreconditionRequired(_) => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition-required",
+                "Precondition required",
+            ),
+            Self::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Validation failed",
+            ),
+            Self::TooManyRequests { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many requests",
+            ),
+            Self::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal server error",
+            ),
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            // Never tell a client about internals; the cause is logged with the request id.
+            Self::Internal(_) => {
+                "an unexpected error occurred; quote the request id when reporting it".into()
+            }
+            Self::Validation(violations) | Self::InvalidParameters(violations) => violations
+                .iter()
+                .map(|v| format!("{}: {}", v.field, v.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Self::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                format!("rate limit reached; retry in {retry_after_seconds} s")
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// The problem document for this error, for a request at `instance`.
+    pub fn to_problem(&self, instance: &str, request_id: &str) -> Problem {
+        let (status, slug, title) = self.parts();
+        Problem {
+            problem_type: format!("/problems/{slug}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            instance: instance.into(),
+            request_id: request_id.into(),
+            errors: match self {
+                Self::Validation(violations) | Self::InvalidParameters(violations) => {
+                    Some(violations.clone())
+                }
+                _ => None,
+            },
+            allowed: match self {
+                Self::Conflict { allowed, .. } => allowed.clone(),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    /// Answers with a bare problem; the problem middleware fills in `instance`
+    /// and `request_id`, which only the request knows.
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            Self::Unauthenticated(_) => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            Self::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
+            }
+            _ => {}
+        }
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        let problem = self.to_problem("", "");
+        let mut built = response.json(&problem);
+        built.extensions_mut().insert(ProblemSource(problem));
+        built
+    }
+}
+
+/// Marks a response built from an [`ApiError`] so the middleware can complete it.
+#[derive(Clone)]
+pub(crate) struct ProblemSource(pub Problem);
+
+/// Generic problem for an error response that did not come from an [`ApiError`]
+/// (actix's own 404 and 405, extractor errors without a handler, a panic).
+fn problem_for_status(status: StatusCode, detail: Option<String>) -> Problem {
+    let slug = match status.as_u16() {
+        400 => "bad-request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        408 => "request-timeout",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        429 => "too-many-requests",
+        503 => "unavailable",
+        s if s >= 500 => "internal",
+        _ => "client-error",
+    };
+    let title = status.canonical_reason().unwrap_or("Error").to_owned();
+    // Server-side errors never describe internals to the client.
+    let detail = match detail {
+        Some(detail) if status.is_client_error() && !detail.is_empty() => detail,
+        _ => title.clone(),
+    };
+    Problem {
+        problem_type: format!("/problems/{slug}"),
+        title,
+        status: status.as_u16(),
+        detail,
+        instance: String::new(),
+        request_id: String::new(),
+        errors: None,
+        allowed: None,
+    }
+}
+
+/// Middleware: every error response leaves as a complete problem document, with
+/// the request path as `instance` and the request id, whoever produced it.
+pub async fn problem_details(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let instance = req.path().to_owned();
+    let response = next.call(req).await?;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response.map_into_boxed_body());
+    }
+    let request_id = response
+        .request()
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
+    let mut problem = match response.response().extensions().get::<ProblemSource>() {
+        Some(ProblemSource(problem)) => problem.clone(),
+        None => problem_for_status(status, response.response().error().map(|e| e.to_string())),
+    };
+    if status.is_server_error()
+        && response
+            .response()
+            .extensions()
+            .get::<ProblemSource>()
+            .is_none()
+    {
+        if let Some(error) = response.response().error() {
+            tracing::error!(error = %error, "request failed");
+        }
+    }
+    problem.instance = instance;
+    problem.request_id = request_id;
+    let (request, old) = response.into_parts();
+    let mut rebuilt = HttpResponse::build(status);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rebuilt.append_header((name.clone(), value.clone()));
+        }
+    }
+    rebuilt.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+    Ok(ServiceResponse::new(request, rebuilt.json(problem)))
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::NotFound => Self::NotFound("not found".into()),
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(error: r2d2::Error) -> Self {
+        tracing::warn!(error = %error, "no database connection available");
+        Self::Unavailable("the database is unreachable; retry shortly".into())
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::Internal(anyhow::anyhow!("blocking task failed: {error}"))
+    }
+}

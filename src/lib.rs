@@ -1,0 +1,15 @@
+//! Passerelle: matches students of the AXA skills convention schools to AXA
+//! internship and work-study offers, and follows them to signed placements.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod openapi;
+pub mod pagination;
+pub mod reference_data;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,77 @@
+//! The `passerelle` command: serve the API, migrate, seed, print the spec.
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use passerelle::config::Settings;
+use passerelle::startup::{prepare_state, Application};
+
+#[derive(Parser)]
+#[command(
+    name = "passerelle",
+    version,
+    about = "Passerelle: AXA internships and work-study for the convention's students"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default).
+    Serve {
+        /// Seed the demo data set when the database holds no account yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[actix_web::main]
+async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
+    if let Command::Openapi = command {
+        println!("{}", passerelle::startup::openapi().to_pretty_json()?);
+        return Ok(());
+    }
+    let mut settings = Settings::load().context("configuration")?;
+    passerelle::telemetry::init(settings.log_format());
+    match command {
+        Command::Serve { demo } => {
+            settings.demo |= demo;
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "serving");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            prepare_state(settings).await?;
+            println!("database migrated and reference data loaded");
+        }
+        Command::Openapi => {}
+    }
+    Ok(())
+}
+
+#[allow(dead_code)]
+fn read_secret_from_stdin() -> anyhow::Result<String> {
+    let mut secret = String::new();
+    std::io::stdin().read_to_string(&mut secret)?;
+    Ok(secret.trim_end_matches(['\n', '\r']).to_owned())
+}

@@ -1,0 +1,1192 @@
+//! The in-memory index: students in dense slots with packed, sorted effective
+//! skill vectors, one posting list per skill and level, and offers anchored on
+//! one of their required skills.
+//!
+//! Ranking candidates for an offer picks a strategy from the posting-list
+//! sizes. When a required skill is rare, its postings at or above the minimum
+//! level drive the scan and each candidate's other requirements are read from
+//! its skill vector. When every required skill is common, the preferred
+//! posting lists are walked rarest first with a score upper bound (MaxScore):
+//! once the k-th best score is known, the lists whose combined best credit
+//! cannot reach it are never read, and within a list the lower levels are cut.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::rules::{
+    available, credit_units, effective_skills, evaluate, normalise_city, offer_filters,
+    HardFilter, MatchResult, OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
+};
+use super::taxonomy::{SkillId, Taxonomy};
+use crate::domain::{DegreeLevel, OfferKind, OfferStatus, WorkMode};
+
+/// Below this many postings a required skill drives the scan directly: a
+/// plain scan of that size is cheaper than setting up the bounded walk.
+const DRIVER_SCAN_LIMIT: usize = 20_000;
+
+const LEVELS: usize = 5;
+
+#[derive(Debug, Clone)]
+struct StudentSlot {
+    id: i64,
+    /// Effective skills, `skill << 3 | level`, sorted.
+    skills: Box<[u32]>,
+    /// Declared skills in the same packing, kept to re-expand on a new taxonomy.
+    declared: Box<[u32]>,
+    cities: Box<[u32]>,
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    kinds: u8,
+    /// 0 when unknown, else 1 + rank in [`DegreeLevel::ALL`].
+    degree: u8,
+    remote_ok: bool,
+    discoverable: bool,
+}
+
+#[derive(Debug, Clone)]
+struct OfferSlot {
+    profile: OfferProfile,
+    city: u32,
+    kind: u8,
+    min_degree: u8,
+    /// Required skill under which the offer is listed; `None` for an offer
+    /// without required skills, listed apart.
+    anchor: Option<SkillId>,
+    /// Some required skill is outside the taxonomy: nobody can be eligible.
+    unreachable: bool,
+    total: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Req {
+    skill: u32,
+    m: u8,
+    w: u8,
+    required: bool,
+}
+
+fn pack(skill: SkillId, level: u8) -> u32 {
+    (skill.0 << 3) | u32::from(level)
+}
+
+fn lookup(skills: &[u32], skill: u32) -> u8 {
+    let i = skills.partition_point(|&e| (e >> 3) < skill);
+    match skills.get(i) {
+        Some(&e) if e >> 3 == skill => (e & 7) as u8,
+        _ => 0,
+    }
+}
+
+fn kind_bit(kind: OfferKind) -> u8 {
+    match kind {
+        OfferKind::Internship => 1,
+        OfferKind::WorkStudy => 2,
+    }
+}
+
+fn degree_rank(level: Option<DegreeLevel>) -> u8 {
+    level
+        .and_then(|d| DegreeLevel::ALL.iter().position(|x| *x == d))
+        .map_or(0, |p| p as u8 + 1)
+}
+
+/// Requirements normalised, required ones first so a failing candidate is
+/// dropped before its preferred skills are read.
+fn reqs_of(offer: &OfferProfile) -> Vec<Req> {
+    let mut reqs: Vec<Req> = offer
+        .requirements
+        .iter()
+        .map(|r| Req {
+            skill: r.skill.0,
+            m: r.level(),
+            w: r.weight(),
+            required: r.required,
+        })
+        .collect();
+    reqs.sort_by_key(|r| !r.required);
+    reqs
+}
+
+/// Earned credit and preferred requirements met, or `None` when a required
+/// skill is below its minimum.
+fn score(skills: &[u32], reqs: &[Req]) -> Option<(u32, u32)> {
+    let mut earned = 0;
+    let mut preferred = 0;
+    for r in reqs {
+        let l = lookup(skills, r.skill);
+        if r.required {
+            if l < r.m {
+                return None;
+            }
+            earned += u32::from(r.w) * CREDIT_UNIT;
+        } else if l > 0 {
+            earned += credit_units(l, r.m, r.w);
+            preferred += u32::from(l >= r.m);
+        }
+    }
+    Some((earned, preferred))
+}
+
+/// The offer side of a candidate query, resolved once.
+struct OfferQuery<'a> {
+    offer: &'a OfferSlot,
+    applicants: Option<&'a HashSet<i64>>,
+    remote: bool,
+    reqs: Vec<Req>,
+}
+
+impl OfferQuery<'_> {
+    /// Hard filters on the student side, skills excluded.
+    fn admits(&self, s: &StudentSlot) -> bool {
+        let o = self.offer;
+        s.kinds & o.kind != 0
+            && s.degree >= o.min_degree
+            && (s.discoverable || self.applicants.is_some_and(|a| a.contains(&s.id)))
+            && available(s.from, s.until, o.profile.start_date)
+            && ((self.remote && s.remote_ok) || s.cities.contains(&o.city))
+    }
+}
+
+/// In-memory matching index over students and offers.
+#[derive(Debug, Clone, Default)]
+pub struct MatchIndex {
+    taxonomy: Taxonomy,
+    students: Vec<Option<StudentSlot>>,
+    student_free: Vec<u32>,
+    student_slots: HashMap<i64, u32>,
+    /// Per skill, per level − 1: slots of the students holding it at that level.
+    postings: Vec<[Vec<u32>; LEVELS]>,
+    offers: Vec<Option<OfferSlot>>,
+    offer_free: Vec<u32>,
+    offer_slots: HashMap<i64, u32>,
+    /// Per skill: slots of the offers anchored on it.
+    offers_by_anchor: Vec<Vec<u32>>,
+    offers_unanchored: Vec<u32>,
+    cities: HashMap<String, u32>,
+    /// Offer id → ids of the students who applied.
+    applications: HashMap<i64, HashSet<i64>>,
+    /// Largest driver posting list scanned directly; 0 means the default.
+    driver_scan_limit: usize,
+}
+
+impl MatchIndex {
+    /// An empty index over the given taxonomy.
+    pub fn new(taxonomy: Taxonomy) -> Self {
+        let n = taxonomy.len();
+        Self {
+            taxonomy,
+            postings: vec![Default::default(); n],
+            offers_by_anchor: vec![Vec::new(); n],
+            ..Self::default()
+        }
+    }
+
+    fn driver_scan_limit(&self) -> usize {
+        match self.driver_scan_limit {
+            0 => DRIVER_SCAN_LIMIT,
+            n => n,
+        }
+    }
+
+    /// Changes the size below which a required skill's postings are scanned
+    /// directly instead of walking the preferred lists with a bound; both
+    /// give the same answer, only the speed differs.
+    pub fn set_driver_scan_limit(&mut self, limit: usize) {
+        self.driver_scan_limit = limit;
+    }
+
+    /// The taxonomy in use.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// Number of students indexed.
+    pub fn students_len(&self) -> usize {
+        self.student_slots.len()
+    }
+
+    /// Number of offers indexed, whatever their status.
+    pub fn offers_len(&self) -> usize {
+        self.offer_slots.len()
+    }
+
+    fn intern_city(&mut self, city: &str) -> u32 {
+        let key = normalise_city(city);
+        let next = self.cities.len() as u32;
+        *self.cities.entry(key).or_insert(next)
+    }
+
+    fn expand(&self, declared: &[u32]) -> Box<[u32]> {
+        let skills: Vec<(SkillId, u8)> = declared
+            .iter()
+            .map(|&e| (SkillId(e >> 3), (e & 7) as u8))
+            .collect();
+        effective_skills(&self.taxonomy, &skills)
+            .into_iter()
+            .map(|(s, l)| pack(s, l))
+            .collect()
+    }
+
+    fn post(&mut self, slot: u32, skills: &[u32]) {
+        for &e in skills {
+            if let Some(lists) = self.postings.get_mut((e >> 3) as usize) {
+                lists[(e & 7) as usize - 1].push(slot);
+            }
+        }
+    }
+
+    fn unpost(&mut self, slot: u32, skills: &[u32]) {
+        for &e in skills {
+            if let Some(lists) = self.postings.get_mut((e >> 3) as usize) {
+                let list = &mut lists[(e & 7) as usize - 1];
+                if let Some(p) = list.iter().position(|&x| x == slot) {
+                    list.swap_remove(p);
+                }
+            }
+        }
+    }
+
+    /// Adds a student or replaces the one with the same id.
+    pub fn upsert_student(&mut self, student: &StudentProfile) {
+        // Levels are clamped before packing so the three level bits suffice.
+        let mut declared: Vec<u32> = student
+            .skills
+            .iter()
+            .filter(|(s, _)| s.index() < super::taxonomy::MAX_SKILLS)
+            .filter_map(|&(s, l)| super::rules::clamp_level(l).map(|l| pack(s, l)))
+            .collect();
+        declared.sort_unstable();
+        let declared: Box<[u32]> = declared.into();
+        let skills = self.expand(&declared);
+        let mut cities: Vec<u32> = student.cities.iter().map(|c| self.intern_city(c)).collect();
+        cities.sort_unstable();
+        cities.dedup();
+        let slot_value = StudentSlot {
+            id: student.id,
+            skills,
+            declared,
+            cities: cities.into(),
+            from: student.available_from,
+            until: student.available_until,
+            kinds: student.wanted_kinds.iter().fold(0, |m, k| m | kind_bit(*k)),
+            degree: degree_rank(student.degree_level),
+            remote_ok: student.remote_ok,
+            discoverable: student.discoverable,
+        };
+        let slot = match self.student_slots.get(&student.id) {
+            Some(&slot) => {
+                if let Some(old) = self.students[slot as usize].take() {
+                    self.unpost(slot, &old.skills);
+                }
+                slot
+            }
+            None => {
+                let slot = match self.student_free.pop() {
+                    Some(slot) => slot,
+                    None => {
+                        self.students.push(None);
+                        (self.students.len() - 1) as u32
+                    }
+                };
+                self.student_slots.insert(student.id, slot);
+                slot
+            }
+        };
+        self.post(slot, &slot_value.skills);
+        self.students[slot as usize] = Some(slot_value);
+    }
+
+    /// Removes a student; returns whether it was there. Applications stay
+    /// recorded by id and apply again if the student comes back.
+    pub fn remove_student(&mut self, student_id: i64) -> bool {
+        let Some(slot) = self.student_slots.remove(&student_id) else {
+            return false;
+        };
+        if let Some(old) = self.students[slot as usize].take() {
+            self.unpost(slot, &old.skills);
+        }
+        self.student_free.push(slot);
+        true
+    }
+
+    /// Posting-list length of a skill at levels `min_level..=5`.
+    fn prefix_len(&self, skill: u32, min_level: u8) -> usize {
+        self.postings.get(skill as usize).map_or(0, |lists| {
+            lists[usize::from(min_level.max(1)) - 1..]
+                .iter()
+                .map(Vec::len)
+                .sum()
+        })
+    }
+
+    fn anchor_offer(&mut self, slot: u32) {
+        let Some(o) = self.offers[slot as usize].as_ref() else {
+            return;
+        };
+        let required: Vec<Req> = reqs_of(&o.profile)
+            .into_iter()
+            .filter(|r| r.required)
+            .collect();
+        let unreachable = required
+            .iter()
+            .any(|r| r.skill as usize >= self.taxonomy.len());
+        // The rarest required skill keeps the lists read per student short.
+        let anchor = required
+            .iter()
+            .min_by_key(|r| (self.prefix_len(r.skill, r.m), r.skill))
+            .map(|r| SkillId(r.skill));
+        if !unreachable {
+            match anchor {
+                Some(a) => self.offers_by_anchor[a.index()].push(slot),
+                None => self.offers_unanchored.push(slot),
+            }
+        }
+        if let Some(o) = self.offers[slot as usize].as_mut() {
+            o.anchor = anchor;
+            o.unreachable = unreachable;
+        }
+    }
+
+    fn unanchor_offer(&mut self, slot: u32) {
+        let Some(o) = self.offers[slot as usize].as_ref() else {
+            return;
+        };
+        if o.unreachable {
+            return;
+        }
+        let list = match o.anchor {
+            Some(a) => &mut self.offers_by_anchor[a.index()],
+            None => &mut self.offers_unanchored,
+        };
+        if let Some(p) = list.iter().position(|&x| x == slot) {
+            list.swap_remove(p);
+        }
+    }
+
+    /// Adds an offer or replaces the one with the same id.
+    pub fn upsert_offer(&mut self, offer: &OfferProfile) {
+        let city = self.intern_city(&offer.city);
+        let total = offer
+            .requirements
+            .iter()
+            .map(|r| u32::from(r.weight()) * CREDIT_UNIT)
+            .sum();
+        let value = OfferSlot {
+            profile: offer.clone(),
+            city,
+            kind: kind_bit(offer.kind),
+            min_degree: degree_rank(offer.min_degree_level),
+            anchor: None,
+            unreachable: false,
+            total,
+        };
+        let slot = match self.offer_slots.get(&offer.id) {
+            Some(&slot) => {
+                self.unanchor_offer(slot);
+                slot
+            }
+            None => {
+                let slot = match self.offer_free.pop() {
+                    Some(slot) => slot,
+                    None => {
+                        self.offers.push(None);
+                        (self.offers.len() - 1) as u32
+                    }
+                };
+                self.offer_slots.insert(offer.id, slot);
+                slot
+            }
+        };
+        self.offers[slot as usize] = Some(value);
+        self.anchor_offer(slot);
+    }
+
+    /// Removes an offer and its applications; returns whether it was there.
+    pub fn remove_offer(&mut self, offer_id: i64) -> bool {
+        let Some(slot) = self.offer_slots.remove(&offer_id) else {
+            return false;
+        };
+        self.unanchor_offer(slot);
+        self.offers[slot as usize] = None;
+        self.offer_free.push(slot);
+        self.applications.remove(&offer_id);
+        true
+    }
+
+    /// Records that a student applied to an offer: the recruiter then sees
+    /// the student even when not discoverable.
+    pub fn add_application(&mut self, student_id: i64, offer_id: i64) {
+        self.applications
+            .entry(offer_id)
+            .or_default()
+            .insert(student_id);
+    }
+
+    /// Forgets an application (withdrawn); returns whether it was recorded.
+    pub fn remove_application(&mut self, student_id: i64, offer_id: i64) -> bool {
+        self.applications
+            .get_mut(&offer_id)
+            .is_some_and(|a| a.remove(&student_id))
+    }
+
+    /// Switches to a new taxonomy and re-expands every student's skills.
+    pub fn replace_taxonomy(&mut self, taxonomy: Taxonomy) {
+        let n = taxonomy.len();
+        self.taxonomy = taxonomy;
+        self.postings = vec![Default::default(); n];
+        for slot in 0..self.students.len() {
+            let Some(declared) = self.students[slot].as_ref().map(|s| s.declared.clone()) else {
+                continue;
+            };
+            let skills = self.expand(&declared);
+            self.post(slot as u32, &skills);
+            if let Some(s) = self.students[slot].as_mut() {
+                s.skills = skills;
+            }
+        }
+        self.offers_by_anchor = vec![Vec::new(); n];
+        self.offers_unanchored.clear();
+        for slot in 0..self.offers.len() {
+            self.anchor_offer(slot as u32);
+        }
+    }
+
+    /// Rough heap and inline size of the index in bytes.
+    pub fn approx_memory_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let map_entry = |k: usize, v: usize| k + v + 1;
+        let mut bytes = size_of::<Self>() + self.taxonomy.approx_memory_bytes();
+        bytes += self.students.capacity() * size_of::<Option<StudentSlot>>();
+        for s in self.students.iter().flatten() {
+            bytes += (s.skills.len() + s.declared.len() + s.cities.len()) * 4;
+        }
+        bytes += self.student_free.capacity() * 4;
+        bytes += self.student_slots.capacity() * map_entry(8, 4);
+        for lists in &self.postings {
+            bytes += size_of::<[Vec<u32>; LEVELS]>();
+            bytes += lists.iter().map(|l| l.capacity() * 4).sum::<usize>();
+        }
+        bytes += self.offers.capacity() * size_of::<Option<OfferSlot>>();
+        for o in self.offers.iter().flatten() {
+            bytes += o.profile.requirements.capacity() * size_of::<super::Requirement>()
+                + o.profile.city.capacity();
+        }
+        bytes += self.offer_slots.capacity() * map_entry(8, 4);
+        bytes += self
+            .offers_by_anchor
+            .iter()
+            .map(|l| size_of::<Vec<u32>>() + l.capacity() * 4)
+            .sum::<usize>();
+        bytes += self
+            .cities
+            .keys()
+            .map(|k| k.capacity() + size_of::<String>() + 5)
+            .sum::<usize>();
+        bytes += self
+            .applications
+            .values()
+            .map(|a| size_of::<HashSet<i64>>() + 16 + a.capacity() * map_entry(8, 0))
+            .sum::<usize>();
+        bytes
+    }
+
+    fn student(&self, id: i64) -> Option<&StudentSlot> {
+        let slot = *self.student_slots.get(&id)?;
+        self.students.get(slot as usize)?.as_ref()
+    }
+
+    fn offer(&self, id: i64) -> Option<&OfferSlot> {
+        let slot = *self.offer_slots.get(&id)?;
+        self.offers.get(slot as usize)?.as_ref()
+    }
+
+    fn applied(&self, student_id: i64, offer_id: i64) -> bool {
+        self.applications
+            .get(&offer_id)
+            .is_some_and(|a| a.contains(&student_id))
+    }
+
+    fn result(
+        &self,
+        s: &StudentSlot,
+        o: &OfferSlot,
+        today: NaiveDate,
+        recruiter_view: bool,
+    ) -> MatchResult {
+        let p = &o.profile;
+        let mut failed = Vec::new();
+        offer_filters(p.status, p.deadline, today, &mut failed);
+        if s.kinds & o.kind == 0 {
+            failed.push(HardFilter::KindNotWanted);
+        }
+        if !available(s.from, s.until, p.start_date) {
+            failed.push(HardFilter::NotAvailable);
+        }
+        if s.degree < o.min_degree {
+            failed.push(HardFilter::DegreeTooLow);
+        }
+        if !(p.work_mode == WorkMode::Remote && s.remote_ok) && !s.cities.contains(&o.city) {
+            failed.push(HardFilter::CityNotAcceptable);
+        }
+        if recruiter_view && !s.discoverable && !self.applied(s.id, p.id) {
+            failed.push(HardFilter::NotDiscoverable);
+        }
+        evaluate(
+            s.id,
+            p.id,
+            &p.requirements,
+            |skill| lookup(&s.skills, skill.0),
+            failed,
+        )
+    }
+
+    /// The full result of a pair, eligible or not: the gap view of a student
+    /// looking at an offer, or a recruiter's look at one candidate. `None`
+    /// when either id is unknown.
+    pub fn explain(
+        &self,
+        student_id: i64,
+        offer_id: i64,
+        today: NaiveDate,
+        recruiter_view: bool,
+    ) -> Option<MatchResult> {
+        let s = self.student(student_id)?;
+        let o = self.offer(offer_id)?;
+        Some(self.result(s, o, today, recruiter_view))
+    }
+
+    /// The best `limit` offers the student is eligible for, optionally of one
+    /// kind, best first. Empty for an unknown student.
+    pub fn top_offers_for_student(
+        &self,
+        student_id: i64,
+        kind: Option<OfferKind>,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Vec<MatchResult> {
+        let Some(s) = self.student(student_id) else {
+            return Vec::new();
+        };
+        if limit == 0 {
+            return Vec::new();
+        }
+        let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
+        let mut top = TopK::new(limit);
+        let anchored = s.skills.iter().filter_map(|&e| {
+            self.offers_by_anchor
+                .get((e >> 3) as usize)
+                .map(|l| l.as_slice())
+        });
+        let mut reqs = Vec::new();
+        for list in anchored.chain(std::iter::once(self.offers_unanchored.as_slice())) {
+            for &slot in list {
+                let Some(o) = self.offers.get(slot as usize).and_then(Option::as_ref) else {
+                    continue;
+                };
+                let p = &o.profile;
+                if o.kind & wanted == 0
+                    || p.status != OfferStatus::Open
+                    || p.deadline.is_some_and(|d| d < today)
+                    || s.degree < o.min_degree
+                    || !available(s.from, s.until, p.start_date)
+                    || !((p.work_mode == WorkMode::Remote && s.remote_ok)
+                        || s.cities.contains(&o.city))
+                {
+                    continue;
+                }
+                reqs.clear();
+                reqs.extend(p.requirements.iter().map(|r| Req {
+                    skill: r.skill.0,
+                    m: r.level(),
+                    w: r.weight(),
+                    required: r.required,
+                }));
+                let Some((earned, preferred_met)) = score(&s.skills, &reqs) else {
+                    continue;
+                };
+                let key = RankKey {
+                    earned,
+                    total: o.total,
+                    preferred_met,
+                    id: p.id,
+                };
+                top.push(key, slot);
+            }
+        }
+        top.into_sorted()
+            .into_iter()
+            .filter_map(|(_, slot)| self.offers[slot as usize].as_ref())
+            .map(|o| self.result(s, o, today, false))
+            .collect()
+    }
+
+    /// The best `limit` students eligible for the offer in the recruiter's
+    /// view (discoverable or applied), best first. Empty for an unknown offer
+    /// and for an offer that is not open or past its deadline.
+    pub fn top_candidates_for_offer(
+        &self,
+        offer_id: i64,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Vec<MatchResult> {
+        let Some(o) = self.offer(offer_id) else {
+            return Vec::new();
+        };
+        let p = &o.profile;
+        if limit == 0 || p.status != OfferStatus::Open || p.deadline.is_some_and(|d| d < today) {
+            return Vec::new();
+        }
+        let q = OfferQuery {
+            offer: o,
+            applicants: self.applications.get(&p.id),
+            remote: p.work_mode == WorkMode::Remote,
+            reqs: reqs_of(p),
+        };
+        let top = self.rank_candidates(&q, limit);
+        top.into_sorted()
+            .into_iter()
+            .filter_map(|(_, slot)| self.students[slot as usize].as_ref())
+            .map(|s| self.result(s, o, today, true))
+            .collect()
+    }
+
+    fn rank_candidates(&self, q: &OfferQuery<'_>, limit: usize) -> TopK<u32> {
+        let required: Vec<&Req> = q.reqs.iter().filter(|r| r.required).collect();
+        let driver = required
+            .iter()
+            .map(|r| (self.prefix_len(r.skill, r.m), **r))
+            .min_by_key(|(len, r)| (*len, r.skill));
+        let has_preferred = q.reqs.iter().any(|r| !r.required);
+        if let Some((len, r)) = driver {
+            if len <= self.driver_scan_limit() || !has_preferred {
+                return self.scan_driver(q, limit, Some(r));
+            }
+        }
+        if !has_preferred {
+            return self.scan_driver(q, limit, None);
+        }
+        let base: u32 = required
+            .iter()
+            .map(|r| u32::from(r.w) * CREDIT_UNIT)
+            .sum();
+        let top = self.bounded_walk(q, limit, base);
+        // Students holding no preferred skill were never visited; they score
+        // `base` and matter only if the selection is short or ties there.
+        match top.threshold() {
+            Some(worst) if worst.earned > base => top,
+            _ => self.scan_driver(q, limit, driver.map(|d| d.1)),
+        }
+    }
+
+    fn consider(&self, q: &OfferQuery<'_>, top: &mut TopK<u32>, slot: u32, s: &StudentSlot) {
+        if !q.admits(s) {
+            return;
+        }
+        if let Some((earned, preferred_met)) = score(&s.skills, &q.reqs) {
+            let key = RankKey {
+                earned,
+                total: q.offer.total,
+                preferred_met,
+                id: s.id,
+            };
+            top.push(key, slot);
+        }
+    }
+
+    /// Scans the postings of `driver` at or above its minimum level, or every
+    /// student when there is no required skill.
+    fn scan_driver(&self, q: &OfferQuery<'_>, limit: usize, driver: Option<Req>) -> TopK<u32> {
+        let mut top = TopK::new(limit);
+        match driver {
+            Some(r) => {
+                let Some(lists) = self.postings.get(r.skill as usize) else {
+                    return top;
+                };
+                for list in lists[usize::from(r.m) - 1..].iter().rev() {
+                    for &slot in list {
+                        if let Some(s) = self.students[slot as usize].as_ref() {
+                            self.consider(q, &mut top, slot, s);
+                        }
+                    }
+                }
+            }
+            None => {
+                for (slot, s) in self.students.iter().enumerate() {
+                    if let Some(s) = s {
+                        self.consider(q, &mut top, slot as u32, s);
+                    }
+                }
+            }
+        }
+        top
+    }
+
+    /// MaxScore over the preferred posting lists, rarest first.
+    fn bounded_walk(&self, q: &OfferQuery<'_>, limit: usize, base: u32) -> TopK<u32> {
+        let mut top = TopK::new(limit);
+        let mut lists: Vec<(usize, Req, u32)> = q
+            .reqs
+            .iter()
+            .filter(|r| !r.required)
+            .map(|r| {
+                let (len, best) = self.postings.get(r.skill as usize).map_or((0, 0), |ls| {
+                    let len = ls.iter().map(Vec::len).sum();
+                    let best = (1..=LEVELS as u8)
+                        .rev()
+                        .find(|&l| !ls[usize::from(l) - 1].is_empty())
+                        .map_or(0, |l| credit_units(l, r.m, r.w));
+                    (len, best)
+                });
+                (len, *r, best)
+            })
+            .collect();
+        lists.sort_by_key(|(len, r, _)| (*len, r.skill));
+        // suffix[j]: the most the lists j.. can add together.
+        let mut suffix = vec![0u32; lists.len() + 1];
+        for j in (0..lists.len()).rev() {
+            suffix[j] = suffix[j + 1] + lists[j].2;
+        }
+        let mut earlier: Vec<u32> = Vec::with_capacity(lists.len());
+        for (j, &(_, r, _)) in lists.iter().enumerate() {
+            if top
+                .threshold()
+                .is_some_and(|t| base + suffix[j] < t.earned)
+            {
+                break;
+            }
+            let Some(levels) = self.postings.get(r.skill as usize) else {
+                earlier.push(r.skill);
+                continue;
+            };
+            for l in (1..=LEVELS as u8).rev() {
+                let bound = base + credit_units(l, r.m, r.w) + suffix[j + 1];
+                if top.threshold().is_some_and(|t| bound < t.earned) {
+                    break;
+                }
+                for &slot in &levels[usize::from(l) - 1] {
+                    let Some(s) = self.students[slot as usize].as_ref() else {
+                        continue;
+                    };
+                    // Already scored from an earlier list, or cut there by a
+                    // bound that only got tighter since.
+                    if earlier.iter().any(|&e| lookup(&s.skills, e) > 0) {
+                        continue;
+                    }
+                    self.consider(q, &mut top, slot, s);
+                }
+            }
+            earlier.push(r.skill);
+        }
+        top
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::brute_force::BruteForce;
+    use crate::matching::rules::Requirement;
+    use crate::matching::synthetic::{generate, SyntheticConfig};
+    use proptest::prelude::*;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()
+    }
+
+    fn student(id: i64, skills: &[(u32, u8)]) -> StudentProfile {
+        StudentProfile {
+            id,
+            skills: skills.iter().map(|&(s, l)| (SkillId(s), l)).collect(),
+            wanted_kinds: vec![OfferKind::Internship, OfferKind::WorkStudy],
+            available_from: None,
+            available_until: None,
+            cities: vec!["Rabat".into()],
+            remote_ok: false,
+            degree_level: Some(DegreeLevel::Bac5),
+            discoverable: true,
+        }
+    }
+
+    fn offer(id: i64, reqs: &[(u32, u8, u8, bool)]) -> OfferProfile {
+        OfferProfile {
+            id,
+            kind: OfferKind::Internship,
+            status: OfferStatus::Open,
+            deadline: None,
+            start_date: None,
+            city: "RABAT".into(),
+            work_mode: WorkMode::OnSite,
+            min_degree_level: None,
+            requirements: reqs
+                .iter()
+                .map(|&(skill, min_level, weight, required)| Requirement {
+                    skill: SkillId(skill),
+                    min_level,
+                    weight,
+                    required,
+                })
+                .collect(),
+        }
+    }
+
+    fn ids(results: &[MatchResult], student_side: bool) -> Vec<i64> {
+        results
+            .iter()
+            .map(|r| if student_side { r.student_id } else { r.offer_id })
+            .collect()
+    }
+
+    #[test]
+    fn candidates_tie_on_preferred_met_then_id() {
+        let mut index = MatchIndex::new(Taxonomy::flat(4).unwrap());
+        // Requirements: 0 required (w 2), 1 preferred at 2 (w 1), 2 preferred at 4 (w 2).
+        index.upsert_offer(&offer(1, &[(0, 1, 2, true), (1, 2, 1, false), (2, 4, 2, false)]));
+        // 7 and 5 score (2 + 1 + 0) / 5; 3 scores (2 + 0.5 + 0.5) / 5 with no
+        // preferred met; 9 holds everything.
+        index.upsert_student(&student(7, &[(0, 1), (1, 2)]));
+        index.upsert_student(&student(5, &[(0, 3), (1, 5)]));
+        index.upsert_student(&student(3, &[(0, 1), (1, 1), (2, 1)]));
+        index.upsert_student(&student(9, &[(0, 5), (1, 5), (2, 4)]));
+        index.upsert_student(&student(8, &[(1, 5), (2, 5)]));
+        let top = index.top_candidates_for_offer(1, 10, today());
+        assert_eq!(ids(&top, true), vec![9, 5, 7, 3]);
+        assert_eq!(top[1].score, top[3].score);
+        assert_eq!(top[1].preferred_met, 1);
+        assert_eq!(top[3].preferred_met, 0);
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 2, today()), true), vec![9, 5]);
+        // The same through the bounded walk.
+        index.set_driver_scan_limit(1);
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![9, 5, 7, 3]);
+    }
+
+    #[test]
+    fn offers_rank_by_exact_score_then_preferred_then_id() {
+        let mut index = MatchIndex::new(Taxonomy::flat(3).unwrap());
+        index.upsert_student(&student(1, &[(0, 3), (1, 3)]));
+        index.upsert_offer(&offer(4, &[(0, 3, 1, false), (2, 1, 1, false)])); // 1/2, 1 met
+        index.upsert_offer(&offer(2, &[(0, 3, 2, false), (2, 1, 2, false)])); // 2/4, 1 met
+        index.upsert_offer(&offer(3, &[(1, 5, 5, false), (2, 1, 1, false)])); // 3/6, 0 met
+        index.upsert_offer(&offer(9, &[(0, 1, 1, true)])); // 1
+        index.upsert_offer(&offer(8, &[(2, 1, 1, true)])); // ineligible
+        let top = index.top_offers_for_student(1, None, 10, today());
+        assert_eq!(ids(&top, false), vec![9, 2, 4, 3]);
+        assert!(top.iter().all(|r| r.eligible));
+        assert!(index.top_offers_for_student(1, Some(OfferKind::WorkStudy), 10, today()).is_empty());
+        assert!(index.top_offers_for_student(42, None, 10, today()).is_empty());
+        assert!(index.top_candidates_for_offer(42, 10, today()).is_empty());
+        assert!(index.explain(1, 42, today(), false).is_none());
+    }
+
+    #[test]
+    fn the_gap_view_explains_an_ineligible_offer() {
+        // 0 ML ← 1 DL ← 2 PyTorch
+        let taxonomy = Taxonomy::new(vec![None, Some(SkillId(0)), Some(SkillId(1)), None]).unwrap();
+        let mut index = MatchIndex::new(taxonomy);
+        let mut s = student(1, &[(2, 4)]);
+        s.discoverable = false;
+        index.upsert_student(&s);
+        let mut o = offer(1, &[(0, 3, 2, true), (3, 2, 1, true), (1, 5, 1, false)]);
+        o.city = "Fès".into();
+        o.deadline = NaiveDate::from_ymd_opt(2025, 8, 1);
+        index.upsert_offer(&o);
+        let r = index.explain(1, 1, today(), true).unwrap();
+        assert!(!r.eligible);
+        assert_eq!(
+            r.failed_filters,
+            vec![
+                HardFilter::DeadlinePassed,
+                HardFilter::CityNotAcceptable,
+                HardFilter::NotDiscoverable,
+                HardFilter::MissingRequiredSkill
+            ]
+        );
+        assert_eq!(r.met[0].skill, SkillId(0));
+        assert_eq!(r.met[0].student_level, 4);
+        assert_eq!(r.partially_met[0].skill, SkillId(1));
+        assert_eq!(r.missing_required[0].skill, SkillId(3));
+        assert!((r.score - (2.0 + 0.8) / 4.0).abs() < 1e-12);
+        // An application lifts the discoverability filter.
+        index.add_application(1, 1);
+        let r = index.explain(1, 1, today(), true).unwrap();
+        assert!(!r.failed_filters.contains(&HardFilter::NotDiscoverable));
+    }
+
+    #[test]
+    fn recruiters_see_applicants_but_not_hidden_students() {
+        let mut index = MatchIndex::new(Taxonomy::flat(2).unwrap());
+        index.upsert_offer(&offer(1, &[(0, 1, 1, true)]));
+        let mut hidden = student(2, &[(0, 3)]);
+        hidden.discoverable = false;
+        index.upsert_student(&hidden);
+        index.upsert_student(&student(3, &[(0, 3)]));
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![3]);
+        index.add_application(2, 1);
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![2, 3]);
+        assert!(index.remove_application(2, 1));
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![3]);
+        // Students see offers whatever their own discoverability.
+        assert_eq!(ids(&index.top_offers_for_student(2, None, 10, today()), false), vec![1]);
+    }
+
+    #[test]
+    fn upserts_replace_and_removals_forget() {
+        let mut index = MatchIndex::new(Taxonomy::flat(3).unwrap());
+        index.upsert_offer(&offer(1, &[(0, 2, 1, true)]));
+        index.upsert_student(&student(1, &[(0, 3)]));
+        index.upsert_student(&student(2, &[(0, 3)]));
+        index.upsert_student(&student(1, &[(1, 3)]));
+        assert_eq!(index.students_len(), 2);
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![2]);
+        assert!(index.remove_student(2));
+        assert!(!index.remove_student(2));
+        assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
+        index.upsert_offer(&offer(1, &[(1, 2, 1, true)]));
+        assert_eq!(index.offers_len(), 1);
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
+        let mut closed = offer(1, &[(1, 2, 1, true)]);
+        closed.status = OfferStatus::Closed;
+        index.upsert_offer(&closed);
+        assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
+        assert!(index.top_offers_for_student(1, None, 10, today()).is_empty());
+        assert!(index.remove_offer(1));
+        assert_eq!(index.offers_len(), 0);
+        assert!(index.explain(1, 1, today(), false).is_none());
+    }
+
+    #[test]
+    fn a_new_taxonomy_re_expands_skills() {
+        let mut index = MatchIndex::new(Taxonomy::flat(2).unwrap());
+        index.upsert_student(&student(1, &[(1, 4)]));
+        index.upsert_offer(&offer(1, &[(0, 3, 1, true)]));
+        assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
+        index.replace_taxonomy(Taxonomy::new(vec![None, Some(SkillId(0))]).unwrap());
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
+        assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![1]);
+    }
+
+    /// Every ranking and a sample of explanations agree with the full scan.
+    fn assert_same(index: &MatchIndex, brute: &BruteForce, students: &[i64], offers: &[i64]) {
+        for &o in offers {
+            for limit in [1, 20, usize::MAX] {
+                assert_eq!(
+                    index.top_candidates_for_offer(o, limit, today()),
+                    brute.top_candidates_for_offer(o, limit, today()),
+                    "offer {o}, limit {limit}"
+                );
+            }
+        }
+        for &s in students {
+            for kind in [None, Some(OfferKind::WorkStudy)] {
+                assert_eq!(
+                    index.top_offers_for_student(s, kind, 20, today()),
+                    brute.top_offers_for_student(s, kind, 20, today()),
+                    "student {s}"
+                );
+            }
+            for &o in offers.iter().take(5) {
+                for recruiter in [false, true] {
+                    assert_eq!(
+                        index.explain(s, o, today(), recruiter),
+                        brute.explain(s, o, today(), recruiter)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_index_answers_what_the_full_scan_answers() {
+        for seed in [1, 2, 3] {
+            let config = SyntheticConfig {
+                seed,
+                skills: 300,
+                students: 2_000,
+                offers: 200,
+                today: today(),
+                ..SyntheticConfig::default()
+            };
+            let mut data = generate(&config, None);
+            let taxonomy = Taxonomy::new(data.parents.clone()).unwrap();
+            let mut index = MatchIndex::new(taxonomy.clone());
+            for s in &data.students {
+                index.upsert_student(s);
+            }
+            for o in &data.offers {
+                index.upsert_offer(o);
+            }
+            for &(s, o) in &data.applications {
+                index.add_application(s, o);
+            }
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
+            let sample: Vec<i64> = (0..40).map(|_| rng.gen_range(1..=2_000)).collect();
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            for limit in [DRIVER_SCAN_LIMIT, 1, 300] {
+                index.set_driver_scan_limit(limit);
+                assert_same(&index, &brute, &sample, &offer_ids);
+            }
+
+            // Interleaved changes: students edited, removed and added, offers
+            // replaced and removed, new applications.
+            let donors = data.students.clone();
+            for step in 0..600 {
+                let i = rng.gen_range(0..data.students.len());
+                match step % 6 {
+                    0 => {
+                        let gone = data.students.swap_remove(i);
+                        index.remove_student(gone.id);
+                    }
+                    1 | 2 => {
+                        let donor = donors.choose(&mut rng).unwrap();
+                        let s = &mut data.students[i];
+                        s.skills = donor.skills.clone();
+                        s.discoverable = !s.discoverable;
+                        if let Some(l) = s.skills.first_mut() {
+                            l.1 = rng.gen_range(1..=5);
+                        }
+                        index.upsert_student(s);
+                    }
+                    3 => {
+                        let mut s = donors.choose(&mut rng).unwrap().clone();
+                        s.id = 10_000 + step;
+                        index.upsert_student(&s);
+                        data.students.push(s);
+                    }
+                    4 => {
+                        let j = rng.gen_range(0..data.offers.len());
+                        let donor = data.offers[rng.gen_range(0..data.offers.len())].clone();
+                        data.offers[j].requirements = donor.requirements;
+                        index.upsert_offer(&data.offers[j]);
+                    }
+                    _ => {
+                        let s = data.students[i].id;
+                        let o = rng.gen_range(1..=200);
+                        index.add_application(s, o);
+                        data.applications.push((s, o));
+                    }
+                }
+            }
+            for _ in 0..10 {
+                let gone = data.offers.swap_remove(rng.gen_range(0..data.offers.len()));
+                index.remove_offer(gone.id);
+                data.applications.retain(|a| a.1 != gone.id);
+            }
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let mut sample: Vec<i64> = (0..40)
+                .map(|_| data.students[rng.gen_range(0..data.students.len())].id)
+                .collect();
+            sample.push(1_000_000);
+            let mut offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
+            offer_ids.push(1_000_000);
+            for limit in [DRIVER_SCAN_LIMIT, 1] {
+                index.set_driver_scan_limit(limit);
+                assert_same(&index, &brute, &sample, &offer_ids);
+            }
+            assert_eq!(index.students_len(), data.students.len());
+            assert_eq!(index.offers_len(), data.offers.len());
+
+            // A different taxonomy: every third skill loses its parent.
+            let parents: Vec<Option<SkillId>> = data
+                .parents
+                .iter()
+                .enumerate()
+                .map(|(i, p)| if i % 3 == 0 { None } else { *p })
+                .collect();
+            let taxonomy = Taxonomy::new(parents).unwrap();
+            index.replace_taxonomy(taxonomy.clone());
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            assert_same(&index, &brute, &sample[..10], &offer_ids);
+        }
+    }
+
+    fn arb_reqs() -> impl Strategy<Value = Vec<(u32, u8, u8, bool)>> {
+        prop::collection::vec((0u32..12, 1u8..=5, 1u8..=5, any::<bool>()), 0..6)
+    }
+
+    fn arb_skills() -> impl Strategy<Value = Vec<(u32, u8)>> {
+        prop::collection::vec((0u32..12, 1u8..=5), 0..8)
+    }
+
+    /// 12 skills: 0–3 roots, 4–7 under 0–3, 8–11 under 4–7.
+    fn small_taxonomy() -> Taxonomy {
+        let parents = (0..12u32)
+            .map(|i| (i >= 4).then(|| SkillId(i - 4)))
+            .collect();
+        Taxonomy::new(parents).unwrap()
+    }
+
+    fn score_of(skills: &[(u32, u8)], reqs: &[(u32, u8, u8, bool)]) -> f64 {
+        let mut index = MatchIndex::new(small_taxonomy());
+        index.upsert_student(&student(1, skills));
+        index.upsert_offer(&offer(1, reqs));
+        index.explain(1, 1, today(), false).unwrap().score
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn score_stays_within_bounds(skills in arb_skills(), reqs in arb_reqs()) {
+            let s = score_of(&skills, &reqs);
+            prop_assert!((0.0..=1.0).contains(&s));
+        }
+
+        #[test]
+        fn more_skill_never_lowers_a_score(
+            skills in arb_skills(),
+            reqs in arb_reqs(),
+            extra in (0u32..12, 1u8..=5),
+            raise in 0usize..8,
+        ) {
+            let before = score_of(&skills, &reqs);
+            let mut added = skills.clone();
+            added.push(extra);
+            prop_assert!(score_of(&added, &reqs) >= before);
+            let mut raised = skills.clone();
+            if let Some(e) = raised.get_mut(raise) {
+                e.1 = (e.1 + 1).min(5);
+            }
+            prop_assert!(score_of(&raised, &reqs) >= before);
+        }
+
+        #[test]
+        fn order_does_not_depend_on_insertion(
+            people in prop::collection::vec(arb_skills(), 1..40),
+            reqs in arb_reqs(),
+            seed in any::<u64>(),
+        ) {
+            let students: Vec<StudentProfile> = people
+                .iter()
+                .enumerate()
+                .map(|(i, s)| student(i as i64 + 1, s))
+                .collect();
+            let mut shuffled = students.clone();
+            shuffled.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
+            let build = |list: &[StudentProfile], limit| {
+                let mut index = MatchIndex::new(small_taxonomy());
+                index.set_driver_scan_limit(limit);
+                for s in list {
+                    index.upsert_student(s);
+                }
+                index.upsert_offer(&offer(1, &reqs));
+                index.upsert_offer(&offer(2, &reqs[..reqs.len() / 2]));
+                index
+            };
+            let a = build(&students, 0);
+            let b = build(&shuffled, 1);
+            for o in [1, 2] {
+                let first = a.top_candidates_for_offer(o, 5, today());
+                prop_assert_eq!(&first, &a.top_candidates_for_offer(o, 5, today()));
+                prop_assert_eq!(&first, &b.top_candidates_for_offer(o, 5, today()));
+            }
+            prop_assert_eq!(
+                a.top_offers_for_student(1, None, 5, today()),
+                b.top_offers_for_student(1, None, 5, today())
+            );
+        }
+    }
+}

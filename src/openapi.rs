@@ -1,0 +1,53 @@
+//! The OpenAPI document: description, tags and the bearer security scheme.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The root of the published specification; paths are added from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Passerelle API",
+        description = "Passerelle matches students of the schools taking part in the AXA skills convention \
+(Rabat, 16 February 2026) to AXA internship (stage) and work-study (alternance) offers by skill tags, lets \
+them apply, turns accepted applications into signed placements, and gives schools and the convention's \
+follow-up committee their placement rates and skills-gap reports.\n\n\
+Partner portals call the API with the user's own bearer token (`POST /api/v1/auth/login`). Every error is an \
+RFC 9457 `application/problem+json` document; validation errors list each field in `errors`. Lists are \
+paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`.",
+        version = "1.0.0",
+        license(name = "MIT OR Apache-2.0"),
+    ),
+    modifiers(&BearerSecurity),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "reference", description = "Skill taxonomy, participating schools, AXA organisations"),
+        (name = "auth", description = "Accounts, activation, tokens"),
+        (name = "admin", description = "Operator endpoints: schools, organisations, staff accounts, taxonomy"),
+        (name = "students", description = "Student profiles, skills and consents"),
+        (name = "offers", description = "Internship and work-study offers"),
+    ),
+    components(schemas(crate::error::Problem, crate::domain::Violation))
+)]
+pub struct ApiDoc;
+
+/// Declares the JWT bearer scheme that protected operations refer to.
+struct BearerSecurity;
+
+impl Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "Access token from POST /api/v1/auth/login, valid 15 minutes by default.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}

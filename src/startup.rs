@@ -1,0 +1,393 @@
+//! Builds the application: state, middleware, routes, and the HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::{ResourceDef, Server};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::token::TokenKeys;
+use crate::auth::Throttle;
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use crate::domain::Violation;
+use crate::error::{problem_details, ApiError};
+use crate::openapi::ApiDoc;
+use crate::reference_data::ReferenceData;
+use crate::telemetry::{assign_request_id, PasserelleRootSpan};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub tokens: TokenKeys,
+    pub passwords: PasswordHasher,
+    pub throttle: Throttle,
+}
+
+/// A built server, bound to its port, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database, migrates it, loads the reference data, binds
+    /// the listener (port 0 picks a free port) and builds the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let state = web::Data::new(prepare_state(settings).await?);
+        let listener = TcpListener::bind(&state.settings.bind)
+            .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, state)?;
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
+    /// requests finish and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Everything the handlers share, with the database migrated and loaded.
+pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
+    let tokens = crate::auth::token_keys(&settings)?;
+    let passwords = PasswordHasher::new(settings.auth.password)
+        .context("invalid password hashing parameters")?;
+    let pool = db::build_pool(
+        &settings.database_url,
+        settings.pool_size,
+        Duration::from_secs(settings.pool_timeout_seconds),
+    )
+    .with_context(|| format!("database {}", redact_url(&settings.database_url)))?;
+    let reference = ReferenceData::load(&settings.data_dir).context("reference data")?;
+    let setup_pool = pool.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut conn = setup_pool.get()?;
+        db::run_migrations(&mut conn)?;
+        crate::store::reference::load(&mut conn, &reference)?;
+        Ok(())
+    })
+    .await??;
+    let throttle = Throttle::new(settings.auth.login_attempts_per_minute);
+    Ok(AppState {
+        pool,
+        settings: Arc::new(settings),
+        tokens,
+        passwords,
+        throttle,
+    })
+}
+
+/// Hides the password of a database URL in messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The OpenAPI document of every route, as served and as committed.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts()
+        .1
+}
+
+/// Request metrics from the middleware, plus the pool gauges it samples.
+fn metrics() -> anyhow::Result<(PrometheusMetrics, PoolGauges)> {
+    let prometheus = PrometheusMetricsBuilder::new("passerelle")
+        .endpoint("/metrics")
+        .mask_unmatched_patterns("UNMATCHED")
+        .build()
+        .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
+    let gauges = PoolGauges {
+        in_use: prometheus::IntGauge::new(
+            "passerelle_db_pool_connections_in_use",
+            "Pooled database connections in use",
+        )?,
+        idle: prometheus::IntGauge::new(
+            "passerelle_db_pool_connections_idle",
+            "Idle pooled database connections",
+        )?,
+    };
+    prometheus
+        .registry
+        .register(Box::new(gauges.in_use.clone()))?;
+    prometheus
+        .registry
+        .register(Box::new(gauges.idle.clone()))?;
+    Ok((prometheus, gauges))
+}
+
+/// Gauges of the connection pool, sampled as each request starts (r2d2 offers
+/// no checkout hook), so a scrape shows the state at the scrape.
+#[derive(Clone)]
+struct PoolGauges {
+    in_use: prometheus::IntGauge,
+    idle: prometheus::IntGauge,
+}
+
+impl PoolGauges {
+    fn sample(&self, pool: &Pool) {
+        let state = pool.state();
+        self.in_use
+            .set(i64::from(state.connections - state.idle_connections));
+        self.idle.set(i64::from(state.idle_connections));
+    }
+}
+
+fn cors(settings: &Settings) -> Cors {
+    settings
+        .cors_origins()
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "idempotency-key",
+            "x-request-id",
+            "accept",
+        ])
+        .expose_headers(["etag", "x-request-id", "retry-after", "location"])
+        .max_age(3600)
+}
+
+/// Starts the HTTP server on `listener`.
+pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let (prometheus, gauges) = metrics()?;
+    let docs = openapi();
+    let routes = web::Data::new(RouteTable::from_openapi(&docs));
+    let json_limit = state.settings.json_body_limit_bytes;
+    let server = HttpServer::new(move || {
+        let settings = &state.settings;
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(state.clone())
+            .app_data(routes.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(json_limit)
+                    .error_handler(json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .configure(crate::routes::configure)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
+            .route(
+                "/docs",
+                web::get().to(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header(("location", "/docs/"))
+                        .finish()
+                }),
+            )
+            .default_service(web::to(unmatched))
+            .wrap(from_fn(problem_details))
+            .wrap(cors(settings))
+            .wrap(prometheus.clone())
+            .wrap_fn({
+                let (gauges, pool) = (gauges.clone(), state.pool.clone());
+                move |req, srv| {
+                    gauges.sample(&pool);
+                    actix_web::dev::Service::call(srv, req)
+                }
+            })
+            .wrap(TracingLogger::<PasserelleRootSpan>::new())
+            .wrap(from_fn(assign_request_id))
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .run();
+    Ok(server)
+}
+
+/// Every documented path with its methods, to tell a wrong method (405) from
+/// an unknown path (404): actix's method macros guard whole resources, so a
+/// wrong method never reaches one.
+struct RouteTable(Vec<(ResourceDef, Vec<&'static str>)>);
+
+impl RouteTable {
+    fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        use utoipa::openapi::path::HttpMethod;
+        let methods = [
+            (HttpMethod::Get, "GET"),
+            (HttpMethod::Post, "POST"),
+            (HttpMethod::Put, "PUT"),
+            (HttpMethod::Patch, "PATCH"),
+            (HttpMethod::Delete, "DELETE"),
+        ];
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let allowed = methods
+                    .iter()
+                    .filter(|(method, _)| match method {
+                        HttpMethod::Get => item.get.is_some(),
+                        HttpMethod::Post => item.post.is_some(),
+                        HttpMethod::Put => item.put.is_some(),
+                        HttpMethod::Patch => item.patch.is_some(),
+                        HttpMethod::Delete => item.delete.is_some(),
+                        _ => false,
+                    })
+                    .map(|(_, name)| *name)
+                    .collect();
+                (ResourceDef::new(path.as_str()), allowed)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    fn allowed_methods(&self, path: &str) -> Option<&[&'static str]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+/// No route matched: 405 with `Allow` when the path exists for other methods, 404 otherwise.
+async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpResponse {
+    use actix_web::ResponseError;
+    match routes.allowed_methods(req.path()) {
+        Some(methods) => {
+            let allow = methods.join(", ");
+            let mut response = ApiError::MethodNotAllowed(format!(
+                "{} is not allowed here; use {allow}",
+                req.method()
+            ))
+            .error_response();
+            if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+                response
+                    .headers_mut()
+                    .insert(actix_web::http::header::ALLOW, value);
+            }
+            response
+        }
+        None => ApiError::NotFound(format!("no resource at {}", req.path())).error_response(),
+    }
+}
+
+fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api_error = match &error {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            ApiError::PayloadTooLarge(format!("the body is larger than the limit: {error}"))
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "the body must be JSON, sent as Content-Type: application/json".into(),
+        ),
+        JsonPayloadError::Deserialize(cause) if cause.is_data() => {
+            ApiError::Validation(vec![Violation::new(
+                field_of(&cause.to_string()),
+                "invalid",
+                cause.to_string(),
+            )])
+        }
+        _ => ApiError::BadRequest(format!("malformed JSON body: {error}")),
+    };
+    api_error.into()
+}
+
+/// The field a serde message names (`missing field `x``, `unknown field `x``), or `body`.
+fn field_of(message: &str) -> String {
+    message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("missing field") || message.starts_with("unknown field"))
+        .unwrap_or("body")
+        .to_owned()
+}
+
+fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let message = error.to_string();
+    ApiError::InvalidParameters(vec![Violation::new(
+        field_of_query(&message),
+        "invalid",
+        message,
+    )])
+    .into()
+}
+
+fn field_of_query(message: &str) -> String {
+    // serde_urlencoded words its messages like serde_json's.
+    let inner = message.split_once(": ").map_or(message, |(_, rest)| rest);
+    field_of(inner).replace("body", "query")
+}
+
+fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::InvalidParameters(vec![Violation::new("path", "invalid", error.to_string())]).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Environment;
+
+    #[test]
+    fn database_passwords_never_reach_messages() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/p"),
+            "postgres://app:***@db:5432/p"
+        );
+        assert_eq!(redact_url("postgres://app@db/p"), "postgres://app@db/p");
+        assert_eq!(redact_url("sqlite://data/p.db"), "sqlite://data/p.db");
+    }
+
+    #[test]
+    fn serde_messages_name_their_field() {
+        assert_eq!(
+            field_of("unknown field `role`, expected one of `a`"),
+            "role"
+        );
+        assert_eq!(field_of("missing field `email` at line 1"), "email");
+        assert_eq!(field_of("invalid type: string"), "body");
+    }
+
+    #[test]
+    fn production_needs_a_signing_key() {
+        let settings = Settings {
+            environment: Environment::Production,
+            ..Settings::default()
+        };
+        let refused = crate::auth::token_keys(&settings)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert_eq!(refused, Err(crate::auth::MISSING_KEY.to_owned()));
+    }
+}

@@ -1,0 +1,4 @@
+//! Database queries, one file per aggregate. Functions take the connection
+//! and return diesel rows; the routes turn rows into API views.
+
+pub mod reference;

@@ -1,0 +1,287 @@
+//! The service foundation: errors as problem+json, health, reference data,
+//! pagination, CORS, metrics, request ids and the committed OpenAPI document.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, json, spawn_app};
+
+#[tokio::test]
+async fn health_live_and_ready_answer_ok() {
+    let app = spawn_app().await;
+    for path in ["/health/live", "/health/ready"] {
+        let response = app.get(path, None).await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(json(response).await, json!({"status": "ok"}));
+    }
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_down_and_back() {
+    let app = spawn_app().await;
+    if !app.database.is_postgres() {
+        // An embedded SQLite file cannot become unreachable while open; the
+        // PostgreSQL run of this test covers the outage.
+        assert_eq!(app.get("/health/ready", None).await.status(), 200);
+        return;
+    }
+    let crate::helpers::TestDatabase::Postgres { server, name, .. } = &app.database else {
+        unreachable!()
+    };
+    let admin = |sql: String| {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let mut conn = diesel::PgConnection::establish(server).expect("server");
+        conn.batch_execute(&sql).expect("admin statement");
+    };
+    admin(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"));
+    admin(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ));
+    let down = app.get("/health/ready", None).await;
+    let body = assert_problem(down, 503).await;
+    assert_eq!(body["type"], "/problems/unavailable");
+    admin(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"));
+    let mut status = 0;
+    for _ in 0..20 {
+        status = app.get("/health/ready", None).await.status().as_u16();
+        if status == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        status, 200,
+        "ready again once the database is back, without a restart"
+    );
+}
+
+#[tokio::test]
+async fn k8s_finds_kubernetes() {
+    let app = spawn_app().await;
+    let body = json(app.get("/api/v1/skills?q=k8s", None).await).await;
+    let slugs: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["slug"].as_str())
+        .collect();
+    assert!(slugs.contains(&"kubernetes"), "{body}");
+    let one = json(app.get("/api/v1/skills/k8s", None).await).await;
+    assert_eq!(one["slug"], "kubernetes");
+    assert!(one["aliases"].as_array().unwrap().contains(&json!("k8s")));
+}
+
+#[tokio::test]
+async fn skill_search_matches_labels_case_insensitively_and_filters_by_domain() {
+    let app = spawn_app().await;
+    let body = json(app.get("/api/v1/skills?q=MACHINE&limit=100", None).await).await;
+    assert!(
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["slug"] == "machine-learning"),
+        "{body}"
+    );
+    let body = json(
+        app.get("/api/v1/skills?domain=testing&limit=100", None)
+            .await,
+    )
+    .await;
+    let items = body["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|s| s["domain"] == "testing"), "{body}");
+    // A LIKE wildcard in the query is taken literally.
+    let body = json(app.get("/api/v1/skills?q=%25", None).await).await;
+    assert_eq!(body["items"], json!([]));
+}
+
+async fn collect_all(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    key: &str,
+    limit: usize,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}?limit={limit}&cursor={c}"),
+            None => format!("{path}?limit={limit}"),
+        };
+        let page = json(app.get(&url, None).await).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= limit);
+        seen.extend(items.iter().map(|i| i[key].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn pagination_loses_and_repeats_nothing() {
+    let app = spawn_app().await;
+    let everything = collect_all(&app, "/api/v1/skills", "slug", 100).await;
+    let paged = collect_all(&app, "/api/v1/skills", "slug", 7).await;
+    assert!(everything.len() >= 150);
+    assert_eq!(paged, everything);
+    assert_eq!(
+        paged.iter().collect::<HashSet<_>>().len(),
+        paged.len(),
+        "no repeats"
+    );
+    let schools = collect_all(&app, "/api/v1/schools", "code", 3).await;
+    assert!(schools.contains(&"ECC".to_owned()) && schools.contains(&"ENSAM-RABAT".to_owned()));
+    let organisations = collect_all(&app, "/api/v1/organisations", "code", 2).await;
+    assert!(organisations.contains(&"AXA-GO".to_owned()));
+}
+
+#[tokio::test]
+async fn bad_pagination_parameters_are_400_naming_the_parameter() {
+    let app = spawn_app().await;
+    for (path, field) in [
+        ("/api/v1/skills?limit=0", "limit"),
+        ("/api/v1/skills?limit=101", "limit"),
+        ("/api/v1/schools?cursor=not-a-cursor", "cursor"),
+        // serde_urlencoded does not say which parameter failed to parse.
+        ("/api/v1/organisations?limit=abc", "query"),
+    ] {
+        let body = assert_problem(app.get(path, None).await, 400).await;
+        assert_eq!(body["errors"][0]["field"], field, "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_and_wrong_methods_are_problems() {
+    let app = spawn_app().await;
+    let body = assert_problem(app.get("/api/v1/nothing-here", None).await, 404).await;
+    assert_eq!(body["type"], "/problems/not-found");
+    assert_eq!(body["instance"], "/api/v1/nothing-here");
+    let response = app
+        .client
+        .delete(app.url("/health/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(response, 405).await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/skills"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(response, 405).await;
+    assert_eq!(body["type"], "/problems/method-not-allowed");
+}
+
+#[tokio::test]
+async fn an_unknown_skill_is_a_404_problem() {
+    let app = spawn_app().await;
+    let body = assert_problem(app.get("/api/v1/skills/no-such-skill", None).await, 404).await;
+    assert_eq!(
+        body,
+        json!({
+            "type": "/problems/not-found",
+            "title": "Not found",
+            "status": 404,
+            "detail": "skill not found",
+            "instance": "/api/v1/skills/no-such-skill",
+            "request_id": body["request_id"],
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_request_id_is_echoed_or_generated() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/health/live"))
+        .header("x-request-id", "portal-abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "portal-abc-123");
+    let response = app.get("/health/live", None).await;
+    assert_eq!(response.headers()["x-request-id"].len(), 36);
+    let response = app
+        .client
+        .get(app.url("/nope"))
+        .header("x-request-id", "trace-9")
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(response, 404).await;
+    assert_eq!(body["request_id"], "trace-9");
+}
+
+#[tokio::test]
+async fn cors_answers_configured_origins_only() {
+    let app = spawn_app().await;
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/skills"))
+        .header("origin", "https://portal.example.org")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://portal.example.org"
+    );
+    let other = app
+        .client
+        .get(app.url("/api/v1/skills"))
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn metrics_are_exposed_in_prometheus_format() {
+    let app = spawn_app().await;
+    app.get("/api/v1/skills/kubernetes", None).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(text.contains("passerelle_http_requests_total"), "{text}");
+    assert!(
+        text.contains("endpoint=\"/api/v1/skills/{slug}\""),
+        "{text}"
+    );
+    assert!(text.contains("passerelle_http_requests_duration_seconds_bucket"));
+    assert!(text.contains("passerelle_db_pool_connections_in_use"));
+}
+
+#[tokio::test]
+async fn swagger_ui_and_the_spec_are_served() {
+    let app = spawn_app().await;
+    let spec: Value = json(app.get("/api-docs/openapi.json", None).await).await;
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert!(spec["paths"]["/api/v1/skills"].is_object());
+    assert_eq!(app.get("/docs", None).await.status(), 308);
+    let page = app.get("/docs/", None).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("swagger"));
+}
+
+#[test]
+fn the_committed_openapi_document_matches_the_code() {
+    let generated = passerelle::startup::openapi()
+        .to_pretty_json()
+        .expect("spec serialises");
+    let committed = std::fs::read_to_string("openapi/openapi.json").unwrap_or_default();
+    assert!(
+        committed.trim_end() == generated.trim_end(),
+        "openapi/openapi.json is stale: regenerate it with `cargo run -- openapi > openapi/openapi.json`"
+    );
+}

@@ -1,0 +1,321 @@
+//! The test harness: the real application on port 0 with a fresh database per
+//! test: a temporary SQLite file by default, or, with `TEST_DATABASE_URL` set
+//! to a PostgreSQL server, a uniquely named database cloned from a migrated
+//! template and dropped at the end.
+
+use std::sync::OnceLock;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use passerelle::auth::password::PasswordParams;
+use passerelle::config::Settings;
+use passerelle::startup::Application;
+use reqwest::Response;
+use serde_json::Value;
+
+/// A running application and the database it owns.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+}
+
+/// The database of one test, removed when the test ends.
+pub enum TestDatabase {
+    Sqlite {
+        url: String,
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        url: String,
+        server: String,
+        name: String,
+    },
+}
+
+impl TestDatabase {
+    pub fn url(&self) -> &str {
+        match self {
+            Self::Sqlite { url, .. } | Self::Postgres { url, .. } => url,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Self::Postgres { server, name, .. } = self {
+            if let Ok(mut conn) = PgConnection::establish(server) {
+                let _ =
+                    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// Test signing keys: the first signs.
+pub const SIGNING_KEYS: &str = "test-2:a-test-signing-key-of-more-than-32-bytes-2,test-1:a-test-signing-key-of-more-than-32-bytes-1";
+
+/// Settings for a test application on `database_url`.
+pub fn test_settings(database_url: &str) -> Settings {
+    let mut settings = Settings {
+        database_url: database_url.to_owned(),
+        bind: "127.0.0.1:0".into(),
+        pool_size: 4,
+        pool_timeout_seconds: 2,
+        cors_origins: "https://portal.example.org".into(),
+        ..Settings::default()
+    };
+    settings.auth.signing_keys = Some(SIGNING_KEYS.into());
+    // Cheap hashing keeps the suite quick; one test checks the production defaults.
+    settings.auth.password = PasswordParams {
+        memory_kib: 64,
+        iterations: 1,
+        lanes: 1,
+    };
+    settings
+}
+
+/// Starts the application on a fresh database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application on a fresh database with adjusted settings.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = fresh_database();
+    let mut settings = test_settings(database.url());
+    adjust(&mut settings);
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(error) => panic!("application failed to start: {error:#}"),
+    };
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    TestApp {
+        address,
+        client,
+        database,
+        settings,
+    }
+}
+
+fn unique_name() -> String {
+    format!("passerelle_test_{}", uuid::Uuid::new_v4().simple())
+}
+
+fn fresh_database() -> TestDatabase {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let template = postgres_template(&server);
+            let name = unique_name();
+            let mut conn = PgConnection::establish(&server).expect("connect to TEST_DATABASE_URL");
+            // Two clones of one template at the same instant can collide; retry briefly.
+            let mut attempt = 0;
+            loop {
+                match conn.batch_execute(&format!(
+                    "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+                )) {
+                    Ok(()) => break,
+                    Err(error) if attempt < 20 => {
+                        attempt += 1;
+                        let _ = error;
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    }
+                    Err(error) => panic!("cannot create test database: {error}"),
+                }
+            }
+            TestDatabase::Postgres {
+                url: database_url(&server, &name),
+                server,
+                name,
+            }
+        }
+        _ => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}", dir.path().join("test.db").display());
+            TestDatabase::Sqlite { url, _dir: dir }
+        }
+    }
+}
+
+/// `server` with its database name replaced by `name`.
+pub fn database_url(server: &str, name: &str) -> String {
+    let (base, query) = server
+        .split_once('?')
+        .map_or((server, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{root}/{name}?{query}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+/// A migrated database holding the reference data, cloned by every test. Its
+/// name carries a hash of the migrations and reference files, so a run reuses
+/// it until either changes; an advisory lock keeps concurrent runs from
+/// building it twice.
+fn postgres_template(server: &str) -> String {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE
+        .get_or_init(|| {
+            let name = format!("passerelle_template_{:016x}", content_hash());
+            let mut conn = PgConnection::establish(server).expect("connect to TEST_DATABASE_URL");
+            conn.batch_execute("SELECT pg_advisory_lock(712301)")
+                .expect("template lock");
+            #[derive(QueryableByName)]
+            struct Count {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            let exists = diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
+            ))
+            .get_result::<Count>(&mut conn)
+            .expect("look for template")
+            .n > 0;
+            if !exists {
+                let building = format!("{name}_building");
+                conn.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+                ))
+                .expect("drop");
+                conn.batch_execute(&format!("CREATE DATABASE \"{building}\""))
+                    .expect("create template");
+                let target =
+                    passerelle::db::DatabaseTarget::parse(&database_url(server, &building))
+                        .expect("url");
+                let mut template = target.connect().expect("connect to template");
+                passerelle::db::run_migrations(&mut template).expect("migrate template");
+                let data =
+                    passerelle::reference_data::ReferenceData::load(std::path::Path::new("data"))
+                        .expect("reference data");
+                passerelle::store::reference::load(&mut template, &data)
+                    .expect("load reference data");
+                drop(template);
+                conn.batch_execute(&format!(
+                    "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
+                ))
+                .expect("rename");
+            }
+            conn.batch_execute("SELECT pg_advisory_unlock(712301)")
+                .expect("template unlock");
+            name
+        })
+        .clone()
+}
+
+/// FNV-1a over the files that shape a fresh database.
+fn content_hash() -> u64 {
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let mut pending = vec![
+        std::path::PathBuf::from("migrations/postgres"),
+        std::path::PathBuf::from("data"),
+    ];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "sql" || e == "csv") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        for byte in file
+            .to_string_lossy()
+            .bytes()
+            .chain(std::fs::read(&file).unwrap_or_default())
+        {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// Opens a direct connection to this test's database.
+    pub fn connection(&self) -> passerelle::db::DbConnection {
+        passerelle::db::DatabaseTarget::parse(self.database.url())
+            .and_then(|t| t.connect())
+            .expect("direct database connection")
+    }
+}
+
+/// Reads a JSON body, failing the test with the status and text otherwise.
+pub async fn json(response: Response) -> Value {
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text}"))
+}
+
+/// Asserts a problem+json answer with `status`, returning its body.
+pub async fn assert_problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = json(response).await;
+    assert_eq!(content_type, "application/problem+json", "{body}");
+    assert_eq!(body["status"], status, "{body}");
+    assert!(
+        body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/problems/")),
+        "{body}"
+    );
+    assert!(
+        body["title"].is_string() && body["detail"].is_string() && body["instance"].is_string(),
+        "{body}"
+    );
+    assert_eq!(
+        body["request_id"].as_str().map(str::to_owned),
+        request_id,
+        "{body}"
+    );
+    body
+}

@@ -1,0 +1,5 @@
+//! Black-box tests over HTTP. Every test runs against SQLite by default and
+//! against PostgreSQL when `TEST_DATABASE_URL` names a server.
+
+mod foundation;
+mod helpers;
