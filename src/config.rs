@@ -116,7 +116,11 @@ impl Settings {
     fn load_from(file: &Path) -> Result<Self, Box<figment::Error>> {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
-            .merge(Env::prefixed("PASSERELLE_").split("__").ignore(&["config"]))
+            .merge(
+                Env::prefixed("PASSERELLE_")
+                    .split("__")
+                    .ignore(&["config", "admin_password"]),
+            )
             .extract()
             .map_err(Box::new)
     }

@@ -31,6 +31,15 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Create an admin account. The password is read from the
+    /// PASSERELLE_ADMIN_PASSWORD environment variable or, without it, from
+    /// standard input; never from the command line, where other users could see it.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,12 +73,24 @@ async fn run() -> anyhow::Result<()> {
             prepare_state(settings).await?;
             println!("database migrated and reference data loaded");
         }
+        Command::CreateAdmin { email, name } => {
+            let password = match std::env::var("PASSERELLE_ADMIN_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => read_secret_from_stdin()?,
+            };
+            let state = prepare_state(settings).await?;
+            let id = tokio::task::spawn_blocking(move || {
+                passerelle::seed::create_admin(&state, &email, &name, &password)
+            })
+            .await?
+            .map_err(|e| anyhow::anyhow!("{}", e.to_problem("create-admin", "").detail))?;
+            println!("admin account {id} created");
+        }
         Command::Openapi => {}
     }
     Ok(())
 }
 
-#[allow(dead_code)]
 fn read_secret_from_stdin() -> anyhow::Result<String> {
     let mut secret = String::new();
     std::io::stdin().read_to_string(&mut secret)?;

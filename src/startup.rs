@@ -191,6 +191,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
     let docs = openapi();
     let routes = web::Data::new(RouteTable::from_openapi(&docs));
     let json_limit = state.settings.json_body_limit_bytes;
+    let bytes_limit = state.settings.csv_body_limit_bytes;
     let server = HttpServer::new(move || {
         let settings = &state.settings;
         let (app, _) = App::new()
@@ -203,6 +204,8 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
                     .limit(json_limit)
                     .error_handler(json_error),
             )
+            // Raw bodies are only taken by the roster import (CSV).
+            .app_data(web::PayloadConfig::new(bytes_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(crate::routes::configure)

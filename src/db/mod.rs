@@ -33,6 +33,19 @@ impl DbConnection {
     }
 }
 
+/// Runs one diesel statement on the concrete connection inside a
+/// [`DbConnection`], for what `MultiBackend` cannot express (batch inserts).
+/// The body is compiled once per backend.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgresql($c) => $body,
+        }
+    };
+}
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -163,22 +176,6 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
             .map(|v| v.len()),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
-}
-
-/// Reads the numeric id of the row an insert just created, on either backend.
-pub fn last_insert_id(conn: &mut DbConnection) -> QueryResult<i64> {
-    #[derive(QueryableByName)]
-    struct LastId {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-    }
-    let query = match conn.backend() {
-        Backend::Sqlite => "SELECT last_insert_rowid() AS id",
-        Backend::Postgres => "SELECT lastval() AS id",
-    };
-    diesel::sql_query(query)
-        .get_result::<LastId>(conn)
-        .map(|row| row.id)
 }
 
 /// Runs `work` on a pooled connection on the blocking thread pool, so that the

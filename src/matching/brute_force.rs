@@ -6,17 +6,20 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::rules::{
-    effective_skills, evaluate, normalise_city, pair_filters, MatchResult, OfferProfile,
-    RankKey, StudentProfile, TopK, CREDIT_UNIT,
+    effective_skills, evaluate, normalise_city, pair_filters, MatchResult, OfferProfile, RankKey,
+    StudentProfile, TopK, CREDIT_UNIT,
 };
 use super::taxonomy::{SkillId, Taxonomy};
 use crate::domain::OfferKind;
+
+/// A student with its effective skills and normalised cities.
+type Prepared = (StudentProfile, Vec<(SkillId, u8)>, Vec<String>);
 
 /// Students and offers as given, with each student's effective skills
 /// computed once.
 #[derive(Debug, Clone)]
 pub struct BruteForce {
-    students: Vec<(StudentProfile, Vec<(SkillId, u8)>, Vec<String>)>,
+    students: Vec<Prepared>,
     offers: Vec<OfferProfile>,
     applications: HashSet<(i64, i64)>,
 }
@@ -40,7 +43,11 @@ impl BruteForce {
             })
             .collect();
         let mut seen = HashSet::new();
-        let offers = offers.iter().filter(|o| seen.insert(o.id)).cloned().collect();
+        let offers = offers
+            .iter()
+            .filter(|o| seen.insert(o.id))
+            .cloned()
+            .collect();
         Self {
             students,
             offers,
@@ -55,7 +62,7 @@ impl BruteForce {
 
     fn result(
         &self,
-        student: &(StudentProfile, Vec<(SkillId, u8)>, Vec<String>),
+        student: &Prepared,
         offer: &OfferProfile,
         today: NaiveDate,
         recruiter_view: bool,

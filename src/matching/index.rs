@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::rules::{
-    available, credit_units, effective_skills, evaluate, normalise_city, offer_filters,
-    HardFilter, MatchResult, OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
+    available, credit_units, effective_skills, evaluate, normalise_city, offer_filters, HardFilter,
+    MatchResult, OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
 };
 use super::taxonomy::{SkillId, Taxonomy};
 use crate::domain::{DegreeLevel, OfferKind, OfferStatus, WorkMode};
@@ -30,11 +30,12 @@ const LEVELS: usize = 5;
 #[derive(Debug, Clone)]
 struct StudentSlot {
     id: i64,
-    /// Effective skills, `skill << 3 | level`, sorted.
-    skills: Box<[u32]>,
-    /// Declared skills in the same packing, kept to re-expand on a new taxonomy.
-    declared: Box<[u32]>,
-    cities: Box<[u32]>,
+    /// One allocation per student: effective skills (`skill << 3 | level`,
+    /// sorted), then declared skills in the same packing (kept to re-expand
+    /// on a new taxonomy), then interned city ids.
+    data: Box<[u32]>,
+    skills_len: u32,
+    declared_len: u32,
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
     kinds: u8,
@@ -42,6 +43,29 @@ struct StudentSlot {
     degree: u8,
     remote_ok: bool,
     discoverable: bool,
+}
+
+impl StudentSlot {
+    fn skills(&self) -> &[u32] {
+        &self.data[..self.skills_len as usize]
+    }
+
+    fn declared(&self) -> &[u32] {
+        let start = self.skills_len as usize;
+        &self.data[start..start + self.declared_len as usize]
+    }
+
+    fn cities(&self) -> &[u32] {
+        &self.data[(self.skills_len + self.declared_len) as usize..]
+    }
+}
+
+fn student_data(skills: &[u32], declared: &[u32], cities: &[u32]) -> (Box<[u32]>, u32, u32) {
+    let mut data = Vec::with_capacity(skills.len() + declared.len() + cities.len());
+    data.extend_from_slice(skills);
+    data.extend_from_slice(declared);
+    data.extend_from_slice(cities);
+    (data.into(), skills.len() as u32, declared.len() as u32)
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +88,92 @@ struct Req {
     m: u8,
     w: u8,
     required: bool,
+}
+
+/// A growable bitset over student slots; bits past the end read as 0.
+#[derive(Debug, Clone, Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn set(&mut self, slot: u32, on: bool) {
+        let (w, b) = (slot as usize / 64, slot % 64);
+        if on {
+            if w >= self.0.len() {
+                self.0.resize(w + 1, 0);
+            }
+            self.0[w] |= 1 << b;
+        } else if let Some(word) = self.0.get_mut(w) {
+            *word &= !(1 << b);
+        }
+    }
+
+    fn get(&self, slot: u32) -> bool {
+        self.0
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
+    fn word(&self, w: usize) -> u64 {
+        self.0.get(w).copied().unwrap_or(0)
+    }
+
+    fn bytes(&self) -> usize {
+        self.0.capacity() * 8
+    }
+}
+
+/// One bitset per value of each hard-filter attribute, so that a query can
+/// combine them word by word into the set of students passing the offer's
+/// filters, and skip the others without reading their slot.
+#[derive(Debug, Clone, Default)]
+struct FilterBits {
+    kinds: [Bits; 2],
+    /// `degree_at_least[d]`: degree rank ≥ d + 1.
+    degree_at_least: [Bits; 5],
+    remote_ok: Bits,
+    discoverable: Bits,
+    /// Per interned city.
+    cities: Vec<Bits>,
+}
+
+impl FilterBits {
+    fn mark(&mut self, slot: u32, s: &StudentSlot, on: bool) {
+        for (i, bits) in self.kinds.iter_mut().enumerate() {
+            if s.kinds & (1 << i) != 0 {
+                bits.set(slot, on);
+            }
+        }
+        for (d, bits) in self.degree_at_least.iter_mut().enumerate() {
+            if usize::from(s.degree) > d {
+                bits.set(slot, on);
+            }
+        }
+        if s.remote_ok {
+            self.remote_ok.set(slot, on);
+        }
+        if s.discoverable {
+            self.discoverable.set(slot, on);
+        }
+        for &c in s.cities() {
+            let c = c as usize;
+            if c >= self.cities.len() {
+                self.cities.resize(c + 1, Bits::default());
+            }
+            self.cities[c].set(slot, on);
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.kinds.iter().map(Bits::bytes).sum::<usize>()
+            + self.degree_at_least.iter().map(Bits::bytes).sum::<usize>()
+            + self.remote_ok.bytes()
+            + self.discoverable.bytes()
+            + self
+                .cities
+                .iter()
+                .map(|b| b.bytes() + std::mem::size_of::<Bits>())
+                .sum::<usize>()
+    }
 }
 
 fn pack(skill: SkillId, level: u8) -> u32 {
@@ -134,9 +244,16 @@ struct OfferQuery<'a> {
     applicants: Option<&'a HashSet<i64>>,
     remote: bool,
     reqs: Vec<Req>,
+    /// Students passing the offer's filters, when worth building.
+    pass: Option<Bits>,
 }
 
 impl OfferQuery<'_> {
+    /// Whether the slot may pass the filters: false only when it surely fails.
+    fn may_pass(&self, slot: u32) -> bool {
+        self.pass.as_ref().is_none_or(|p| p.get(slot))
+    }
+
     /// Hard filters on the student side, skills excluded.
     fn admits(&self, s: &StudentSlot) -> bool {
         let o = self.offer;
@@ -144,7 +261,7 @@ impl OfferQuery<'_> {
             && s.degree >= o.min_degree
             && (s.discoverable || self.applicants.is_some_and(|a| a.contains(&s.id)))
             && available(s.from, s.until, o.profile.start_date)
-            && ((self.remote && s.remote_ok) || s.cities.contains(&o.city))
+            && ((self.remote && s.remote_ok) || s.cities().contains(&o.city))
     }
 }
 
@@ -166,6 +283,7 @@ pub struct MatchIndex {
     cities: HashMap<String, u32>,
     /// Offer id → ids of the students who applied.
     applications: HashMap<i64, HashSet<i64>>,
+    filter_bits: FilterBits,
     /// Largest driver posting list scanned directly; 0 means the default.
     driver_scan_limit: usize,
 }
@@ -262,11 +380,12 @@ impl MatchIndex {
         let mut cities: Vec<u32> = student.cities.iter().map(|c| self.intern_city(c)).collect();
         cities.sort_unstable();
         cities.dedup();
+        let (data, skills_len, declared_len) = student_data(&skills, &declared, &cities);
         let slot_value = StudentSlot {
             id: student.id,
-            skills,
-            declared,
-            cities: cities.into(),
+            data,
+            skills_len,
+            declared_len,
             from: student.available_from,
             until: student.available_until,
             kinds: student.wanted_kinds.iter().fold(0, |m, k| m | kind_bit(*k)),
@@ -277,7 +396,8 @@ impl MatchIndex {
         let slot = match self.student_slots.get(&student.id) {
             Some(&slot) => {
                 if let Some(old) = self.students[slot as usize].take() {
-                    self.unpost(slot, &old.skills);
+                    self.unpost(slot, old.skills());
+                    self.filter_bits.mark(slot, &old, false);
                 }
                 slot
             }
@@ -293,7 +413,8 @@ impl MatchIndex {
                 slot
             }
         };
-        self.post(slot, &slot_value.skills);
+        self.post(slot, slot_value.skills());
+        self.filter_bits.mark(slot, &slot_value, true);
         self.students[slot as usize] = Some(slot_value);
     }
 
@@ -304,7 +425,8 @@ impl MatchIndex {
             return false;
         };
         if let Some(old) = self.students[slot as usize].take() {
-            self.unpost(slot, &old.skills);
+            self.unpost(slot, old.skills());
+            self.filter_bits.mark(slot, &old, false);
         }
         self.student_free.push(slot);
         true
@@ -436,13 +558,17 @@ impl MatchIndex {
         self.taxonomy = taxonomy;
         self.postings = vec![Default::default(); n];
         for slot in 0..self.students.len() {
-            let Some(declared) = self.students[slot].as_ref().map(|s| s.declared.clone()) else {
+            let Some(old) = self.students[slot].as_ref() else {
                 continue;
             };
-            let skills = self.expand(&declared);
+            let skills = self.expand(old.declared());
+            let (data, skills_len, declared_len) =
+                student_data(&skills, old.declared(), old.cities());
             self.post(slot as u32, &skills);
             if let Some(s) = self.students[slot].as_mut() {
-                s.skills = skills;
+                s.data = data;
+                s.skills_len = skills_len;
+                s.declared_len = declared_len;
             }
         }
         self.offers_by_anchor = vec![Vec::new(); n];
@@ -452,6 +578,21 @@ impl MatchIndex {
         }
     }
 
+    /// Gives back the spare capacity left by growing lists, typically after
+    /// a bulk load.
+    pub fn shrink_to_fit(&mut self) {
+        self.students.shrink_to_fit();
+        for lists in &mut self.postings {
+            for list in lists.iter_mut() {
+                list.shrink_to_fit();
+            }
+        }
+        for list in &mut self.offers_by_anchor {
+            list.shrink_to_fit();
+        }
+        self.offers.shrink_to_fit();
+    }
+
     /// Rough heap and inline size of the index in bytes.
     pub fn approx_memory_bytes(&self) -> usize {
         use std::mem::size_of;
@@ -459,7 +600,7 @@ impl MatchIndex {
         let mut bytes = size_of::<Self>() + self.taxonomy.approx_memory_bytes();
         bytes += self.students.capacity() * size_of::<Option<StudentSlot>>();
         for s in self.students.iter().flatten() {
-            bytes += (s.skills.len() + s.declared.len() + s.cities.len()) * 4;
+            bytes += s.data.len() * 4;
         }
         bytes += self.student_free.capacity() * 4;
         bytes += self.student_slots.capacity() * map_entry(8, 4);
@@ -467,6 +608,7 @@ impl MatchIndex {
             bytes += size_of::<[Vec<u32>; LEVELS]>();
             bytes += lists.iter().map(|l| l.capacity() * 4).sum::<usize>();
         }
+        bytes += self.filter_bits.bytes();
         bytes += self.offers.capacity() * size_of::<Option<OfferSlot>>();
         for o in self.offers.iter().flatten() {
             bytes += o.profile.requirements.capacity() * size_of::<super::Requirement>()
@@ -526,7 +668,7 @@ impl MatchIndex {
         if s.degree < o.min_degree {
             failed.push(HardFilter::DegreeTooLow);
         }
-        if !(p.work_mode == WorkMode::Remote && s.remote_ok) && !s.cities.contains(&o.city) {
+        if !(s.cities().contains(&o.city) || (p.work_mode == WorkMode::Remote && s.remote_ok)) {
             failed.push(HardFilter::CityNotAcceptable);
         }
         if recruiter_view && !s.discoverable && !self.applied(s.id, p.id) {
@@ -536,7 +678,7 @@ impl MatchIndex {
             s.id,
             p.id,
             &p.requirements,
-            |skill| lookup(&s.skills, skill.0),
+            |skill| lookup(s.skills(), skill.0),
             failed,
         )
     }
@@ -573,7 +715,7 @@ impl MatchIndex {
         }
         let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
         let mut top = TopK::new(limit);
-        let anchored = s.skills.iter().filter_map(|&e| {
+        let anchored = s.skills().iter().filter_map(|&e| {
             self.offers_by_anchor
                 .get((e >> 3) as usize)
                 .map(|l| l.as_slice())
@@ -591,7 +733,7 @@ impl MatchIndex {
                     || s.degree < o.min_degree
                     || !available(s.from, s.until, p.start_date)
                     || !((p.work_mode == WorkMode::Remote && s.remote_ok)
-                        || s.cities.contains(&o.city))
+                        || s.cities().contains(&o.city))
                 {
                     continue;
                 }
@@ -602,7 +744,7 @@ impl MatchIndex {
                     w: r.weight(),
                     required: r.required,
                 }));
-                let Some((earned, preferred_met)) = score(&s.skills, &reqs) else {
+                let Some((earned, preferred_met)) = score(s.skills(), &reqs) else {
                     continue;
                 };
                 let key = RankKey {
@@ -642,8 +784,10 @@ impl MatchIndex {
             applicants: self.applications.get(&p.id),
             remote: p.work_mode == WorkMode::Remote,
             reqs: reqs_of(p),
+            pass: None,
         };
-        let top = self.rank_candidates(&q, limit);
+        let mut q = q;
+        let top = self.rank_candidates(&mut q, limit);
         top.into_sorted()
             .into_iter()
             .filter_map(|(_, slot)| self.students[slot as usize].as_ref())
@@ -651,39 +795,99 @@ impl MatchIndex {
             .collect()
     }
 
-    fn rank_candidates(&self, q: &OfferQuery<'_>, limit: usize) -> TopK<u32> {
-        let required: Vec<&Req> = q.reqs.iter().filter(|r| r.required).collect();
-        let driver = required
-            .iter()
-            .map(|r| (self.prefix_len(r.skill, r.m), **r))
-            .min_by_key(|(len, r)| (*len, r.skill));
-        let has_preferred = q.reqs.iter().any(|r| !r.required);
-        if let Some((len, r)) = driver {
-            if len <= self.driver_scan_limit() || !has_preferred {
-                return self.scan_driver(q, limit, Some(r));
+    /// Students passing every filter of the offer but availability, which
+    /// is read from the slot.
+    fn pass_bits(&self, q: &OfferQuery<'_>) -> Bits {
+        let f = &self.filter_bits;
+        let o = q.offer;
+        let words = self.students.len().div_ceil(64);
+        let kind = &f.kinds[usize::from(o.kind.trailing_zeros() as u8).min(1)];
+        let degree = (o.min_degree > 0).then(|| &f.degree_at_least[usize::from(o.min_degree) - 1]);
+        let city = f.cities.get(o.city as usize);
+        let remote = q.remote.then_some(&f.remote_ok);
+        let mut open = Vec::with_capacity(words);
+        let mut pass = Vec::with_capacity(words);
+        for w in 0..words {
+            let mut x = kind.word(w);
+            if let Some(d) = degree {
+                x &= d.word(w);
+            }
+            x &= city.map_or(0, |c| c.word(w)) | remote.map_or(0, |r| r.word(w));
+            open.push(x);
+            pass.push(x & f.discoverable.word(w));
+        }
+        let (open, mut pass) = (Bits(open), Bits(pass));
+        for &id in q.applicants.into_iter().flatten() {
+            if let Some(&slot) = self.student_slots.get(&id) {
+                if open.get(slot) {
+                    pass.set(slot, true);
+                }
             }
         }
-        if !has_preferred {
-            return self.scan_driver(q, limit, None);
+        pass
+    }
+
+    /// The bitset of students holding `skill` at `min_level` or above.
+    fn prefix_bits(&self, skill: u32, min_level: u8) -> Bits {
+        let mut bits = Bits(vec![0; self.students.len().div_ceil(64)]);
+        if let Some(lists) = self.postings.get(skill as usize) {
+            for list in &lists[usize::from(min_level.max(1)) - 1..] {
+                for &slot in list {
+                    bits.set(slot, true);
+                }
+            }
         }
-        let base: u32 = required
+        bits
+    }
+
+    fn rank_candidates(&self, q: &mut OfferQuery<'_>, limit: usize) -> TopK<u32> {
+        let required: Vec<Req> = q.reqs.iter().filter(|r| r.required).copied().collect();
+        let driver = required
             .iter()
-            .map(|r| u32::from(r.w) * CREDIT_UNIT)
-            .sum();
+            .map(|r| (self.prefix_len(r.skill, r.m), *r))
+            .min_by_key(|(len, r)| (*len, r.skill));
+        let has_preferred = q.reqs.iter().any(|r| !r.required);
+        let n = self.students.len();
+        if let Some((len, r)) = driver {
+            if len <= self.driver_scan_limit() || !has_preferred {
+                // The combined filter bitset costs a pass over a few words
+                // per 64 students; it pays off once the scan reads more.
+                if len >= n / 16 {
+                    q.pass = Some(self.pass_bits(q));
+                }
+                return self.scan_postings(q, limit, r);
+            }
+        }
+        // Many students hold every required skill: narrow them down to the
+        // eligible ones (availability aside) word by word first.
+        let mut eligible = self.pass_bits(q);
+        for r in &required {
+            let held = self.prefix_bits(r.skill, r.m);
+            for (w, word) in eligible.0.iter_mut().enumerate() {
+                *word &= held.word(w);
+            }
+        }
+        let count: usize = eligible.0.iter().map(|w| w.count_ones() as usize).sum();
+        q.pass = Some(eligible);
+        let q = &*q;
+        if !has_preferred || count <= self.driver_scan_limit() {
+            return self.scan_bits(q, limit);
+        }
+        let base: u32 = required.iter().map(|r| u32::from(r.w) * CREDIT_UNIT).sum();
         let top = self.bounded_walk(q, limit, base);
         // Students holding no preferred skill were never visited; they score
         // `base` and matter only if the selection is short or ties there.
         match top.threshold() {
             Some(worst) if worst.earned > base => top,
-            _ => self.scan_driver(q, limit, driver.map(|d| d.1)),
+            _ => self.scan_bits(q, limit),
         }
     }
 
     fn consider(&self, q: &OfferQuery<'_>, top: &mut TopK<u32>, slot: u32, s: &StudentSlot) {
-        if !q.admits(s) {
+        if !q.may_pass(slot) || !q.admits(s) {
             return;
         }
-        if let Some((earned, preferred_met)) = score(&s.skills, &q.reqs) {
+        if let Some((earned, preferred_met)) = score(s.skills(), &q.reqs) {
             let key = RankKey {
                 earned,
                 total: q.offer.total,
@@ -694,28 +898,38 @@ impl MatchIndex {
         }
     }
 
-    /// Scans the postings of `driver` at or above its minimum level, or every
-    /// student when there is no required skill.
-    fn scan_driver(&self, q: &OfferQuery<'_>, limit: usize, driver: Option<Req>) -> TopK<u32> {
+    /// Scans the postings of `driver` at or above its minimum level.
+    fn scan_postings(&self, q: &OfferQuery<'_>, limit: usize, driver: Req) -> TopK<u32> {
         let mut top = TopK::new(limit);
-        match driver {
-            Some(r) => {
-                let Some(lists) = self.postings.get(r.skill as usize) else {
-                    return top;
-                };
-                for list in lists[usize::from(r.m) - 1..].iter().rev() {
-                    for &slot in list {
-                        if let Some(s) = self.students[slot as usize].as_ref() {
-                            self.consider(q, &mut top, slot, s);
-                        }
-                    }
+        let Some(lists) = self.postings.get(driver.skill as usize) else {
+            return top;
+        };
+        for list in lists[usize::from(driver.m) - 1..].iter().rev() {
+            for &slot in list {
+                if !q.may_pass(slot) {
+                    continue;
+                }
+                if let Some(s) = self.students[slot as usize].as_ref() {
+                    self.consider(q, &mut top, slot, s);
                 }
             }
-            None => {
-                for (slot, s) in self.students.iter().enumerate() {
-                    if let Some(s) = s {
-                        self.consider(q, &mut top, slot as u32, s);
-                    }
+        }
+        top
+    }
+
+    /// Scans the students whose bit is set in the query's pass bitset.
+    fn scan_bits(&self, q: &OfferQuery<'_>, limit: usize) -> TopK<u32> {
+        let mut top = TopK::new(limit);
+        let Some(pass) = q.pass.as_ref() else {
+            return top;
+        };
+        for (w, &word) in pass.0.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let slot = (w * 64) as u32 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if let Some(s) = self.students.get(slot as usize).and_then(Option::as_ref) {
+                    self.consider(q, &mut top, slot, s);
                 }
             }
         }
@@ -749,10 +963,7 @@ impl MatchIndex {
         }
         let mut earlier: Vec<u32> = Vec::with_capacity(lists.len());
         for (j, &(_, r, _)) in lists.iter().enumerate() {
-            if top
-                .threshold()
-                .is_some_and(|t| base + suffix[j] < t.earned)
-            {
+            if top.threshold().is_some_and(|t| base + suffix[j] < t.earned) {
                 break;
             }
             let Some(levels) = self.postings.get(r.skill as usize) else {
@@ -765,12 +976,15 @@ impl MatchIndex {
                     break;
                 }
                 for &slot in &levels[usize::from(l) - 1] {
+                    if !q.may_pass(slot) {
+                        continue;
+                    }
                     let Some(s) = self.students[slot as usize].as_ref() else {
                         continue;
                     };
                     // Already scored from an earlier list, or cut there by a
                     // bound that only got tighter since.
-                    if earlier.iter().any(|&e| lookup(&s.skills, e) > 0) {
+                    if earlier.iter().any(|&e| lookup(s.skills(), e) > 0) {
                         continue;
                     }
                     self.consider(q, &mut top, slot, s);
@@ -836,7 +1050,13 @@ mod tests {
     fn ids(results: &[MatchResult], student_side: bool) -> Vec<i64> {
         results
             .iter()
-            .map(|r| if student_side { r.student_id } else { r.offer_id })
+            .map(|r| {
+                if student_side {
+                    r.student_id
+                } else {
+                    r.offer_id
+                }
+            })
             .collect()
     }
 
@@ -844,7 +1064,10 @@ mod tests {
     fn candidates_tie_on_preferred_met_then_id() {
         let mut index = MatchIndex::new(Taxonomy::flat(4).unwrap());
         // Requirements: 0 required (w 2), 1 preferred at 2 (w 1), 2 preferred at 4 (w 2).
-        index.upsert_offer(&offer(1, &[(0, 1, 2, true), (1, 2, 1, false), (2, 4, 2, false)]));
+        index.upsert_offer(&offer(
+            1,
+            &[(0, 1, 2, true), (1, 2, 1, false), (2, 4, 2, false)],
+        ));
         // 7 and 5 score (2 + 1 + 0) / 5; 3 scores (2 + 0.5 + 0.5) / 5 with no
         // preferred met; 9 holds everything.
         index.upsert_student(&student(7, &[(0, 1), (1, 2)]));
@@ -857,10 +1080,16 @@ mod tests {
         assert_eq!(top[1].score, top[3].score);
         assert_eq!(top[1].preferred_met, 1);
         assert_eq!(top[3].preferred_met, 0);
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 2, today()), true), vec![9, 5]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 2, today()), true),
+            vec![9, 5]
+        );
         // The same through the bounded walk.
         index.set_driver_scan_limit(1);
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![9, 5, 7, 3]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![9, 5, 7, 3]
+        );
     }
 
     #[test]
@@ -875,8 +1104,12 @@ mod tests {
         let top = index.top_offers_for_student(1, None, 10, today());
         assert_eq!(ids(&top, false), vec![9, 2, 4, 3]);
         assert!(top.iter().all(|r| r.eligible));
-        assert!(index.top_offers_for_student(1, Some(OfferKind::WorkStudy), 10, today()).is_empty());
-        assert!(index.top_offers_for_student(42, None, 10, today()).is_empty());
+        assert!(index
+            .top_offers_for_student(1, Some(OfferKind::WorkStudy), 10, today())
+            .is_empty());
+        assert!(index
+            .top_offers_for_student(42, None, 10, today())
+            .is_empty());
         assert!(index.top_candidates_for_offer(42, 10, today()).is_empty());
         assert!(index.explain(1, 42, today(), false).is_none());
     }
@@ -923,13 +1156,25 @@ mod tests {
         hidden.discoverable = false;
         index.upsert_student(&hidden);
         index.upsert_student(&student(3, &[(0, 3)]));
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![3]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![3]
+        );
         index.add_application(2, 1);
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![2, 3]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![2, 3]
+        );
         assert!(index.remove_application(2, 1));
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![3]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![3]
+        );
         // Students see offers whatever their own discoverability.
-        assert_eq!(ids(&index.top_offers_for_student(2, None, 10, today()), false), vec![1]);
+        assert_eq!(
+            ids(&index.top_offers_for_student(2, None, 10, today()), false),
+            vec![1]
+        );
     }
 
     #[test]
@@ -940,18 +1185,26 @@ mod tests {
         index.upsert_student(&student(2, &[(0, 3)]));
         index.upsert_student(&student(1, &[(1, 3)]));
         assert_eq!(index.students_len(), 2);
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![2]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![2]
+        );
         assert!(index.remove_student(2));
         assert!(!index.remove_student(2));
         assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
         index.upsert_offer(&offer(1, &[(1, 2, 1, true)]));
         assert_eq!(index.offers_len(), 1);
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![1]
+        );
         let mut closed = offer(1, &[(1, 2, 1, true)]);
         closed.status = OfferStatus::Closed;
         index.upsert_offer(&closed);
         assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
-        assert!(index.top_offers_for_student(1, None, 10, today()).is_empty());
+        assert!(index
+            .top_offers_for_student(1, None, 10, today())
+            .is_empty());
         assert!(index.remove_offer(1));
         assert_eq!(index.offers_len(), 0);
         assert!(index.explain(1, 1, today(), false).is_none());
@@ -964,8 +1217,14 @@ mod tests {
         index.upsert_offer(&offer(1, &[(0, 3, 1, true)]));
         assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
         index.replace_taxonomy(Taxonomy::new(vec![None, Some(SkillId(0))]).unwrap());
-        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
-        assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![1]);
+        assert_eq!(
+            ids(&index.top_candidates_for_offer(1, 10, today()), true),
+            vec![1]
+        );
+        assert_eq!(
+            ids(&index.top_offers_for_student(1, None, 10, today()), false),
+            vec![1]
+        );
     }
 
     /// Every ranking and a sample of explanations agree with the full scan.
@@ -1024,7 +1283,8 @@ mod tests {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
             let sample: Vec<i64> = (0..40).map(|_| rng.gen_range(1..=2_000)).collect();
-            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let brute =
+                BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
             for limit in [DRIVER_SCAN_LIMIT, 1, 300] {
                 index.set_driver_scan_limit(limit);
                 assert_same(&index, &brute, &sample, &offer_ids);
@@ -1075,7 +1335,8 @@ mod tests {
                 index.remove_offer(gone.id);
                 data.applications.retain(|a| a.1 != gone.id);
             }
-            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let brute =
+                BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
             let mut sample: Vec<i64> = (0..40)
                 .map(|_| data.students[rng.gen_range(0..data.students.len())].id)
                 .collect();
@@ -1098,7 +1359,8 @@ mod tests {
                 .collect();
             let taxonomy = Taxonomy::new(parents).unwrap();
             index.replace_taxonomy(taxonomy.clone());
-            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let brute =
+                BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
             assert_same(&index, &brute, &sample[..10], &offer_ids);
         }
     }

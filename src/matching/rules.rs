@@ -88,9 +88,7 @@ pub struct OfferProfile {
 
 /// A hard rule that a student–offer pair breaks; any one makes the pair
 /// ineligible whatever the score.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HardFilter {
     /// The offer is not open.
@@ -470,14 +468,14 @@ mod tests {
     fn credit_rules() {
         // (student level, min level, weight, expected credit)
         let table: &[(u8, u8, u8, f64)] = &[
-            (3, 3, 4, 4.0),        // met exactly: full weight
-            (5, 2, 3, 3.0),        // above the minimum: still the weight
-            (2, 4, 4, 2.0),        // partial: w·l/m
-            (1, 3, 5, 5.0 / 3.0),  // partial, non-integer
-            (4, 5, 5, 4.0),        // partial just below
-            (0, 1, 5, 0.0),        // missing
-            (9, 3, 2, 2.0),        // levels above 5 count as 5
-            (2, 0, 0, 1.0),        // min and weight clamp to 1
+            (3, 3, 4, 4.0),       // met exactly: full weight
+            (5, 2, 3, 3.0),       // above the minimum: still the weight
+            (2, 4, 4, 2.0),       // partial: w·l/m
+            (1, 3, 5, 5.0 / 3.0), // partial, non-integer
+            (4, 5, 5, 4.0),       // partial just below
+            (0, 1, 5, 0.0),       // missing
+            (9, 3, 2, 2.0),       // levels above 5 count as 5
+            (2, 0, 0, 1.0),       // min and weight clamp to 1
         ];
         for &(l, m, w, expected) in table {
             assert!(
@@ -544,7 +542,8 @@ mod tests {
             None,
         ])
         .unwrap();
-        let table: &[(&[(u32, u8)], &[(u32, u8)])] = &[
+        type Skills = &'static [(u32, u8)];
+        let table: &[(Skills, Skills)] = &[
             (&[(2, 3)], &[(0, 3), (1, 3), (2, 3)]),
             (&[(2, 2), (3, 4)], &[(0, 4), (1, 4), (2, 2), (3, 4)]),
             (&[(2, 4), (1, 2)], &[(0, 4), (1, 4), (2, 4)]),
@@ -601,34 +600,181 @@ mod tests {
         }
         let cases: Vec<Case> = vec![
             ("all pass", |_, _| {}, false, false, vec![]),
-            ("draft", |_, o| o.status = OfferStatus::Draft, false, false, vec![HardFilter::NotOpen]),
-            ("filled", |_, o| o.status = OfferStatus::Filled, false, false, vec![HardFilter::NotOpen]),
-            ("deadline passed", |_, o| o.deadline = d(2025, 4, 1), false, false, vec![HardFilter::DeadlinePassed]),
-            ("no deadline", |_, o| o.deadline = None, false, false, vec![]),
-            ("kind", |_, o| o.kind = OfferKind::WorkStudy, false, false, vec![HardFilter::KindNotWanted]),
-            ("starts too early", |_, o| o.start_date = d(2025, 5, 31), false, false, vec![HardFilter::NotAvailable]),
-            ("starts too late", |_, o| o.start_date = d(2025, 10, 1), false, false, vec![HardFilter::NotAvailable]),
-            ("starts on the last day", |_, o| o.start_date = d(2025, 9, 30), false, false, vec![]),
-            ("open-ended availability", |s, o| { s.available_until = None; o.start_date = d(2030, 1, 1) }, false, false, vec![]),
-            ("unknown start", |_, o| o.start_date = None, false, false, vec![]),
-            ("degree too low", |_, o| o.min_degree_level = Some(DegreeLevel::Bac5), false, false, vec![HardFilter::DegreeTooLow]),
-            ("degree higher", |s, _| s.degree_level = Some(DegreeLevel::Bac8), false, false, vec![]),
-            ("unknown degree", |s, _| s.degree_level = None, false, false, vec![HardFilter::DegreeTooLow]),
-            ("unknown degree, no minimum", |s, o| { s.degree_level = None; o.min_degree_level = None }, false, false, vec![]),
-            ("other city", |_, o| o.city = "Rabat".into(), false, false, vec![HardFilter::CityNotAcceptable]),
-            ("remote not accepted", |_, o| { o.city = "Rabat".into(); o.work_mode = WorkMode::Remote }, false, false, vec![HardFilter::CityNotAcceptable]),
-            ("remote accepted", |s, o| { o.city = "Rabat".into(); o.work_mode = WorkMode::Remote; s.remote_ok = true }, false, false, vec![]),
-            ("hybrid is not remote", |s, o| { o.city = "Rabat".into(); o.work_mode = WorkMode::Hybrid; s.remote_ok = true }, false, false, vec![HardFilter::CityNotAcceptable]),
-            ("hidden, student view", |s, _| s.discoverable = false, false, false, vec![]),
-            ("hidden, recruiter view", |s, _| s.discoverable = false, true, false, vec![HardFilter::NotDiscoverable]),
-            ("hidden but applied", |s, _| s.discoverable = false, true, true, vec![]),
+            (
+                "draft",
+                |_, o| o.status = OfferStatus::Draft,
+                false,
+                false,
+                vec![HardFilter::NotOpen],
+            ),
+            (
+                "filled",
+                |_, o| o.status = OfferStatus::Filled,
+                false,
+                false,
+                vec![HardFilter::NotOpen],
+            ),
+            (
+                "deadline passed",
+                |_, o| o.deadline = d(2025, 4, 1),
+                false,
+                false,
+                vec![HardFilter::DeadlinePassed],
+            ),
+            (
+                "no deadline",
+                |_, o| o.deadline = None,
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "kind",
+                |_, o| o.kind = OfferKind::WorkStudy,
+                false,
+                false,
+                vec![HardFilter::KindNotWanted],
+            ),
+            (
+                "starts too early",
+                |_, o| o.start_date = d(2025, 5, 31),
+                false,
+                false,
+                vec![HardFilter::NotAvailable],
+            ),
+            (
+                "starts too late",
+                |_, o| o.start_date = d(2025, 10, 1),
+                false,
+                false,
+                vec![HardFilter::NotAvailable],
+            ),
+            (
+                "starts on the last day",
+                |_, o| o.start_date = d(2025, 9, 30),
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "open-ended availability",
+                |s, o| {
+                    s.available_until = None;
+                    o.start_date = d(2030, 1, 1)
+                },
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "unknown start",
+                |_, o| o.start_date = None,
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "degree too low",
+                |_, o| o.min_degree_level = Some(DegreeLevel::Bac5),
+                false,
+                false,
+                vec![HardFilter::DegreeTooLow],
+            ),
+            (
+                "degree higher",
+                |s, _| s.degree_level = Some(DegreeLevel::Bac8),
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "unknown degree",
+                |s, _| s.degree_level = None,
+                false,
+                false,
+                vec![HardFilter::DegreeTooLow],
+            ),
+            (
+                "unknown degree, no minimum",
+                |s, o| {
+                    s.degree_level = None;
+                    o.min_degree_level = None
+                },
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "other city",
+                |_, o| o.city = "Rabat".into(),
+                false,
+                false,
+                vec![HardFilter::CityNotAcceptable],
+            ),
+            (
+                "remote not accepted",
+                |_, o| {
+                    o.city = "Rabat".into();
+                    o.work_mode = WorkMode::Remote
+                },
+                false,
+                false,
+                vec![HardFilter::CityNotAcceptable],
+            ),
+            (
+                "remote accepted",
+                |s, o| {
+                    o.city = "Rabat".into();
+                    o.work_mode = WorkMode::Remote;
+                    s.remote_ok = true
+                },
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "hybrid is not remote",
+                |s, o| {
+                    o.city = "Rabat".into();
+                    o.work_mode = WorkMode::Hybrid;
+                    s.remote_ok = true
+                },
+                false,
+                false,
+                vec![HardFilter::CityNotAcceptable],
+            ),
+            (
+                "hidden, student view",
+                |s, _| s.discoverable = false,
+                false,
+                false,
+                vec![],
+            ),
+            (
+                "hidden, recruiter view",
+                |s, _| s.discoverable = false,
+                true,
+                false,
+                vec![HardFilter::NotDiscoverable],
+            ),
+            (
+                "hidden but applied",
+                |s, _| s.discoverable = false,
+                true,
+                true,
+                vec![],
+            ),
         ];
         let today = NaiveDate::from_ymd_opt(2025, 5, 1).unwrap();
         for (name, edit, recruiter, applied, expected) in cases {
             let (mut s, mut o) = (student(), offer());
             edit(&mut s, &mut o);
             let cities: Vec<String> = s.cities.iter().map(|c| normalise_city(c)).collect();
-            assert_eq!(pair_filters(&s, &cities, &o, today, recruiter, applied), expected, "{name}");
+            assert_eq!(
+                pair_filters(&s, &cities, &o, today, recruiter, applied),
+                expected,
+                "{name}"
+            );
         }
     }
 

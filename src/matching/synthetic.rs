@@ -205,7 +205,10 @@ pub fn generate(
     let schools: Vec<School> = (0..config.schools.max(1))
         .map(|i| School {
             name: format!("École {}", i + 1),
-            city: city_pick.sample(&mut rng).unwrap_or("Casablanca").to_owned(),
+            city: city_pick
+                .sample(&mut rng)
+                .unwrap_or("Casablanca")
+                .to_owned(),
         })
         .collect();
     // A few large schools, many small ones.
@@ -227,9 +230,11 @@ pub fn generate(
     let kinds_pick = Pick::new(&[(0u8, 45), (1, 25), (2, 30)]);
 
     let mut done = 0u64;
+    let mut next_report = 10_000u64;
     let mut tick = |done: &mut u64| {
         *done += 1;
-        if *done % 10_000 == 0 {
+        if *done == next_report {
+            next_report += 10_000;
             if let Some(p) = progress.as_mut() {
                 p(*done);
             }
@@ -331,7 +336,10 @@ pub fn generate(
             status,
             deadline,
             start_date: rng.gen_bool(0.9).then(|| today + days(&mut rng, 14, 240)),
-            city: city_pick.sample(&mut rng).unwrap_or("Casablanca").to_owned(),
+            city: city_pick
+                .sample(&mut rng)
+                .unwrap_or("Casablanca")
+                .to_owned(),
             work_mode: mode_pick.sample(&mut rng).unwrap_or(WorkMode::OnSite),
             min_degree_level: min_degree_pick.sample(&mut rng).flatten(),
             requirements,

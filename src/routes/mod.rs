@@ -1,8 +1,11 @@
 //! HTTP handlers, one file per resource. Handlers stay thin: extract,
 //! authorise, call the store or the domain, map to the API view.
 
+pub mod admin;
+pub mod auth;
 pub mod health;
 pub mod reference;
+pub mod roster;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -13,6 +16,14 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(reference::list_skills)
             .service(reference::get_skill)
             .service(reference::list_schools)
-            .service(reference::list_organisations),
+            .service(reference::list_organisations)
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::activate_student)
+            .service(auth::activate_staff)
+            .service(auth::me)
+            .service(admin::create_staff_account)
+            .service(roster::import_roster),
     );
 }

@@ -103,7 +103,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         address,
         client,
         database,
-        settings,
     }
 }
 
@@ -318,4 +317,167 @@ pub async fn assert_problem(response: Response, status: u16) -> Value {
         "{body}"
     );
     body
+}
+
+/// Password of every account the fixtures create.
+pub const PASSWORD: &str = "a-long-test-password";
+
+/// A signed-in user of a test.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub token: String,
+    pub refresh_token: String,
+    pub account_id: i64,
+}
+
+impl TestApp {
+    /// Signs in, failing the test unless it works.
+    pub async fn login(&self, email: &str, password: &str) -> User {
+        let response = self
+            .post_json(
+                "/api/v1/auth/login",
+                None,
+                &serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login of {email}");
+        let pair = json(response).await;
+        let token = pair["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned();
+        let me = json(self.get("/api/v1/me", Some(&token)).await).await;
+        User {
+            token,
+            refresh_token: pair["refresh_token"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+            account_id: me["id"].as_i64().expect("account id"),
+        }
+    }
+
+    /// An admin, inserted the way `passerelle create-admin` does, signed in.
+    pub async fn admin(&self) -> User {
+        let email = format!(
+            "admin-{}@passerelle.example.org",
+            uuid::Uuid::new_v4().simple()
+        );
+        let hasher = passerelle::auth::password::PasswordHasher::new(PasswordParams {
+            memory_kib: 64,
+            iterations: 1,
+            lanes: 1,
+        })
+        .expect("hasher");
+        let hash = hasher.hash(PASSWORD).expect("hash");
+        let mut conn = self.connection();
+        passerelle::store::accounts::insert(
+            &mut conn,
+            &passerelle::store::accounts::NewAccount {
+                email: &email,
+                display_name: "Admin",
+                role: passerelle::domain::Role::Admin,
+                password_hash: Some(&hash),
+                school_id: None,
+                organisation_id: None,
+                activation: None,
+            },
+        )
+        .expect("insert admin");
+        self.login(&email, PASSWORD).await
+    }
+
+    /// A staff account created by `admin`, activated and signed in.
+    pub async fn staff(
+        &self,
+        admin: &User,
+        role: &str,
+        school_id: Option<i64>,
+        organisation_id: Option<i64>,
+    ) -> User {
+        let email = format!("{role}-{}@axa.example.org", uuid::Uuid::new_v4().simple());
+        let created = self
+            .post_json(
+                "/api/v1/admin/accounts",
+                Some(&admin.token),
+                &serde_json::json!({"email": email, "display_name": "Staff Member", "role": role,
+                    "school_id": school_id, "organisation_id": organisation_id}),
+            )
+            .await;
+        assert_eq!(created.status(), 201, "create {role}");
+        let created = json(created).await;
+        let activated = self
+            .post_json(
+                "/api/v1/auth/activate",
+                None,
+                &serde_json::json!({"activation_token": created["activation_token"], "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(activated.status(), 200, "activate {role}");
+        self.login(&email, PASSWORD).await
+    }
+
+    /// The id of a reference record by code (`schools` or `organisations`).
+    pub async fn id_of(&self, collection: &str, code: &str) -> i64 {
+        let page = json(
+            self.get(&format!("/api/v1/{collection}?limit=100"), None)
+                .await,
+        )
+        .await;
+        page["items"]
+            .as_array()
+            .and_then(|items| items.iter().find(|i| i["code"] == code))
+            .and_then(|i| i["id"].as_i64())
+            .unwrap_or_else(|| panic!("no {code} in {collection}"))
+    }
+
+    pub async fn post_csv(&self, path: &str, token: &str, csv: String) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A student put on `school_code`'s roster by `staff`, activated and signed in.
+    pub async fn student(&self, staff: &User, school_code: &str, number: &str) -> User {
+        let school_id = self.id_of("schools", school_code).await;
+        let email = format!("{}@student.example.org", number.to_lowercase());
+        let csv = format!(
+            "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n{number},Salma,Bennani,{email},Data Science,bac+5,2027\n"
+        );
+        let imported = self
+            .post_csv(
+                &format!("/api/v1/schools/{school_id}/roster"),
+                &staff.token,
+                csv,
+            )
+            .await;
+        assert_eq!(imported.status(), 200, "roster import");
+        let activated = self
+            .post_json(
+                "/api/v1/auth/activate-student",
+                None,
+                &serde_json::json!({"school_code": school_code, "student_number": number, "email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(activated.status(), 201, "student activation");
+        self.login(&email, PASSWORD).await
+    }
+}
+
+impl TestApp {
+    /// Starts a second server process-alike on this test's database, with
+    /// adjusted settings; returns its base address.
+    pub async fn sibling(&self, adjust: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = test_settings(self.database.url());
+        adjust(&mut settings);
+        let app = Application::build(settings).await.expect("sibling starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
+    }
 }

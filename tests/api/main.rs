@@ -3,3 +3,6 @@
 
 mod foundation;
 mod helpers;
+mod identity;
+mod permissions;
+mod tokens;

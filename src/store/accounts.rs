@@ -1,0 +1,209 @@
+//! Accounts, activation tokens and refresh-token families.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{accounts, refresh_tokens, students};
+use crate::db::DbConnection;
+use crate::domain::Role;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct AccountRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub school_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub activation_expires_at: Option<NaiveDateTime>,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl AccountRow {
+    /// The stored role; a value outside the enumeration means a corrupted row.
+    pub fn role(&self) -> anyhow::Result<Role> {
+        Ok(self.role.parse()?)
+    }
+}
+
+/// What a new account is made of.
+pub struct NewAccount<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+    pub school_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub activation: Option<(&'a str, NaiveDateTime)>,
+}
+
+pub fn insert(conn: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<i64> {
+    diesel::insert_into(accounts::table)
+        .values((
+            accounts::email.eq(account.email),
+            accounts::display_name.eq(account.display_name),
+            accounts::role.eq(account.role.as_str()),
+            accounts::password_hash.eq(account.password_hash),
+            accounts::school_id.eq(account.school_id),
+            accounts::organisation_id.eq(account.organisation_id),
+            accounts::activation_digest.eq(account.activation.map(|(digest, _)| digest)),
+            accounts::activation_expires_at.eq(account.activation.map(|(_, expires)| expires)),
+            accounts::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(accounts::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .find(id)
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::email.eq(email))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
+    Ok(find_by_email(conn, email)?.is_some())
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    accounts::table.count().get_result(conn)
+}
+
+/// The account waiting for activation with this token digest.
+pub fn find_by_activation(
+    conn: &mut DbConnection,
+    digest: &str,
+) -> QueryResult<Option<AccountRow>> {
+    accounts::table
+        .filter(accounts::activation_digest.eq(digest))
+        .select(AccountRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Sets the password and spends the activation token, once: `false` when the
+/// token was spent meanwhile.
+pub fn complete_activation(
+    conn: &mut DbConnection,
+    id: i64,
+    digest: &str,
+    password_hash: &str,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::activation_digest.eq(digest)),
+    )
+    .set((
+        accounts::password_hash.eq(password_hash),
+        accounts::activation_digest.eq(None::<String>),
+        accounts::activation_expires_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn set_password_hash(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::password_hash.eq(password_hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The student record of a student account.
+pub fn student_id_of(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<i64>> {
+    students::table
+        .filter(students::account_id.eq(account_id))
+        .select(students::id)
+        .first(conn)
+        .optional()
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub family: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+pub fn insert_refresh_token(
+    conn: &mut DbConnection,
+    account_id: i64,
+    family: &str,
+    digest: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::account_id.eq(account_id),
+            refresh_tokens::family.eq(family),
+            refresh_tokens::digest.eq(digest),
+            refresh_tokens::expires_at.eq(expires_at),
+            refresh_tokens::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_refresh_token(
+    conn: &mut DbConnection,
+    digest: &str,
+) -> QueryResult<Option<RefreshTokenRow>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::digest.eq(digest))
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Marks a refresh token used, once: `false` when it was already used or
+/// revoked (by a concurrent refresh, say), which the caller treats as reuse.
+pub fn spend_refresh_token(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let updated = diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(Utc::now().naive_utc()))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Revokes every token of a family.
+pub fn revoke_family(conn: &mut DbConnection, family: &str) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family.eq(family))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
+    .execute(conn)
+}
+
+/// Revokes every refresh token of an account (on erasure, say).
+pub fn revoke_all(conn: &mut DbConnection, account_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::account_id.eq(account_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
+    .execute(conn)
+}

@@ -1,0 +1,129 @@
+//! A school's roster: the students it declares, who alone may activate an account.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use crate::db::schema::students;
+use crate::db::DbConnection;
+use crate::domain::student::RosterEntry;
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub created: usize,
+    pub updated: usize,
+}
+
+/// Student numbers and e-mails already on a school's roster.
+pub fn existing_entries(
+    conn: &mut DbConnection,
+    school_id: i64,
+) -> QueryResult<HashMap<String, (i64, String)>> {
+    Ok(students::table
+        .filter(students::school_id.eq(school_id))
+        .filter(students::erased_at.is_null())
+        .select((students::student_number, students::id, students::email))
+        .load::<(String, i64, String)>(conn)?
+        .into_iter()
+        .map(|(number, id, email)| (number, (id, email)))
+        .collect())
+}
+
+/// Rows inserted per statement: well under SQLite's bound-parameter limit.
+const INSERT_BATCH: usize = 500;
+
+/// Inserts new students and updates known ones (by student number), inside
+/// the caller's transaction.
+pub fn import(
+    conn: &mut DbConnection,
+    school_id: i64,
+    entries: &[RosterEntry],
+    existing: &HashMap<String, (i64, String)>,
+) -> QueryResult<ImportOutcome> {
+    let now = Utc::now().naive_utc();
+    let mut outcome = ImportOutcome::default();
+    let mut fresh = Vec::new();
+    for entry in entries {
+        match existing.get(&entry.student_number) {
+            Some((id, _)) => {
+                diesel::update(students::table.find(id))
+                    .set((
+                        students::first_name.eq(&entry.first_name),
+                        students::last_name.eq(&entry.last_name),
+                        students::email.eq(&entry.email),
+                        students::programme.eq(&entry.programme),
+                        students::degree_level.eq(entry.degree_level.as_str()),
+                        students::graduation_year.eq(entry.graduation_year),
+                        students::updated_at.eq(now),
+                    ))
+                    .execute(conn)?;
+                outcome.updated += 1;
+            }
+            None => fresh.push((
+                students::school_id.eq(school_id),
+                students::student_number.eq(&entry.student_number),
+                students::first_name.eq(&entry.first_name),
+                students::last_name.eq(&entry.last_name),
+                students::email.eq(&entry.email),
+                students::programme.eq(&entry.programme),
+                students::degree_level.eq(entry.degree_level.as_str()),
+                students::graduation_year.eq(entry.graduation_year),
+                students::created_at.eq(now),
+                students::updated_at.eq(now),
+            )),
+        }
+    }
+    for batch in fresh.chunks(INSERT_BATCH) {
+        let insert = diesel::insert_into(students::table).values(batch);
+        outcome.created += crate::per_backend!(conn, |c| insert.execute(c))?;
+    }
+    Ok(outcome)
+}
+
+/// A roster entry without an account yet, found by school and e-mail.
+#[derive(Debug, Clone, Queryable)]
+pub struct RosterMatch {
+    pub student_id: i64,
+    pub student_number: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub account_id: Option<i64>,
+}
+
+pub fn find_on_roster(
+    conn: &mut DbConnection,
+    school_id: i64,
+    email: &str,
+) -> QueryResult<Option<RosterMatch>> {
+    students::table
+        .filter(students::school_id.eq(school_id))
+        .filter(students::email.eq(email))
+        .filter(students::erased_at.is_null())
+        .select((
+            students::id,
+            students::student_number,
+            students::first_name,
+            students::last_name,
+            students::account_id,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Links the student to their new account, once.
+pub fn link_account(
+    conn: &mut DbConnection,
+    student_id: i64,
+    account_id: i64,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        students::table
+            .find(student_id)
+            .filter(students::account_id.is_null()),
+    )
+    .set(students::account_id.eq(account_id))
+    .execute(conn)?;
+    Ok(updated == 1)
+}

@@ -1,0 +1,73 @@
+//! The permission matrix: for every endpoint, each role (and no token) gets
+//! exactly the status the rules say. Later resources add their rows here.
+
+use std::collections::HashMap;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp, User};
+
+/// The callers of the matrix.
+const ROLES: [&str; 7] = ["anonymous", "student", "recruiter", "school_staff", "other_school_staff", "committee", "admin"];
+
+struct Cast {
+    users: HashMap<&'static str, User>,
+    ecc: i64,
+}
+
+async fn cast(app: &TestApp) -> Cast {
+    let admin = app.admin().await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let ensam = app.id_of("schools", "ENSAM-RABAT").await;
+    let axa_go = app.id_of("organisations", "AXA-GO").await;
+    let school_staff = app.staff(&admin, "school_staff", Some(ecc), None).await;
+    let student = app.student(&school_staff, "ECC", "ECC-100").await;
+    let mut users = HashMap::new();
+    users.insert("recruiter", app.staff(&admin, "recruiter", None, Some(axa_go)).await);
+    users.insert("other_school_staff", app.staff(&admin, "school_staff", Some(ensam), None).await);
+    users.insert("committee", app.staff(&admin, "committee", None, None).await);
+    users.insert("school_staff", school_staff);
+    users.insert("student", student);
+    users.insert("admin", admin);
+    Cast { users, ecc }
+}
+
+async fn call(app: &TestApp, cast: &Cast, role: &str, method: &Method, path: &str, body: Option<&Value>) -> u16 {
+    let mut request = app.client.request(method.clone(), app.url(path));
+    if let Some(user) = cast.users.get(role) {
+        request = request.bearer_auth(&user.token);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.expect("request sent").status().as_u16()
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_each_role_as_the_rules_say() {
+    let app = spawn_app().await;
+    let cast = cast(&app).await;
+    let roster = format!("/api/v1/schools/{}/roster", cast.ecc);
+    let empty_roster = json!({"rows": []});
+    let new_committee = |n: usize| json!({"email": format!("c{n}@committee.example.org"), "display_name": "C", "role": "committee"});
+    // (method, path, body, expected status for each of ROLES in order)
+    let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
+        (Method::GET, "/api/v1/skills".into(), None, [200; 7]),
+        (Method::GET, "/api/v1/schools".into(), None, [200; 7]),
+        (Method::GET, "/api/v1/organisations".into(), None, [200; 7]),
+        (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (Method::POST, roster.clone(), Some(empty_roster), [401, 403, 403, 200, 403, 403, 200]),
+        (Method::POST, "/api/v1/admin/accounts".into(), Some(new_committee(0)), [401, 403, 403, 403, 403, 403, 201]),
+    ];
+    let mut mismatches = Vec::new();
+    for (method, path, body, expected) in &rows {
+        for (role, want) in ROLES.iter().zip(expected) {
+            let got = call(&app, &cast, role, method, path, body.as_ref()).await;
+            if got != *want {
+                mismatches.push(format!("{method} {path} as {role}: got {got}, want {want}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
