@@ -116,11 +116,7 @@ impl Settings {
     fn load_from(file: &Path) -> Result<Self, Box<figment::Error>> {
         Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(file))
-            .merge(
-                Env::prefixed("PASSERELLE_")
-                    .split("__")
-                    .ignore(&["config", "admin_password"]),
-            )
+            .merge(Env::prefixed("PASSERELLE_").split("__").ignore(&["config", "admin_password"]))
             .extract()
             .map_err(Box::new)
     }
@@ -133,12 +129,7 @@ impl Settings {
     }
 
     pub fn cors_origins(&self) -> Vec<String> {
-        self.cors_origins
-            .split(',')
-            .map(str::trim)
-            .filter(|origin| !origin.is_empty())
-            .map(str::to_owned)
-            .collect()
+        self.cors_origins.split(',').map(str::trim).filter(|origin| !origin.is_empty()).map(str::to_owned).collect()
     }
 }
 
@@ -150,10 +141,7 @@ mod tests {
     #[test]
     fn environment_overrides_file_which_overrides_defaults() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file(
-                "p.toml",
-                "bind = \"0.0.0.0:9000\"\npool_size = 4\n[auth]\nissuer = \"file\"\n",
-            )?;
+            jail.create_file("p.toml", "bind = \"0.0.0.0:9000\"\npool_size = 4\n[auth]\nissuer = \"file\"\n")?;
             jail.set_env("PASSERELLE_POOL_SIZE", "7");
             jail.set_env("PASSERELLE_AUTH__ACCESS_TTL_SECONDS", "60");
             let settings = Settings::load_from(Path::new("p.toml")).map_err(|e| *e)?;
@@ -177,13 +165,7 @@ mod tests {
 
     #[test]
     fn cors_origins_are_a_comma_list() {
-        let settings = Settings {
-            cors_origins: " https://a.ma, ,https://b.ma".into(),
-            ..Settings::default()
-        };
-        assert_eq!(
-            settings.cors_origins(),
-            vec!["https://a.ma", "https://b.ma"]
-        );
+        let settings = Settings { cors_origins: " https://a.ma, ,https://b.ma".into(), ..Settings::default() };
+        assert_eq!(settings.cors_origins(), vec!["https://a.ma", "https://b.ma"]);
     }
 }

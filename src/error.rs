@@ -33,10 +33,7 @@ pub enum ApiError {
     #[error("{0}")]
     MethodNotAllowed(String),
     #[error("{detail}")]
-    Conflict {
-        detail: String,
-        allowed: Option<Vec<String>>,
-    },
+    Conflict { detail: String, allowed: Option<Vec<String>> },
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
@@ -89,10 +86,7 @@ impl ApiError {
     }
 
     pub fn conflict(detail: impl Into<String>) -> Self {
-        Self::Conflict {
-            detail: detail.into(),
-            allowed: None,
-        }
+        Self::Conflict { detail: detail.into(), allowed: None }
     }
 
     /// One violation as a 422.
@@ -112,81 +106,37 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
-            Self::InvalidParameters(_) => (
-                StatusCode::BAD_REQUEST,
-                "invalid-parameters",
-                "Invalid parameters",
-            ),
-            Self::Unauthenticated(_) => (
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Authentication required",
-            ),
+            Self::InvalidParameters(_) => (StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid parameters"),
+            Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::MethodNotAllowed(_) => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method-not-allowed",
-                "Method not allowed",
-            ),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
             Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
-            Self::PayloadTooLarge(_) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload-too-large",
-                "Payload too large",
-            ),
-            Self::UnsupportedMediaType(_) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Unsupported media type",
-            ),
-            Self::PreconditionFailed(_) => (
-                StatusCode::PRECONDITION_FAILED,
-                "precondition-failed",
-                "Precondition failed",
-            ),
-            Self::PreconditionRequired(_) => (
-                StatusCode::PRECONDITION_REQUIRED,
-                "precondition-required",
-                "Precondition required",
-            ),
-            Self::Validation(_) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation",
-                "Validation failed",
-            ),
-            Self::TooManyRequests { .. } => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "too-many-requests",
-                "Too many requests",
-            ),
-            Self::Unavailable(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Service unavailable",
-            ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Internal server error",
-            ),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
+            Self::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
+            }
+            Self::PreconditionFailed(_) => {
+                (StatusCode::PRECONDITION_FAILED, "precondition-failed", "Precondition failed")
+            }
+            Self::PreconditionRequired(_) => {
+                (StatusCode::PRECONDITION_REQUIRED, "precondition-required", "Precondition required")
+            }
+            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Validation failed"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests", "Too many requests"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
         }
     }
 
     fn detail(&self) -> String {
         match self {
             // Never tell a client about internals; the cause is logged with the request id.
-            Self::Internal(_) => {
-                "an unexpected error occurred; quote the request id when reporting it".into()
+            Self::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".into(),
+            Self::Validation(violations) | Self::InvalidParameters(violations) => {
+                violations.iter().map(|v| format!("{}: {}", v.field, v.message)).collect::<Vec<_>>().join("; ")
             }
-            Self::Validation(violations) | Self::InvalidParameters(violations) => violations
-                .iter()
-                .map(|v| format!("{}: {}", v.field, v.message))
-                .collect::<Vec<_>>()
-                .join("; "),
-            Self::TooManyRequests {
-                retry_after_seconds,
-            } => {
+            Self::TooManyRequests { retry_after_seconds } => {
                 format!("rate limit reached; retry in {retry_after_seconds} s")
             }
             other => other.to_string(),
@@ -204,9 +154,7 @@ impl ApiError {
             instance: instance.into(),
             request_id: request_id.into(),
             errors: match self {
-                Self::Validation(violations) | Self::InvalidParameters(violations) => {
-                    Some(violations.clone())
-                }
+                Self::Validation(violations) | Self::InvalidParameters(violations) => Some(violations.clone()),
                 _ => None,
             },
             allowed: match self {
@@ -229,12 +177,9 @@ impl ResponseError for ApiError {
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
             Self::Unauthenticated(_) => {
-                response
-                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+                response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
-            Self::TooManyRequests {
-                retry_after_seconds,
-            } => {
+            Self::TooManyRequests { retry_after_seconds } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_seconds.to_string()));
             }
             _ => {}
@@ -300,23 +245,12 @@ pub async fn problem_details(
     if !(status.is_client_error() || status.is_server_error()) {
         return Ok(response.map_into_boxed_body());
     }
-    let request_id = response
-        .request()
-        .extensions()
-        .get::<RequestId>()
-        .map(|id| id.0.clone())
-        .unwrap_or_default();
+    let request_id = response.request().extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
     let mut problem = match response.response().extensions().get::<ProblemSource>() {
         Some(ProblemSource(problem)) => problem.clone(),
         None => problem_for_status(status, response.response().error().map(|e| e.to_string())),
     };
-    if status.is_server_error()
-        && response
-            .response()
-            .extensions()
-            .get::<ProblemSource>()
-            .is_none()
-    {
+    if status.is_server_error() && response.response().extensions().get::<ProblemSource>().is_none() {
         if let Some(error) = response.response().error() {
             tracing::error!(error = %error, "request failed");
         }

@@ -79,11 +79,10 @@ async fn run() -> anyhow::Result<()> {
                 Err(_) => read_secret_from_stdin()?,
             };
             let state = prepare_state(settings).await?;
-            let id = tokio::task::spawn_blocking(move || {
-                passerelle::seed::create_admin(&state, &email, &name, &password)
-            })
-            .await?
-            .map_err(|e| anyhow::anyhow!("{}", e.to_problem("create-admin", "").detail))?;
+            let id =
+                tokio::task::spawn_blocking(move || passerelle::seed::create_admin(&state, &email, &name, &password))
+                    .await?
+                    .map_err(|e| anyhow::anyhow!("{}", e.to_problem("create-admin", "").detail))?;
             println!("admin account {id} created");
         }
         Command::Openapi => {}

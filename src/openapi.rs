@@ -43,9 +43,7 @@ impl Modify for BearerSecurity {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some(
-                        "Access token from POST /api/v1/auth/login, valid 15 minutes by default.",
-                    ))
+                    .description(Some("Access token from POST /api/v1/auth/login, valid 15 minutes by default."))
                     .build(),
             ),
         );

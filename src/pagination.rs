@@ -75,26 +75,29 @@ fn encode_cursor<K: Serialize>(key: &K) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
 }
 
+/// Cuts up to `limit + 1` rows fetched after the cursor to one page: the extra
+/// row only tells that another page exists. Returns the rows and the next cursor.
+pub fn paginate<R, K: Serialize>(mut rows: Vec<R>, limit: i64, key: impl Fn(&R) -> K) -> (Vec<R>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|last| encode_cursor(&key(last)))
+    } else {
+        None
+    };
+    (rows, next_cursor)
+}
+
 impl<T: ToSchema> Page<T> {
-    /// Builds a page from up to `limit + 1` rows fetched after the cursor: the
-    /// extra row only tells that another page exists.
+    /// A page of views of the rows (see [`paginate`]).
     pub fn from_rows<R, K: Serialize>(
-        mut rows: Vec<R>,
+        rows: Vec<R>,
         limit: i64,
         key: impl Fn(&R) -> K,
         view: impl FnMut(R) -> T,
     ) -> Self {
-        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-        let next_cursor = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|last| encode_cursor(&key(last)))
-        } else {
-            None
-        };
-        Page {
-            items: rows.into_iter().map(view).collect(),
-            next_cursor,
-        }
+        let (rows, next_cursor) = paginate(rows, limit, key);
+        Page { items: rows.into_iter().map(view).collect(), next_cursor }
     }
 }
 
@@ -118,29 +121,18 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips_and_garbage_is_refused() {
-        let page: Page<String> = Page::from_rows(
-            vec![(1_i64, "a"), (2, "b"), (3, "c")],
-            2,
-            |r| r.0,
-            |r| r.1.to_owned(),
-        );
+        let page: Page<String> =
+            Page::from_rows(vec![(1_i64, "a"), (2, "b"), (3, "c")], 2, |r| r.0, |r| r.1.to_owned());
         assert_eq!(page.items, vec!["a", "b"]);
-        let query = PageQuery {
-            limit: Some(2),
-            cursor: page.next_cursor,
-        };
+        let query = PageQuery { limit: Some(2), cursor: page.next_cursor };
         assert_eq!(query.after::<i64>().ok().flatten(), Some(2));
-        let bad = PageQuery {
-            limit: None,
-            cursor: Some("!!".into()),
-        };
+        let bad = PageQuery { limit: None, cursor: Some("!!".into()) };
         assert!(bad.after::<i64>().is_err());
     }
 
     #[test]
     fn the_last_page_has_no_cursor() {
-        let page: Page<String> =
-            Page::from_rows(vec![(1_i64, "a")], 2, |r| r.0, |r| r.1.to_owned());
+        let page: Page<String> = Page::from_rows(vec![(1_i64, "a")], 2, |r| r.0, |r| r.1.to_owned());
         assert!(page.next_cursor.is_none());
     }
 }

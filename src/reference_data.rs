@@ -7,17 +7,8 @@ use std::path::Path;
 use serde::Deserialize;
 
 /// The business domains of the taxonomy, after the convention's axes.
-pub const DOMAINS: &[&str] = &[
-    "cybersecurity",
-    "data",
-    "ai",
-    "cloud",
-    "devops",
-    "testing",
-    "software_engineering",
-    "transversal",
-    "languages",
-];
+pub const DOMAINS: &[&str] =
+    &["cybersecurity", "data", "ai", "cloud", "devops", "testing", "software_engineering", "transversal", "languages"];
 
 /// A participating school, as listed in `data/schools.csv`.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -98,23 +89,13 @@ impl ReferenceData {
 }
 
 fn read_csv<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, ReferenceError> {
-    let wrap = |source| ReferenceError::Read {
-        path: path.display().to_string(),
-        source,
-    };
-    csv::Reader::from_path(path)
-        .map_err(wrap)?
-        .deserialize()
-        .collect::<Result<Vec<T>, _>>()
-        .map_err(wrap)
+    let wrap = |source| ReferenceError::Read { path: path.display().to_string(), source };
+    csv::Reader::from_path(path).map_err(wrap)?.deserialize().collect::<Result<Vec<T>, _>>().map_err(wrap)
 }
 
 /// Splits a `|`-separated list, trimming and lowercasing each entry.
 pub fn split_list(text: &str) -> Vec<String> {
-    text.split('|')
-        .map(|part| part.trim().to_lowercase())
-        .filter(|part| !part.is_empty())
-        .collect()
+    text.split('|').map(|part| part.trim().to_lowercase()).filter(|part| !part.is_empty()).collect()
 }
 
 /// Checks the taxonomy: unique slugs and aliases, known domains, parents that
@@ -126,10 +107,7 @@ pub fn check_taxonomy(skills: &[SkillRecord]) -> Result<(), String> {
             return Err(format!("skill {} is listed twice", skill.slug));
         }
         if !DOMAINS.contains(&skill.domain.as_str()) {
-            return Err(format!(
-                "skill {} has unknown domain {}",
-                skill.slug, skill.domain
-            ));
+            return Err(format!("skill {} has unknown domain {}", skill.slug, skill.domain));
         }
     }
     let mut aliases = HashSet::new();
@@ -140,10 +118,8 @@ pub fn check_taxonomy(skills: &[SkillRecord]) -> Result<(), String> {
             }
         }
     }
-    let parents: HashMap<&str, &str> = skills
-        .iter()
-        .filter_map(|s| s.parent.as_deref().map(|p| (s.slug.as_str(), p)))
-        .collect();
+    let parents: HashMap<&str, &str> =
+        skills.iter().filter_map(|s| s.parent.as_deref().map(|p| (s.slug.as_str(), p))).collect();
     for (child, parent) in &parents {
         if !slugs.contains(parent) {
             return Err(format!("skill {child} has unknown parent {parent}"));
@@ -180,21 +156,12 @@ mod tests {
     #[test]
     fn taxonomy_rules() {
         let cases: Vec<(Vec<SkillRecord>, bool)> = vec![
-            (
-                vec![skill("a", None, &["x"]), skill("b", Some("a"), &[])],
-                true,
-            ),
+            (vec![skill("a", None, &["x"]), skill("b", Some("a"), &[])], true),
             (vec![skill("a", None, &[]), skill("a", None, &[])], false),
             (vec![skill("a", None, &["b"]), skill("b", None, &[])], false),
-            (
-                vec![skill("a", None, &["x"]), skill("b", None, &["x"])],
-                false,
-            ),
+            (vec![skill("a", None, &["x"]), skill("b", None, &["x"])], false),
             (vec![skill("a", Some("zz"), &[])], false),
-            (
-                vec![skill("a", Some("b"), &[]), skill("b", Some("a"), &[])],
-                false,
-            ),
+            (vec![skill("a", Some("b"), &[]), skill("b", Some("a"), &[])], false),
         ];
         for (skills, ok) in cases {
             assert_eq!(check_taxonomy(&skills).is_ok(), ok, "{skills:?}");

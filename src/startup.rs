@@ -68,14 +68,10 @@ impl Application {
 /// Everything the handlers share, with the database migrated and loaded.
 pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     let tokens = crate::auth::token_keys(&settings)?;
-    let passwords = PasswordHasher::new(settings.auth.password)
-        .context("invalid password hashing parameters")?;
-    let pool = db::build_pool(
-        &settings.database_url,
-        settings.pool_size,
-        Duration::from_secs(settings.pool_timeout_seconds),
-    )
-    .with_context(|| format!("database {}", redact_url(&settings.database_url)))?;
+    let passwords = PasswordHasher::new(settings.auth.password).context("invalid password hashing parameters")?;
+    let pool =
+        db::build_pool(&settings.database_url, settings.pool_size, Duration::from_secs(settings.pool_timeout_seconds))
+            .with_context(|| format!("database {}", redact_url(&settings.database_url)))?;
     let reference = ReferenceData::load(&settings.data_dir).context("reference data")?;
     let setup_pool = pool.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -86,13 +82,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     })
     .await??;
     let throttle = Throttle::new(settings.auth.login_attempts_per_minute);
-    Ok(AppState {
-        pool,
-        settings: Arc::new(settings),
-        tokens,
-        passwords,
-        throttle,
-    })
+    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle })
 }
 
 /// Hides the password of a database URL in messages.
@@ -101,12 +91,7 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme + 3],
-                    &credentials[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
                 None => url.to_owned(),
             }
         }
@@ -116,12 +101,7 @@ pub fn redact_url(url: &str) -> String {
 
 /// The OpenAPI document of every route, as served and as committed.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure)
-        .split_for_parts()
-        .1
+    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1
 }
 
 /// Request metrics from the middleware, plus the pool gauges it samples.
@@ -136,17 +116,10 @@ fn metrics() -> anyhow::Result<(PrometheusMetrics, PoolGauges)> {
             "passerelle_db_pool_connections_in_use",
             "Pooled database connections in use",
         )?,
-        idle: prometheus::IntGauge::new(
-            "passerelle_db_pool_connections_idle",
-            "Idle pooled database connections",
-        )?,
+        idle: prometheus::IntGauge::new("passerelle_db_pool_connections_idle", "Idle pooled database connections")?,
     };
-    prometheus
-        .registry
-        .register(Box::new(gauges.in_use.clone()))?;
-    prometheus
-        .registry
-        .register(Box::new(gauges.idle.clone()))?;
+    prometheus.registry.register(Box::new(gauges.in_use.clone()))?;
+    prometheus.registry.register(Box::new(gauges.idle.clone()))?;
     Ok((prometheus, gauges))
 }
 
@@ -161,8 +134,7 @@ struct PoolGauges {
 impl PoolGauges {
     fn sample(&self, pool: &Pool) {
         let state = pool.state();
-        self.in_use
-            .set(i64::from(state.connections - state.idle_connections));
+        self.in_use.set(i64::from(state.connections - state.idle_connections));
         self.idle.set(i64::from(state.idle_connections));
     }
 }
@@ -173,14 +145,7 @@ fn cors(settings: &Settings) -> Cors {
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers([
-            "authorization",
-            "content-type",
-            "if-match",
-            "idempotency-key",
-            "x-request-id",
-            "accept",
-        ])
+        .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key", "x-request-id", "accept"])
         .expose_headers(["etag", "x-request-id", "retry-after", "location"])
         .max_age(3600)
 }
@@ -199,11 +164,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .openapi(ApiDoc::openapi())
             .app_data(state.clone())
             .app_data(routes.clone())
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(json_limit)
-                    .error_handler(json_error),
-            )
+            .app_data(web::JsonConfig::default().limit(json_limit).error_handler(json_error))
             // Raw bodies are only taken by the roster import (CSV).
             .app_data(web::PayloadConfig::new(bytes_limit))
             .app_data(web::QueryConfig::default().error_handler(query_error))
@@ -213,11 +174,8 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
             .route(
                 "/docs",
-                web::get().to(|| async {
-                    HttpResponse::PermanentRedirect()
-                        .insert_header(("location", "/docs/"))
-                        .finish()
-                }),
+                web::get()
+                    .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
             .default_service(web::to(unmatched))
             .wrap(from_fn(problem_details))
@@ -278,10 +236,7 @@ impl RouteTable {
     }
 
     fn allowed_methods(&self, path: &str) -> Option<&[&'static str]> {
-        self.0
-            .iter()
-            .find(|(def, _)| def.is_match(path))
-            .map(|(_, methods)| methods.as_slice())
+        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, methods)| methods.as_slice())
     }
 }
 
@@ -291,15 +246,10 @@ async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRespo
     match routes.allowed_methods(req.path()) {
         Some(methods) => {
             let allow = methods.join(", ");
-            let mut response = ApiError::MethodNotAllowed(format!(
-                "{} is not allowed here; use {allow}",
-                req.method()
-            ))
-            .error_response();
+            let mut response = ApiError::MethodNotAllowed(format!("{} is not allowed here; use {allow}", req.method()))
+                .error_response();
             if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
-                response
-                    .headers_mut()
-                    .insert(actix_web::http::header::ALLOW, value);
+                response.headers_mut().insert(actix_web::http::header::ALLOW, value);
             }
             response
         }
@@ -312,15 +262,11 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
             ApiError::PayloadTooLarge(format!("the body is larger than the limit: {error}"))
         }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "the body must be JSON, sent as Content-Type: application/json".into(),
-        ),
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("the body must be JSON, sent as Content-Type: application/json".into())
+        }
         JsonPayloadError::Deserialize(cause) if cause.is_data() => {
-            ApiError::Validation(vec![Violation::new(
-                field_of(&cause.to_string()),
-                "invalid",
-                cause.to_string(),
-            )])
+            ApiError::Validation(vec![Violation::new(field_of(&cause.to_string()), "invalid", cause.to_string())])
         }
         _ => ApiError::BadRequest(format!("malformed JSON body: {error}")),
     };
@@ -339,12 +285,7 @@ fn field_of(message: &str) -> String {
 
 fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     let message = error.to_string();
-    ApiError::InvalidParameters(vec![Violation::new(
-        field_of_query(&message),
-        "invalid",
-        message,
-    )])
-    .into()
+    ApiError::InvalidParameters(vec![Violation::new(field_of_query(&message), "invalid", message)]).into()
 }
 
 fn field_of_query(message: &str) -> String {
@@ -364,33 +305,22 @@ mod tests {
 
     #[test]
     fn database_passwords_never_reach_messages() {
-        assert_eq!(
-            redact_url("postgres://app:s3cret@db:5432/p"),
-            "postgres://app:***@db:5432/p"
-        );
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/p"), "postgres://app:***@db:5432/p");
         assert_eq!(redact_url("postgres://app@db/p"), "postgres://app@db/p");
         assert_eq!(redact_url("sqlite://data/p.db"), "sqlite://data/p.db");
     }
 
     #[test]
     fn serde_messages_name_their_field() {
-        assert_eq!(
-            field_of("unknown field `role`, expected one of `a`"),
-            "role"
-        );
+        assert_eq!(field_of("unknown field `role`, expected one of `a`"), "role");
         assert_eq!(field_of("missing field `email` at line 1"), "email");
         assert_eq!(field_of("invalid type: string"), "body");
     }
 
     #[test]
     fn production_needs_a_signing_key() {
-        let settings = Settings {
-            environment: Environment::Production,
-            ..Settings::default()
-        };
-        let refused = crate::auth::token_keys(&settings)
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let settings = Settings { environment: Environment::Production, ..Settings::default() };
+        let refused = crate::auth::token_keys(&settings).map(|_| ()).map_err(|e| e.to_string());
         assert_eq!(refused, Err(crate::auth::MISSING_KEY.to_owned()));
     }
 }

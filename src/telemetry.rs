@@ -26,10 +26,7 @@ impl RequestId {
     fn from_header(value: Option<&HeaderValue>) -> Self {
         let accepted = value.and_then(|v| v.to_str().ok()).filter(|v| {
             // Bounded and plain so a caller cannot inject text into the logs.
-            !v.is_empty()
-                && v.len() <= 128
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+            !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
         });
         Self(accepted.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned))
     }
@@ -42,16 +39,9 @@ pub fn init(format: LogFormat) {
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format {
         LogFormat::Json => registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    .with_current_span(true),
-            )
+            .with(tracing_subscriber::fmt::layer().json().flatten_event(true).with_current_span(true))
             .try_init(),
-        LogFormat::Pretty => registry
-            .with(tracing_subscriber::fmt::layer().compact())
-            .try_init(),
+        LogFormat::Pretty => registry.with(tracing_subscriber::fmt::layer().compact()).try_init(),
     };
     // A second call (tests start many apps in one process) keeps the first subscriber.
     drop(result);
@@ -77,11 +67,7 @@ pub struct PasserelleRootSpan;
 
 impl RootSpanBuilder for PasserelleRootSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|id| id.0.clone())
-            .unwrap_or_default();
+        let request_id = request.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
         tracing::info_span!(
             "request",
             request_id = %request_id,

@@ -31,18 +31,12 @@ pub fn token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
         None => vec![development_key(&settings.data_dir)?],
     };
     let ttl = chrono::Duration::seconds(settings.auth.access_ttl_seconds);
-    TokenKeys::new(
-        keys,
-        settings.auth.issuer.clone(),
-        settings.auth.audience.clone(),
-        ttl,
-    )
-    .context("token signing keys")
+    TokenKeys::new(keys, settings.auth.issuer.clone(), settings.auth.audience.clone(), ttl)
+        .context("token signing keys")
 }
 
 /// Why production refuses to start without a configured signing key.
-pub const MISSING_KEY: &str =
-    "production needs an explicit token signing key: set PASSERELLE_AUTH__SIGNING_KEYS \
+pub const MISSING_KEY: &str = "production needs an explicit token signing key: set PASSERELLE_AUTH__SIGNING_KEYS \
 to `kid:secret` (a secret of at least 32 random bytes, e.g. `openssl rand -base64 48`)";
 
 fn development_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
@@ -51,10 +45,8 @@ fn development_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
         Ok(secret) if secret.trim().len() >= 32 => secret.trim().to_owned(),
         _ => {
             let secret = secret::random_token();
-            std::fs::create_dir_all(data_dir)
-                .with_context(|| format!("creating {}", data_dir.display()))?;
-            std::fs::write(&path, &secret)
-                .with_context(|| format!("writing {}", path.display()))?;
+            std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+            std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
             tracing::warn!(
                 path = %path.display(),
                 "no token signing key configured: generated a development key; set PASSERELLE_AUTH__SIGNING_KEYS in production"
@@ -62,10 +54,7 @@ fn development_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
             secret
         }
     };
-    Ok(SigningKey {
-        kid: "dev".into(),
-        secret: secret.into_bytes(),
-    })
+    Ok(SigningKey { kid: "dev".into(), secret: secret.into_bytes() })
 }
 
 /// The authenticated caller, from a valid bearer access token. Missing,
@@ -96,42 +85,21 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let header = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| {
-            ApiError::Unauthenticated(
-                "send an access token as `Authorization: Bearer <token>`".into(),
-            )
-        })?;
+        .ok_or_else(|| ApiError::Unauthenticated("send an access token as `Authorization: Bearer <token>`".into()))?;
     let token = header
         .to_str()
         .ok()
-        .and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-        })
+        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
         .map(str::trim)
         .filter(|token| !token.is_empty())
-        .ok_or_else(|| {
-            ApiError::Unauthenticated("the Authorization header is not `Bearer <token>`".into())
-        })?;
+        .ok_or_else(|| ApiError::Unauthenticated("the Authorization header is not `Bearer <token>`".into()))?;
     let claims = state.tokens.verify(token).map_err(|error| {
         tracing::info!(reason = %error, "access token refused");
         ApiError::Unauthenticated("the access token is invalid or expired".into())
     })?;
-    let account_id = claims
-        .sub
-        .parse()
-        .map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
-    let role = claims
-        .role
-        .parse()
-        .map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
-    Ok(Caller {
-        account_id,
-        role,
-        school_id: claims.school_id,
-        organisation_id: claims.organisation_id,
-    })
+    let account_id = claims.sub.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
+    let role = claims.role.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
+    Ok(Caller { account_id, role, school_id: claims.school_id, organisation_id: claims.organisation_id })
 }
 
 /// Login throttling: a budget of attempts per minute for each account and for
@@ -143,12 +111,8 @@ pub struct Throttle {
 
 impl Throttle {
     pub fn new(attempts_per_minute: u32) -> Self {
-        let quota =
-            Quota::per_minute(NonZeroU32::new(attempts_per_minute).unwrap_or(NonZeroU32::MIN));
-        Self {
-            per_account: RateLimiter::keyed(quota),
-            per_address: RateLimiter::keyed(quota),
-        }
+        let quota = Quota::per_minute(NonZeroU32::new(attempts_per_minute).unwrap_or(NonZeroU32::MIN));
+        Self { per_account: RateLimiter::keyed(quota), per_address: RateLimiter::keyed(quota) }
     }
 
     /// Takes one attempt for this account and address, or says how long to wait.
@@ -161,15 +125,11 @@ impl Throttle {
         let now = DefaultClock::default().now();
         let wait = |not_until: governor::NotUntil<_>| {
             let seconds = not_until.wait_time_from(now).as_secs_f64().ceil();
-            ApiError::TooManyRequests {
-                retry_after_seconds: (seconds as u64).max(1),
-            }
+            ApiError::TooManyRequests { retry_after_seconds: (seconds as u64).max(1) }
         };
         if let Some(address) = address {
             self.per_address.check_key(&address).map_err(wait)?;
         }
-        self.per_account
-            .check_key(&account.to_owned())
-            .map_err(wait)
+        self.per_account.check_key(&account.to_owned()).map_err(wait)
     }
 }

@@ -32,11 +32,7 @@ pub struct PasswordParams {
 
 impl Default for PasswordParams {
     fn default() -> Self {
-        Self {
-            memory_kib: 19_456,
-            iterations: 2,
-            lanes: 1,
-        }
+        Self { memory_kib: 19_456, iterations: 2, lanes: 1 }
     }
 }
 
@@ -66,9 +62,7 @@ pub struct PasswordHasher {
 
 impl std::fmt::Debug for PasswordHasher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PasswordHasher")
-            .field("params", &self.params)
-            .finish_non_exhaustive()
+        f.debug_struct("PasswordHasher").field("params", &self.params).finish_non_exhaustive()
     }
 }
 
@@ -82,11 +76,7 @@ impl PasswordHasher {
         let argon2_params = Params::new(params.memory_kib, params.iterations, params.lanes, None)
             .map_err(PasswordError::InvalidParams)?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon2_params);
-        let mut hasher = Self {
-            argon2,
-            params,
-            dummy_phc: String::new(),
-        };
+        let mut hasher = Self { argon2, params, dummy_phc: String::new() };
         let mut unguessable = [0u8; 32];
         OsRng.fill_bytes(&mut unguessable);
         hasher.dummy_phc = hasher.hash(&hex::encode(unguessable))?;
@@ -102,10 +92,7 @@ impl PasswordHasher {
     /// returning the PHC string to store.
     pub fn hash(&self, password: &str) -> Result<String, PasswordError> {
         let salt = SaltString::generate(&mut OsRng);
-        self.argon2
-            .hash_password(password.as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(PasswordError::Hash)
+        self.argon2.hash_password(password.as_bytes(), &salt).map(|hash| hash.to_string()).map_err(PasswordError::Hash)
     }
 
     /// Whether `password` matches the stored PHC string `phc`.
@@ -123,9 +110,7 @@ impl PasswordHasher {
         if parsed.algorithm != Algorithm::Argon2id.ident() {
             return false;
         }
-        self.argon2
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+        self.argon2.verify_password(password.as_bytes(), &parsed).is_ok()
     }
 
     /// Spends the time of one [`verify`](Self::verify) against a hash made
@@ -152,15 +137,10 @@ impl PasswordHasher {
         let Ok(parsed) = PasswordHash::new(phc) else {
             return true;
         };
-        if parsed.algorithm != Algorithm::Argon2id.ident()
-            || parsed.version != Some(Version::V0x13.into())
-        {
+        if parsed.algorithm != Algorithm::Argon2id.ident() || parsed.version != Some(Version::V0x13.into()) {
             return true;
         }
-        if parsed
-            .hash
-            .is_none_or(|output| output.len() < Params::DEFAULT_OUTPUT_LEN)
-        {
+        if parsed.hash.is_none_or(|output| output.len() < Params::DEFAULT_OUTPUT_LEN) {
             return true;
         }
         let Ok(stored) = Params::try_from(&parsed) else {
@@ -177,11 +157,7 @@ mod tests {
     use super::*;
 
     /// The smallest parameters Argon2 accepts, to keep tests fast.
-    const CHEAP: PasswordParams = PasswordParams {
-        memory_kib: 8,
-        iterations: 1,
-        lanes: 1,
-    };
+    const CHEAP: PasswordParams = PasswordParams { memory_kib: 8, iterations: 1, lanes: 1 };
 
     fn cheap() -> PasswordHasher {
         PasswordHasher::new(CHEAP).unwrap()
@@ -257,12 +233,7 @@ mod tests {
 
     #[test]
     fn verification_uses_the_parameters_stored_in_the_hash() {
-        let old = PasswordHasher::new(PasswordParams {
-            memory_kib: 16,
-            iterations: 2,
-            lanes: 2,
-        })
-        .unwrap();
+        let old = PasswordHasher::new(PasswordParams { memory_kib: 16, iterations: 2, lanes: 2 }).unwrap();
         let phc = old.hash("secret").unwrap();
         let current = cheap();
         assert!(current.verify("secret", &phc));
@@ -271,20 +242,10 @@ mod tests {
 
     #[test]
     fn defaults_are_the_owasp_minimum() {
-        assert_eq!(
-            PasswordParams::default(),
-            PasswordParams {
-                memory_kib: 19_456,
-                iterations: 2,
-                lanes: 1,
-            }
-        );
+        assert_eq!(PasswordParams::default(), PasswordParams { memory_kib: 19_456, iterations: 2, lanes: 1 });
         let hasher = PasswordHasher::new(PasswordParams::default()).unwrap();
         let phc = hasher.hash("secret").unwrap();
-        assert!(
-            phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "unexpected PHC string {phc}"
-        );
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "unexpected PHC string {phc}");
         assert!(hasher.verify("secret", &phc));
         assert!(!hasher.needs_rehash(&phc));
     }
@@ -301,29 +262,13 @@ mod tests {
     #[test]
     fn invalid_params_are_an_error() {
         for params in [
-            PasswordParams {
-                memory_kib: 0,
-                ..CHEAP
-            },
-            PasswordParams {
-                iterations: 0,
-                ..CHEAP
-            },
+            PasswordParams { memory_kib: 0, ..CHEAP },
+            PasswordParams { iterations: 0, ..CHEAP },
             PasswordParams { lanes: 0, ..CHEAP },
             // Argon2 needs at least 8 KiB per lane.
-            PasswordParams {
-                memory_kib: 15,
-                iterations: 1,
-                lanes: 2,
-            },
+            PasswordParams { memory_kib: 15, iterations: 1, lanes: 2 },
         ] {
-            assert!(
-                matches!(
-                    PasswordHasher::new(params),
-                    Err(PasswordError::InvalidParams(_))
-                ),
-                "accepted {params:?}"
-            );
+            assert!(matches!(PasswordHasher::new(params), Err(PasswordError::InvalidParams(_))), "accepted {params:?}");
         }
     }
 
@@ -338,33 +283,15 @@ mod tests {
 
     #[test]
     fn needs_rehash_when_any_stored_cost_is_weaker() {
-        let configured = PasswordParams {
-            memory_kib: 32,
-            iterations: 2,
-            lanes: 2,
-        };
+        let configured = PasswordParams { memory_kib: 32, iterations: 2, lanes: 2 };
         let hasher = PasswordHasher::new(configured).unwrap();
-        let phc_with =
-            |params: PasswordParams| PasswordHasher::new(params).unwrap().hash("x").unwrap();
+        let phc_with = |params: PasswordParams| PasswordHasher::new(params).unwrap().hash("x").unwrap();
 
         assert!(!hasher.needs_rehash(&phc_with(configured)));
-        assert!(!hasher.needs_rehash(&phc_with(PasswordParams {
-            memory_kib: 64,
-            iterations: 3,
-            lanes: 4,
-        })));
-        assert!(hasher.needs_rehash(&phc_with(PasswordParams {
-            memory_kib: 16,
-            ..configured
-        })));
-        assert!(hasher.needs_rehash(&phc_with(PasswordParams {
-            iterations: 1,
-            ..configured
-        })));
-        assert!(hasher.needs_rehash(&phc_with(PasswordParams {
-            lanes: 1,
-            ..configured
-        })));
+        assert!(!hasher.needs_rehash(&phc_with(PasswordParams { memory_kib: 64, iterations: 3, lanes: 4 })));
+        assert!(hasher.needs_rehash(&phc_with(PasswordParams { memory_kib: 16, ..configured })));
+        assert!(hasher.needs_rehash(&phc_with(PasswordParams { iterations: 1, ..configured })));
+        assert!(hasher.needs_rehash(&phc_with(PasswordParams { lanes: 1, ..configured })));
         assert!(hasher.needs_rehash("not a hash"));
         assert!(hasher.needs_rehash(""));
     }

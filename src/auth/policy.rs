@@ -11,9 +11,7 @@ pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
     if caller.role == Role::Admin {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(
-            "only an administrator may do this".into(),
-        ))
+        Err(ApiError::Forbidden("only an administrator may do this".into()))
     }
 }
 
@@ -23,5 +21,117 @@ pub fn can_manage_roster(caller: &Caller, school_id: i64) -> bool {
         Role::Admin => true,
         Role::SchoolStaff => caller.school_id == Some(school_id),
         _ => false,
+    }
+}
+
+/// How much of a student's profile a caller may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudentView {
+    /// Everything: the student, staff of their school, admins.
+    Full,
+    /// The professional view without contact details: a recruiter, for a
+    /// student who is discoverable or applied to their organisation.
+    Professional,
+}
+
+/// What of this student the caller may see; `None` answers 404, since the
+/// existence of another student's profile is itself private.
+pub fn student_visibility(
+    caller: &Caller,
+    student_account: Option<i64>,
+    student_school: i64,
+    discoverable: bool,
+    applied_to_callers_organisation: bool,
+) -> Option<StudentView> {
+    match caller.role {
+        Role::Admin => Some(StudentView::Full),
+        Role::Student if student_account == Some(caller.account_id) => Some(StudentView::Full),
+        Role::SchoolStaff if caller.school_id == Some(student_school) => Some(StudentView::Full),
+        Role::Recruiter if discoverable || applied_to_callers_organisation => Some(StudentView::Professional),
+        _ => None,
+    }
+}
+
+/// Only the student edits their own profile, skills and consents.
+pub fn can_edit_student(caller: &Caller, student_account: Option<i64>) -> bool {
+    caller.role == Role::Student && student_account == Some(caller.account_id)
+}
+
+/// The school whose students the caller may list: `Ok(None)` for all schools (admins).
+pub fn student_list_scope(caller: &Caller) -> Result<Option<i64>, ApiError> {
+    match (caller.role, caller.school_id) {
+        (Role::Admin, _) => Ok(None),
+        (Role::SchoolStaff, Some(school)) => Ok(Some(school)),
+        _ => Err(ApiError::Forbidden("only school staff and admins list students".into())),
+    }
+}
+
+/// The organisation a caller posts offers for: recruiters only.
+pub fn offer_author_organisation(caller: &Caller) -> Result<i64, ApiError> {
+    match (caller.role, caller.organisation_id) {
+        (Role::Recruiter, Some(organisation)) => Ok(organisation),
+        _ => Err(ApiError::Forbidden("only recruiters post offers".into())),
+    }
+}
+
+/// Recruiters of the offer's organisation edit, publish and close it.
+pub fn can_edit_offer(caller: &Caller, offer_organisation: i64) -> bool {
+    caller.role == Role::Recruiter && caller.organisation_id == Some(offer_organisation)
+}
+
+/// Open and filled offers are public to signed-in users; drafts and closed
+/// offers only to their organisation's recruiters and admins (others get 404).
+pub fn can_view_offer(caller: &Caller, offer_organisation: i64, status: crate::domain::OfferStatus) -> bool {
+    use crate::domain::OfferStatus;
+    matches!(status, OfferStatus::Open | OfferStatus::Filled)
+        || caller.role == Role::Admin
+        || can_edit_offer(caller, offer_organisation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, account_id: i64, school_id: Option<i64>, organisation_id: Option<i64>) -> Caller {
+        Caller { account_id, role, school_id, organisation_id }
+    }
+
+    #[test]
+    fn who_sees_a_student() {
+        use StudentView::{Full, Professional};
+        // The student: account 7, school 1.
+        let cases = [
+            (caller(Role::Student, 7, None, None), false, false, Some(Full)),
+            (caller(Role::Student, 8, None, None), true, true, None),
+            (caller(Role::SchoolStaff, 20, Some(1), None), false, false, Some(Full)),
+            (caller(Role::SchoolStaff, 21, Some(2), None), true, false, None),
+            (caller(Role::Recruiter, 30, None, Some(5)), true, false, Some(Professional)),
+            (caller(Role::Recruiter, 30, None, Some(5)), false, true, Some(Professional)),
+            (caller(Role::Recruiter, 30, None, Some(5)), false, false, None),
+            (caller(Role::Committee, 40, None, None), true, true, None),
+            (caller(Role::Admin, 50, None, None), false, false, Some(Full)),
+        ];
+        for (who, discoverable, applied, expected) in cases {
+            assert_eq!(student_visibility(&who, Some(7), 1, discoverable, applied), expected, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn who_sees_an_offer() {
+        use crate::domain::OfferStatus::*;
+        let own = caller(Role::Recruiter, 1, None, Some(5));
+        let other = caller(Role::Recruiter, 2, None, Some(6));
+        let student = caller(Role::Student, 3, None, None);
+        for (who, status, expected) in [
+            (&own, Draft, true),
+            (&other, Draft, false),
+            (&student, Draft, false),
+            (&student, Open, true),
+            (&student, Filled, true),
+            (&student, Closed, false),
+            (&own, Closed, true),
+        ] {
+            assert_eq!(can_view_offer(who, 5, status), expected, "{who:?} {status}");
+        }
     }
 }

@@ -51,9 +51,7 @@ mod tests {
     fn random_token_is_43_url_safe_characters_of_32_bytes() {
         let token = random_token();
         assert_eq!(token.len(), 43);
-        assert!(token
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+        assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         let decoded = URL_SAFE_NO_PAD.decode(&token).unwrap();
         assert_eq!(decoded.len(), TOKEN_BYTES);
     }
@@ -66,14 +64,8 @@ mod tests {
 
     #[test]
     fn digest_matches_known_sha256_vectors() {
-        assert_eq!(
-            token_digest(""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
-        assert_eq!(
-            token_digest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(token_digest(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(token_digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]

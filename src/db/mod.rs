@@ -68,10 +68,7 @@ pub enum DbError {
     #[error("cannot prepare the database connection: {0}")]
     Setup(#[from] diesel::result::Error),
     #[error("cannot create the SQLite directory {path}: {source}")]
-    Directory {
-        path: String,
-        source: std::io::Error,
-    },
+    Directory { path: String, source: std::io::Error },
     #[error("database pool: {0}")]
     Pool(#[from] r2d2::Error),
     #[error("migrations failed: {0}")]
@@ -99,10 +96,8 @@ impl DatabaseTarget {
             Self::Sqlite(path) => {
                 if let Some(dir) = std::path::Path::new(path).parent() {
                     if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(dir).map_err(|source| DbError::Directory {
-                            path: dir.display().to_string(),
-                            source,
-                        })?;
+                        std::fs::create_dir_all(dir)
+                            .map_err(|source| DbError::Directory { path: dir.display().to_string(), source })?;
                     }
                 }
                 let mut conn = diesel::SqliteConnection::establish(path)?;
@@ -114,9 +109,7 @@ impl DatabaseTarget {
                 )?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            Self::Postgres(url) => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(
-                url,
-            )?)),
+            Self::Postgres(url) => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(url)?)),
         }
     }
 }
@@ -171,9 +164,7 @@ pub fn build_pool(url: &str, size: u32, connect_timeout: Duration) -> Result<Poo
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     let applied = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Postgresql(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -200,18 +191,9 @@ mod tests {
     #[test]
     fn the_backend_comes_from_the_url_scheme() {
         let cases = [
-            (
-                "sqlite://data/p.db",
-                Some(DatabaseTarget::Sqlite("data/p.db".into())),
-            ),
-            (
-                "postgres://u@h/db",
-                Some(DatabaseTarget::Postgres("postgres://u@h/db".into())),
-            ),
-            (
-                "postgresql://u@h/db",
-                Some(DatabaseTarget::Postgres("postgresql://u@h/db".into())),
-            ),
+            ("sqlite://data/p.db", Some(DatabaseTarget::Sqlite("data/p.db".into()))),
+            ("postgres://u@h/db", Some(DatabaseTarget::Postgres("postgres://u@h/db".into()))),
+            ("postgresql://u@h/db", Some(DatabaseTarget::Postgres("postgresql://u@h/db".into()))),
             ("mysql://u@h/db", None),
             ("sqlite://", None),
             ("data/p.db", None),

@@ -161,6 +161,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    applications (id) {
+        id -> BigInt,
+        offer_id -> BigInt,
+        student_id -> BigInt,
+        organisation_id -> BigInt,
+        status -> Text,
+        cover_letter -> Text,
+        source -> Text,
+        score_sixtieths -> Integer,
+        explanation -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(applications -> offers (offer_id));
+diesel::joinable!(applications -> students (student_id));
 diesel::joinable!(skill_aliases -> skills (skill_id));
 diesel::joinable!(accounts -> schools (school_id));
 diesel::joinable!(accounts -> organisations (organisation_id));
@@ -186,4 +204,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     offers,
     offer_requirements,
     change_feed,
+    applications,
 );

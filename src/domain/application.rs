@@ -88,9 +88,7 @@ impl MoveRefused {
     /// The statuses the actor may move the application to instead.
     pub fn allowed(&self) -> &[ApplicationStatus] {
         match self {
-            MoveRefused::ForbiddenForActor { allowed } | MoveRefused::NotAllowed { allowed } => {
-                allowed
-            }
+            MoveRefused::ForbiddenForActor { allowed } | MoveRefused::NotAllowed { allowed } => allowed,
         }
     }
 }
@@ -137,10 +135,8 @@ fn side_of_move(from: ApplicationStatus, to: ApplicationStatus) -> Option<Side> 
 fn may_act_for(actor: ApplicationActor, side: Side) -> bool {
     matches!(
         (actor, side),
-        (
-            ApplicationActor::Recruiter | ApplicationActor::Admin,
-            Side::Recruiting
-        ) | (ApplicationActor::Applicant, Side::Student)
+        (ApplicationActor::Recruiter | ApplicationActor::Admin, Side::Recruiting)
+            | (ApplicationActor::Applicant, Side::Student)
     )
 }
 
@@ -156,19 +152,11 @@ pub fn allowed_moves(from: ApplicationStatus, actor: ApplicationActor) -> Vec<Ap
 
 /// Accepts the move `from` → `to` by `actor`, or tells why not: the move exists
 /// but is someone else's, or it does not exist at all.
-pub fn check_move(
-    from: ApplicationStatus,
-    to: ApplicationStatus,
-    actor: ApplicationActor,
-) -> Result<(), MoveRefused> {
+pub fn check_move(from: ApplicationStatus, to: ApplicationStatus, actor: ApplicationActor) -> Result<(), MoveRefused> {
     match side_of_move(from, to) {
         Some(side) if may_act_for(actor, side) => Ok(()),
-        Some(_) => Err(MoveRefused::ForbiddenForActor {
-            allowed: allowed_moves(from, actor),
-        }),
-        None => Err(MoveRefused::NotAllowed {
-            allowed: allowed_moves(from, actor),
-        }),
+        Some(_) => Err(MoveRefused::ForbiddenForActor { allowed: allowed_moves(from, actor) }),
+        None => Err(MoveRefused::NotAllowed { allowed: allowed_moves(from, actor) }),
     }
 }
 
@@ -257,33 +245,17 @@ mod tests {
             for (row, &from) in ORDER.iter().enumerate() {
                 let cells: Vec<char> = table[row].chars().filter(|c| !c.is_whitespace()).collect();
                 assert_eq!(cells.len(), ORDER.len(), "row {from} of {actor}");
-                let expected_allowed: Vec<S> = ORDER
-                    .iter()
-                    .zip(&cells)
-                    .filter(|(_, &cell)| cell == 'o')
-                    .map(|(&to, _)| to)
-                    .collect();
-                assert_eq!(
-                    allowed_moves(from, actor),
-                    expected_allowed,
-                    "{actor} from {from}"
-                );
+                let expected_allowed: Vec<S> =
+                    ORDER.iter().zip(&cells).filter(|(_, &cell)| cell == 'o').map(|(&to, _)| to).collect();
+                assert_eq!(allowed_moves(from, actor), expected_allowed, "{actor} from {from}");
                 for (&to, &cell) in ORDER.iter().zip(&cells) {
                     let expected = match cell {
                         'o' => Ok(()),
-                        'x' => Err(MoveRefused::ForbiddenForActor {
-                            allowed: expected_allowed.clone(),
-                        }),
-                        '.' => Err(MoveRefused::NotAllowed {
-                            allowed: expected_allowed.clone(),
-                        }),
+                        'x' => Err(MoveRefused::ForbiddenForActor { allowed: expected_allowed.clone() }),
+                        '.' => Err(MoveRefused::NotAllowed { allowed: expected_allowed.clone() }),
                         other => panic!("bad cell {other:?}"),
                     };
-                    assert_eq!(
-                        check_move(from, to, actor),
-                        expected,
-                        "{actor}: {from} -> {to}"
-                    );
+                    assert_eq!(check_move(from, to, actor), expected, "{actor}: {from} -> {to}");
                 }
             }
         }
@@ -307,10 +279,7 @@ mod tests {
             assert_eq!(is_active(status), !terminal, "{status}");
             if terminal {
                 for &actor in A::ALL {
-                    assert!(
-                        allowed_moves(status, actor).is_empty(),
-                        "{actor} from {status}"
-                    );
+                    assert!(allowed_moves(status, actor).is_empty(), "{actor} from {status}");
                 }
             }
         }
@@ -339,9 +308,6 @@ mod tests {
     #[test]
     fn refusals_expose_what_is_allowed() {
         let refused = check_move(S::Offered, S::Accepted, A::Admin);
-        assert_eq!(
-            refused.as_ref().map_err(MoveRefused::allowed),
-            Err([S::Rejected].as_slice())
-        );
+        assert_eq!(refused.as_ref().map_err(MoveRefused::allowed), Err([S::Rejected].as_slice()));
     }
 }

@@ -132,43 +132,21 @@ pub struct Violation {
 }
 
 impl Violation {
-    pub fn new(
-        field: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            field: field.into(),
-            code: code.into(),
-            message: message.into(),
-        }
+    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.into(), message: message.into() }
     }
 }
 
 /// Checks a free-text field: not blank, and between `min` and `max`
 /// characters once trimmed.
-pub(crate) fn check_text(
-    field: &str,
-    value: &str,
-    min: usize,
-    max: usize,
-    out: &mut Vec<Violation>,
-) {
+pub(crate) fn check_text(field: &str, value: &str, min: usize, max: usize, out: &mut Vec<Violation>) {
     let length = value.trim().chars().count();
     if length == 0 {
         out.push(Violation::new(field, "required", "must not be empty"));
     } else if length < min {
-        out.push(Violation::new(
-            field,
-            "too_short",
-            format!("must be at least {min} characters"),
-        ));
+        out.push(Violation::new(field, "too_short", format!("must be at least {min} characters")));
     } else if length > max {
-        out.push(Violation::new(
-            field,
-            "too_long",
-            format!("must be at most {max} characters"),
-        ));
+        out.push(Violation::new(field, "too_long", format!("must be at most {max} characters")));
     }
 }
 
@@ -201,9 +179,6 @@ mod tests {
 
     #[test]
     fn json_uses_the_text_form() {
-        assert_eq!(
-            serde_json::to_string(&OfferKind::WorkStudy).ok().as_deref(),
-            Some("\"work_study\"")
-        );
+        assert_eq!(serde_json::to_string(&OfferKind::WorkStudy).ok().as_deref(), Some("\"work_study\""));
     }
 }

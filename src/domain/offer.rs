@@ -33,6 +33,7 @@ pub const MAX_LANGUAGE_CHARS: usize = 50;
 
 /// One skill an offer asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RequirementDraft {
     /// Canonical skill slug, e.g. `python`; at most once per offer.
     pub skill: String,
@@ -46,6 +47,7 @@ pub struct RequirementDraft {
 
 /// An offer as a recruiter writes it, before it is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OfferDraft {
     /// Internship or work-study.
     pub kind: OfferKind,
@@ -71,6 +73,7 @@ pub struct OfferDraft {
     /// Monthly stipend in dirhams (MAD), at most 100,000.
     pub stipend_mad: Option<u32>,
     /// Working languages, e.g. `French`; at most 10, each once, 1 to 50 characters.
+    #[serde(default)]
     pub languages: Vec<String>,
     /// Skills asked for: 1 to 30, each skill once.
     pub requirements: Vec<RequirementDraft>,
@@ -80,13 +83,7 @@ pub struct OfferDraft {
 /// `requirements[2].min_level`.
 pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
     let mut out = Vec::new();
-    check_text(
-        "title",
-        &draft.title,
-        *TITLE_CHARS.start(),
-        *TITLE_CHARS.end(),
-        &mut out,
-    );
+    check_text("title", &draft.title, *TITLE_CHARS.start(), *TITLE_CHARS.end(), &mut out);
     if draft.description.chars().count() > MAX_DESCRIPTION_CHARS {
         out.push(Violation::new(
             "description",
@@ -98,30 +95,16 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
     if !POSITIONS.contains(&draft.positions) {
         out.push(out_of_range("positions", &POSITIONS));
     }
-    if draft
-        .duration_months
-        .is_some_and(|months| !DURATION_MONTHS.contains(&months))
-    {
+    if draft.duration_months.is_some_and(|months| !DURATION_MONTHS.contains(&months)) {
         out.push(out_of_range("duration_months", &DURATION_MONTHS));
     }
     if let (Some(deadline), Some(start)) = (draft.deadline, draft.start_date) {
         if deadline > start {
-            out.push(Violation::new(
-                "deadline",
-                "after_start_date",
-                "the deadline must not be after the start date",
-            ));
+            out.push(Violation::new("deadline", "after_start_date", "the deadline must not be after the start date"));
         }
     }
-    if draft
-        .stipend_mad
-        .is_some_and(|stipend| stipend > MAX_STIPEND_MAD)
-    {
-        out.push(Violation::new(
-            "stipend_mad",
-            "out_of_range",
-            format!("must be at most {MAX_STIPEND_MAD} MAD"),
-        ));
+    if draft.stipend_mad.is_some_and(|stipend| stipend > MAX_STIPEND_MAD) {
+        out.push(Violation::new("stipend_mad", "out_of_range", format!("must be at most {MAX_STIPEND_MAD} MAD")));
     }
     check_languages(&draft.languages, &mut out);
     check_requirements(&draft.requirements, &mut out);
@@ -132,17 +115,10 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
 /// plus a start date and a deadline that are both given and not in the past.
 pub fn validate_publish(draft: &OfferDraft, today: NaiveDate) -> Vec<Violation> {
     let mut out = validate_offer(draft);
-    for (field, date) in [
-        ("start_date", draft.start_date),
-        ("deadline", draft.deadline),
-    ] {
+    for (field, date) in [("start_date", draft.start_date), ("deadline", draft.deadline)] {
         match date {
             None => out.push(Violation::new(field, "required", "needed to publish")),
-            Some(date) if date < today => out.push(Violation::new(
-                field,
-                "in_the_past",
-                "must not be in the past",
-            )),
+            Some(date) if date < today => out.push(Violation::new(field, "in_the_past", "must not be in the past")),
             Some(_) => {}
         }
     }
@@ -155,19 +131,12 @@ pub fn validate_publish(draft: &OfferDraft, today: NaiveDate) -> Vec<Violation> 
 /// up). Anything else, including staying put, is refused.
 pub fn offer_status_move(from: OfferStatus, to: OfferStatus) -> bool {
     use OfferStatus::{Closed, Draft, Filled, Open};
-    matches!(
-        (from, to),
-        (Draft, Open) | (Draft, Closed) | (Open, Closed) | (Open, Filled) | (Filled, Open)
-    )
+    matches!((from, to), (Draft, Open) | (Draft, Closed) | (Open, Closed) | (Open, Filled) | (Filled, Open))
 }
 
 fn check_languages(languages: &[String], out: &mut Vec<Violation>) {
     if languages.len() > MAX_LANGUAGES {
-        out.push(Violation::new(
-            "languages",
-            "too_many",
-            format!("at most {MAX_LANGUAGES} languages"),
-        ));
+        out.push(Violation::new("languages", "too_many", format!("at most {MAX_LANGUAGES} languages")));
     }
     let mut seen = HashSet::new();
     for (index, language) in languages.iter().enumerate() {
@@ -175,22 +144,14 @@ fn check_languages(languages: &[String], out: &mut Vec<Violation>) {
         let before = out.len();
         check_text(&field, language, 1, MAX_LANGUAGE_CHARS, out);
         if out.len() == before && !seen.insert(language.trim().to_lowercase()) {
-            out.push(Violation::new(
-                field,
-                "duplicate",
-                "this language is already listed",
-            ));
+            out.push(Violation::new(field, "duplicate", "this language is already listed"));
         }
     }
 }
 
 fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation>) {
     if requirements.len() < *REQUIREMENT_COUNT.start() {
-        out.push(Violation::new(
-            "requirements",
-            "too_few",
-            "at least one skill requirement",
-        ));
+        out.push(Violation::new("requirements", "too_few", "at least one skill requirement"));
     } else if requirements.len() > *REQUIREMENT_COUNT.end() {
         out.push(Violation::new(
             "requirements",
@@ -204,36 +165,19 @@ fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation
         let before = out.len();
         check_text(&field, &requirement.skill, 1, MAX_SKILL_CHARS, out);
         if out.len() == before && !seen.insert(requirement.skill.as_str()) {
-            out.push(Violation::new(
-                field,
-                "duplicate",
-                "this skill is already required",
-            ));
+            out.push(Violation::new(field, "duplicate", "this skill is already required"));
         }
         if !LEVEL_RANGE.contains(&requirement.min_level) {
-            out.push(out_of_range(
-                &format!("requirements[{index}].min_level"),
-                &LEVEL_RANGE,
-            ));
+            out.push(out_of_range(&format!("requirements[{index}].min_level"), &LEVEL_RANGE));
         }
         if !LEVEL_RANGE.contains(&requirement.weight) {
-            out.push(out_of_range(
-                &format!("requirements[{index}].weight"),
-                &LEVEL_RANGE,
-            ));
+            out.push(out_of_range(&format!("requirements[{index}].weight"), &LEVEL_RANGE));
         }
     }
 }
 
-fn out_of_range<T: std::fmt::Display>(
-    field: &str,
-    range: &std::ops::RangeInclusive<T>,
-) -> Violation {
-    Violation::new(
-        field,
-        "out_of_range",
-        format!("must be between {} and {}", range.start(), range.end()),
-    )
+fn out_of_range<T: std::fmt::Display>(field: &str, range: &std::ops::RangeInclusive<T>) -> Violation {
+    Violation::new(field, "out_of_range", format!("must be between {} and {}", range.start(), range.end()))
 }
 
 #[cfg(test)]
@@ -246,12 +190,7 @@ mod tests {
     }
 
     fn requirement(skill: &str) -> RequirementDraft {
-        RequirementDraft {
-            skill: skill.into(),
-            min_level: 3,
-            weight: 2,
-            required: true,
-        }
+        RequirementDraft { skill: skill.into(), min_level: 3, weight: 2, required: true }
     }
 
     fn draft() -> OfferDraft {
@@ -286,94 +225,42 @@ mod tests {
             (|d| d.title = "  ".into(), &[("title", "required")]),
             (|d| d.title = "é".repeat(200), &[]),
             (|d| d.title = "é".repeat(201), &[("title", "too_long")]),
-            (
-                |d| d.description = "x".repeat(10_001),
-                &[("description", "too_long")],
-            ),
+            (|d| d.description = "x".repeat(10_001), &[("description", "too_long")]),
             (|d| d.description = String::new(), &[]),
             (|d| d.city = String::new(), &[("city", "required")]),
             (|d| d.city = "c".repeat(101), &[("city", "too_long")]),
             (|d| d.positions = 0, &[("positions", "out_of_range")]),
             (|d| d.positions = 500, &[]),
             (|d| d.positions = 501, &[("positions", "out_of_range")]),
-            (
-                |d| d.duration_months = Some(0),
-                &[("duration_months", "out_of_range")],
-            ),
-            (
-                |d| d.duration_months = Some(37),
-                &[("duration_months", "out_of_range")],
-            ),
+            (|d| d.duration_months = Some(0), &[("duration_months", "out_of_range")]),
+            (|d| d.duration_months = Some(37), &[("duration_months", "out_of_range")]),
             (|d| d.duration_months = None, &[]),
-            (
-                |d| d.deadline = Some(date("2025-07-02")),
-                &[("deadline", "after_start_date")],
-            ),
+            (|d| d.deadline = Some(date("2025-07-02")), &[("deadline", "after_start_date")]),
             (|d| d.deadline = Some(date("2025-07-01")), &[]),
             (|d| d.start_date = None, &[]),
-            (
-                |d| d.stipend_mad = Some(100_001),
-                &[("stipend_mad", "out_of_range")],
-            ),
+            (|d| d.stipend_mad = Some(100_001), &[("stipend_mad", "out_of_range")]),
             (|d| d.stipend_mad = Some(100_000), &[]),
             (|d| d.requirements.clear(), &[("requirements", "too_few")]),
             (
-                |d| {
-                    d.requirements = (0..31)
-                        .map(|i| requirement(&format!("skill-{i}")))
-                        .collect()
-                },
+                |d| d.requirements = (0..31).map(|i| requirement(&format!("skill-{i}"))).collect(),
                 &[("requirements", "too_many")],
             ),
-            (
-                |d| {
-                    d.requirements = (0..30)
-                        .map(|i| requirement(&format!("skill-{i}")))
-                        .collect()
-                },
-                &[],
-            ),
-            (
-                |d| d.requirements[1].min_level = 0,
-                &[("requirements[1].min_level", "out_of_range")],
-            ),
-            (
-                |d| d.requirements[0].min_level = 6,
-                &[("requirements[0].min_level", "out_of_range")],
-            ),
-            (
-                |d| d.requirements[1].weight = 0,
-                &[("requirements[1].weight", "out_of_range")],
-            ),
+            (|d| d.requirements = (0..30).map(|i| requirement(&format!("skill-{i}"))).collect(), &[]),
+            (|d| d.requirements[1].min_level = 0, &[("requirements[1].min_level", "out_of_range")]),
+            (|d| d.requirements[0].min_level = 6, &[("requirements[0].min_level", "out_of_range")]),
+            (|d| d.requirements[1].weight = 0, &[("requirements[1].weight", "out_of_range")]),
             (|d| d.requirements[1].weight = 5, &[]),
-            (
-                |d| d.requirements.push(requirement("python")),
-                &[("requirements[2].skill", "duplicate")],
-            ),
-            (
-                |d| d.requirements[0].skill = String::new(),
-                &[("requirements[0].skill", "required")],
-            ),
-            (
-                |d| d.languages.push("french ".into()),
-                &[("languages[2]", "duplicate")],
-            ),
-            (
-                |d| d.languages = (0..11).map(|i| format!("Language {i}")).collect(),
-                &[("languages", "too_many")],
-            ),
-            (
-                |d| d.languages[0] = String::new(),
-                &[("languages[0]", "required")],
-            ),
+            (|d| d.requirements.push(requirement("python")), &[("requirements[2].skill", "duplicate")]),
+            (|d| d.requirements[0].skill = String::new(), &[("requirements[0].skill", "required")]),
+            (|d| d.languages.push("french ".into()), &[("languages[2]", "duplicate")]),
+            (|d| d.languages = (0..11).map(|i| format!("Language {i}")).collect(), &[("languages", "too_many")]),
+            (|d| d.languages[0] = String::new(), &[("languages[0]", "required")]),
         ];
         for (index, (change, expected)) in cases.into_iter().enumerate() {
             let mut d = draft();
             change(&mut d);
-            let expected: Vec<(String, String)> = expected
-                .iter()
-                .map(|(f, c)| (f.to_string(), c.to_string()))
-                .collect();
+            let expected: Vec<(String, String)> =
+                expected.iter().map(|(f, c)| (f.to_string(), c.to_string())).collect();
             assert_eq!(found(validate_offer(&d)), expected, "case {index}");
         }
     }
@@ -392,10 +279,7 @@ mod tests {
                 },
                 &[("start_date", "required"), ("deadline", "required")],
             ),
-            (
-                |d| d.deadline = Some(date("2025-05-31")),
-                &[("deadline", "in_the_past")],
-            ),
+            (|d| d.deadline = Some(date("2025-05-31")), &[("deadline", "in_the_past")]),
             (|d| d.deadline = Some(date("2025-06-01")), &[]),
             (
                 |d| {
@@ -410,10 +294,8 @@ mod tests {
         for (index, (change, expected)) in cases.into_iter().enumerate() {
             let mut d = draft();
             change(&mut d);
-            let expected: Vec<(String, String)> = expected
-                .iter()
-                .map(|(f, c)| (f.to_string(), c.to_string()))
-                .collect();
+            let expected: Vec<(String, String)> =
+                expected.iter().map(|(f, c)| (f.to_string(), c.to_string())).collect();
             assert_eq!(found(validate_publish(&d, today)), expected, "case {index}");
         }
     }

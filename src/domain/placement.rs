@@ -60,10 +60,7 @@ crate::domain::text_enum! {
 /// Whether a placement in this status has ended, so that its agreement can no
 /// longer be signed or amended.
 pub fn is_closed(status: PlacementStatus) -> bool {
-    matches!(
-        status,
-        PlacementStatus::Completed | PlacementStatus::Terminated
-    )
+    matches!(status, PlacementStatus::Completed | PlacementStatus::Terminated)
 }
 
 /// Whether a placement in this status may be terminated: any status before
@@ -79,13 +76,7 @@ pub const MAX_TERMINATION_REASON_CHARS: usize = 2_000;
 /// and at most 2,000 characters.
 pub fn validate_termination_reason(reason: &str) -> Vec<Violation> {
     let mut violations = Vec::new();
-    check_text(
-        "reason",
-        reason,
-        1,
-        MAX_TERMINATION_REASON_CHARS,
-        &mut violations,
-    );
+    check_text("reason", reason, 1, MAX_TERMINATION_REASON_CHARS, &mut violations);
     violations
 }
 
@@ -147,24 +138,9 @@ pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
             "the end date must be after the start date",
         ));
     }
-    check_text(
-        "company_tutor",
-        &terms.company_tutor,
-        1,
-        MAX_NAME_CHARS,
-        &mut violations,
-    );
-    check_text(
-        "academic_referent",
-        &terms.academic_referent,
-        1,
-        MAX_NAME_CHARS,
-        &mut violations,
-    );
-    if terms
-        .monthly_stipend_mad
-        .is_some_and(|stipend| stipend > MAX_MONTHLY_STIPEND_MAD)
-    {
+    check_text("company_tutor", &terms.company_tutor, 1, MAX_NAME_CHARS, &mut violations);
+    check_text("academic_referent", &terms.academic_referent, 1, MAX_NAME_CHARS, &mut violations);
+    if terms.monthly_stipend_mad.is_some_and(|stipend| stipend > MAX_MONTHLY_STIPEND_MAD) {
         violations.push(Violation::new(
             "monthly_stipend_mad",
             "out_of_range",
@@ -258,11 +234,7 @@ impl Agreement {
     pub fn new(terms: AgreementTerms) -> Result<Self, Vec<Violation>> {
         let violations = validate_terms(&terms);
         if violations.is_empty() {
-            Ok(Self {
-                version: 1,
-                terms,
-                signatures: Vec::new(),
-            })
+            Ok(Self { version: 1, terms, signatures: Vec::new() })
         } else {
             Err(violations)
         }
@@ -270,18 +242,12 @@ impl Agreement {
 
     /// Whether `party` signed the current version.
     pub fn has_signed(&self, party: Party) -> bool {
-        self.signatures
-            .iter()
-            .any(|signature| signature.party == party)
+        self.signatures.iter().any(|signature| signature.party == party)
     }
 
     /// The parties yet to sign the current version, in declaration order.
     pub fn missing_parties(&self) -> Vec<Party> {
-        Party::ALL
-            .iter()
-            .copied()
-            .filter(|&party| !self.has_signed(party))
-            .collect()
+        Party::ALL.iter().copied().filter(|&party| !self.has_signed(party)).collect()
     }
 
     /// Whether all three parties signed the current version.
@@ -302,32 +268,18 @@ impl Agreement {
             return Err(SignRefused::Closed { status });
         }
         if self.has_signed(party) {
-            return Err(SignRefused::AlreadySigned {
-                party,
-                version: self.version,
-            });
+            return Err(SignRefused::AlreadySigned { party, version: self.version });
         }
-        self.signatures.push(Signature {
-            party,
-            signed_at: at,
-        });
+        self.signatures.push(Signature { party, signed_at: at });
         let missing = self.missing_parties();
-        Ok(if missing.is_empty() {
-            SignOutcome::FullySigned
-        } else {
-            SignOutcome::Waiting { missing }
-        })
+        Ok(if missing.is_empty() { SignOutcome::FullySigned } else { SignOutcome::Waiting { missing } })
     }
 
     /// Replaces the terms, unless they are invalid or the placement (now in
     /// `status`) has ended. Before any signature the current version is edited;
     /// after one, a new unsigned version is started and the old one returned so
     /// that it can be kept. The placement is then pending signatures again.
-    pub fn amend(
-        &mut self,
-        terms: AgreementTerms,
-        status: PlacementStatus,
-    ) -> Result<AmendOutcome, AmendRefused> {
+    pub fn amend(&mut self, terms: AgreementTerms, status: PlacementStatus) -> Result<AmendOutcome, AmendRefused> {
         if is_closed(status) {
             return Err(AmendRefused::Closed { status });
         }
@@ -342,11 +294,7 @@ impl Agreement {
             self.terms = terms;
             return Ok(AmendOutcome::InPlace);
         }
-        let next = Agreement {
-            version: self.version.saturating_add(1),
-            terms,
-            signatures: Vec::new(),
-        };
+        let next = Agreement { version: self.version.saturating_add(1), terms, signatures: Vec::new() };
         let previous = std::mem::replace(self, next);
         Ok(AmendOutcome::NewVersion { previous })
     }
@@ -394,35 +342,20 @@ mod tests {
 
     #[test]
     fn signatures_complete_in_any_order() {
-        let orders = [
-            [Student, School, Organisation],
-            [Organisation, Student, School],
-            [School, Organisation, Student],
-        ];
+        let orders =
+            [[Student, School, Organisation], [Organisation, Student, School], [School, Organisation, Student]];
         for order in orders {
             let mut agreement = agreement();
             let mut outcomes = Vec::new();
             for party in order {
-                outcomes.push(agreement.sign(
-                    party,
-                    at("2025-06-01T10:00:00"),
-                    P::PendingSignatures,
-                ));
+                outcomes.push(agreement.sign(party, at("2025-06-01T10:00:00"), P::PendingSignatures));
             }
-            let missing_after_first: Vec<Party> = Party::ALL
-                .iter()
-                .copied()
-                .filter(|&p| p != order[0])
-                .collect();
+            let missing_after_first: Vec<Party> = Party::ALL.iter().copied().filter(|&p| p != order[0]).collect();
             assert_eq!(
                 outcomes,
                 vec![
-                    Ok(SignOutcome::Waiting {
-                        missing: missing_after_first
-                    }),
-                    Ok(SignOutcome::Waiting {
-                        missing: vec![order[2]]
-                    }),
+                    Ok(SignOutcome::Waiting { missing: missing_after_first }),
+                    Ok(SignOutcome::Waiting { missing: vec![order[2]] }),
                     Ok(SignOutcome::FullySigned),
                 ],
                 "{order:?}"
@@ -440,40 +373,19 @@ mod tests {
                 vec![Student],
                 Student,
                 P::PendingSignatures,
-                Err(SignRefused::AlreadySigned {
-                    party: Student,
-                    version: 1,
-                }),
+                Err(SignRefused::AlreadySigned { party: Student, version: 1 }),
             ),
             (vec![Student], School, P::PendingSignatures, Ok(())),
-            (
-                vec![],
-                Student,
-                P::Terminated,
-                Err(SignRefused::Closed {
-                    status: P::Terminated,
-                }),
-            ),
-            (
-                vec![Student],
-                Student,
-                P::Completed,
-                Err(SignRefused::Closed {
-                    status: P::Completed,
-                }),
-            ),
+            (vec![], Student, P::Terminated, Err(SignRefused::Closed { status: P::Terminated })),
+            (vec![Student], Student, P::Completed, Err(SignRefused::Closed { status: P::Completed })),
             (vec![], Organisation, P::InProgress, Ok(())),
         ];
         for (before, party, status, expected) in cases {
             let mut agreement = agreement();
             for signer in &before {
-                agreement
-                    .sign(*signer, at("2025-06-01T09:00:00"), P::PendingSignatures)
-                    .expect("first signature");
+                agreement.sign(*signer, at("2025-06-01T09:00:00"), P::PendingSignatures).expect("first signature");
             }
-            let result = agreement
-                .sign(party, at("2025-06-02T09:00:00"), status)
-                .map(|_| ());
+            let result = agreement.sign(party, at("2025-06-02T09:00:00"), status).map(|_| ());
             assert_eq!(result, expected, "{before:?} then {party} while {status}");
             let expected_count = before.len() + usize::from(expected.is_ok());
             assert_eq!(agreement.signatures.len(), expected_count);
@@ -489,20 +401,13 @@ mod tests {
             (&[], changed.clone(), "in_place", 1),
             (&[], terms(), "unchanged", 1),
             (&[School], changed.clone(), "new_version", 2),
-            (
-                &[Student, School, Organisation],
-                changed.clone(),
-                "new_version",
-                2,
-            ),
+            (&[Student, School, Organisation], changed.clone(), "new_version", 2),
             (&[Student], terms(), "unchanged", 1),
         ];
         for (signers, new_terms, expected, version) in cases {
             let mut agreement = agreement();
             for &signer in signers {
-                agreement
-                    .sign(signer, at("2025-06-01T09:00:00"), P::PendingSignatures)
-                    .expect("signature");
+                agreement.sign(signer, at("2025-06-01T09:00:00"), P::PendingSignatures).expect("signature");
             }
             let before = agreement.clone();
             let outcome = agreement.amend(new_terms.clone(), P::PendingSignatures);
@@ -538,9 +443,7 @@ mod tests {
         ];
         for (new_terms, status, refusal) in cases {
             let mut agreement = agreement();
-            agreement
-                .sign(Student, at("2025-06-01T09:00:00"), P::PendingSignatures)
-                .expect("signature");
+            agreement.sign(Student, at("2025-06-01T09:00:00"), P::PendingSignatures).expect("signature");
             let before = agreement.clone();
             let result = agreement.amend(new_terms, status);
             match (refusal, &result) {
@@ -591,15 +494,9 @@ mod tests {
             (|t| t.end_date = t.start_date, &["end_date"]),
             (|t| t.end_date = date("2025-01-01"), &["end_date"]),
             (|t| t.company_tutor = "  ".into(), &["company_tutor"]),
-            (
-                |t| t.academic_referent = "é".repeat(201),
-                &["academic_referent"],
-            ),
+            (|t| t.academic_referent = "é".repeat(201), &["academic_referent"]),
             (|t| t.academic_referent = "é".repeat(200), &[]),
-            (
-                |t| t.monthly_stipend_mad = Some(100_001),
-                &["monthly_stipend_mad"],
-            ),
+            (|t| t.monthly_stipend_mad = Some(100_001), &["monthly_stipend_mad"]),
             (|t| t.monthly_stipend_mad = Some(100_000), &[]),
         ];
         for (index, (change, fields)) in cases.into_iter().enumerate() {
@@ -613,23 +510,12 @@ mod tests {
     #[test]
     fn termination_needs_an_open_placement_and_a_reason() {
         for &status in PlacementStatus::ALL {
-            assert_eq!(
-                can_terminate(status),
-                !matches!(status, P::Completed | P::Terminated),
-                "{status}"
-            );
+            assert_eq!(can_terminate(status), !matches!(status, P::Completed | P::Terminated), "{status}");
         }
         let cases = [("", 1), ("   ", 1), ("the student left the programme", 0)];
         for (reason, count) in cases {
-            assert_eq!(
-                validate_termination_reason(reason).len(),
-                count,
-                "{reason:?}"
-            );
+            assert_eq!(validate_termination_reason(reason).len(), count, "{reason:?}");
         }
-        assert_eq!(
-            validate_termination_reason(&"x".repeat(2_001))[0].code,
-            "too_long"
-        );
+        assert_eq!(validate_termination_reason(&"x".repeat(2_001))[0].code, "too_long");
     }
 }

@@ -74,11 +74,7 @@ pub struct LanguageSkill {
 pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
     let mut out = Vec::new();
     if skills.len() > MAX_SKILLS {
-        out.push(Violation::new(
-            "skills",
-            "too_many",
-            format!("at most {MAX_SKILLS} skills"),
-        ));
+        out.push(Violation::new("skills", "too_many", format!("at most {MAX_SKILLS} skills")));
     }
     let mut seen = HashSet::new();
     for (index, (skill, level)) in skills.iter().enumerate() {
@@ -86,21 +82,13 @@ pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, skill, 1, MAX_SKILL_CHARS, &mut out);
         if out.len() == before && !seen.insert(skill.trim().to_lowercase()) {
-            out.push(Violation::new(
-                field,
-                "duplicate",
-                "this skill is already listed",
-            ));
+            out.push(Violation::new(field, "duplicate", "this skill is already listed"));
         }
         if !LEVEL_RANGE.contains(level) {
             out.push(Violation::new(
                 format!("skills[{index}].level"),
                 "out_of_range",
-                format!(
-                    "must be between {} and {}",
-                    LEVEL_RANGE.start(),
-                    LEVEL_RANGE.end()
-                ),
+                format!("must be between {} and {}", LEVEL_RANGE.start(), LEVEL_RANGE.end()),
             ));
         }
     }
@@ -128,17 +116,9 @@ pub fn validate_password(password: &str) -> Vec<Violation> {
     if length == 0 {
         vec![Violation::new("password", "required", "must not be empty")]
     } else if length < min {
-        vec![Violation::new(
-            "password",
-            "too_short",
-            format!("must be at least {min} characters"),
-        )]
+        vec![Violation::new("password", "too_short", format!("must be at least {min} characters"))]
     } else if length > max {
-        vec![Violation::new(
-            "password",
-            "too_long",
-            format!("must be at most {max} characters"),
-        )]
+        vec![Violation::new("password", "too_long", format!("must be at most {max} characters"))]
     } else {
         Vec::new()
     }
@@ -160,20 +140,12 @@ pub fn validate_email(email: &str) -> Vec<Violation> {
         return vec![Violation::new("email", "required", "must not be empty")];
     }
     if email.chars().count() > MAX_EMAIL_CHARS {
-        return vec![Violation::new(
-            "email",
-            "too_long",
-            format!("must be at most {MAX_EMAIL_CHARS} characters"),
-        )];
+        return vec![Violation::new("email", "too_long", format!("must be at most {MAX_EMAIL_CHARS} characters"))];
     }
     if is_sane_email(email) {
         Vec::new()
     } else {
-        vec![Violation::new(
-            "email",
-            "invalid_format",
-            "not an email address",
-        )]
+        vec![Violation::new("email", "invalid_format", "not an email address")]
     }
 }
 
@@ -241,65 +213,22 @@ pub fn validate_roster_row(row: &RosterRow) -> Vec<Violation> {
 pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> {
     let mut out = Vec::new();
     let before = out.len();
-    check_text(
-        "student_number",
-        &row.student_number,
-        1,
-        MAX_STUDENT_NUMBER_CHARS,
-        &mut out,
-    );
+    check_text("student_number", &row.student_number, 1, MAX_STUDENT_NUMBER_CHARS, &mut out);
     let student_number = row.student_number.trim();
-    if out.len() == before
-        && !student_number
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+    if out.len() == before && !student_number.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
     {
-        out.push(Violation::new(
-            "student_number",
-            "invalid_format",
-            "only letters, digits, '-', '_' and '/'",
-        ));
+        out.push(Violation::new("student_number", "invalid_format", "only letters, digits, '-', '_' and '/'"));
     }
-    check_text(
-        "first_name",
-        &row.first_name,
-        1,
-        MAX_PERSON_NAME_CHARS,
-        &mut out,
-    );
-    check_text(
-        "last_name",
-        &row.last_name,
-        1,
-        MAX_PERSON_NAME_CHARS,
-        &mut out,
-    );
+    check_text("first_name", &row.first_name, 1, MAX_PERSON_NAME_CHARS, &mut out);
+    check_text("last_name", &row.last_name, 1, MAX_PERSON_NAME_CHARS, &mut out);
     out.extend(validate_email(&row.email));
-    check_text(
-        "programme",
-        &row.programme,
-        1,
-        MAX_PROGRAMME_CHARS,
-        &mut out,
-    );
+    check_text("programme", &row.programme, 1, MAX_PROGRAMME_CHARS, &mut out);
 
-    let level_text: String = row
-        .degree_level
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase();
+    let level_text: String = row.degree_level.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
     let degree_level = level_text.parse::<DegreeLevel>().ok();
     if degree_level.is_none() {
-        let known: Vec<&str> = DegreeLevel::ALL
-            .iter()
-            .map(|level| level.as_str())
-            .collect();
-        out.push(Violation::new(
-            "degree_level",
-            "unknown_value",
-            format!("must be one of {}", known.join(", ")),
-        ));
+        let known: Vec<&str> = DegreeLevel::ALL.iter().map(|level| level.as_str()).collect();
+        out.push(Violation::new("degree_level", "unknown_value", format!("must be one of {}", known.join(", "))));
     }
 
     let graduation_year = match row.graduation_year.trim().parse::<i32>() {
@@ -308,20 +237,12 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
             out.push(Violation::new(
                 "graduation_year",
                 "out_of_range",
-                format!(
-                    "must be between {} and {}",
-                    GRADUATION_YEARS.start(),
-                    GRADUATION_YEARS.end()
-                ),
+                format!("must be between {} and {}", GRADUATION_YEARS.start(), GRADUATION_YEARS.end()),
             ));
             None
         }
         Err(_) => {
-            out.push(Violation::new(
-                "graduation_year",
-                "invalid_format",
-                "must be a year, e.g. 2026",
-            ));
+            out.push(Violation::new("graduation_year", "invalid_format", "must be a year, e.g. 2026"));
             None
         }
     };
@@ -359,15 +280,8 @@ pub struct ProfileText<'a> {
 /// `languages`, `languages[i].language`.
 pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
-    if text
-        .bio
-        .is_some_and(|bio| bio.chars().count() > MAX_BIO_CHARS)
-    {
-        out.push(Violation::new(
-            "bio",
-            "too_long",
-            format!("must be at most {MAX_BIO_CHARS} characters"),
-        ));
+    if text.bio.is_some_and(|bio| bio.chars().count() > MAX_BIO_CHARS) {
+        out.push(Violation::new("bio", "too_long", format!("must be at most {MAX_BIO_CHARS} characters")));
     }
 
     check_count("links", text.links.len(), MAX_LINKS, &mut out);
@@ -375,17 +289,9 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let field = format!("links[{index}]");
         let link = link.trim();
         if link.chars().count() > MAX_LINK_CHARS {
-            out.push(Violation::new(
-                field,
-                "too_long",
-                format!("must be at most {MAX_LINK_CHARS} characters"),
-            ));
+            out.push(Violation::new(field, "too_long", format!("must be at most {MAX_LINK_CHARS} characters")));
         } else if !is_web_link(link) {
-            out.push(Violation::new(
-                field,
-                "invalid_format",
-                "must be an http or https link",
-            ));
+            out.push(Violation::new(field, "invalid_format", "must be an http or https link"));
         }
     }
 
@@ -396,11 +302,7 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, city, 1, MAX_CITY_CHARS, &mut out);
         if out.len() == before && !seen_cities.insert(city.trim().to_lowercase()) {
-            out.push(Violation::new(
-                field,
-                "duplicate",
-                "this city is already listed",
-            ));
+            out.push(Violation::new(field, "duplicate", "this city is already listed"));
         }
     }
 
@@ -411,11 +313,7 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, &skill.language, 1, MAX_LANGUAGE_CHARS, &mut out);
         if out.len() == before && !seen_languages.insert(skill.language.trim().to_lowercase()) {
-            out.push(Violation::new(
-                field,
-                "duplicate",
-                "this language is already listed",
-            ));
+            out.push(Violation::new(field, "duplicate", "this language is already listed"));
         }
     }
     out
@@ -423,10 +321,7 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
 
 fn is_web_link(link: &str) -> bool {
     let lower = link.to_ascii_lowercase();
-    let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    else {
+    let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) else {
         return false;
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
@@ -435,11 +330,7 @@ fn is_web_link(link: &str) -> bool {
 
 fn check_count(field: &str, count: usize, max: usize, out: &mut Vec<Violation>) {
     if count > max {
-        out.push(Violation::new(
-            field,
-            "too_many",
-            format!("at most {max} entries"),
-        ));
+        out.push(Violation::new(field, "too_many", format!("at most {max} entries")));
     }
 }
 
@@ -452,10 +343,7 @@ mod tests {
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-        expected
-            .iter()
-            .map(|(f, c)| (f.to_string(), c.to_string()))
-            .collect()
+        expected.iter().map(|(f, c)| (f.to_string(), c.to_string())).collect()
     }
 
     fn date(text: &str) -> NaiveDate {
@@ -470,28 +358,15 @@ mod tests {
         let cases: Vec<(Skills, &[(&str, &str)])> = vec![
             (vec![], &[]),
             (vec![("python".into(), 1), ("sql".into(), 5)], &[]),
-            (
-                vec![("python".into(), 0)],
-                &[("skills[0].level", "out_of_range")],
-            ),
-            (
-                vec![("python".into(), 6)],
-                &[("skills[0].level", "out_of_range")],
-            ),
-            (
-                vec![("python".into(), 3), ("python".into(), 4)],
-                &[("skills[1].skill", "duplicate")],
-            ),
+            (vec![("python".into(), 0)], &[("skills[0].level", "out_of_range")]),
+            (vec![("python".into(), 6)], &[("skills[0].level", "out_of_range")]),
+            (vec![("python".into(), 3), ("python".into(), 4)], &[("skills[1].skill", "duplicate")]),
             (vec![(" ".into(), 3)], &[("skills[0].skill", "required")]),
             (most, &[]),
             (many, &[("skills", "too_many")]),
         ];
         for (index, (skills, expected)) in cases.into_iter().enumerate() {
-            assert_eq!(
-                found(validate_skills(&skills)),
-                pairs(expected),
-                "case {index}"
-            );
+            assert_eq!(found(validate_skills(&skills)), pairs(expected), "case {index}");
         }
     }
 
@@ -524,15 +399,8 @@ mod tests {
             ("a".repeat(129), Some("too_long")),
         ];
         for (password, code) in cases {
-            let got: Vec<String> = validate_password(&password)
-                .into_iter()
-                .map(|v| v.code)
-                .collect();
-            assert_eq!(
-                got,
-                code.map(str::to_owned).into_iter().collect::<Vec<_>>(),
-                "{password:?}"
-            );
+            let got: Vec<String> = validate_password(&password).into_iter().map(|v| v.code).collect();
+            assert_eq!(got, code.map(str::to_owned).into_iter().collect::<Vec<_>>(), "{password:?}");
         }
     }
 
@@ -558,11 +426,7 @@ mod tests {
         ];
         for (email, code) in cases {
             let got: Vec<String> = validate_email(email).into_iter().map(|v| v.code).collect();
-            assert_eq!(
-                got,
-                code.map(str::to_owned).into_iter().collect::<Vec<_>>(),
-                "{email:?}"
-            );
+            assert_eq!(got, code.map(str::to_owned).into_iter().collect::<Vec<_>>(), "{email:?}");
         }
         let local = format!("{}@example.ma", "l".repeat(65));
         assert_eq!(validate_email(&local)[0].code, "invalid_format");
@@ -597,80 +461,36 @@ mod tests {
         type Change = fn(&mut RosterRow);
         let cases: Vec<(Change, &[(&str, &str)])> = vec![
             (|_| {}, &[]),
-            (
-                |r| r.student_number = String::new(),
-                &[("student_number", "required")],
-            ),
-            (
-                |r| r.student_number = "a".repeat(33),
-                &[("student_number", "too_long")],
-            ),
+            (|r| r.student_number = String::new(), &[("student_number", "required")]),
+            (|r| r.student_number = "a".repeat(33), &[("student_number", "too_long")]),
             (|r| r.student_number = "a".repeat(32), &[]),
-            (
-                |r| r.student_number = "AB 12".into(),
-                &[("student_number", "invalid_format")],
-            ),
+            (|r| r.student_number = "AB 12".into(), &[("student_number", "invalid_format")]),
             (|r| r.student_number = "AB_12".into(), &[]),
-            (
-                |r| r.student_number = "ÉTU12".into(),
-                &[("student_number", "invalid_format")],
-            ),
+            (|r| r.student_number = "ÉTU12".into(), &[("student_number", "invalid_format")]),
             (|r| r.first_name = " ".into(), &[("first_name", "required")]),
-            (
-                |r| r.last_name = "x".repeat(101),
-                &[("last_name", "too_long")],
-            ),
+            (|r| r.last_name = "x".repeat(101), &[("last_name", "too_long")]),
             (|r| r.email = "nope".into(), &[("email", "invalid_format")]),
-            (
-                |r| r.programme = "p".repeat(201),
-                &[("programme", "too_long")],
-            ),
+            (|r| r.programme = "p".repeat(201), &[("programme", "too_long")]),
             (|r| r.degree_level = "bac + 3".into(), &[]),
-            (
-                |r| r.degree_level = "bac+6".into(),
-                &[("degree_level", "unknown_value")],
-            ),
-            (
-                |r| r.degree_level = String::new(),
-                &[("degree_level", "unknown_value")],
-            ),
-            (
-                |r| r.graduation_year = "1999".into(),
-                &[("graduation_year", "out_of_range")],
-            ),
+            (|r| r.degree_level = "bac+6".into(), &[("degree_level", "unknown_value")]),
+            (|r| r.degree_level = String::new(), &[("degree_level", "unknown_value")]),
+            (|r| r.graduation_year = "1999".into(), &[("graduation_year", "out_of_range")]),
             (|r| r.graduation_year = "2100".into(), &[]),
-            (
-                |r| r.graduation_year = "2101".into(),
-                &[("graduation_year", "out_of_range")],
-            ),
-            (
-                |r| r.graduation_year = "next year".into(),
-                &[("graduation_year", "invalid_format")],
-            ),
+            (|r| r.graduation_year = "2101".into(), &[("graduation_year", "out_of_range")]),
+            (|r| r.graduation_year = "next year".into(), &[("graduation_year", "invalid_format")]),
             (
                 |r| {
                     r.first_name = String::new();
                     r.graduation_year = String::new();
                 },
-                &[
-                    ("first_name", "required"),
-                    ("graduation_year", "invalid_format"),
-                ],
+                &[("first_name", "required"), ("graduation_year", "invalid_format")],
             ),
         ];
         for (index, (change, expected)) in cases.into_iter().enumerate() {
             let mut r = row();
             change(&mut r);
-            assert_eq!(
-                found(validate_roster_row(&r)),
-                pairs(expected),
-                "case {index}"
-            );
-            assert_eq!(
-                parse_roster_row(&r).is_ok(),
-                expected.is_empty(),
-                "case {index}"
-            );
+            assert_eq!(found(validate_roster_row(&r)), pairs(expected), "case {index}");
+            assert_eq!(parse_roster_row(&r).is_ok(), expected.is_empty(), "case {index}");
         }
     }
 
@@ -694,59 +514,27 @@ mod tests {
     #[test]
     fn profile_text_rules() {
         let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let language = |name: &str, level| LanguageSkill {
-            language: name.into(),
-            level,
-        };
+        let language = |name: &str, level| LanguageSkill { language: name.into(), level };
         let long_bio = "b".repeat(2_001);
         let full_bio = "b".repeat(2_000);
         let long_link = format!("https://example.ma/{}", "p".repeat(290));
         let eleven_links: Vec<String> = (0..11).map(|i| format!("https://site{i}.ma")).collect();
         let twenty_one_cities: Vec<String> = (0..21).map(|i| format!("City {i}")).collect();
-        let eleven_languages: Vec<LanguageSkill> = (0..11)
-            .map(|i| language(&format!("Language {i}"), LanguageLevel::B1))
-            .collect();
+        let eleven_languages: Vec<LanguageSkill> =
+            (0..11).map(|i| language(&format!("Language {i}"), LanguageLevel::B1)).collect();
         let good_links = strings(&["https://github.com/salma", "HTTP://portfolio.ma"]);
-        let bad_links = strings(&[
-            "javascript:alert(1)",
-            "https://",
-            "ftp://x.ma",
-            "https://a b.ma",
-        ]);
+        let bad_links = strings(&["javascript:alert(1)", "https://", "ftp://x.ma", "https://a b.ma"]);
         let cities = strings(&["Casablanca", "Rabat"]);
         let dup_cities = strings(&["Rabat", "rabat ", ""]);
-        let languages = [
-            language("Arabic", LanguageLevel::Native),
-            language("French", LanguageLevel::C1),
-        ];
-        let dup_languages = [
-            language("French", LanguageLevel::C1),
-            language("french", LanguageLevel::B2),
-        ];
+        let languages = [language("Arabic", LanguageLevel::Native), language("French", LanguageLevel::C1)];
+        let dup_languages = [language("French", LanguageLevel::C1), language("french", LanguageLevel::B2)];
 
         let cases: Vec<(ProfileText, &[(&str, &str)])> = vec![
             (ProfileText::default(), &[]),
+            (ProfileText { bio: Some(&full_bio), links: &good_links, cities: &cities, languages: &languages }, &[]),
+            (ProfileText { bio: Some(&long_bio), ..Default::default() }, &[("bio", "too_long")]),
             (
-                ProfileText {
-                    bio: Some(&full_bio),
-                    links: &good_links,
-                    cities: &cities,
-                    languages: &languages,
-                },
-                &[],
-            ),
-            (
-                ProfileText {
-                    bio: Some(&long_bio),
-                    ..Default::default()
-                },
-                &[("bio", "too_long")],
-            ),
-            (
-                ProfileText {
-                    links: &bad_links,
-                    ..Default::default()
-                },
+                ProfileText { links: &bad_links, ..Default::default() },
                 &[
                     ("links[0]", "invalid_format"),
                     ("links[1]", "invalid_format"),
@@ -755,77 +543,33 @@ mod tests {
                 ],
             ),
             (
-                ProfileText {
-                    links: std::slice::from_ref(&long_link),
-                    ..Default::default()
-                },
+                ProfileText { links: std::slice::from_ref(&long_link), ..Default::default() },
                 &[("links[0]", "too_long")],
             ),
+            (ProfileText { links: &eleven_links, ..Default::default() }, &[("links", "too_many")]),
+            (ProfileText { links: &eleven_links[..10], ..Default::default() }, &[]),
+            (ProfileText { cities: &twenty_one_cities, ..Default::default() }, &[("cities", "too_many")]),
             (
-                ProfileText {
-                    links: &eleven_links,
-                    ..Default::default()
-                },
-                &[("links", "too_many")],
-            ),
-            (
-                ProfileText {
-                    links: &eleven_links[..10],
-                    ..Default::default()
-                },
-                &[],
-            ),
-            (
-                ProfileText {
-                    cities: &twenty_one_cities,
-                    ..Default::default()
-                },
-                &[("cities", "too_many")],
-            ),
-            (
-                ProfileText {
-                    cities: &dup_cities,
-                    ..Default::default()
-                },
+                ProfileText { cities: &dup_cities, ..Default::default() },
                 &[("cities[1]", "duplicate"), ("cities[2]", "required")],
             ),
+            (ProfileText { languages: &eleven_languages, ..Default::default() }, &[("languages", "too_many")]),
             (
-                ProfileText {
-                    languages: &eleven_languages,
-                    ..Default::default()
-                },
-                &[("languages", "too_many")],
-            ),
-            (
-                ProfileText {
-                    languages: &dup_languages,
-                    ..Default::default()
-                },
+                ProfileText { languages: &dup_languages, ..Default::default() },
                 &[("languages[1].language", "duplicate")],
             ),
         ];
         for (index, (text, expected)) in cases.into_iter().enumerate() {
-            assert_eq!(
-                found(validate_profile_text(&text)),
-                pairs(expected),
-                "case {index}"
-            );
+            assert_eq!(found(validate_profile_text(&text)), pairs(expected), "case {index}");
         }
     }
 
     #[test]
     fn language_levels_are_ordered_and_travel_as_text() {
-        let cases = [
-            ("a1", LanguageLevel::A1),
-            ("c2", LanguageLevel::C2),
-            ("native", LanguageLevel::Native),
-        ];
+        let cases = [("a1", LanguageLevel::A1), ("c2", LanguageLevel::C2), ("native", LanguageLevel::Native)];
         for (text, level) in cases {
             assert_eq!(text.parse::<LanguageLevel>(), Ok(level));
-            assert_eq!(
-                serde_json::to_value(level).ok(),
-                Some(serde_json::Value::from(text))
-            );
+            assert_eq!(serde_json::to_value(level).ok(), Some(serde_json::Value::from(text)));
         }
         assert!("C1".parse::<LanguageLevel>().is_err());
         assert!(LanguageLevel::Native > LanguageLevel::C2);

@@ -38,12 +38,7 @@ impl Latency {
             let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
             samples[i].as_secs_f64() * 1e6
         };
-        Self {
-            queries: samples.len(),
-            p50_us: at(0.50),
-            p99_us: at(0.99),
-            max_us: at(1.0),
-        }
+        Self { queries: samples.len(), p50_us: at(0.50), p99_us: at(0.99), max_us: at(1.0) }
     }
 }
 
@@ -114,23 +109,12 @@ pub fn measure(
     brute_queries: usize,
     today: NaiveDate,
 ) -> BenchReport {
-    let candidates = time(offer_ids, |id| {
-        index.top_candidates_for_offer(id, TOP_K, today)
-    });
-    let offers_for_student = time(student_ids, |id| {
-        index.top_offers_for_student(id, None, TOP_K, today)
-    });
+    let candidates = time(offer_ids, |id| index.top_candidates_for_offer(id, TOP_K, today));
+    let offers_for_student = time(student_ids, |id| index.top_offers_for_student(id, None, TOP_K, today));
     let few = |ids: &[i64]| ids[..brute_queries.min(ids.len())].to_vec();
-    let brute_candidates = brute.map(|b| {
-        time(&few(offer_ids), |id| {
-            b.top_candidates_for_offer(id, TOP_K, today)
-        })
-    });
-    let brute_offers_for_student = brute.map(|b| {
-        time(&few(student_ids), |id| {
-            b.top_offers_for_student(id, None, TOP_K, today)
-        })
-    });
+    let brute_candidates = brute.map(|b| time(&few(offer_ids), |id| b.top_candidates_for_offer(id, TOP_K, today)));
+    let brute_offers_for_student =
+        brute.map(|b| time(&few(student_ids), |id| b.top_offers_for_student(id, None, TOP_K, today)));
     BenchReport {
         students: index.students_len(),
         offers: index.offers_len(),
@@ -152,33 +136,18 @@ mod tests {
     fn percentiles() {
         let samples = (1..=100).map(Duration::from_micros).collect();
         let l = Latency::of(samples);
-        assert_eq!(
-            (l.queries, l.p50_us, l.p99_us, l.max_us),
-            (100, 50.0, 99.0, 100.0)
-        );
+        assert_eq!((l.queries, l.p50_us, l.p99_us, l.max_us), (100, 50.0, 99.0, 100.0));
         assert_eq!(Latency::of(Vec::new()).queries, 0);
     }
 
     #[test]
     fn a_small_run_reports_every_figure() {
-        let config = SyntheticConfig {
-            students: 500,
-            offers: 50,
-            ..SyntheticConfig::default()
-        };
+        let config = SyntheticConfig { students: 500, offers: 50, ..SyntheticConfig::default() };
         let data = generate(&config, None);
         let taxonomy = Taxonomy::new(data.parents.clone()).unwrap();
         let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
         let (index, took) = build_index(taxonomy, &data.students, &data.offers, &data.applications);
-        let report = measure(
-            &index,
-            took,
-            Some(&brute),
-            &[1, 2, 3],
-            &[1, 2],
-            1,
-            config.today,
-        );
+        let report = measure(&index, took, Some(&brute), &[1, 2, 3], &[1, 2], 1, config.today);
         assert_eq!((report.students, report.offers), (500, 50));
         assert_eq!(report.candidates.queries, 3);
         assert_eq!(report.brute_candidates.map(|l| l.queries), Some(1));

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 
 use super::rules::{
-    effective_skills, evaluate, normalise_city, pair_filters, MatchResult, OfferProfile, RankKey,
-    StudentProfile, TopK, CREDIT_UNIT,
+    effective_skills, evaluate, normalise_city, pair_filters, MatchResult, OfferProfile, RankKey, StudentProfile, TopK,
+    CREDIT_UNIT,
 };
 use super::taxonomy::{SkillId, Taxonomy};
 use crate::domain::OfferKind;
@@ -43,16 +43,8 @@ impl BruteForce {
             })
             .collect();
         let mut seen = HashSet::new();
-        let offers = offers
-            .iter()
-            .filter(|o| seen.insert(o.id))
-            .cloned()
-            .collect();
-        Self {
-            students,
-            offers,
-            applications: applications.iter().copied().collect(),
-        }
+        let offers = offers.iter().filter(|o| seen.insert(o.id)).cloned().collect();
+        Self { students, offers, applications: applications.iter().copied().collect() }
     }
 
     /// Number of students.
@@ -60,21 +52,11 @@ impl BruteForce {
         self.students.len()
     }
 
-    fn result(
-        &self,
-        student: &Prepared,
-        offer: &OfferProfile,
-        today: NaiveDate,
-        recruiter_view: bool,
-    ) -> MatchResult {
+    fn result(&self, student: &Prepared, offer: &OfferProfile, today: NaiveDate, recruiter_view: bool) -> MatchResult {
         let (profile, skills, cities) = student;
         let applied = self.applications.contains(&(profile.id, offer.id));
         let failed = pair_filters(profile, cities, offer, today, recruiter_view, applied);
-        let level_of = |skill: SkillId| {
-            skills
-                .binary_search_by_key(&skill, |e| e.0)
-                .map_or(0, |i| skills[i].1)
-        };
+        let level_of = |skill: SkillId| skills.binary_search_by_key(&skill, |e| e.0).map_or(0, |i| skills[i].1);
         evaluate(profile.id, offer.id, &offer.requirements, level_of, failed)
     }
 
@@ -112,19 +94,11 @@ impl BruteForce {
                 top.push(key(&r, offer, offer.id), i);
             }
         }
-        top.into_sorted()
-            .into_iter()
-            .map(|(_, i)| self.result(student, &self.offers[i], today, false))
-            .collect()
+        top.into_sorted().into_iter().map(|(_, i)| self.result(student, &self.offers[i], today, false)).collect()
     }
 
     /// The same answer as [`super::MatchIndex::top_candidates_for_offer`].
-    pub fn top_candidates_for_offer(
-        &self,
-        offer_id: i64,
-        limit: usize,
-        today: NaiveDate,
-    ) -> Vec<MatchResult> {
+    pub fn top_candidates_for_offer(&self, offer_id: i64, limit: usize, today: NaiveDate) -> Vec<MatchResult> {
         let Some(offer) = self.offers.iter().find(|o| o.id == offer_id) else {
             return Vec::new();
         };
@@ -135,29 +109,17 @@ impl BruteForce {
                 top.push(key(&r, offer, student.0.id), i);
             }
         }
-        top.into_sorted()
-            .into_iter()
-            .map(|(_, i)| self.result(&self.students[i], offer, today, true))
-            .collect()
+        top.into_sorted().into_iter().map(|(_, i)| self.result(&self.students[i], offer, today, true)).collect()
     }
 }
 
 fn key(r: &MatchResult, offer: &OfferProfile, id: i64) -> RankKey {
-    let total: u32 = offer
-        .requirements
-        .iter()
-        .map(|q| u32::from(q.weight()) * CREDIT_UNIT)
-        .sum();
+    let total: u32 = offer.requirements.iter().map(|q| u32::from(q.weight()) * CREDIT_UNIT).sum();
     let earned: u32 = r
         .met
         .iter()
         .chain(&r.partially_met)
         .map(|m| super::rules::credit_units(m.student_level, m.required_level, m.weight))
         .sum();
-    RankKey {
-        earned,
-        total,
-        preferred_met: r.preferred_met,
-        id,
-    }
+    RankKey { earned, total, preferred_met: r.preferred_met, id }
 }

@@ -15,8 +15,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 
 use super::rules::{
-    available, credit_units, effective_skills, evaluate, normalise_city, offer_filters, HardFilter,
-    MatchResult, OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
+    available, credit_units, effective_skills, evaluate, normalise_city, offer_filters, HardFilter, MatchResult,
+    OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
 };
 use super::taxonomy::{SkillId, Taxonomy};
 use crate::domain::{DegreeLevel, OfferKind, OfferStatus, WorkMode};
@@ -108,9 +108,7 @@ impl Bits {
     }
 
     fn get(&self, slot: u32) -> bool {
-        self.0
-            .get(slot as usize / 64)
-            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+        self.0.get(slot as usize / 64).is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
     fn word(&self, w: usize) -> u64 {
@@ -168,11 +166,7 @@ impl FilterBits {
             + self.degree_at_least.iter().map(Bits::bytes).sum::<usize>()
             + self.remote_ok.bytes()
             + self.discoverable.bytes()
-            + self
-                .cities
-                .iter()
-                .map(|b| b.bytes() + std::mem::size_of::<Bits>())
-                .sum::<usize>()
+            + self.cities.iter().map(|b| b.bytes() + std::mem::size_of::<Bits>()).sum::<usize>()
     }
 }
 
@@ -196,9 +190,7 @@ fn kind_bit(kind: OfferKind) -> u8 {
 }
 
 fn degree_rank(level: Option<DegreeLevel>) -> u8 {
-    level
-        .and_then(|d| DegreeLevel::ALL.iter().position(|x| *x == d))
-        .map_or(0, |p| p as u8 + 1)
+    level.and_then(|d| DegreeLevel::ALL.iter().position(|x| *x == d)).map_or(0, |p| p as u8 + 1)
 }
 
 /// Requirements normalised, required ones first so a failing candidate is
@@ -207,12 +199,7 @@ fn reqs_of(offer: &OfferProfile) -> Vec<Req> {
     let mut reqs: Vec<Req> = offer
         .requirements
         .iter()
-        .map(|r| Req {
-            skill: r.skill.0,
-            m: r.level(),
-            w: r.weight(),
-            required: r.required,
-        })
+        .map(|r| Req { skill: r.skill.0, m: r.level(), w: r.weight(), required: r.required })
         .collect();
     reqs.sort_by_key(|r| !r.required);
     reqs
@@ -336,14 +323,8 @@ impl MatchIndex {
     }
 
     fn expand(&self, declared: &[u32]) -> Box<[u32]> {
-        let skills: Vec<(SkillId, u8)> = declared
-            .iter()
-            .map(|&e| (SkillId(e >> 3), (e & 7) as u8))
-            .collect();
-        effective_skills(&self.taxonomy, &skills)
-            .into_iter()
-            .map(|(s, l)| pack(s, l))
-            .collect()
+        let skills: Vec<(SkillId, u8)> = declared.iter().map(|&e| (SkillId(e >> 3), (e & 7) as u8)).collect();
+        effective_skills(&self.taxonomy, &skills).into_iter().map(|(s, l)| pack(s, l)).collect()
     }
 
     fn post(&mut self, slot: u32, skills: &[u32]) {
@@ -434,30 +415,19 @@ impl MatchIndex {
 
     /// Posting-list length of a skill at levels `min_level..=5`.
     fn prefix_len(&self, skill: u32, min_level: u8) -> usize {
-        self.postings.get(skill as usize).map_or(0, |lists| {
-            lists[usize::from(min_level.max(1)) - 1..]
-                .iter()
-                .map(Vec::len)
-                .sum()
-        })
+        self.postings
+            .get(skill as usize)
+            .map_or(0, |lists| lists[usize::from(min_level.max(1)) - 1..].iter().map(Vec::len).sum())
     }
 
     fn anchor_offer(&mut self, slot: u32) {
         let Some(o) = self.offers[slot as usize].as_ref() else {
             return;
         };
-        let required: Vec<Req> = reqs_of(&o.profile)
-            .into_iter()
-            .filter(|r| r.required)
-            .collect();
-        let unreachable = required
-            .iter()
-            .any(|r| r.skill as usize >= self.taxonomy.len());
+        let required: Vec<Req> = reqs_of(&o.profile).into_iter().filter(|r| r.required).collect();
+        let unreachable = required.iter().any(|r| r.skill as usize >= self.taxonomy.len());
         // The rarest required skill keeps the lists read per student short.
-        let anchor = required
-            .iter()
-            .min_by_key(|r| (self.prefix_len(r.skill, r.m), r.skill))
-            .map(|r| SkillId(r.skill));
+        let anchor = required.iter().min_by_key(|r| (self.prefix_len(r.skill, r.m), r.skill)).map(|r| SkillId(r.skill));
         if !unreachable {
             match anchor {
                 Some(a) => self.offers_by_anchor[a.index()].push(slot),
@@ -489,11 +459,7 @@ impl MatchIndex {
     /// Adds an offer or replaces the one with the same id.
     pub fn upsert_offer(&mut self, offer: &OfferProfile) {
         let city = self.intern_city(&offer.city);
-        let total = offer
-            .requirements
-            .iter()
-            .map(|r| u32::from(r.weight()) * CREDIT_UNIT)
-            .sum();
+        let total = offer.requirements.iter().map(|r| u32::from(r.weight()) * CREDIT_UNIT).sum();
         let value = OfferSlot {
             profile: offer.clone(),
             city,
@@ -539,17 +505,12 @@ impl MatchIndex {
     /// Records that a student applied to an offer: the recruiter then sees
     /// the student even when not discoverable.
     pub fn add_application(&mut self, student_id: i64, offer_id: i64) {
-        self.applications
-            .entry(offer_id)
-            .or_default()
-            .insert(student_id);
+        self.applications.entry(offer_id).or_default().insert(student_id);
     }
 
     /// Forgets an application (withdrawn); returns whether it was recorded.
     pub fn remove_application(&mut self, student_id: i64, offer_id: i64) -> bool {
-        self.applications
-            .get_mut(&offer_id)
-            .is_some_and(|a| a.remove(&student_id))
+        self.applications.get_mut(&offer_id).is_some_and(|a| a.remove(&student_id))
     }
 
     /// Switches to a new taxonomy and re-expands every student's skills.
@@ -562,8 +523,7 @@ impl MatchIndex {
                 continue;
             };
             let skills = self.expand(old.declared());
-            let (data, skills_len, declared_len) =
-                student_data(&skills, old.declared(), old.cities());
+            let (data, skills_len, declared_len) = student_data(&skills, old.declared(), old.cities());
             self.post(slot as u32, &skills);
             if let Some(s) = self.students[slot].as_mut() {
                 s.data = data;
@@ -611,20 +571,11 @@ impl MatchIndex {
         bytes += self.filter_bits.bytes();
         bytes += self.offers.capacity() * size_of::<Option<OfferSlot>>();
         for o in self.offers.iter().flatten() {
-            bytes += o.profile.requirements.capacity() * size_of::<super::Requirement>()
-                + o.profile.city.capacity();
+            bytes += o.profile.requirements.capacity() * size_of::<super::Requirement>() + o.profile.city.capacity();
         }
         bytes += self.offer_slots.capacity() * map_entry(8, 4);
-        bytes += self
-            .offers_by_anchor
-            .iter()
-            .map(|l| size_of::<Vec<u32>>() + l.capacity() * 4)
-            .sum::<usize>();
-        bytes += self
-            .cities
-            .keys()
-            .map(|k| k.capacity() + size_of::<String>() + 5)
-            .sum::<usize>();
+        bytes += self.offers_by_anchor.iter().map(|l| size_of::<Vec<u32>>() + l.capacity() * 4).sum::<usize>();
+        bytes += self.cities.keys().map(|k| k.capacity() + size_of::<String>() + 5).sum::<usize>();
         bytes += self
             .applications
             .values()
@@ -644,18 +595,10 @@ impl MatchIndex {
     }
 
     fn applied(&self, student_id: i64, offer_id: i64) -> bool {
-        self.applications
-            .get(&offer_id)
-            .is_some_and(|a| a.contains(&student_id))
+        self.applications.get(&offer_id).is_some_and(|a| a.contains(&student_id))
     }
 
-    fn result(
-        &self,
-        s: &StudentSlot,
-        o: &OfferSlot,
-        today: NaiveDate,
-        recruiter_view: bool,
-    ) -> MatchResult {
+    fn result(&self, s: &StudentSlot, o: &OfferSlot, today: NaiveDate, recruiter_view: bool) -> MatchResult {
         let p = &o.profile;
         let mut failed = Vec::new();
         offer_filters(p.status, p.deadline, today, &mut failed);
@@ -674,13 +617,7 @@ impl MatchIndex {
         if recruiter_view && !s.discoverable && !self.applied(s.id, p.id) {
             failed.push(HardFilter::NotDiscoverable);
         }
-        evaluate(
-            s.id,
-            p.id,
-            &p.requirements,
-            |skill| lookup(s.skills(), skill.0),
-            failed,
-        )
+        evaluate(s.id, p.id, &p.requirements, |skill| lookup(s.skills(), skill.0), failed)
     }
 
     /// The full result of a pair, eligible or not: the gap view of a student
@@ -715,11 +652,8 @@ impl MatchIndex {
         }
         let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
         let mut top = TopK::new(limit);
-        let anchored = s.skills().iter().filter_map(|&e| {
-            self.offers_by_anchor
-                .get((e >> 3) as usize)
-                .map(|l| l.as_slice())
-        });
+        let anchored =
+            s.skills().iter().filter_map(|&e| self.offers_by_anchor.get((e >> 3) as usize).map(|l| l.as_slice()));
         let mut reqs = Vec::new();
         for list in anchored.chain(std::iter::once(self.offers_unanchored.as_slice())) {
             for &slot in list {
@@ -732,8 +666,7 @@ impl MatchIndex {
                     || p.deadline.is_some_and(|d| d < today)
                     || s.degree < o.min_degree
                     || !available(s.from, s.until, p.start_date)
-                    || !((p.work_mode == WorkMode::Remote && s.remote_ok)
-                        || s.cities().contains(&o.city))
+                    || !((p.work_mode == WorkMode::Remote && s.remote_ok) || s.cities().contains(&o.city))
                 {
                     continue;
                 }
@@ -747,12 +680,7 @@ impl MatchIndex {
                 let Some((earned, preferred_met)) = score(s.skills(), &reqs) else {
                     continue;
                 };
-                let key = RankKey {
-                    earned,
-                    total: o.total,
-                    preferred_met,
-                    id: p.id,
-                };
+                let key = RankKey { earned, total: o.total, preferred_met, id: p.id };
                 top.push(key, slot);
             }
         }
@@ -766,12 +694,7 @@ impl MatchIndex {
     /// The best `limit` students eligible for the offer in the recruiter's
     /// view (discoverable or applied), best first. Empty for an unknown offer
     /// and for an offer that is not open or past its deadline.
-    pub fn top_candidates_for_offer(
-        &self,
-        offer_id: i64,
-        limit: usize,
-        today: NaiveDate,
-    ) -> Vec<MatchResult> {
+    pub fn top_candidates_for_offer(&self, offer_id: i64, limit: usize, today: NaiveDate) -> Vec<MatchResult> {
         let Some(o) = self.offer(offer_id) else {
             return Vec::new();
         };
@@ -842,10 +765,8 @@ impl MatchIndex {
 
     fn rank_candidates(&self, q: &mut OfferQuery<'_>, limit: usize) -> TopK<u32> {
         let required: Vec<Req> = q.reqs.iter().filter(|r| r.required).copied().collect();
-        let driver = required
-            .iter()
-            .map(|r| (self.prefix_len(r.skill, r.m), *r))
-            .min_by_key(|(len, r)| (*len, r.skill));
+        let driver =
+            required.iter().map(|r| (self.prefix_len(r.skill, r.m), *r)).min_by_key(|(len, r)| (*len, r.skill));
         let has_preferred = q.reqs.iter().any(|r| !r.required);
         let n = self.students.len();
         if let Some((len, r)) = driver {
@@ -888,12 +809,7 @@ impl MatchIndex {
             return;
         }
         if let Some((earned, preferred_met)) = score(s.skills(), &q.reqs) {
-            let key = RankKey {
-                earned,
-                total: q.offer.total,
-                preferred_met,
-                id: s.id,
-            };
+            let key = RankKey { earned, total: q.offer.total, preferred_met, id: s.id };
             top.push(key, slot);
         }
     }
@@ -1048,26 +964,14 @@ mod tests {
     }
 
     fn ids(results: &[MatchResult], student_side: bool) -> Vec<i64> {
-        results
-            .iter()
-            .map(|r| {
-                if student_side {
-                    r.student_id
-                } else {
-                    r.offer_id
-                }
-            })
-            .collect()
+        results.iter().map(|r| if student_side { r.student_id } else { r.offer_id }).collect()
     }
 
     #[test]
     fn candidates_tie_on_preferred_met_then_id() {
         let mut index = MatchIndex::new(Taxonomy::flat(4).unwrap());
         // Requirements: 0 required (w 2), 1 preferred at 2 (w 1), 2 preferred at 4 (w 2).
-        index.upsert_offer(&offer(
-            1,
-            &[(0, 1, 2, true), (1, 2, 1, false), (2, 4, 2, false)],
-        ));
+        index.upsert_offer(&offer(1, &[(0, 1, 2, true), (1, 2, 1, false), (2, 4, 2, false)]));
         // 7 and 5 score (2 + 1 + 0) / 5; 3 scores (2 + 0.5 + 0.5) / 5 with no
         // preferred met; 9 holds everything.
         index.upsert_student(&student(7, &[(0, 1), (1, 2)]));
@@ -1080,16 +984,10 @@ mod tests {
         assert_eq!(top[1].score, top[3].score);
         assert_eq!(top[1].preferred_met, 1);
         assert_eq!(top[3].preferred_met, 0);
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 2, today()), true),
-            vec![9, 5]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 2, today()), true), vec![9, 5]);
         // The same through the bounded walk.
         index.set_driver_scan_limit(1);
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![9, 5, 7, 3]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![9, 5, 7, 3]);
     }
 
     #[test]
@@ -1104,12 +1002,8 @@ mod tests {
         let top = index.top_offers_for_student(1, None, 10, today());
         assert_eq!(ids(&top, false), vec![9, 2, 4, 3]);
         assert!(top.iter().all(|r| r.eligible));
-        assert!(index
-            .top_offers_for_student(1, Some(OfferKind::WorkStudy), 10, today())
-            .is_empty());
-        assert!(index
-            .top_offers_for_student(42, None, 10, today())
-            .is_empty());
+        assert!(index.top_offers_for_student(1, Some(OfferKind::WorkStudy), 10, today()).is_empty());
+        assert!(index.top_offers_for_student(42, None, 10, today()).is_empty());
         assert!(index.top_candidates_for_offer(42, 10, today()).is_empty());
         assert!(index.explain(1, 42, today(), false).is_none());
     }
@@ -1156,25 +1050,13 @@ mod tests {
         hidden.discoverable = false;
         index.upsert_student(&hidden);
         index.upsert_student(&student(3, &[(0, 3)]));
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![3]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![3]);
         index.add_application(2, 1);
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![2, 3]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![2, 3]);
         assert!(index.remove_application(2, 1));
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![3]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![3]);
         // Students see offers whatever their own discoverability.
-        assert_eq!(
-            ids(&index.top_offers_for_student(2, None, 10, today()), false),
-            vec![1]
-        );
+        assert_eq!(ids(&index.top_offers_for_student(2, None, 10, today()), false), vec![1]);
     }
 
     #[test]
@@ -1185,26 +1067,18 @@ mod tests {
         index.upsert_student(&student(2, &[(0, 3)]));
         index.upsert_student(&student(1, &[(1, 3)]));
         assert_eq!(index.students_len(), 2);
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![2]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![2]);
         assert!(index.remove_student(2));
         assert!(!index.remove_student(2));
         assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
         index.upsert_offer(&offer(1, &[(1, 2, 1, true)]));
         assert_eq!(index.offers_len(), 1);
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![1]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
         let mut closed = offer(1, &[(1, 2, 1, true)]);
         closed.status = OfferStatus::Closed;
         index.upsert_offer(&closed);
         assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
-        assert!(index
-            .top_offers_for_student(1, None, 10, today())
-            .is_empty());
+        assert!(index.top_offers_for_student(1, None, 10, today()).is_empty());
         assert!(index.remove_offer(1));
         assert_eq!(index.offers_len(), 0);
         assert!(index.explain(1, 1, today(), false).is_none());
@@ -1217,14 +1091,8 @@ mod tests {
         index.upsert_offer(&offer(1, &[(0, 3, 1, true)]));
         assert!(index.top_candidates_for_offer(1, 10, today()).is_empty());
         index.replace_taxonomy(Taxonomy::new(vec![None, Some(SkillId(0))]).unwrap());
-        assert_eq!(
-            ids(&index.top_candidates_for_offer(1, 10, today()), true),
-            vec![1]
-        );
-        assert_eq!(
-            ids(&index.top_offers_for_student(1, None, 10, today()), false),
-            vec![1]
-        );
+        assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
+        assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![1]);
     }
 
     /// Every ranking and a sample of explanations agree with the full scan.
@@ -1248,10 +1116,7 @@ mod tests {
             }
             for &o in offers.iter().take(5) {
                 for recruiter in [false, true] {
-                    assert_eq!(
-                        index.explain(s, o, today(), recruiter),
-                        brute.explain(s, o, today(), recruiter)
-                    );
+                    assert_eq!(index.explain(s, o, today(), recruiter), brute.explain(s, o, today(), recruiter));
                 }
             }
         }
@@ -1283,8 +1148,7 @@ mod tests {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
             let sample: Vec<i64> = (0..40).map(|_| rng.gen_range(1..=2_000)).collect();
-            let brute =
-                BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
             for limit in [DRIVER_SCAN_LIMIT, 1, 300] {
                 index.set_driver_scan_limit(limit);
                 assert_same(&index, &brute, &sample, &offer_ids);
@@ -1335,11 +1199,9 @@ mod tests {
                 index.remove_offer(gone.id);
                 data.applications.retain(|a| a.1 != gone.id);
             }
-            let brute =
-                BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
-            let mut sample: Vec<i64> = (0..40)
-                .map(|_| data.students[rng.gen_range(0..data.students.len())].id)
-                .collect();
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let mut sample: Vec<i64> =
+                (0..40).map(|_| data.students[rng.gen_range(0..data.students.len())].id).collect();
             sample.push(1_000_000);
             let mut offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
             offer_ids.push(1_000_000);
@@ -1351,16 +1213,11 @@ mod tests {
             assert_eq!(index.offers_len(), data.offers.len());
 
             // A different taxonomy: every third skill loses its parent.
-            let parents: Vec<Option<SkillId>> = data
-                .parents
-                .iter()
-                .enumerate()
-                .map(|(i, p)| if i % 3 == 0 { None } else { *p })
-                .collect();
+            let parents: Vec<Option<SkillId>> =
+                data.parents.iter().enumerate().map(|(i, p)| if i % 3 == 0 { None } else { *p }).collect();
             let taxonomy = Taxonomy::new(parents).unwrap();
             index.replace_taxonomy(taxonomy.clone());
-            let brute =
-                BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
             assert_same(&index, &brute, &sample[..10], &offer_ids);
         }
     }
@@ -1375,9 +1232,7 @@ mod tests {
 
     /// 12 skills: 0–3 roots, 4–7 under 0–3, 8–11 under 4–7.
     fn small_taxonomy() -> Taxonomy {
-        let parents = (0..12u32)
-            .map(|i| (i >= 4).then(|| SkillId(i - 4)))
-            .collect();
+        let parents = (0..12u32).map(|i| (i >= 4).then(|| SkillId(i - 4))).collect();
         Taxonomy::new(parents).unwrap()
     }
 

@@ -17,7 +17,7 @@ pub mod taxonomy;
 pub use brute_force::BruteForce;
 pub use index::MatchIndex;
 pub use rules::{
-    credit, effective_skills, HardFilter, MatchResult, MissingSkill, OfferProfile, Requirement,
-    SkillMatch, StudentProfile,
+    credit, effective_skills, HardFilter, MatchResult, MissingSkill, OfferProfile, Requirement, SkillMatch,
+    StudentProfile,
 };
 pub use taxonomy::{SkillId, Taxonomy, TaxonomyError};

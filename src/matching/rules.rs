@@ -230,11 +230,7 @@ pub(crate) fn offer_filters(
 }
 
 /// Whether a student available from `from` until `until` can start on `start`.
-pub(crate) fn available(
-    from: Option<NaiveDate>,
-    until: Option<NaiveDate>,
-    start: Option<NaiveDate>,
-) -> bool {
+pub(crate) fn available(from: Option<NaiveDate>, until: Option<NaiveDate>, start: Option<NaiveDate>) -> bool {
     match start {
         None => true,
         Some(s) => from.is_none_or(|f| f <= s) && until.is_none_or(|u| s <= u),
@@ -264,11 +260,7 @@ pub(crate) fn pair_filters(
     if !student.wanted_kinds.contains(&offer.kind) {
         out.push(HardFilter::KindNotWanted);
     }
-    if !available(
-        student.available_from,
-        student.available_until,
-        offer.start_date,
-    ) {
+    if !available(student.available_from, student.available_until, offer.start_date) {
         out.push(HardFilter::NotAvailable);
     }
     if !degree_ok(student.degree_level, offer.min_degree_level) {
@@ -317,11 +309,7 @@ pub(crate) fn evaluate(
         earned += units;
         total += u32::from(w) * CREDIT_UNIT;
         if l == 0 {
-            let missing = MissingSkill {
-                skill: r.skill,
-                required_level: m,
-                weight: w,
-            };
+            let missing = MissingSkill { skill: r.skill, required_level: m, weight: w };
             if r.required {
                 required_missing = true;
                 result.missing_required.push(missing);
@@ -353,11 +341,7 @@ pub(crate) fn evaluate(
     }
     failed.sort_unstable();
     failed.dedup();
-    result.score = if total == 0 {
-        0.0
-    } else {
-        f64::from(earned) / f64::from(total)
-    };
+    result.score = if total == 0 { 0.0 } else { f64::from(earned) / f64::from(total) };
     result.eligible = failed.is_empty();
     result.failed_filters = failed;
     result
@@ -381,9 +365,7 @@ impl Ord for RankKey {
     fn cmp(&self, other: &Self) -> Ordering {
         let lhs = u64::from(self.earned) * u64::from(other.total.max(1));
         let rhs = u64::from(other.earned) * u64::from(self.total.max(1));
-        lhs.cmp(&rhs)
-            .then(self.preferred_met.cmp(&other.preferred_met))
-            .then(other.id.cmp(&self.id))
+        lhs.cmp(&rhs).then(self.preferred_met.cmp(&other.preferred_met)).then(other.id.cmp(&self.id))
     }
 }
 
@@ -407,10 +389,7 @@ pub(crate) struct TopK<T> {
 impl<T: Ord> TopK<T> {
     /// An empty selection of at most `limit` items.
     pub fn new(limit: usize) -> Self {
-        Self {
-            limit,
-            heap: std::collections::BinaryHeap::with_capacity(limit.saturating_add(1).min(4096)),
-        }
+        Self { limit, heap: std::collections::BinaryHeap::with_capacity(limit.saturating_add(1).min(4096)) }
     }
 
     /// Whether `limit` items are held.
@@ -456,12 +435,7 @@ mod tests {
     use super::*;
 
     fn req(skill: u32, min_level: u8, weight: u8, required: bool) -> Requirement {
-        Requirement {
-            skill: SkillId(skill),
-            min_level,
-            weight,
-            required,
-        }
+        Requirement { skill: SkillId(skill), min_level, weight, required }
     }
 
     #[test]
@@ -534,14 +508,7 @@ mod tests {
     #[test]
     fn ancestors_count_at_the_same_level_and_the_highest_level_wins() {
         // 0 ML ← 1 DL ← 2 PyTorch; 3 TensorFlow under DL; 4 alone
-        let t = Taxonomy::new(vec![
-            None,
-            Some(SkillId(0)),
-            Some(SkillId(1)),
-            Some(SkillId(1)),
-            None,
-        ])
-        .unwrap();
+        let t = Taxonomy::new(vec![None, Some(SkillId(0)), Some(SkillId(1)), Some(SkillId(1)), None]).unwrap();
         type Skills = &'static [(u32, u8)];
         let table: &[(Skills, Skills)] = &[
             (&[(2, 3)], &[(0, 3), (1, 3), (2, 3)]),
@@ -588,74 +555,20 @@ mod tests {
 
     #[test]
     fn each_hard_filter() {
-        type Case = (
-            &'static str,
-            fn(&mut StudentProfile, &mut OfferProfile),
-            bool,
-            bool,
-            Vec<HardFilter>,
-        );
+        type Case = (&'static str, fn(&mut StudentProfile, &mut OfferProfile), bool, bool, Vec<HardFilter>);
         fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
             NaiveDate::from_ymd_opt(y, m, day)
         }
         let cases: Vec<Case> = vec![
             ("all pass", |_, _| {}, false, false, vec![]),
-            (
-                "draft",
-                |_, o| o.status = OfferStatus::Draft,
-                false,
-                false,
-                vec![HardFilter::NotOpen],
-            ),
-            (
-                "filled",
-                |_, o| o.status = OfferStatus::Filled,
-                false,
-                false,
-                vec![HardFilter::NotOpen],
-            ),
-            (
-                "deadline passed",
-                |_, o| o.deadline = d(2025, 4, 1),
-                false,
-                false,
-                vec![HardFilter::DeadlinePassed],
-            ),
-            (
-                "no deadline",
-                |_, o| o.deadline = None,
-                false,
-                false,
-                vec![],
-            ),
-            (
-                "kind",
-                |_, o| o.kind = OfferKind::WorkStudy,
-                false,
-                false,
-                vec![HardFilter::KindNotWanted],
-            ),
-            (
-                "starts too early",
-                |_, o| o.start_date = d(2025, 5, 31),
-                false,
-                false,
-                vec![HardFilter::NotAvailable],
-            ),
-            (
-                "starts too late",
-                |_, o| o.start_date = d(2025, 10, 1),
-                false,
-                false,
-                vec![HardFilter::NotAvailable],
-            ),
-            (
-                "starts on the last day",
-                |_, o| o.start_date = d(2025, 9, 30),
-                false,
-                false,
-                vec![],
-            ),
+            ("draft", |_, o| o.status = OfferStatus::Draft, false, false, vec![HardFilter::NotOpen]),
+            ("filled", |_, o| o.status = OfferStatus::Filled, false, false, vec![HardFilter::NotOpen]),
+            ("deadline passed", |_, o| o.deadline = d(2025, 4, 1), false, false, vec![HardFilter::DeadlinePassed]),
+            ("no deadline", |_, o| o.deadline = None, false, false, vec![]),
+            ("kind", |_, o| o.kind = OfferKind::WorkStudy, false, false, vec![HardFilter::KindNotWanted]),
+            ("starts too early", |_, o| o.start_date = d(2025, 5, 31), false, false, vec![HardFilter::NotAvailable]),
+            ("starts too late", |_, o| o.start_date = d(2025, 10, 1), false, false, vec![HardFilter::NotAvailable]),
+            ("starts on the last day", |_, o| o.start_date = d(2025, 9, 30), false, false, vec![]),
             (
                 "open-ended availability",
                 |s, o| {
@@ -666,13 +579,7 @@ mod tests {
                 false,
                 vec![],
             ),
-            (
-                "unknown start",
-                |_, o| o.start_date = None,
-                false,
-                false,
-                vec![],
-            ),
+            ("unknown start", |_, o| o.start_date = None, false, false, vec![]),
             (
                 "degree too low",
                 |_, o| o.min_degree_level = Some(DegreeLevel::Bac5),
@@ -680,20 +587,8 @@ mod tests {
                 false,
                 vec![HardFilter::DegreeTooLow],
             ),
-            (
-                "degree higher",
-                |s, _| s.degree_level = Some(DegreeLevel::Bac8),
-                false,
-                false,
-                vec![],
-            ),
-            (
-                "unknown degree",
-                |s, _| s.degree_level = None,
-                false,
-                false,
-                vec![HardFilter::DegreeTooLow],
-            ),
+            ("degree higher", |s, _| s.degree_level = Some(DegreeLevel::Bac8), false, false, vec![]),
+            ("unknown degree", |s, _| s.degree_level = None, false, false, vec![HardFilter::DegreeTooLow]),
             (
                 "unknown degree, no minimum",
                 |s, o| {
@@ -704,13 +599,7 @@ mod tests {
                 false,
                 vec![],
             ),
-            (
-                "other city",
-                |_, o| o.city = "Rabat".into(),
-                false,
-                false,
-                vec![HardFilter::CityNotAcceptable],
-            ),
+            ("other city", |_, o| o.city = "Rabat".into(), false, false, vec![HardFilter::CityNotAcceptable]),
             (
                 "remote not accepted",
                 |_, o| {
@@ -743,49 +632,22 @@ mod tests {
                 false,
                 vec![HardFilter::CityNotAcceptable],
             ),
-            (
-                "hidden, student view",
-                |s, _| s.discoverable = false,
-                false,
-                false,
-                vec![],
-            ),
-            (
-                "hidden, recruiter view",
-                |s, _| s.discoverable = false,
-                true,
-                false,
-                vec![HardFilter::NotDiscoverable],
-            ),
-            (
-                "hidden but applied",
-                |s, _| s.discoverable = false,
-                true,
-                true,
-                vec![],
-            ),
+            ("hidden, student view", |s, _| s.discoverable = false, false, false, vec![]),
+            ("hidden, recruiter view", |s, _| s.discoverable = false, true, false, vec![HardFilter::NotDiscoverable]),
+            ("hidden but applied", |s, _| s.discoverable = false, true, true, vec![]),
         ];
         let today = NaiveDate::from_ymd_opt(2025, 5, 1).unwrap();
         for (name, edit, recruiter, applied, expected) in cases {
             let (mut s, mut o) = (student(), offer());
             edit(&mut s, &mut o);
             let cities: Vec<String> = s.cities.iter().map(|c| normalise_city(c)).collect();
-            assert_eq!(
-                pair_filters(&s, &cities, &o, today, recruiter, applied),
-                expected,
-                "{name}"
-            );
+            assert_eq!(pair_filters(&s, &cities, &o, today, recruiter, applied), expected, "{name}");
         }
     }
 
     #[test]
     fn ties_break_on_preferred_met_then_id() {
-        let k = |earned, total, preferred_met, id| RankKey {
-            earned,
-            total,
-            preferred_met,
-            id,
-        };
+        let k = |earned, total, preferred_met, id| RankKey { earned, total, preferred_met, id };
         let mut keys = [
             k(30, 60, 0, 1),
             k(60, 120, 1, 5), // same score as 30/60, more preferred met

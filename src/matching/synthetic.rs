@@ -143,10 +143,7 @@ impl SkillDraw {
         for i in (1..n).rev() {
             by_rank.swap(i, rng.gen_range(0..=i));
         }
-        Self {
-            cumulative,
-            by_rank,
-        }
+        Self { cumulative, by_rank }
     }
 
     fn draw(&self, rng: &mut ChaCha8Rng, count: usize, out: &mut Vec<SkillId>) {
@@ -173,10 +170,7 @@ fn days(rng: &mut ChaCha8Rng, from: i64, to: i64) -> Duration {
 
 /// Generates the data described by `config`, calling `progress` with the
 /// number of students and offers made so far every 10,000 of them.
-pub fn generate(
-    config: &SyntheticConfig,
-    mut progress: Option<&mut dyn FnMut(u64)>,
-) -> SyntheticData {
+pub fn generate(config: &SyntheticConfig, mut progress: Option<&mut dyn FnMut(u64)>) -> SyntheticData {
     let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
     let n = config.skills;
     let today = config.today;
@@ -205,16 +199,11 @@ pub fn generate(
     let schools: Vec<School> = (0..config.schools.max(1))
         .map(|i| School {
             name: format!("École {}", i + 1),
-            city: city_pick
-                .sample(&mut rng)
-                .unwrap_or("Casablanca")
-                .to_owned(),
+            city: city_pick.sample(&mut rng).unwrap_or("Casablanca").to_owned(),
         })
         .collect();
     // A few large schools, many small ones.
-    let school_weights: Vec<(u32, u32)> = (0..schools.len() as u32)
-        .map(|i| (i, 1000 / (i + 1) + 5))
-        .collect();
+    let school_weights: Vec<(u32, u32)> = (0..schools.len() as u32).map(|i| (i, 1000 / (i + 1) + 5)).collect();
     let school_pick = Pick::new(&school_weights);
 
     let draw = SkillDraw::new(&mut rng, n);
@@ -248,10 +237,7 @@ pub fn generate(
         let school = school_pick.sample(&mut rng).unwrap_or(0);
         let count = rng.gen_range(5..=15);
         draw.draw(&mut rng, count, &mut drawn);
-        let skills = drawn
-            .iter()
-            .map(|&s| (s, level_pick.sample(&mut rng).unwrap_or(3)))
-            .collect();
+        let skills = drawn.iter().map(|&s| (s, level_pick.sample(&mut rng).unwrap_or(3))).collect();
         let mut cities = vec![schools[school as usize].city.clone()];
         for p in [0.4, 0.15] {
             if rng.gen_bool(p) {
@@ -267,9 +253,7 @@ pub fn generate(
             _ => vec![OfferKind::Internship, OfferKind::WorkStudy],
         };
         let available_from = rng.gen_bool(0.8).then(|| today + days(&mut rng, 0, 180));
-        let available_until = rng
-            .gen_bool(0.6)
-            .then(|| available_from.unwrap_or(today) + days(&mut rng, 60, 365));
+        let available_until = rng.gen_bool(0.6).then(|| available_from.unwrap_or(today) + days(&mut rng, 60, 365));
         students.push(StudentProfile {
             id: i as i64 + 1,
             skills,
@@ -286,11 +270,7 @@ pub fn generate(
     }
 
     let status_pick = Pick::new(&[(OfferStatus::Draft, 1), (OfferStatus::Closed, 2)]);
-    let mode_pick = Pick::new(&[
-        (WorkMode::OnSite, 60),
-        (WorkMode::Hybrid, 30),
-        (WorkMode::Remote, 10),
-    ]);
+    let mode_pick = Pick::new(&[(WorkMode::OnSite, 60), (WorkMode::Hybrid, 30), (WorkMode::Remote, 10)]);
     let min_degree_pick = Pick::new(&[
         (None, 30),
         (Some(DegreeLevel::Bac2), 10),
@@ -328,18 +308,11 @@ pub fn generate(
         });
         offers.push(OfferProfile {
             id: i as i64 + 1,
-            kind: if rng.gen_bool(0.65) {
-                OfferKind::Internship
-            } else {
-                OfferKind::WorkStudy
-            },
+            kind: if rng.gen_bool(0.65) { OfferKind::Internship } else { OfferKind::WorkStudy },
             status,
             deadline,
             start_date: rng.gen_bool(0.9).then(|| today + days(&mut rng, 14, 240)),
-            city: city_pick
-                .sample(&mut rng)
-                .unwrap_or("Casablanca")
-                .to_owned(),
+            city: city_pick.sample(&mut rng).unwrap_or("Casablanca").to_owned(),
             work_mode: mode_pick.sample(&mut rng).unwrap_or(WorkMode::OnSite),
             min_degree_level: min_degree_pick.sample(&mut rng).flatten(),
             requirements,
@@ -361,15 +334,7 @@ pub fn generate(
     applications.sort_unstable();
     applications.dedup();
 
-    SyntheticData {
-        parents,
-        skill_names,
-        schools,
-        students,
-        student_schools,
-        offers,
-        applications,
-    }
+    SyntheticData { parents, skill_names, schools, students, student_schools, offers, applications }
 }
 
 #[cfg(test)]
@@ -378,11 +343,7 @@ mod tests {
     use crate::matching::Taxonomy;
 
     fn small() -> SyntheticConfig {
-        SyntheticConfig {
-            students: 5_000,
-            offers: 300,
-            ..SyntheticConfig::default()
-        }
+        SyntheticConfig { students: 5_000, offers: 300, ..SyntheticConfig::default() }
     }
 
     #[test]
@@ -427,14 +388,7 @@ mod tests {
     fn progress_is_reported() {
         let mut calls = Vec::new();
         let mut record = |n: u64| calls.push(n);
-        generate(
-            &SyntheticConfig {
-                students: 25_000,
-                offers: 0,
-                ..SyntheticConfig::default()
-            },
-            Some(&mut record),
-        );
+        generate(&SyntheticConfig { students: 25_000, offers: 0, ..SyntheticConfig::default() }, Some(&mut record));
         assert_eq!(calls, vec![10_000, 20_000]);
     }
 }

@@ -5,9 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Dense identifier of a skill: the engine works on `0..taxonomy.len()` so that
 /// per-skill tables are plain vectors. Alias normalisation happens before.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(transparent)]
 pub struct SkillId(pub u32);
 
@@ -68,10 +66,7 @@ impl Taxonomy {
         for (i, p) in parents.iter().enumerate() {
             if let Some(p) = p {
                 if p.index() >= n {
-                    return Err(TaxonomyError::UnknownParent {
-                        skill: i as u32,
-                        parent: p.0,
-                    });
+                    return Err(TaxonomyError::UnknownParent { skill: i as u32, parent: p.0 });
                 }
             }
         }
@@ -92,11 +87,7 @@ impl Taxonomy {
             }
         }
         ancestor_start.push(ancestors.len() as u32);
-        Ok(Self {
-            parents,
-            ancestor_start,
-            ancestors,
-        })
+        Ok(Self { parents, ancestor_start, ancestors })
     }
 
     /// A taxonomy of `n` skills without any parent.
@@ -162,10 +153,7 @@ mod tests {
             Taxonomy::new(vec![Some(SkillId(1)), Some(SkillId(0))]).unwrap_err(),
             TaxonomyError::Cycle { skill: 0 }
         );
-        assert_eq!(
-            Taxonomy::new(vec![Some(SkillId(0))]).unwrap_err(),
-            TaxonomyError::Cycle { skill: 0 }
-        );
+        assert_eq!(Taxonomy::new(vec![Some(SkillId(0))]).unwrap_err(), TaxonomyError::Cycle { skill: 0 });
         // A loop above a skill that is not itself on the loop.
         assert!(matches!(
             Taxonomy::new(vec![Some(SkillId(1)), Some(SkillId(2)), Some(SkillId(1))]),
@@ -173,10 +161,7 @@ mod tests {
         ));
         assert_eq!(
             Taxonomy::new(vec![Some(SkillId(5))]).unwrap_err(),
-            TaxonomyError::UnknownParent {
-                skill: 0,
-                parent: 5
-            }
+            TaxonomyError::UnknownParent { skill: 0, parent: 5 }
         );
     }
 }

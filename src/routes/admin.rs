@@ -56,24 +56,12 @@ fn validate_staff(body: &NewStaffAccount) -> Vec<Violation> {
     };
     for (field, given, needed) in [
         ("school_id", body.school_id.is_some(), needs_school),
-        (
-            "organisation_id",
-            body.organisation_id.is_some(),
-            needs_organisation,
-        ),
+        ("organisation_id", body.organisation_id.is_some(), needs_organisation),
     ] {
         if needed && !given {
-            violations.push(Violation::new(
-                field,
-                "required",
-                format!("a {} account needs it", body.role),
-            ));
+            violations.push(Violation::new(field, "required", format!("a {} account needs it", body.role)));
         } else if given && !needed {
-            violations.push(Violation::new(
-                field,
-                "not_allowed",
-                format!("a {} account has none", body.role),
-            ));
+            violations.push(Violation::new(field, "not_allowed", format!("a {} account has none", body.role)));
         }
     }
     violations
@@ -112,8 +100,7 @@ pub async fn create_staff_account(
             reference::find_school(conn, id)?.ok_or_else(|| unknown("school_id", "school"))?;
         }
         if let Some(id) = body.organisation_id {
-            reference::find_organisation(conn, id)?
-                .ok_or_else(|| unknown("organisation_id", "organisation"))?;
+            reference::find_organisation(conn, id)?.ok_or_else(|| unknown("organisation_id", "organisation"))?;
         }
         if accounts::email_taken(conn, &email)? {
             return Err(ApiError::conflict("an account already uses this e-mail"));

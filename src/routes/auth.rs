@@ -90,10 +90,7 @@ pub struct Account {
     pub active: bool,
 }
 
-pub(crate) fn account_view(
-    row: &accounts::AccountRow,
-    student_id: Option<i64>,
-) -> Result<Account, ApiError> {
+pub(crate) fn account_view(row: &accounts::AccountRow, student_id: Option<i64>) -> Result<Account, ApiError> {
     Ok(Account {
         id: row.id,
         email: row.email.clone(),
@@ -124,13 +121,7 @@ fn issue_pair(
     let now = Utc::now();
     let (access_token, expires_at) = state
         .tokens
-        .issue(
-            &account.id.to_string(),
-            &account.role,
-            account.school_id,
-            account.organisation_id,
-            now,
-        )
+        .issue(&account.id.to_string(), &account.role, account.school_id, account.organisation_id, now)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("issuing a token: {e}")))?;
     let refresh_token = secret::random_token();
     let refresh_expires_at = now + Duration::days(state.settings.auth.refresh_ttl_days);
@@ -173,15 +164,12 @@ pub async fn login(
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email = normalise_email(&email);
-    state
-        .throttle
-        .check(&email, request.peer_addr().map(|a| a.ip()))?;
+    state.throttle.check(&email, request.peer_addr().map(|a| a.ip()))?;
     let shared = state.clone();
     let pair = crate::db::run(&state.pool, move |conn| {
         let account = accounts::find_by_email(conn, &email)?;
-        let Some((account, hash)) = account
-            .filter(|a| !a.disabled)
-            .and_then(|a| a.password_hash.clone().map(|hash| (a, hash)))
+        let Some((account, hash)) =
+            account.filter(|a| !a.disabled).and_then(|a| a.password_hash.clone().map(|hash| (a, hash)))
         else {
             shared.passwords.verify_dummy(&password);
             return Err(invalid_credentials());
@@ -190,10 +178,7 @@ pub async fn login(
             return Err(invalid_credentials());
         }
         if shared.passwords.needs_rehash(&hash) {
-            let upgraded = shared
-                .passwords
-                .hash(&password)
-                .map_err(|e| ApiError::Internal(e.into()))?;
+            let upgraded = shared.passwords.hash(&password).map_err(|e| ApiError::Internal(e.into()))?;
             accounts::set_password_hash(conn, account.id, &upgraded)?;
         }
         let family = uuid::Uuid::new_v4().to_string();
@@ -224,8 +209,7 @@ pub async fn refresh(
     let digest = secret::token_digest(&body.refresh_token);
     let shared = state.clone();
     let pair = crate::db::run(&state.pool, move |conn| {
-        let refused =
-            || ApiError::Unauthenticated("the refresh token is invalid, expired or revoked".into());
+        let refused = || ApiError::Unauthenticated("the refresh token is invalid, expired or revoked".into());
         let token = accounts::find_refresh_token(conn, &digest)?.ok_or_else(refused)?;
         if token.revoked_at.is_some() || token.expires_at < Utc::now().naive_utc() {
             return Err(refused());
@@ -234,8 +218,7 @@ pub async fn refresh(
             if !accounts::spend_refresh_token(conn, token.id)? {
                 return Ok(None);
             }
-            let account = accounts::find(conn, token.account_id)?
-                .filter(|a| !a.disabled && a.password_hash.is_some());
+            let account = accounts::find(conn, token.account_id)?.filter(|a| !a.disabled && a.password_hash.is_some());
             match account {
                 Some(account) => issue_pair(&shared, conn, &account, &token.family).map(Some),
                 None => Ok(None),
@@ -245,11 +228,7 @@ pub async fn refresh(
             Some(pair) => Ok(pair),
             None => {
                 let revoked = accounts::revoke_family(conn, &token.family)?;
-                tracing::warn!(
-                    account_id = token.account_id,
-                    revoked,
-                    "refresh token reused: family revoked"
-                );
+                tracing::warn!(account_id = token.account_id, revoked, "refresh token reused: family revoked");
                 Err(refused())
             }
         }
@@ -264,10 +243,7 @@ pub async fn refresh(
 /// silently, so the answer says nothing about tokens.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
 #[post("/auth/logout")]
-pub async fn logout(
-    state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let digest = secret::token_digest(&body.refresh_token);
     crate::db::run(&state.pool, move |conn| {
         if let Some(token) = accounts::find_refresh_token(conn, &digest)? {
@@ -300,43 +276,27 @@ pub async fn activate_student(
     request: HttpRequest,
     body: web::Json<StudentActivation>,
 ) -> Result<HttpResponse, ApiError> {
-    let StudentActivation {
-        school_code,
-        student_number,
-        email,
-        password,
-    } = body.into_inner();
+    let StudentActivation { school_code, student_number, email, password } = body.into_inner();
     let mut violations = validate_email(&email);
     violations.extend(validate_password(&password));
     ApiError::check(violations)?;
     let email = normalise_email(&email);
-    state
-        .throttle
-        .check(&email, request.peer_addr().map(|a| a.ip()))?;
+    state.throttle.check(&email, request.peer_addr().map(|a| a.ip()))?;
     let shared = state.clone();
     let account = crate::db::run(&state.pool, move |conn| {
-        let not_on_roster = || {
-            ApiError::NotFound(
-                "no student with this number and e-mail on that school's roster".into(),
-            )
-        };
-        let school =
-            reference::find_school_by_code(conn, school_code.trim())?.ok_or_else(not_on_roster)?;
+        let not_on_roster =
+            || ApiError::NotFound("no student with this number and e-mail on that school's roster".into());
+        let school = reference::find_school_by_code(conn, school_code.trim())?.ok_or_else(not_on_roster)?;
         let entry = roster::find_on_roster(conn, school.id, &email)?
             .filter(|entry| entry.student_number == student_number.trim())
             .ok_or_else(not_on_roster)?;
         if entry.account_id.is_some() {
-            return Err(ApiError::conflict(
-                "this student already has an account; sign in instead",
-            ));
+            return Err(ApiError::conflict("this student already has an account; sign in instead"));
         }
         if accounts::email_taken(conn, &email)? {
             return Err(ApiError::conflict("an account already uses this e-mail"));
         }
-        let hash = shared
-            .passwords
-            .hash(&password)
-            .map_err(|e| ApiError::Internal(e.into()))?;
+        let hash = shared.passwords.hash(&password).map_err(|e| ApiError::Internal(e.into()))?;
         let display_name = format!("{} {}", entry.first_name, entry.last_name);
         conn.transaction(|conn| {
             let account_id = accounts::insert(
@@ -352,12 +312,9 @@ pub async fn activate_student(
                 },
             )?;
             if !roster::link_account(conn, entry.student_id, account_id)? {
-                return Err(ApiError::conflict(
-                    "this student already has an account; sign in instead",
-                ));
+                return Err(ApiError::conflict("this student already has an account; sign in instead"));
             }
-            let row =
-                accounts::find(conn, account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
+            let row = accounts::find(conn, account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
             account_view(&row, Some(entry.student_id))
         })
     })
@@ -382,32 +339,21 @@ pub async fn activate_staff(
     state: web::Data<AppState>,
     body: web::Json<StaffActivation>,
 ) -> Result<web::Json<Account>, ApiError> {
-    let StaffActivation {
-        activation_token,
-        password,
-    } = body.into_inner();
+    let StaffActivation { activation_token, password } = body.into_inner();
     check_password(&password)?;
     let digest = secret::token_digest(&activation_token);
     let shared = state.clone();
     let account = crate::db::run(&state.pool, move |conn| {
-        let refused =
-            || ApiError::Unauthenticated("the activation token is invalid, used or expired".into());
+        let refused = || ApiError::Unauthenticated("the activation token is invalid, used or expired".into());
         let account = accounts::find_by_activation(conn, &digest)?.ok_or_else(refused)?;
-        if account
-            .activation_expires_at
-            .is_none_or(|expires| expires < Utc::now().naive_utc())
-        {
+        if account.activation_expires_at.is_none_or(|expires| expires < Utc::now().naive_utc()) {
             return Err(refused());
         }
-        let hash = shared
-            .passwords
-            .hash(&password)
-            .map_err(|e| ApiError::Internal(e.into()))?;
+        let hash = shared.passwords.hash(&password).map_err(|e| ApiError::Internal(e.into()))?;
         if !accounts::complete_activation(conn, account.id, &digest, &hash)? {
             return Err(refused());
         }
-        let row =
-            accounts::find(conn, account.id)?.ok_or_else(|| ApiError::not_found("account"))?;
+        let row = accounts::find(conn, account.id)?.ok_or_else(|| ApiError::not_found("account"))?;
         account_view(&row, None)
     })
     .await?;
@@ -426,10 +372,7 @@ pub async fn activate_staff(
     )
 )]
 #[get("/me")]
-pub async fn me(
-    state: web::Data<AppState>,
-    caller: Caller,
-) -> Result<web::Json<Account>, ApiError> {
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Account>, ApiError> {
     let account = crate::db::run(&state.pool, move |conn| {
         let row = accounts::find(conn, caller.account_id)?
             .filter(|a| !a.disabled)
@@ -443,9 +386,5 @@ pub async fn me(
 
 /// A violation for a field that must name an existing record.
 pub(crate) fn unknown(field: &str, what: &str) -> ApiError {
-    ApiError::Validation(vec![Violation::new(
-        field,
-        "unknown",
-        format!("no such {what}"),
-    )])
+    ApiError::Validation(vec![Violation::new(field, "unknown", format!("no such {what}"))])
 }

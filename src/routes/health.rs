@@ -21,9 +21,7 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(Health {
-        status: "ok".into(),
-    })
+    HttpResponse::Ok().json(Health { status: "ok".into() })
 }
 
 /// The service can answer requests: the database answers a query.
@@ -40,11 +38,8 @@ pub async fn live() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     crate::db::run(&state.pool, |conn| {
-        conn.batch_execute("SELECT 1")
-            .map_err(|e| ApiError::Unavailable(format!("the database does not answer: {e}")))
+        conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(format!("the database does not answer: {e}")))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Health {
-        status: "ok".into(),
-    }))
+    Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
 }

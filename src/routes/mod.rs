@@ -4,8 +4,11 @@
 pub mod admin;
 pub mod auth;
 pub mod health;
+pub mod offers;
+pub mod precondition;
 pub mod reference;
 pub mod roster;
+pub mod students;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -24,6 +27,17 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::activate_staff)
             .service(auth::me)
             .service(admin::create_staff_account)
-            .service(roster::import_roster),
+            .service(roster::import_roster)
+            .service(students::my_profile)
+            .service(students::list_students)
+            .service(students::get_student)
+            .service(students::patch_student)
+            .service(students::put_skills)
+            .service(offers::create_offer)
+            .service(offers::list_offers)
+            .service(offers::get_offer)
+            .service(offers::patch_offer)
+            .service(offers::publish_offer)
+            .service(offers::close_offer),
     );
 }

@@ -60,13 +60,7 @@ pub struct School {
 
 impl From<SchoolRow> for School {
     fn from(row: SchoolRow) -> Self {
-        Self {
-            id: row.id,
-            code: row.code,
-            name: row.name,
-            city: row.city,
-            kind: row.kind,
-        }
+        Self { id: row.id, code: row.code, name: row.name, city: row.city, kind: row.kind }
     }
 }
 
@@ -82,12 +76,7 @@ pub struct Organisation {
 
 impl From<OrganisationRow> for Organisation {
     fn from(row: OrganisationRow) -> Self {
-        Self {
-            id: row.id,
-            code: row.code,
-            name: row.name,
-            city: row.city,
-        }
+        Self { id: row.id, code: row.code, name: row.name, city: row.city }
     }
 }
 
@@ -122,25 +111,12 @@ pub async fn list_skills(
     query: web::Query<SkillQuery>,
 ) -> Result<web::Json<Page<Skill>>, ApiError> {
     let query = query.into_inner();
-    let page = PageQuery {
-        limit: query.limit,
-        cursor: query.cursor,
-    };
+    let page = PageQuery { limit: query.limit, cursor: query.cursor };
     let (limit, after) = (page.limit()?, page.after::<String>()?);
-    let filter = SkillFilter {
-        q: query.q,
-        domain: query.domain,
-    };
-    let rows = crate::db::run(&state.pool, move |conn| {
-        Ok(reference::list_skills(conn, &filter, after, limit)?)
-    })
-    .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
-        limit,
-        |s| s.skill.slug.clone(),
-        Skill::from,
-    )))
+    let filter = SkillFilter { q: query.q, domain: query.domain };
+    let rows =
+        crate::db::run(&state.pool, move |conn| Ok(reference::list_skills(conn, &filter, after, limit)?)).await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |s| s.skill.slug.clone(), Skill::from)))
 }
 
 /// One skill, by slug or alias.
@@ -155,18 +131,10 @@ pub async fn list_skills(
     )
 )]
 #[get("/skills/{slug}")]
-pub async fn get_skill(
-    state: web::Data<AppState>,
-    slug: web::Path<String>,
-) -> Result<web::Json<Skill>, ApiError> {
+pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> Result<web::Json<Skill>, ApiError> {
     let slug = slug.into_inner();
-    let detail = crate::db::run(&state.pool, move |conn| {
-        Ok(reference::find_skill(conn, &slug)?)
-    })
-    .await?;
-    detail
-        .map(|d| web::Json(d.into()))
-        .ok_or_else(|| ApiError::not_found("skill"))
+    let detail = crate::db::run(&state.pool, move |conn| Ok(reference::find_skill(conn, &slug)?)).await?;
+    detail.map(|d| web::Json(d.into())).ok_or_else(|| ApiError::not_found("skill"))
 }
 
 /// List the participating schools, ordered by code.
@@ -186,16 +154,8 @@ pub async fn list_schools(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<School>>, ApiError> {
     let (limit, after) = (page.limit()?, page.after::<String>()?);
-    let rows = crate::db::run(&state.pool, move |conn| {
-        Ok(reference::list_schools(conn, after, limit)?)
-    })
-    .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
-        limit,
-        |s| s.code.clone(),
-        School::from,
-    )))
+    let rows = crate::db::run(&state.pool, move |conn| Ok(reference::list_schools(conn, after, limit)?)).await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |s| s.code.clone(), School::from)))
 }
 
 /// List the AXA organisations, ordered by code.
@@ -215,14 +175,6 @@ pub async fn list_organisations(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Organisation>>, ApiError> {
     let (limit, after) = (page.limit()?, page.after::<String>()?);
-    let rows = crate::db::run(&state.pool, move |conn| {
-        Ok(reference::list_organisations(conn, after, limit)?)
-    })
-    .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
-        limit,
-        |o| o.code.clone(),
-        Organisation::from,
-    )))
+    let rows = crate::db::run(&state.pool, move |conn| Ok(reference::list_organisations(conn, after, limit)?)).await?;
+    Ok(web::Json(Page::from_rows(rows, limit, |o| o.code.clone(), Organisation::from)))
 }

@@ -35,31 +35,15 @@ pub struct RosterImport {
 
 /// Parses a CSV roster; each row keeps its line number (the header is line 1).
 fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(body);
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?
-        .clone();
-    let expected = [
-        "student_number",
-        "first_name",
-        "last_name",
-        "email",
-        "programme",
-        "degree_level",
-        "graduation_year",
-    ];
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body);
+    let headers = reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
+    let expected =
+        ["student_number", "first_name", "last_name", "email", "programme", "degree_level", "graduation_year"];
     let missing: Vec<Violation> = expected
         .iter()
         .filter(|column| !headers.iter().any(|h| h == **column))
         .map(|column| {
-            Violation::new(
-                format!("header.{column}"),
-                "required",
-                format!("line 1: the {column} column is missing"),
-            )
+            Violation::new(format!("header.{column}"), "required", format!("line 1: the {column} column is missing"))
         })
         .collect();
     ApiError::check(missing)?;
@@ -88,10 +72,8 @@ fn check_rows(
     let mut violations = Vec::new();
     let mut entries = Vec::with_capacity(rows.len());
     let mut numbers = HashSet::new();
-    let mut emails: HashMap<String, String> = existing
-        .iter()
-        .map(|(number, (_, email))| (email.clone(), number.clone()))
-        .collect();
+    let mut emails: HashMap<String, String> =
+        existing.iter().map(|(number, (_, email))| (email.clone(), number.clone())).collect();
     for (line, row) in rows {
         match parse_roster_row(&row) {
             Ok(entry) => {
@@ -99,20 +81,15 @@ fn check_rows(
                     violations.push(Violation::new(
                         format!("line {line}.student_number"),
                         "duplicate",
-                        format!(
-                            "line {line}: student number {} appears twice",
-                            entry.student_number
-                        ),
+                        format!("line {line}: student number {} appears twice", entry.student_number),
                     ));
                 }
                 match emails.get(&entry.email) {
-                    Some(owner) if *owner != entry.student_number => {
-                        violations.push(Violation::new(
-                            format!("line {line}.email"),
-                            "duplicate",
-                            format!("line {line}: {} belongs to student {owner}", entry.email),
-                        ))
-                    }
+                    Some(owner) if *owner != entry.student_number => violations.push(Violation::new(
+                        format!("line {line}.email"),
+                        "duplicate",
+                        format!("line {line}: {} belongs to student {owner}", entry.email),
+                    )),
                     _ => {
                         emails.insert(entry.email.clone(), entry.student_number.clone());
                     }
@@ -163,30 +140,17 @@ pub async fn import_roster(
 ) -> Result<web::Json<RosterImport>, ApiError> {
     let school_id = path.into_inner();
     if !policy::can_manage_roster(&caller, school_id) {
-        return Err(ApiError::Forbidden(
-            "only this school's staff may manage its roster".into(),
-        ));
+        return Err(ApiError::Forbidden("only this school's staff may manage its roster".into()));
     }
-    let content_type = request
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let rows = if content_type.starts_with("text/csv") {
         parse_csv(&body)?
     } else if content_type.starts_with("application/json") {
-        let upload: RosterUpload = serde_json::from_slice(&body)
-            .map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
-        upload
-            .rows
-            .into_iter()
-            .enumerate()
-            .map(|(index, row)| (index + 2, row))
-            .collect()
+        let upload: RosterUpload =
+            serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
+        upload.rows.into_iter().enumerate().map(|(index, row)| (index + 2, row)).collect()
     } else {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the roster as text/csv or application/json".into(),
-        ));
+        return Err(ApiError::UnsupportedMediaType("send the roster as text/csv or application/json".into()));
     };
     let count = rows.len();
     let outcome = crate::db::run(&state.pool, move |conn| {
@@ -198,9 +162,5 @@ pub async fn import_roster(
         })
     })
     .await?;
-    Ok(web::Json(RosterImport {
-        rows: count,
-        created: outcome.created,
-        updated: outcome.updated,
-    }))
+    Ok(web::Json(RosterImport { rows: count, created: outcome.created, updated: outcome.updated }))
 }

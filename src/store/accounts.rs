@@ -58,19 +58,11 @@ pub fn insert(conn: &mut DbConnection, account: &NewAccount<'_>) -> QueryResult<
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccountRow>> {
-    accounts::table
-        .find(id)
-        .select(AccountRow::as_select())
-        .first(conn)
-        .optional()
+    accounts::table.find(id).select(AccountRow::as_select()).first(conn).optional()
 }
 
 pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option<AccountRow>> {
-    accounts::table
-        .filter(accounts::email.eq(email))
-        .select(AccountRow::as_select())
-        .first(conn)
-        .optional()
+    accounts::table.filter(accounts::email.eq(email)).select(AccountRow::as_select()).first(conn).optional()
 }
 
 pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<bool> {
@@ -82,10 +74,7 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 /// The account waiting for activation with this token digest.
-pub fn find_by_activation(
-    conn: &mut DbConnection,
-    digest: &str,
-) -> QueryResult<Option<AccountRow>> {
+pub fn find_by_activation(conn: &mut DbConnection, digest: &str) -> QueryResult<Option<AccountRow>> {
     accounts::table
         .filter(accounts::activation_digest.eq(digest))
         .select(AccountRow::as_select())
@@ -95,40 +84,25 @@ pub fn find_by_activation(
 
 /// Sets the password and spends the activation token, once: `false` when the
 /// token was spent meanwhile.
-pub fn complete_activation(
-    conn: &mut DbConnection,
-    id: i64,
-    digest: &str,
-    password_hash: &str,
-) -> QueryResult<bool> {
-    let updated = diesel::update(
-        accounts::table
-            .find(id)
-            .filter(accounts::activation_digest.eq(digest)),
-    )
-    .set((
-        accounts::password_hash.eq(password_hash),
-        accounts::activation_digest.eq(None::<String>),
-        accounts::activation_expires_at.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)?;
+pub fn complete_activation(conn: &mut DbConnection, id: i64, digest: &str, password_hash: &str) -> QueryResult<bool> {
+    let updated = diesel::update(accounts::table.find(id).filter(accounts::activation_digest.eq(digest)))
+        .set((
+            accounts::password_hash.eq(password_hash),
+            accounts::activation_digest.eq(None::<String>),
+            accounts::activation_expires_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
     Ok(updated == 1)
 }
 
 pub fn set_password_hash(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<()> {
-    diesel::update(accounts::table.find(id))
-        .set(accounts::password_hash.eq(password_hash))
-        .execute(conn)?;
+    diesel::update(accounts::table.find(id)).set(accounts::password_hash.eq(password_hash)).execute(conn)?;
     Ok(())
 }
 
 /// The student record of a student account.
 pub fn student_id_of(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<i64>> {
-    students::table
-        .filter(students::account_id.eq(account_id))
-        .select(students::id)
-        .first(conn)
-        .optional()
+    students::table.filter(students::account_id.eq(account_id)).select(students::id).first(conn).optional()
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -161,10 +135,7 @@ pub fn insert_refresh_token(
     Ok(())
 }
 
-pub fn find_refresh_token(
-    conn: &mut DbConnection,
-    digest: &str,
-) -> QueryResult<Option<RefreshTokenRow>> {
+pub fn find_refresh_token(conn: &mut DbConnection, digest: &str) -> QueryResult<Option<RefreshTokenRow>> {
     refresh_tokens::table
         .filter(refresh_tokens::digest.eq(digest))
         .select(RefreshTokenRow::as_select())
@@ -189,9 +160,7 @@ pub fn spend_refresh_token(conn: &mut DbConnection, id: i64) -> QueryResult<bool
 /// Revokes every token of a family.
 pub fn revoke_family(conn: &mut DbConnection, family: &str) -> QueryResult<usize> {
     diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::family.eq(family))
-            .filter(refresh_tokens::revoked_at.is_null()),
+        refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
     .execute(conn)

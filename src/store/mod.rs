@@ -2,5 +2,9 @@
 //! and return diesel rows; the routes turn rows into API views.
 
 pub mod accounts;
+pub mod change_feed;
+pub mod offers;
 pub mod reference;
 pub mod roster;
+pub mod students;
+pub mod taxonomy;

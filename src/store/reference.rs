@@ -62,11 +62,7 @@ pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadRe
         let now = Utc::now().naive_utc();
         for school in &data.schools {
             let updated = diesel::update(schools::table.filter(schools::code.eq(&school.code)))
-                .set((
-                    schools::name.eq(&school.name),
-                    schools::city.eq(&school.city),
-                    schools::kind.eq(&school.kind),
-                ))
+                .set((schools::name.eq(&school.name), schools::city.eq(&school.city), schools::kind.eq(&school.kind)))
                 .execute(conn)?;
             if updated == 0 {
                 diesel::insert_into(schools::table)
@@ -81,14 +77,9 @@ pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadRe
             }
         }
         for organisation in &data.organisations {
-            let updated = diesel::update(
-                organisations::table.filter(organisations::code.eq(&organisation.code)),
-            )
-            .set((
-                organisations::name.eq(&organisation.name),
-                organisations::city.eq(&organisation.city),
-            ))
-            .execute(conn)?;
+            let updated = diesel::update(organisations::table.filter(organisations::code.eq(&organisation.code)))
+                .set((organisations::name.eq(&organisation.name), organisations::city.eq(&organisation.city)))
+                .execute(conn)?;
             if updated == 0 {
                 diesel::insert_into(organisations::table)
                     .values((
@@ -120,27 +111,19 @@ pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadRe
                     .execute(conn)?;
             }
         }
-        let ids: HashMap<String, i64> = skills::table
-            .select((skills::slug, skills::id))
-            .load::<(String, i64)>(conn)?
-            .into_iter()
-            .collect();
+        let ids: HashMap<String, i64> =
+            skills::table.select((skills::slug, skills::id)).load::<(String, i64)>(conn)?.into_iter().collect();
         for skill in &data.skills {
             let id = ids[&skill.slug];
             let parent = skill.parent.as_ref().and_then(|p| ids.get(p).copied());
-            diesel::update(skills::table.find(id))
-                .set(skills::parent_id.eq(parent))
-                .execute(conn)?;
+            diesel::update(skills::table.find(id)).set(skills::parent_id.eq(parent)).execute(conn)?;
             for alias in &skill.aliases {
                 let updated = diesel::update(skill_aliases::table.find(alias))
                     .set(skill_aliases::skill_id.eq(id))
                     .execute(conn)?;
                 if updated == 0 {
                     diesel::insert_into(skill_aliases::table)
-                        .values((
-                            skill_aliases::alias.eq(alias),
-                            skill_aliases::skill_id.eq(id),
-                        ))
+                        .values((skill_aliases::alias.eq(alias), skill_aliases::skill_id.eq(id)))
                         .execute(conn)?;
                 }
             }
@@ -181,11 +164,7 @@ pub fn list_skills(
     after: Option<String>,
     limit: i64,
 ) -> QueryResult<Vec<SkillDetail>> {
-    let mut query = skills::table
-        .select(SkillRow::as_select())
-        .order(skills::slug.asc())
-        .limit(limit + 1)
-        .into_boxed();
+    let mut query = skills::table.select(SkillRow::as_select()).order(skills::slug.asc()).limit(limit + 1).into_boxed();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = like_pattern(q);
         let alias_hits = skill_aliases::table
@@ -195,16 +174,12 @@ pub fn list_skills(
             skills::slug
                 .like(pattern.clone())
                 .escape('\\')
-                .or(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("lower(skills.label_en) LIKE ")
-                        .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                        .sql(" ESCAPE '\\'"),
-                )
-                .or(
-                    diesel::dsl::sql::<diesel::sql_types::Bool>("lower(skills.label_fr) LIKE ")
-                        .bind::<diesel::sql_types::Text, _>(pattern)
-                        .sql(" ESCAPE '\\'"),
-                )
+                .or(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(skills.label_en) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                    .sql(" ESCAPE '\\'"))
+                .or(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(skills.label_fr) LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(pattern)
+                    .sql(" ESCAPE '\\'"))
                 .or(skills::id.eq_any(alias_hits)),
         );
     }
@@ -219,36 +194,22 @@ pub fn list_skills(
 }
 
 /// One skill by slug or alias.
-pub fn find_skill(
-    conn: &mut DbConnection,
-    slug_or_alias: &str,
-) -> QueryResult<Option<SkillDetail>> {
+pub fn find_skill(conn: &mut DbConnection, slug_or_alias: &str) -> QueryResult<Option<SkillDetail>> {
     let Some(id) = resolve_skill(conn, slug_or_alias)? else {
         return Ok(None);
     };
-    let row = skills::table
-        .find(id)
-        .select(SkillRow::as_select())
-        .first(conn)?;
+    let row = skills::table.find(id).select(SkillRow::as_select()).first(conn)?;
     Ok(with_details(conn, vec![row])?.pop())
 }
 
 /// The canonical skill id for a slug or an alias, case-insensitively.
 pub fn resolve_skill(conn: &mut DbConnection, slug_or_alias: &str) -> QueryResult<Option<i64>> {
     let key = slug_or_alias.trim().to_lowercase();
-    let by_slug = skills::table
-        .filter(skills::slug.eq(&key))
-        .select(skills::id)
-        .first(conn)
-        .optional()?;
+    let by_slug = skills::table.filter(skills::slug.eq(&key)).select(skills::id).first(conn).optional()?;
     if by_slug.is_some() {
         return Ok(by_slug);
     }
-    skill_aliases::table
-        .find(&key)
-        .select(skill_aliases::skill_id)
-        .first(conn)
-        .optional()
+    skill_aliases::table.find(&key).select(skill_aliases::skill_id).first(conn).optional()
 }
 
 fn with_details(conn: &mut DbConnection, rows: Vec<SkillRow>) -> QueryResult<Vec<SkillDetail>> {
@@ -280,16 +241,9 @@ fn with_details(conn: &mut DbConnection, rows: Vec<SkillRow>) -> QueryResult<Vec
 }
 
 /// Schools ordered by code.
-pub fn list_schools(
-    conn: &mut DbConnection,
-    after: Option<String>,
-    limit: i64,
-) -> QueryResult<Vec<SchoolRow>> {
-    let mut query = schools::table
-        .select(SchoolRow::as_select())
-        .order(schools::code.asc())
-        .limit(limit + 1)
-        .into_boxed();
+pub fn list_schools(conn: &mut DbConnection, after: Option<String>, limit: i64) -> QueryResult<Vec<SchoolRow>> {
+    let mut query =
+        schools::table.select(SchoolRow::as_select()).order(schools::code.asc()).limit(limit + 1).into_boxed();
     if let Some(after) = after {
         query = query.filter(schools::code.gt(after));
     }
@@ -314,25 +268,13 @@ pub fn list_organisations(
 }
 
 pub fn find_school(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SchoolRow>> {
-    schools::table
-        .find(id)
-        .select(SchoolRow::as_select())
-        .first(conn)
-        .optional()
+    schools::table.find(id).select(SchoolRow::as_select()).first(conn).optional()
 }
 
 pub fn find_school_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<SchoolRow>> {
-    schools::table
-        .filter(schools::code.eq(code))
-        .select(SchoolRow::as_select())
-        .first(conn)
-        .optional()
+    schools::table.filter(schools::code.eq(code)).select(SchoolRow::as_select()).first(conn).optional()
 }
 
 pub fn find_organisation(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OrganisationRow>> {
-    organisations::table
-        .find(id)
-        .select(OrganisationRow::as_select())
-        .first(conn)
-        .optional()
+    organisations::table.find(id).select(OrganisationRow::as_select()).first(conn).optional()
 }

@@ -17,10 +17,7 @@ pub struct ImportOutcome {
 }
 
 /// Student numbers and e-mails already on a school's roster.
-pub fn existing_entries(
-    conn: &mut DbConnection,
-    school_id: i64,
-) -> QueryResult<HashMap<String, (i64, String)>> {
+pub fn existing_entries(conn: &mut DbConnection, school_id: i64) -> QueryResult<HashMap<String, (i64, String)>> {
     Ok(students::table
         .filter(students::school_id.eq(school_id))
         .filter(students::erased_at.is_null())
@@ -92,11 +89,7 @@ pub struct RosterMatch {
     pub account_id: Option<i64>,
 }
 
-pub fn find_on_roster(
-    conn: &mut DbConnection,
-    school_id: i64,
-    email: &str,
-) -> QueryResult<Option<RosterMatch>> {
+pub fn find_on_roster(conn: &mut DbConnection, school_id: i64, email: &str) -> QueryResult<Option<RosterMatch>> {
     students::table
         .filter(students::school_id.eq(school_id))
         .filter(students::email.eq(email))
@@ -113,17 +106,9 @@ pub fn find_on_roster(
 }
 
 /// Links the student to their new account, once.
-pub fn link_account(
-    conn: &mut DbConnection,
-    student_id: i64,
-    account_id: i64,
-) -> QueryResult<bool> {
-    let updated = diesel::update(
-        students::table
-            .find(student_id)
-            .filter(students::account_id.is_null()),
-    )
-    .set(students::account_id.eq(account_id))
-    .execute(conn)?;
+pub fn link_account(conn: &mut DbConnection, student_id: i64, account_id: i64) -> QueryResult<bool> {
+    let updated = diesel::update(students::table.find(student_id).filter(students::account_id.is_null()))
+        .set(students::account_id.eq(account_id))
+        .execute(conn)?;
     Ok(updated == 1)
 }

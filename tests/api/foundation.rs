@@ -26,9 +26,7 @@ async fn readiness_follows_the_database_down_and_back() {
         assert_eq!(app.get("/health/ready", None).await.status(), 200);
         return;
     }
-    let crate::helpers::TestDatabase::Postgres { server, name, .. } = &app.database else {
-        unreachable!()
-    };
+    let crate::helpers::TestDatabase::Postgres { server, name, .. } = &app.database else { unreachable!() };
     let admin = |sql: String| {
         use diesel::connection::SimpleConnection;
         use diesel::Connection;
@@ -36,9 +34,7 @@ async fn readiness_follows_the_database_down_and_back() {
         conn.batch_execute(&sql).expect("admin statement");
     };
     admin(format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"));
-    admin(format!(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
-    ));
+    admin(format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"));
     let down = app.get("/health/ready", None).await;
     let body = assert_problem(down, 503).await;
     assert_eq!(body["type"], "/problems/unavailable");
@@ -51,22 +47,14 @@ async fn readiness_follows_the_database_down_and_back() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
-    assert_eq!(
-        status, 200,
-        "ready again once the database is back, without a restart"
-    );
+    assert_eq!(status, 200, "ready again once the database is back, without a restart");
 }
 
 #[tokio::test]
 async fn k8s_finds_kubernetes() {
     let app = spawn_app().await;
     let body = json(app.get("/api/v1/skills?q=k8s", None).await).await;
-    let slugs: Vec<&str> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|s| s["slug"].as_str())
-        .collect();
+    let slugs: Vec<&str> = body["items"].as_array().unwrap().iter().filter_map(|s| s["slug"].as_str()).collect();
     assert!(slugs.contains(&"kubernetes"), "{body}");
     let one = json(app.get("/api/v1/skills/k8s", None).await).await;
     assert_eq!(one["slug"], "kubernetes");
@@ -77,19 +65,8 @@ async fn k8s_finds_kubernetes() {
 async fn skill_search_matches_labels_case_insensitively_and_filters_by_domain() {
     let app = spawn_app().await;
     let body = json(app.get("/api/v1/skills?q=MACHINE&limit=100", None).await).await;
-    assert!(
-        body["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["slug"] == "machine-learning"),
-        "{body}"
-    );
-    let body = json(
-        app.get("/api/v1/skills?domain=testing&limit=100", None)
-            .await,
-    )
-    .await;
+    assert!(body["items"].as_array().unwrap().iter().any(|s| s["slug"] == "machine-learning"), "{body}");
+    let body = json(app.get("/api/v1/skills?domain=testing&limit=100", None).await).await;
     let items = body["items"].as_array().unwrap();
     assert!(!items.is_empty());
     assert!(items.iter().all(|s| s["domain"] == "testing"), "{body}");
@@ -98,12 +75,7 @@ async fn skill_search_matches_labels_case_insensitively_and_filters_by_domain() 
     assert_eq!(body["items"], json!([]));
 }
 
-async fn collect_all(
-    app: &crate::helpers::TestApp,
-    path: &str,
-    key: &str,
-    limit: usize,
-) -> Vec<String> {
+async fn collect_all(app: &crate::helpers::TestApp, path: &str, key: &str, limit: usize) -> Vec<String> {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
@@ -130,11 +102,7 @@ async fn pagination_loses_and_repeats_nothing() {
     let paged = collect_all(&app, "/api/v1/skills", "slug", 7).await;
     assert!(everything.len() >= 150);
     assert_eq!(paged, everything);
-    assert_eq!(
-        paged.iter().collect::<HashSet<_>>().len(),
-        paged.len(),
-        "no repeats"
-    );
+    assert_eq!(paged.iter().collect::<HashSet<_>>().len(), paged.len(), "no repeats");
     let schools = collect_all(&app, "/api/v1/schools", "code", 3).await;
     assert!(schools.contains(&"ECC".to_owned()) && schools.contains(&"ENSAM-RABAT".to_owned()));
     let organisations = collect_all(&app, "/api/v1/organisations", "code", 2).await;
@@ -162,20 +130,9 @@ async fn unknown_routes_and_wrong_methods_are_problems() {
     let body = assert_problem(app.get("/api/v1/nothing-here", None).await, 404).await;
     assert_eq!(body["type"], "/problems/not-found");
     assert_eq!(body["instance"], "/api/v1/nothing-here");
-    let response = app
-        .client
-        .delete(app.url("/health/live"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.delete(app.url("/health/live")).send().await.unwrap();
     assert_problem(response, 405).await;
-    let response = app
-        .client
-        .post(app.url("/api/v1/skills"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.post(app.url("/api/v1/skills")).json(&json!({})).send().await.unwrap();
     let body = assert_problem(response, 405).await;
     assert_eq!(body["type"], "/problems/method-not-allowed");
 }
@@ -200,23 +157,12 @@ async fn an_unknown_skill_is_a_404_problem() {
 #[tokio::test]
 async fn a_request_id_is_echoed_or_generated() {
     let app = spawn_app().await;
-    let response = app
-        .client
-        .get(app.url("/health/live"))
-        .header("x-request-id", "portal-abc-123")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.client.get(app.url("/health/live")).header("x-request-id", "portal-abc-123").send().await.unwrap();
     assert_eq!(response.headers()["x-request-id"], "portal-abc-123");
     let response = app.get("/health/live", None).await;
     assert_eq!(response.headers()["x-request-id"].len(), 36);
-    let response = app
-        .client
-        .get(app.url("/nope"))
-        .header("x-request-id", "trace-9")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.get(app.url("/nope")).header("x-request-id", "trace-9").send().await.unwrap();
     let body = assert_problem(response, 404).await;
     assert_eq!(body["request_id"], "trace-9");
 }
@@ -233,17 +179,9 @@ async fn cors_answers_configured_origins_only() {
         .await
         .unwrap();
     assert!(preflight.status().is_success(), "{}", preflight.status());
-    assert_eq!(
-        preflight.headers()["access-control-allow-origin"],
-        "https://portal.example.org"
-    );
-    let other = app
-        .client
-        .get(app.url("/api/v1/skills"))
-        .header("origin", "https://evil.example.com")
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "https://portal.example.org");
+    let other =
+        app.client.get(app.url("/api/v1/skills")).header("origin", "https://evil.example.com").send().await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 
@@ -254,10 +192,7 @@ async fn metrics_are_exposed_in_prometheus_format() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let text = app.get("/metrics", None).await.text().await.unwrap();
     assert!(text.contains("passerelle_http_requests_total"), "{text}");
-    assert!(
-        text.contains("endpoint=\"/api/v1/skills/{slug}\""),
-        "{text}"
-    );
+    assert!(text.contains("endpoint=\"/api/v1/skills/{slug}\""), "{text}");
     assert!(text.contains("passerelle_http_requests_duration_seconds_bucket"));
     assert!(text.contains("passerelle_db_pool_connections_in_use"));
 }
@@ -276,9 +211,7 @@ async fn swagger_ui_and_the_spec_are_served() {
 
 #[test]
 fn the_committed_openapi_document_matches_the_code() {
-    let generated = passerelle::startup::openapi()
-        .to_pretty_json()
-        .expect("spec serialises");
+    let generated = passerelle::startup::openapi().to_pretty_json().expect("spec serialises");
     let committed = std::fs::read_to_string("openapi/openapi.json").unwrap_or_default();
     assert!(
         committed.trim_end() == generated.trim_end(),

@@ -22,15 +22,8 @@ pub struct TestApp {
 
 /// The database of one test, removed when the test ends.
 pub enum TestDatabase {
-    Sqlite {
-        url: String,
-        _dir: tempfile::TempDir,
-    },
-    Postgres {
-        url: String,
-        server: String,
-        name: String,
-    },
+    Sqlite { url: String, _dir: tempfile::TempDir },
+    Postgres { url: String, server: String, name: String },
 }
 
 impl TestDatabase {
@@ -49,15 +42,15 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Self::Postgres { server, name, .. } = self {
             if let Ok(mut conn) = PgConnection::establish(server) {
-                let _ =
-                    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
             }
         }
     }
 }
 
 /// Test signing keys: the first signs.
-pub const SIGNING_KEYS: &str = "test-2:a-test-signing-key-of-more-than-32-bytes-2,test-1:a-test-signing-key-of-more-than-32-bytes-1";
+pub const SIGNING_KEYS: &str =
+    "test-2:a-test-signing-key-of-more-than-32-bytes-2,test-1:a-test-signing-key-of-more-than-32-bytes-1";
 
 /// Settings for a test application on `database_url`.
 pub fn test_settings(database_url: &str) -> Settings {
@@ -71,11 +64,7 @@ pub fn test_settings(database_url: &str) -> Settings {
     };
     settings.auth.signing_keys = Some(SIGNING_KEYS.into());
     // Cheap hashing keeps the suite quick; one test checks the production defaults.
-    settings.auth.password = PasswordParams {
-        memory_kib: 64,
-        iterations: 1,
-        lanes: 1,
-    };
+    settings.auth.password = PasswordParams { memory_kib: 64, iterations: 1, lanes: 1 };
     settings
 }
 
@@ -95,15 +84,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     };
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client");
-    TestApp {
-        address,
-        client,
-        database,
-    }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
+    TestApp { address, client, database }
 }
 
 fn unique_name() -> String {
@@ -119,9 +101,7 @@ fn fresh_database() -> TestDatabase {
             // Two clones of one template at the same instant can collide; retry briefly.
             let mut attempt = 0;
             loop {
-                match conn.batch_execute(&format!(
-                    "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
-                )) {
+                match conn.batch_execute(&format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"")) {
                     Ok(()) => break,
                     Err(error) if attempt < 20 => {
                         attempt += 1;
@@ -131,11 +111,7 @@ fn fresh_database() -> TestDatabase {
                     Err(error) => panic!("cannot create test database: {error}"),
                 }
             }
-            TestDatabase::Postgres {
-                url: database_url(&server, &name),
-                server,
-                name,
-            }
+            TestDatabase::Postgres { url: database_url(&server, &name), server, name }
         }
         _ => {
             let dir = tempfile::tempdir().expect("temporary directory");
@@ -147,9 +123,7 @@ fn fresh_database() -> TestDatabase {
 
 /// `server` with its database name replaced by `name`.
 pub fn database_url(server: &str, name: &str) -> String {
-    let (base, query) = server
-        .split_once('?')
-        .map_or((server, None), |(b, q)| (b, Some(q)));
+    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
     let root = match base[scheme_end..].find('/') {
         Some(slash) => &base[..scheme_end + slash],
@@ -171,45 +145,31 @@ fn postgres_template(server: &str) -> String {
         .get_or_init(|| {
             let name = format!("passerelle_template_{:016x}", content_hash());
             let mut conn = PgConnection::establish(server).expect("connect to TEST_DATABASE_URL");
-            conn.batch_execute("SELECT pg_advisory_lock(712301)")
-                .expect("template lock");
+            conn.batch_execute("SELECT pg_advisory_lock(712301)").expect("template lock");
             #[derive(QueryableByName)]
             struct Count {
                 #[diesel(sql_type = diesel::sql_types::BigInt)]
                 n: i64,
             }
-            let exists = diesel::sql_query(format!(
-                "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
-            ))
-            .get_result::<Count>(&mut conn)
-            .expect("look for template")
-            .n > 0;
+            let exists = diesel::sql_query(format!("SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"))
+                .get_result::<Count>(&mut conn)
+                .expect("look for template")
+                .n
+                > 0;
             if !exists {
                 let building = format!("{name}_building");
-                conn.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
-                ))
-                .expect("drop");
-                conn.batch_execute(&format!("CREATE DATABASE \"{building}\""))
-                    .expect("create template");
-                let target =
-                    passerelle::db::DatabaseTarget::parse(&database_url(server, &building))
-                        .expect("url");
+                conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)")).expect("drop");
+                conn.batch_execute(&format!("CREATE DATABASE \"{building}\"")).expect("create template");
+                let target = passerelle::db::DatabaseTarget::parse(&database_url(server, &building)).expect("url");
                 let mut template = target.connect().expect("connect to template");
                 passerelle::db::run_migrations(&mut template).expect("migrate template");
-                let data =
-                    passerelle::reference_data::ReferenceData::load(std::path::Path::new("data"))
-                        .expect("reference data");
-                passerelle::store::reference::load(&mut template, &data)
-                    .expect("load reference data");
+                let data = passerelle::reference_data::ReferenceData::load(std::path::Path::new("data"))
+                    .expect("reference data");
+                passerelle::store::reference::load(&mut template, &data).expect("load reference data");
                 drop(template);
-                conn.batch_execute(&format!(
-                    "ALTER DATABASE \"{building}\" RENAME TO \"{name}\""
-                ))
-                .expect("rename");
+                conn.batch_execute(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{name}\"")).expect("rename");
             }
-            conn.batch_execute("SELECT pg_advisory_unlock(712301)")
-                .expect("template unlock");
+            conn.batch_execute("SELECT pg_advisory_unlock(712301)").expect("template unlock");
             name
         })
         .clone()
@@ -218,10 +178,7 @@ fn postgres_template(server: &str) -> String {
 /// FNV-1a over the files that shape a fresh database.
 fn content_hash() -> u64 {
     let mut files: Vec<std::path::PathBuf> = Vec::new();
-    let mut pending = vec![
-        std::path::PathBuf::from("migrations/postgres"),
-        std::path::PathBuf::from("data"),
-    ];
+    let mut pending = vec![std::path::PathBuf::from("migrations/postgres"), std::path::PathBuf::from("data")];
     while let Some(dir) = pending.pop() {
         for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
@@ -235,11 +192,7 @@ fn content_hash() -> u64 {
     files.sort();
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for file in files {
-        for byte in file
-            .to_string_lossy()
-            .bytes()
-            .chain(std::fs::read(&file).unwrap_or_default())
-        {
+        for byte in file.to_string_lossy().bytes().chain(std::fs::read(&file).unwrap_or_default()) {
             hash ^= u64::from(byte);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
@@ -280,42 +233,21 @@ impl TestApp {
 pub async fn json(response: Response) -> Value {
     let status = response.status();
     let text = response.text().await.expect("body");
-    serde_json::from_str(&text)
-        .unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text}"))
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("status {status}: body is not JSON: {text}"))
 }
 
 /// Asserts a problem+json answer with `status`, returning its body.
 pub async fn assert_problem(response: Response, status: u16) -> Value {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let request_id = response
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let request_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = json(response).await;
     assert_eq!(content_type, "application/problem+json", "{body}");
     assert_eq!(body["status"], status, "{body}");
-    assert!(
-        body["type"]
-            .as_str()
-            .is_some_and(|t| t.starts_with("/problems/")),
-        "{body}"
-    );
-    assert!(
-        body["title"].is_string() && body["detail"].is_string() && body["instance"].is_string(),
-        "{body}"
-    );
-    assert_eq!(
-        body["request_id"].as_str().map(str::to_owned),
-        request_id,
-        "{body}"
-    );
+    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "{body}");
+    assert!(body["title"].is_string() && body["detail"].is_string() && body["instance"].is_string(), "{body}");
+    assert_eq!(body["request_id"].as_str().map(str::to_owned), request_id, "{body}");
     body
 }
 
@@ -334,41 +266,25 @@ impl TestApp {
     /// Signs in, failing the test unless it works.
     pub async fn login(&self, email: &str, password: &str) -> User {
         let response = self
-            .post_json(
-                "/api/v1/auth/login",
-                None,
-                &serde_json::json!({"email": email, "password": password}),
-            )
+            .post_json("/api/v1/auth/login", None, &serde_json::json!({"email": email, "password": password}))
             .await;
         assert_eq!(response.status(), 200, "login of {email}");
         let pair = json(response).await;
-        let token = pair["access_token"]
-            .as_str()
-            .expect("access token")
-            .to_owned();
+        let token = pair["access_token"].as_str().expect("access token").to_owned();
         let me = json(self.get("/api/v1/me", Some(&token)).await).await;
         User {
             token,
-            refresh_token: pair["refresh_token"]
-                .as_str()
-                .expect("refresh token")
-                .to_owned(),
+            refresh_token: pair["refresh_token"].as_str().expect("refresh token").to_owned(),
             account_id: me["id"].as_i64().expect("account id"),
         }
     }
 
     /// An admin, inserted the way `passerelle create-admin` does, signed in.
     pub async fn admin(&self) -> User {
-        let email = format!(
-            "admin-{}@passerelle.example.org",
-            uuid::Uuid::new_v4().simple()
-        );
-        let hasher = passerelle::auth::password::PasswordHasher::new(PasswordParams {
-            memory_kib: 64,
-            iterations: 1,
-            lanes: 1,
-        })
-        .expect("hasher");
+        let email = format!("admin-{}@passerelle.example.org", uuid::Uuid::new_v4().simple());
+        let hasher =
+            passerelle::auth::password::PasswordHasher::new(PasswordParams { memory_kib: 64, iterations: 1, lanes: 1 })
+                .expect("hasher");
         let hash = hasher.hash(PASSWORD).expect("hash");
         let mut conn = self.connection();
         passerelle::store::accounts::insert(
@@ -388,13 +304,7 @@ impl TestApp {
     }
 
     /// A staff account created by `admin`, activated and signed in.
-    pub async fn staff(
-        &self,
-        admin: &User,
-        role: &str,
-        school_id: Option<i64>,
-        organisation_id: Option<i64>,
-    ) -> User {
+    pub async fn staff(&self, admin: &User, role: &str, school_id: Option<i64>, organisation_id: Option<i64>) -> User {
         let email = format!("{role}-{}@axa.example.org", uuid::Uuid::new_v4().simple());
         let created = self
             .post_json(
@@ -419,11 +329,7 @@ impl TestApp {
 
     /// The id of a reference record by code (`schools` or `organisations`).
     pub async fn id_of(&self, collection: &str, code: &str) -> i64 {
-        let page = json(
-            self.get(&format!("/api/v1/{collection}?limit=100"), None)
-                .await,
-        )
-        .await;
+        let page = json(self.get(&format!("/api/v1/{collection}?limit=100"), None).await).await;
         page["items"]
             .as_array()
             .and_then(|items| items.iter().find(|i| i["code"] == code))
@@ -449,13 +355,7 @@ impl TestApp {
         let csv = format!(
             "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n{number},Salma,Bennani,{email},Data Science,bac+5,2027\n"
         );
-        let imported = self
-            .post_csv(
-                &format!("/api/v1/schools/{school_id}/roster"),
-                &staff.token,
-                csv,
-            )
-            .await;
+        let imported = self.post_csv(&format!("/api/v1/schools/{school_id}/roster"), &staff.token, csv).await;
         assert_eq!(imported.status(), 200, "roster import");
         let activated = self
             .post_json(

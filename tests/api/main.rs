@@ -4,5 +4,7 @@
 mod foundation;
 mod helpers;
 mod identity;
+mod offers;
 mod permissions;
+mod profiles;
 mod tokens;

@@ -9,11 +9,15 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, TestApp, User};
 
 /// The callers of the matrix.
-const ROLES: [&str; 7] = ["anonymous", "student", "recruiter", "school_staff", "other_school_staff", "committee", "admin"];
+const ROLES: [&str; 7] =
+    ["anonymous", "student", "recruiter", "school_staff", "other_school_staff", "committee", "admin"];
 
 struct Cast {
     users: HashMap<&'static str, User>,
     ecc: i64,
+    student_id: i64,
+    draft_offer: i64,
+    open_offer: i64,
 }
 
 async fn cast(app: &TestApp) -> Cast {
@@ -24,13 +28,21 @@ async fn cast(app: &TestApp) -> Cast {
     let school_staff = app.staff(&admin, "school_staff", Some(ecc), None).await;
     let student = app.student(&school_staff, "ECC", "ECC-100").await;
     let mut users = HashMap::new();
-    users.insert("recruiter", app.staff(&admin, "recruiter", None, Some(axa_go)).await);
+    let recruiter = app.staff(&admin, "recruiter", None, Some(axa_go)).await;
+    let draft_offer =
+        crate::offers::create_offer(app, &recruiter, &crate::offers::offer_body()).await["id"].as_i64().unwrap();
+    let open_offer =
+        crate::offers::create_offer(app, &recruiter, &crate::offers::offer_body()).await["id"].as_i64().unwrap();
+    crate::offers::publish(app, &recruiter, open_offer).await;
+    let student_id =
+        crate::helpers::json(app.get("/api/v1/me/profile", Some(&student.token)).await).await["id"].as_i64().unwrap();
+    users.insert("recruiter", recruiter);
     users.insert("other_school_staff", app.staff(&admin, "school_staff", Some(ensam), None).await);
     users.insert("committee", app.staff(&admin, "committee", None, None).await);
     users.insert("school_staff", school_staff);
     users.insert("student", student);
     users.insert("admin", admin);
-    Cast { users, ecc }
+    Cast { users, ecc, student_id, draft_offer, open_offer }
 }
 
 async fn call(app: &TestApp, cast: &Cast, role: &str, method: &Method, path: &str, body: Option<&Value>) -> u16 {
@@ -50,8 +62,12 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
     let cast = cast(&app).await;
     let roster = format!("/api/v1/schools/{}/roster", cast.ecc);
     let empty_roster = json!({"rows": []});
-    let new_committee = |n: usize| json!({"email": format!("c{n}@committee.example.org"), "display_name": "C", "role": "committee"});
-    // (method, path, body, expected status for each of ROLES in order)
+    let student = format!("/api/v1/students/{}", cast.student_id);
+    let draft = format!("/api/v1/offers/{}", cast.draft_offer);
+    let open = format!("/api/v1/offers/{}", cast.open_offer);
+    let new_committee =
+        |n: usize| json!({"email": format!("c{n}@committee.example.org"), "display_name": "C", "role": "committee"});
+    // (method, path, body, expected status for each of ROLES, called in that order)
     let rows: Vec<(Method, String, Option<Value>, [u16; 7])> = vec![
         (Method::GET, "/api/v1/skills".into(), None, [200; 7]),
         (Method::GET, "/api/v1/schools".into(), None, [200; 7]),
@@ -59,6 +75,20 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
         (Method::POST, roster.clone(), Some(empty_roster), [401, 403, 403, 200, 403, 403, 200]),
         (Method::POST, "/api/v1/admin/accounts".into(), Some(new_committee(0)), [401, 403, 403, 403, 403, 403, 201]),
+        (Method::GET, "/api/v1/me/profile".into(), None, [401, 200, 404, 404, 404, 404, 404]),
+        (Method::GET, student.clone(), None, [401, 200, 404, 200, 404, 404, 200]),
+        (Method::PUT, format!("{student}/skills"), Some(json!({"skills": []})), [401, 200, 404, 403, 404, 404, 403]),
+        (Method::PATCH, student.clone(), Some(json!({})), [401, 428, 404, 403, 404, 404, 403]),
+        (Method::GET, "/api/v1/students".into(), None, [401, 403, 403, 200, 200, 403, 200]),
+        (Method::GET, "/api/v1/offers".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (Method::GET, draft.clone(), None, [401, 404, 200, 404, 404, 404, 200]),
+        (Method::GET, open.clone(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (Method::PATCH, draft.clone(), Some(json!({})), [401, 404, 428, 404, 404, 404, 403]),
+        // Roles run in order: once the recruiter has closed (or published) the
+        // offer, later roles meet a closed (or open) offer.
+        (Method::POST, format!("{open}/close"), Some(json!({})), [401, 403, 200, 404, 404, 404, 403]),
+        (Method::POST, format!("{draft}/publish"), Some(json!({})), [401, 404, 200, 403, 403, 403, 403]),
+        (Method::POST, "/api/v1/offers".into(), Some(crate::offers::offer_body()), [401, 403, 201, 403, 403, 403, 403]),
     ];
     let mut mismatches = Vec::new();
     for (method, path, body, expected) in &rows {

@@ -1,0 +1,506 @@
+//! Internship and work-study offers: drafting, publishing, closing, listing.
+
+use actix_web::http::header::LOCATION;
+use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{policy, Caller};
+use crate::db::DbConnection;
+use crate::domain::offer::{offer_status_move, validate_offer, validate_publish, OfferDraft, RequirementDraft};
+use crate::domain::{DegreeLevel, OfferKind, OfferStatus, Role, WorkMode};
+use crate::error::{ApiError, Problem};
+use crate::pagination::{paginate, Page, PageQuery};
+use crate::routes::precondition::{if_match_of, require_if_match, tagged_json};
+use crate::routes::students::resolve_skills;
+use crate::startup::AppState;
+use crate::store::offers::{self, OfferCursor, OfferFields, OfferFilter, OfferRow, OfferSort, RequirementKey};
+
+/// A skill requirement of an offer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Requirement {
+    #[schema(example = "python")]
+    pub skill: String,
+    /// Lowest useful level, 1 to 5.
+    pub min_level: u8,
+    /// Importance in matching, 1 to 5.
+    pub weight: u8,
+    /// A student without it at `min_level` is not eligible.
+    pub required: bool,
+}
+
+/// An offer as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Offer {
+    pub id: i64,
+    /// The AXA organisation that posted it.
+    pub organisation_id: i64,
+    /// draft → open → closed; filled when every position is taken.
+    pub status: OfferStatus,
+    pub kind: OfferKind,
+    pub title: String,
+    pub description: String,
+    pub city: String,
+    pub work_mode: WorkMode,
+    pub start_date: Option<NaiveDate>,
+    pub duration_months: Option<u8>,
+    /// Students the offer takes, 1 to 500.
+    pub positions: u32,
+    /// Positions taken by accepted applications.
+    pub positions_taken: u32,
+    pub min_degree_level: Option<DegreeLevel>,
+    /// Last day to apply.
+    pub deadline: Option<NaiveDate>,
+    /// Monthly stipend in dirhams.
+    pub stipend_mad: Option<u32>,
+    pub languages: Vec<String>,
+    pub requirements: Vec<Requirement>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+fn parse<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    text.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
+}
+
+fn offer_views(conn: &mut DbConnection, rows: Vec<OfferRow>) -> Result<Vec<Offer>, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut requirements = offers::requirements_of(conn, &ids)?;
+    rows.into_iter()
+        .map(|row| {
+            let mine: Vec<Requirement> = requirements
+                .extract_if(.., |r| r.offer_id == row.id)
+                .map(|r| Requirement {
+                    skill: r.slug,
+                    min_level: u8::try_from(r.min_level).unwrap_or(0),
+                    weight: u8::try_from(r.weight).unwrap_or(0),
+                    required: r.required,
+                })
+                .collect();
+            Ok(Offer {
+                id: row.id,
+                organisation_id: row.organisation_id,
+                status: parse(&row.status)?,
+                kind: parse(&row.kind)?,
+                title: row.title,
+                description: row.description,
+                city: row.city,
+                work_mode: parse(&row.work_mode)?,
+                start_date: row.start_date,
+                duration_months: row.duration_months.and_then(|m| u8::try_from(m).ok()),
+                positions: u32::try_from(row.positions).unwrap_or(0),
+                positions_taken: u32::try_from(row.positions_taken).unwrap_or(0),
+                min_degree_level: row.min_degree_level.as_deref().map(parse).transpose()?,
+                deadline: row.deadline,
+                stipend_mad: row.stipend_mad.and_then(|s| u32::try_from(s).ok()),
+                languages: serde_json::from_str(&row.languages).unwrap_or_default(),
+                requirements: mine,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+                published_at: row.published_at,
+            })
+        })
+        .collect()
+}
+
+fn offer_view(conn: &mut DbConnection, row: OfferRow) -> Result<Offer, ApiError> {
+    offer_views(conn, vec![row])?.pop().ok_or_else(|| ApiError::not_found("offer"))
+}
+
+/// The stored offer and its version, to answer with.
+fn current(conn: &mut DbConnection, id: i64) -> Result<(i64, Offer), ApiError> {
+    let row = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+    let version = row.version;
+    Ok((version, offer_view(conn, row)?))
+}
+
+/// Canonicalises requirement skills, validates, and encodes the offer for storage.
+fn prepare(
+    conn: &mut DbConnection,
+    mut draft: OfferDraft,
+) -> Result<(OfferDraft, OfferFields, Vec<RequirementKey>), ApiError> {
+    let resolved = resolve_skills(conn, "requirements", draft.requirements.iter().map(|r| r.skill.clone()))?;
+    for (requirement, (_, slug)) in draft.requirements.iter_mut().zip(&resolved) {
+        requirement.skill = slug.clone();
+    }
+    ApiError::check(validate_offer(&draft))?;
+    let keys = resolved
+        .iter()
+        .zip(&draft.requirements)
+        .map(|((id, _), r)| (*id, i32::from(r.min_level), i32::from(r.weight), r.required))
+        .collect();
+    let fields = OfferFields {
+        kind: draft.kind.as_str().into(),
+        title: draft.title.trim().into(),
+        description: draft.description.trim().into(),
+        city: draft.city.trim().into(),
+        work_mode: draft.work_mode.as_str().into(),
+        start_date: draft.start_date,
+        duration_months: draft.duration_months.map(i32::from),
+        positions: i32::try_from(draft.positions).unwrap_or(i32::MAX),
+        min_degree_level: draft.min_degree_level.map(|d| d.as_str().into()),
+        deadline: draft.deadline,
+        stipend_mad: draft.stipend_mad.and_then(|s| i32::try_from(s).ok()),
+        languages: serde_json::to_string(&draft.languages).unwrap_or_else(|_| "[]".into()),
+    };
+    Ok((draft, fields, keys))
+}
+
+/// The stored offer as a draft, to merge a patch into or to check for publishing.
+fn draft_of(view: &Offer) -> OfferDraft {
+    OfferDraft {
+        kind: view.kind,
+        title: view.title.clone(),
+        description: view.description.clone(),
+        city: view.city.clone(),
+        work_mode: view.work_mode,
+        start_date: view.start_date,
+        duration_months: view.duration_months,
+        positions: view.positions,
+        min_degree_level: view.min_degree_level,
+        deadline: view.deadline,
+        stipend_mad: view.stipend_mad,
+        languages: view.languages.clone(),
+        requirements: view
+            .requirements
+            .iter()
+            .map(|r| RequirementDraft {
+                skill: r.skill.clone(),
+                min_level: r.min_level,
+                weight: r.weight,
+                required: r.required,
+            })
+            .collect(),
+    }
+}
+
+/// Loads an offer the caller may see (404 otherwise) and, when `edit`, may change (403).
+fn load(conn: &mut DbConnection, caller: &Caller, id: i64, edit: bool) -> Result<(OfferRow, Offer), ApiError> {
+    let row = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+    let status: OfferStatus = parse(&row.status)?;
+    if !policy::can_view_offer(caller, row.organisation_id, status) {
+        return Err(ApiError::not_found("offer"));
+    }
+    if edit && !policy::can_edit_offer(caller, row.organisation_id) {
+        return Err(ApiError::Forbidden("only recruiters of the offer's organisation change it".into()));
+    }
+    let view = offer_view(conn, row.clone())?;
+    Ok((row, view))
+}
+
+/// Post a new offer, as a draft.
+///
+/// Recruiters only; the organisation is the recruiter's own, never taken from
+/// the body. Requirement skills are given by slug or alias. Rules, each a 422
+/// naming the field: 1 to 30 requirements, no skill twice, levels and weights
+/// 1 to 5, positions 1 to 500, the deadline not after the start date.
+#[utoipa::path(
+    tag = "offers",
+    security(("bearer" = [])),
+    request_body = OfferDraft,
+    responses(
+        (status = 201, description = "The draft", body = Offer, headers(("ETag" = String, description = "Version"), ("Location" = String, description = "The offer's URL"))),
+        (status = 403, description = "Not a recruiter", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/offers")]
+pub async fn create_offer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<OfferDraft>,
+) -> Result<HttpResponse, ApiError> {
+    let organisation = policy::offer_author_organisation(&caller)?;
+    let (version, view) = crate::db::run(&state.pool, move |conn| {
+        let (_, fields, requirements) = prepare(conn, body.into_inner())?;
+        let id = offers::insert(conn, organisation, caller.account_id, &fields, &requirements)?;
+        current(conn, id)
+    })
+    .await?;
+    let mut created = HttpResponse::Created();
+    created.insert_header((LOCATION, format!("/api/v1/offers/{}", view.id)));
+    Ok(tagged_json(created, version, &view))
+}
+
+/// Filters and order of the offer list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct OfferQuery {
+    pub kind: Option<OfferKind>,
+    /// City, case-insensitive.
+    pub city: Option<String>,
+    pub work_mode: Option<WorkMode>,
+    /// Offers with a requirement in this domain (cybersecurity, data, ai, cloud, devops, testing, ...).
+    pub domain: Option<String>,
+    /// Offers asking for this skill or a narrower one: `machine-learning` finds an offer asking for PyTorch.
+    pub skill: Option<String>,
+    pub organisation_id: Option<i64>,
+    /// Only offers in this state (recruiters see their own drafts and closed offers).
+    pub status: Option<OfferStatus>,
+    /// Words in the title or description.
+    pub q: Option<String>,
+    /// `newest` (default) or `deadline` (earliest first).
+    pub sort: Option<String>,
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// List offers.
+///
+/// Any signed-in user sees open and filled offers; a recruiter also sees their
+/// organisation's drafts and closed offers; admins see all.
+#[utoipa::path(
+    tag = "offers",
+    security(("bearer" = [])),
+    params(OfferQuery),
+    responses(
+        (status = 200, description = "A page of offers", body = Page<Offer>),
+        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/offers")]
+pub async fn list_offers(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<OfferQuery>,
+) -> Result<web::Json<Page<Offer>>, ApiError> {
+    let query = query.into_inner();
+    let sort = match query.sort.as_deref() {
+        None | Some("newest") => OfferSort::Newest,
+        Some("deadline") => OfferSort::Deadline,
+        Some(_) => {
+            return Err(ApiError::InvalidParameters(vec![crate::domain::Violation::new(
+                "sort",
+                "unknown_value",
+                "sort is newest or deadline",
+            )]))
+        }
+    };
+    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
+    let (limit, after) = (page.limit()?, page.after::<OfferCursor>()?);
+    crate::db::run(&state.pool, move |conn| {
+        let skill_id = match &query.skill {
+            Some(name) => Some(resolve_skills(conn, "skill", std::iter::once(name.clone()))?.remove(0).0),
+            None => None,
+        };
+        let filter = OfferFilter {
+            kind: query.kind.map(|k| k.as_str().into()),
+            city: query.city,
+            work_mode: query.work_mode.map(|w| w.as_str().into()),
+            domain: query.domain,
+            skill_id,
+            organisation_id: query.organisation_id,
+            status: query.status.map(|s| s.as_str().into()),
+            q: query.q,
+            own_organisation: caller.organisation_id.filter(|_| caller.role == Role::Recruiter),
+            see_all: caller.role == Role::Admin,
+        };
+        let rows = offers::list(conn, &filter, sort, after, limit)?;
+        let (rows, next_cursor) = paginate(rows, limit, |r| match sort {
+            OfferSort::Newest => OfferCursor::Newest(r.id),
+            OfferSort::Deadline => OfferCursor::Deadline(r.deadline, r.id),
+        });
+        Ok(web::Json(Page { items: offer_views(conn, rows)?, next_cursor }))
+    })
+    .await
+}
+
+/// One offer.
+///
+/// Open and filled offers: any signed-in user. Drafts and closed offers: the
+/// organisation's recruiters and admins; others get 404.
+#[utoipa::path(
+    tag = "offers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Offer id")),
+    responses(
+        (status = 200, description = "The offer", body = Offer, headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/offers/{id}")]
+pub async fn get_offer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (row, view) = crate::db::run(&state.pool, move |conn| load(conn, &caller, id, false)).await?;
+    Ok(tagged_json(HttpResponse::Ok(), row.version, &view))
+}
+
+/// Changes to an offer; absent fields stay as they are, `requirements`
+/// replaces the whole list.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfferPatch {
+    pub kind: Option<OfferKind>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub city: Option<String>,
+    pub work_mode: Option<WorkMode>,
+    pub start_date: Option<NaiveDate>,
+    pub duration_months: Option<u8>,
+    pub positions: Option<u32>,
+    pub min_degree_level: Option<DegreeLevel>,
+    pub deadline: Option<NaiveDate>,
+    pub stipend_mad: Option<u32>,
+    pub languages: Option<Vec<String>>,
+    pub requirements: Option<Vec<RequirementDraft>>,
+}
+
+/// Change an offer.
+///
+/// Recruiters of the offer's organisation, while it is a draft or open. Needs
+/// `If-Match` with the offer's `ETag` (428 without it, 412 when stale). The
+/// same rules as at creation apply to the result.
+#[utoipa::path(
+    tag = "offers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Offer id"), ("If-Match" = String, Header, description = "The ETag read")),
+    request_body = OfferPatch,
+    responses(
+        (status = 200, description = "The updated offer", body = Offer),
+        (status = 403, description = "Not a recruiter of its organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Closed or filled offers do not change", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/offers/{id}")]
+pub async fn patch_offer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    path: web::Path<i64>,
+    body: web::Json<OfferPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let if_match = if_match_of(&request);
+    let (version, view) = crate::db::run(&state.pool, move |conn| {
+        let (row, view) = load(conn, &caller, id, true)?;
+        require_if_match(if_match.as_ref(), row.version)?;
+        if !matches!(view.status, OfferStatus::Draft | OfferStatus::Open) {
+            return Err(ApiError::conflict(format!("a {} offer cannot be changed", view.status)));
+        }
+        let patch = body.into_inner();
+        let stored = draft_of(&view);
+        let merged = OfferDraft {
+            kind: patch.kind.unwrap_or(stored.kind),
+            title: patch.title.unwrap_or(stored.title),
+            description: patch.description.unwrap_or(stored.description),
+            city: patch.city.unwrap_or(stored.city),
+            work_mode: patch.work_mode.unwrap_or(stored.work_mode),
+            start_date: patch.start_date.or(stored.start_date),
+            duration_months: patch.duration_months.or(stored.duration_months),
+            positions: patch.positions.unwrap_or(stored.positions),
+            min_degree_level: patch.min_degree_level.or(stored.min_degree_level),
+            deadline: patch.deadline.or(stored.deadline),
+            stipend_mad: patch.stipend_mad.or(stored.stipend_mad),
+            languages: patch.languages.unwrap_or(stored.languages),
+            requirements: patch.requirements.unwrap_or(stored.requirements),
+        };
+        if merged.positions < view.positions_taken {
+            return Err(ApiError::invalid(
+                "positions",
+                "below_taken",
+                format!("{} positions are already taken", view.positions_taken),
+            ));
+        }
+        let (_, fields, requirements) = prepare(conn, merged)?;
+        if !offers::update(conn, id, row.version, &fields, &requirements)? {
+            return Err(ApiError::PreconditionFailed("the offer changed since you read it".into()));
+        }
+        current(conn, id)
+    })
+    .await?;
+    Ok(tagged_json(HttpResponse::Ok(), version, &view))
+}
+
+fn move_offer(conn: &mut DbConnection, caller: &Caller, id: i64, to: OfferStatus) -> Result<(i64, Offer), ApiError> {
+    let (_, view) = load(conn, caller, id, true)?;
+    if !offer_status_move(view.status, to) {
+        return Err(ApiError::Conflict {
+            detail: format!("a {} offer cannot become {to}", view.status),
+            allowed: Some(
+                [OfferStatus::Open, OfferStatus::Closed]
+                    .into_iter()
+                    .filter(|s| offer_status_move(view.status, *s))
+                    .map(|s| s.as_str().to_owned())
+                    .collect(),
+            ),
+        });
+    }
+    if to == OfferStatus::Open {
+        ApiError::check(validate_publish(&draft_of(&view), Utc::now().date_naive()))?;
+    }
+    if !offers::set_status(conn, id, view.status, to)? {
+        return Err(ApiError::conflict("the offer changed meanwhile; read it again"));
+    }
+    current(conn, id)
+}
+
+/// Publish a draft: it becomes open to applications.
+///
+/// Recruiters of the offer's organisation. Needs a start date and a deadline,
+/// neither in the past, and at least one requirement (422 naming each missing
+/// field); only a draft can be published (409).
+#[utoipa::path(
+    tag = "offers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Offer id")),
+    responses(
+        (status = 200, description = "The open offer", body = Offer),
+        (status = 403, description = "Not a recruiter of its organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not ready to publish", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/offers/{id}/publish")]
+pub async fn publish_offer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (version, view) =
+        crate::db::run(&state.pool, move |conn| move_offer(conn, &caller, id, OfferStatus::Open)).await?;
+    Ok(tagged_json(HttpResponse::Ok(), version, &view))
+}
+
+/// Close an offer: no more applications.
+///
+/// Recruiters of the offer's organisation; a draft or an open offer can be closed (409 otherwise).
+#[utoipa::path(
+    tag = "offers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Offer id")),
+    responses(
+        (status = 200, description = "The closed offer", body = Offer),
+        (status = 403, description = "Not a recruiter of its organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already closed or filled", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/offers/{id}/close")]
+pub async fn close_offer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (version, view) =
+        crate::db::run(&state.pool, move |conn| move_offer(conn, &caller, id, OfferStatus::Closed)).await?;
+    Ok(tagged_json(HttpResponse::Ok(), version, &view))
+}

@@ -1,0 +1,35 @@
+//! The change feed: one row per committed change to what matching reads, with
+//! increasing ids, so every server process can tail it and stay fresh.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use crate::db::schema::change_feed;
+use crate::db::DbConnection;
+
+/// Entity names in the feed.
+pub const STUDENT: &str = "student";
+pub const OFFER: &str = "offer";
+pub const APPLICATION: &str = "application";
+
+/// Records a change, inside the caller's transaction.
+pub fn record(conn: &mut DbConnection, entity: &str, entity_id: i64) -> QueryResult<()> {
+    diesel::insert_into(change_feed::table)
+        .values((
+            change_feed::entity.eq(entity),
+            change_feed::entity_id.eq(entity_id),
+            change_feed::at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Changes after `after_id`, oldest first.
+pub fn since(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<Vec<(i64, String, i64)>> {
+    change_feed::table
+        .filter(change_feed::id.gt(after_id))
+        .order(change_feed::id.asc())
+        .limit(limit)
+        .select((change_feed::id, change_feed::entity, change_feed::entity_id))
+        .load(conn)
+}

@@ -1,0 +1,304 @@
+//! Offers and their skill requirements.
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{offer_requirements, offers, skills};
+use crate::db::DbConnection;
+use crate::domain::OfferStatus;
+use crate::store::reference::like_pattern;
+use crate::store::{change_feed, taxonomy};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = offers)]
+pub struct OfferRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub city: String,
+    pub work_mode: String,
+    pub start_date: Option<NaiveDate>,
+    pub duration_months: Option<i32>,
+    pub positions: i32,
+    pub positions_taken: i32,
+    pub min_degree_level: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub stipend_mad: Option<i32>,
+    pub languages: String,
+    pub status: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub published_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct RequirementRow {
+    pub offer_id: i64,
+    pub skill_id: i64,
+    pub slug: String,
+    pub min_level: i32,
+    pub weight: i32,
+    pub required: bool,
+}
+
+/// The stored fields of an offer, validated and encoded.
+#[derive(Debug, Clone, AsChangeset, Insertable)]
+#[diesel(table_name = offers, treat_none_as_null = true)]
+pub struct OfferFields {
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub city: String,
+    pub work_mode: String,
+    pub start_date: Option<NaiveDate>,
+    pub duration_months: Option<i32>,
+    pub positions: i32,
+    pub min_degree_level: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub stipend_mad: Option<i32>,
+    pub languages: String,
+}
+
+/// A requirement by skill id: (skill, min level, weight, required).
+pub type RequirementKey = (i64, i32, i32, bool);
+
+fn write_requirements(conn: &mut DbConnection, offer_id: i64, requirements: &[RequirementKey]) -> QueryResult<()> {
+    diesel::delete(offer_requirements::table.filter(offer_requirements::offer_id.eq(offer_id))).execute(conn)?;
+    let rows: Vec<_> = requirements
+        .iter()
+        .map(|(skill_id, min_level, weight, required)| {
+            (
+                offer_requirements::offer_id.eq(offer_id),
+                offer_requirements::skill_id.eq(*skill_id),
+                offer_requirements::min_level.eq(*min_level),
+                offer_requirements::weight.eq(*weight),
+                offer_requirements::required.eq(*required),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        let insert = diesel::insert_into(offer_requirements::table).values(&rows);
+        crate::per_backend!(conn, |c| insert.execute(c))?;
+    }
+    Ok(())
+}
+
+/// Creates a draft offer with its requirements.
+pub fn insert(
+    conn: &mut DbConnection,
+    organisation_id: i64,
+    created_by: i64,
+    fields: &OfferFields,
+    requirements: &[RequirementKey],
+) -> QueryResult<i64> {
+    conn.transaction(|conn| {
+        let now = Utc::now().naive_utc();
+        let id = diesel::insert_into(offers::table)
+            .values((
+                fields,
+                offers::organisation_id.eq(organisation_id),
+                offers::created_by.eq(created_by),
+                offers::status.eq(OfferStatus::Draft.as_str()),
+                offers::created_at.eq(now),
+                offers::updated_at.eq(now),
+            ))
+            .returning(offers::id)
+            .get_result(conn)?;
+        write_requirements(conn, id, requirements)?;
+        change_feed::record(conn, change_feed::OFFER, id)?;
+        Ok(id)
+    })
+}
+
+/// Replaces the fields and requirements when the version is still `expected`.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i64,
+    fields: &OfferFields,
+    requirements: &[RequirementKey],
+) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let updated = diesel::update(offers::table.find(id).filter(offers::version.eq(expected_version)))
+            .set((fields, offers::version.eq(expected_version + 1), offers::updated_at.eq(Utc::now().naive_utc())))
+            .execute(conn)?;
+        if updated == 0 {
+            return Ok(false);
+        }
+        write_requirements(conn, id, requirements)?;
+        change_feed::record(conn, change_feed::OFFER, id)?;
+        Ok(true)
+    })
+}
+
+/// Moves an offer from `from` to `to` if it is still in `from`.
+pub fn set_status(conn: &mut DbConnection, id: i64, from: OfferStatus, to: OfferStatus) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let now = Utc::now().naive_utc();
+        let target = offers::table.find(id).filter(offers::status.eq(from.as_str()));
+        let updated = if to == OfferStatus::Open && from == OfferStatus::Draft {
+            diesel::update(target)
+                .set((
+                    offers::status.eq(to.as_str()),
+                    offers::published_at.eq(now),
+                    offers::version.eq(offers::version + 1),
+                    offers::updated_at.eq(now),
+                ))
+                .execute(conn)?
+        } else {
+            diesel::update(target)
+                .set((
+                    offers::status.eq(to.as_str()),
+                    offers::version.eq(offers::version + 1),
+                    offers::updated_at.eq(now),
+                ))
+                .execute(conn)?
+        };
+        if updated == 1 {
+            change_feed::record(conn, change_feed::OFFER, id)?;
+        }
+        Ok(updated == 1)
+    })
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OfferRow>> {
+    offers::table.find(id).select(OfferRow::as_select()).first(conn).optional()
+}
+
+/// Requirements of the given offers, by offer then slug.
+pub fn requirements_of(conn: &mut DbConnection, offer_ids: &[i64]) -> QueryResult<Vec<RequirementRow>> {
+    offer_requirements::table
+        .inner_join(skills::table)
+        .filter(offer_requirements::offer_id.eq_any(offer_ids))
+        .select((
+            offer_requirements::offer_id,
+            offer_requirements::skill_id,
+            skills::slug,
+            offer_requirements::min_level,
+            offer_requirements::weight,
+            offer_requirements::required,
+        ))
+        .order((offer_requirements::offer_id.asc(), skills::slug.asc()))
+        .load(conn)
+}
+
+/// Order of the offer list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferSort {
+    /// Most recently created first.
+    Newest,
+    /// Earliest deadline first; offers without a deadline last.
+    Deadline,
+}
+
+/// Where a page of offers resumes.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub enum OfferCursor {
+    Newest(i64),
+    Deadline(Option<NaiveDate>, i64),
+}
+
+/// Filters of the offer list, and what the caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct OfferFilter {
+    pub kind: Option<String>,
+    pub city: Option<String>,
+    pub work_mode: Option<String>,
+    pub domain: Option<String>,
+    /// Offers asking for this skill or a narrower one.
+    pub skill_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+    /// The caller's organisation, whose drafts and closed offers they also see.
+    pub own_organisation: Option<i64>,
+    /// Admins see every offer.
+    pub see_all: bool,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &OfferFilter,
+    sort: OfferSort,
+    after: Option<OfferCursor>,
+    limit: i64,
+) -> QueryResult<Vec<OfferRow>> {
+    let public = [OfferStatus::Open.as_str(), OfferStatus::Filled.as_str()];
+    let mut query = offers::table.select(OfferRow::as_select()).limit(limit + 1).into_boxed();
+    if !filter.see_all {
+        query = match filter.own_organisation {
+            Some(own) => query.filter(offers::status.eq_any(public).or(offers::organisation_id.eq(own))),
+            None => query.filter(offers::status.eq_any(public)),
+        };
+    }
+    if let Some(kind) = &filter.kind {
+        query = query.filter(offers::kind.eq(kind.clone()));
+    }
+    if let Some(city) = &filter.city {
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(offers.city) = ")
+                .bind::<diesel::sql_types::Text, _>(city.trim().to_lowercase()),
+        );
+    }
+    if let Some(work_mode) = &filter.work_mode {
+        query = query.filter(offers::work_mode.eq(work_mode.clone()));
+    }
+    if let Some(organisation_id) = filter.organisation_id {
+        query = query.filter(offers::organisation_id.eq(organisation_id));
+    }
+    if let Some(status) = &filter.status {
+        query = query.filter(offers::status.eq(status.clone()));
+    }
+    if let Some(domain) = &filter.domain {
+        let in_domain = offer_requirements::table
+            .inner_join(skills::table)
+            .filter(skills::domain.eq(domain.clone()))
+            .select(offer_requirements::offer_id);
+        query = query.filter(offers::id.eq_any(in_domain));
+    }
+    if let Some(skill_id) = filter.skill_id {
+        let narrower = taxonomy::descendants_of(conn, skill_id)?;
+        let asking = offer_requirements::table
+            .filter(offer_requirements::skill_id.eq_any(narrower))
+            .select(offer_requirements::offer_id);
+        query = query.filter(offers::id.eq_any(asking));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = like_pattern(q);
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(offers.title) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern.clone())
+                .sql(" ESCAPE '\\' OR lower(offers.description) LIKE ")
+                .bind::<diesel::sql_types::Text, _>(pattern)
+                .sql(" ESCAPE '\\')"),
+        );
+    }
+    query = match (sort, after) {
+        (OfferSort::Newest, after) => {
+            let query = query.order(offers::id.desc());
+            match after {
+                Some(OfferCursor::Newest(id)) => query.filter(offers::id.lt(id)),
+                _ => query,
+            }
+        }
+        (OfferSort::Deadline, after) => {
+            let query = query.order((offers::deadline.is_null().asc(), offers::deadline.asc(), offers::id.asc()));
+            match after {
+                Some(OfferCursor::Deadline(Some(deadline), id)) => query.filter(
+                    offers::deadline
+                        .gt(deadline)
+                        .or(offers::deadline.eq(deadline).and(offers::id.gt(id)))
+                        .or(offers::deadline.is_null()),
+                ),
+                Some(OfferCursor::Deadline(None, id)) => {
+                    query.filter(offers::deadline.is_null().and(offers::id.gt(id)))
+                }
+                _ => query,
+            }
+        }
+    };
+    query.load(conn)
+}

@@ -1,0 +1,235 @@
+//! Students: roster identity, profile, skills and consent history.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{applications, consent_events, skills, student_skills, students};
+use crate::db::DbConnection;
+use crate::store::{change_feed, taxonomy};
+
+/// Consent name for being shown to recruiters in candidate rankings.
+pub const DISCOVERABLE_CONSENT: &str = "discoverable_by_recruiters";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = students)]
+pub struct StudentRow {
+    pub id: i64,
+    pub school_id: i64,
+    pub student_number: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub programme: String,
+    pub degree_level: String,
+    pub graduation_year: i32,
+    pub account_id: Option<i64>,
+    pub wanted_kinds: String,
+    pub available_from: Option<NaiveDate>,
+    pub available_until: Option<NaiveDate>,
+    pub cities: String,
+    pub remote_ok: bool,
+    pub languages: String,
+    pub bio: String,
+    pub links: String,
+    pub discoverable: bool,
+    pub seeking: bool,
+    pub version: i64,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct StudentSkillRow {
+    pub skill_id: i64,
+    pub slug: String,
+    pub label_en: String,
+    pub level: i32,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consent_events)]
+pub struct ConsentRow {
+    pub consent: String,
+    pub granted: bool,
+    pub at: NaiveDateTime,
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StudentRow>> {
+    students::table
+        .find(id)
+        .filter(students::erased_at.is_null())
+        .select(StudentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<StudentRow>> {
+    students::table
+        .filter(students::account_id.eq(account_id))
+        .filter(students::erased_at.is_null())
+        .select(StudentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn skills_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<StudentSkillRow>> {
+    student_skills::table
+        .inner_join(skills::table)
+        .filter(student_skills::student_id.eq(student_id))
+        .select((skills::id, skills::slug, skills::label_en, student_skills::level))
+        .order(skills::slug.asc())
+        .load(conn)
+}
+
+pub fn consents_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<ConsentRow>> {
+    consent_events::table
+        .filter(consent_events::student_id.eq(student_id))
+        .order(consent_events::id.asc())
+        .select(ConsentRow::as_select())
+        .load(conn)
+}
+
+/// Whether the student applied to any offer of the organisation.
+pub fn applied_to_organisation(conn: &mut DbConnection, student_id: i64, organisation_id: i64) -> QueryResult<bool> {
+    let count: i64 = applications::table
+        .filter(applications::student_id.eq(student_id))
+        .filter(applications::organisation_id.eq(organisation_id))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
+}
+
+/// The profile fields a student edits, already validated and encoded.
+#[derive(Debug, Clone, AsChangeset, Default)]
+#[diesel(table_name = students)]
+pub struct ProfileChanges {
+    pub wanted_kinds: Option<String>,
+    pub available_from: Option<Option<NaiveDate>>,
+    pub available_until: Option<Option<NaiveDate>>,
+    pub cities: Option<String>,
+    pub remote_ok: Option<bool>,
+    pub languages: Option<String>,
+    pub bio: Option<String>,
+    pub links: Option<String>,
+    pub discoverable: Option<bool>,
+    pub seeking: Option<bool>,
+}
+
+/// Applies profile changes when the stored version is still `expected`;
+/// `false` means someone else changed the profile first. A change of
+/// discoverability is recorded as a consent event with its time.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    student: &StudentRow,
+    expected_version: i64,
+    changes: &ProfileChanges,
+) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let now = Utc::now().naive_utc();
+        let updated = diesel::update(students::table.find(student.id).filter(students::version.eq(expected_version)))
+            .set((changes, students::version.eq(expected_version + 1), students::updated_at.eq(now)))
+            .execute(conn)?;
+        if updated == 0 {
+            return Ok(false);
+        }
+        if let Some(discoverable) = changes.discoverable.filter(|d| *d != student.discoverable) {
+            record_consent(conn, student.id, DISCOVERABLE_CONSENT, discoverable, now)?;
+        }
+        change_feed::record(conn, change_feed::STUDENT, student.id)?;
+        Ok(true)
+    })
+}
+
+pub fn record_consent(
+    conn: &mut DbConnection,
+    student_id: i64,
+    consent: &str,
+    granted: bool,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(consent_events::table)
+        .values((
+            consent_events::student_id.eq(student_id),
+            consent_events::consent.eq(consent),
+            consent_events::granted.eq(granted),
+            consent_events::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the student's whole skill set, and bumps the profile version.
+pub fn replace_skills(conn: &mut DbConnection, student_id: i64, skills: &[(i64, u8)]) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::delete(student_skills::table.filter(student_skills::student_id.eq(student_id))).execute(conn)?;
+        let rows: Vec<_> = skills
+            .iter()
+            .map(|(skill_id, level)| {
+                (
+                    student_skills::student_id.eq(student_id),
+                    student_skills::skill_id.eq(*skill_id),
+                    student_skills::level.eq(i32::from(*level)),
+                )
+            })
+            .collect();
+        if !rows.is_empty() {
+            let insert = diesel::insert_into(student_skills::table).values(&rows);
+            crate::per_backend!(conn, |c| insert.execute(c))?;
+        }
+        diesel::update(students::table.find(student_id))
+            .set((students::version.eq(students::version + 1), students::updated_at.eq(Utc::now().naive_utc())))
+            .execute(conn)?;
+        change_feed::record(conn, change_feed::STUDENT, student_id)?;
+        Ok(())
+    })
+}
+
+/// Filters of the student list.
+#[derive(Debug, Clone, Default)]
+pub struct StudentFilter {
+    pub school_id: Option<i64>,
+    pub programme: Option<String>,
+    pub graduation_year: Option<i32>,
+    /// Holds this skill or a narrower one.
+    pub skill_id: Option<i64>,
+    pub seeking: Option<bool>,
+}
+
+/// Students by id, after `after`, at most `limit + 1`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &StudentFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<StudentRow>> {
+    let mut query = students::table
+        .filter(students::erased_at.is_null())
+        .select(StudentRow::as_select())
+        .order(students::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(school_id) = filter.school_id {
+        query = query.filter(students::school_id.eq(school_id));
+    }
+    if let Some(programme) = &filter.programme {
+        query = query.filter(students::programme.eq(programme.clone()));
+    }
+    if let Some(year) = filter.graduation_year {
+        query = query.filter(students::graduation_year.eq(year));
+    }
+    if let Some(seeking) = filter.seeking {
+        query = query.filter(students::seeking.eq(seeking));
+    }
+    if let Some(skill_id) = filter.skill_id {
+        let narrower: Vec<i64> =
+            taxonomy::descendants_of(conn, skill_id)?.into_iter().collect::<HashSet<_>>().into_iter().collect();
+        let holders =
+            student_skills::table.filter(student_skills::skill_id.eq_any(narrower)).select(student_skills::student_id);
+        query = query.filter(students::id.eq_any(holders));
+    }
+    if let Some(after) = after {
+        query = query.filter(students::id.gt(after));
+    }
+    query.load(conn)
+}
