@@ -23,6 +23,7 @@ use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::domain::Violation;
 use crate::error::{problem_details, ApiError};
+use crate::live_index::LiveIndex;
 use crate::openapi::ApiDoc;
 use crate::reference_data::ReferenceData;
 use crate::telemetry::{assign_request_id, PasserelleRootSpan};
@@ -34,12 +35,25 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub passwords: PasswordHasher,
     pub throttle: Throttle,
+    pub index: Arc<LiveIndex>,
+}
+
+impl AppState {
+    /// Brings this process's matching index up to date after a committed
+    /// write, before the request that made it returns. A failure here leaves
+    /// the write in place; the background tailer retries within a second.
+    pub fn refresh_index(&self, conn: &mut db::DbConnection) {
+        if let Err(error) = self.index.catch_up(conn) {
+            tracing::warn!(error = %error, "matching index not refreshed");
+        }
+    }
 }
 
 /// A built server, bound to its port, not yet running.
 pub struct Application {
     port: u16,
     server: Server,
+    tailer: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -50,8 +64,9 @@ impl Application {
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
+        let tailer = tail_change_feed(state.clone().into_inner());
         let server = run(listener, state)?;
-        Ok(Self { port, server })
+        Ok(Self { port, server, tailer })
     }
 
     pub fn port(&self) -> u16 {
@@ -61,7 +76,9 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight
     /// requests finish and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.tailer.abort();
+        result
     }
 }
 
@@ -74,15 +91,49 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
             .with_context(|| format!("database {}", redact_url(&settings.database_url)))?;
     let reference = ReferenceData::load(&settings.data_dir).context("reference data")?;
     let setup_pool = pool.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+    let index = tokio::task::spawn_blocking(move || -> anyhow::Result<LiveIndex> {
         let mut conn = setup_pool.get()?;
         db::run_migrations(&mut conn)?;
         crate::store::reference::load(&mut conn, &reference)?;
-        Ok(())
+        let started = std::time::Instant::now();
+        let index = LiveIndex::build(&mut conn).context("building the matching index")?;
+        let (students, offers) = index.size();
+        tracing::info!(students, offers, elapsed_ms = started.elapsed().as_millis() as u64, "matching index built");
+        Ok(index)
     })
     .await??;
     let throttle = Throttle::new(settings.auth.login_attempts_per_minute);
-    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle })
+    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle, index: Arc::new(index) })
+}
+
+/// How often the change feed is read for other processes' writes.
+const FEED_POLL: Duration = Duration::from_millis(500);
+
+/// Follows the change feed so that writes made by other server processes reach
+/// this process's index within a second.
+fn tail_change_feed(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(FEED_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut failing = false;
+        loop {
+            tick.tick().await;
+            let state = state.clone();
+            let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+                let mut conn = state.pool.get()?;
+                Ok(state.index.catch_up(&mut conn)?)
+            })
+            .await;
+            match outcome {
+                Ok(Ok(_)) => failing = false,
+                Ok(Err(error)) if !failing => {
+                    failing = true;
+                    tracing::warn!(error = %error, "change feed unreadable; retrying");
+                }
+                _ => {}
+            }
+        }
+    })
 }
 
 /// Hides the password of a database URL in messages.

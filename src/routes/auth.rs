@@ -12,7 +12,7 @@ use crate::domain::student::{normalise_email, validate_email, validate_password}
 use crate::domain::{Role, Violation};
 use crate::error::{ApiError, Problem};
 use crate::startup::AppState;
-use crate::store::{accounts, reference, roster};
+use crate::store::{accounts, change_feed, reference, roster};
 
 /// Credentials.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -298,7 +298,7 @@ pub async fn activate_student(
         }
         let hash = shared.passwords.hash(&password).map_err(|e| ApiError::Internal(e.into()))?;
         let display_name = format!("{} {}", entry.first_name, entry.last_name);
-        conn.transaction(|conn| {
+        let account = conn.transaction(|conn| {
             let account_id = accounts::insert(
                 conn,
                 &accounts::NewAccount {
@@ -314,9 +314,12 @@ pub async fn activate_student(
             if !roster::link_account(conn, entry.student_id, account_id)? {
                 return Err(ApiError::conflict("this student already has an account; sign in instead"));
             }
+            change_feed::record(conn, change_feed::STUDENT, entry.student_id)?;
             let row = accounts::find(conn, account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
             account_view(&row, Some(entry.student_id))
-        })
+        })?;
+        shared.refresh_index(conn);
+        Ok(account)
     })
     .await?;
     Ok(HttpResponse::Created().json(account))

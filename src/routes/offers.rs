@@ -216,9 +216,11 @@ pub async fn create_offer(
     body: web::Json<OfferDraft>,
 ) -> Result<HttpResponse, ApiError> {
     let organisation = policy::offer_author_organisation(&caller)?;
+    let shared = state.clone();
     let (version, view) = crate::db::run(&state.pool, move |conn| {
         let (_, fields, requirements) = prepare(conn, body.into_inner())?;
         let id = offers::insert(conn, organisation, caller.account_id, &fields, &requirements)?;
+        shared.refresh_index(conn);
         current(conn, id)
     })
     .await?;
@@ -387,6 +389,7 @@ pub async fn patch_offer(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let if_match = if_match_of(&request);
+    let shared = state.clone();
     let (version, view) = crate::db::run(&state.pool, move |conn| {
         let (row, view) = load(conn, &caller, id, true)?;
         require_if_match(if_match.as_ref(), row.version)?;
@@ -421,13 +424,20 @@ pub async fn patch_offer(
         if !offers::update(conn, id, row.version, &fields, &requirements)? {
             return Err(ApiError::PreconditionFailed("the offer changed since you read it".into()));
         }
+        shared.refresh_index(conn);
         current(conn, id)
     })
     .await?;
     Ok(tagged_json(HttpResponse::Ok(), version, &view))
 }
 
-fn move_offer(conn: &mut DbConnection, caller: &Caller, id: i64, to: OfferStatus) -> Result<(i64, Offer), ApiError> {
+fn move_offer(
+    state: &AppState,
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i64,
+    to: OfferStatus,
+) -> Result<(i64, Offer), ApiError> {
     let (_, view) = load(conn, caller, id, true)?;
     if !offer_status_move(view.status, to) {
         return Err(ApiError::Conflict {
@@ -447,6 +457,7 @@ fn move_offer(conn: &mut DbConnection, caller: &Caller, id: i64, to: OfferStatus
     if !offers::set_status(conn, id, view.status, to)? {
         return Err(ApiError::conflict("the offer changed meanwhile; read it again"));
     }
+    state.refresh_index(conn);
     current(conn, id)
 }
 
@@ -475,7 +486,10 @@ pub async fn publish_offer(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let (version, view) =
-        crate::db::run(&state.pool, move |conn| move_offer(conn, &caller, id, OfferStatus::Open)).await?;
+        {
+        let shared = state.clone();
+        crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, OfferStatus::Open)).await?
+    };
     Ok(tagged_json(HttpResponse::Ok(), version, &view))
 }
 
@@ -501,6 +515,9 @@ pub async fn close_offer(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let (version, view) =
-        crate::db::run(&state.pool, move |conn| move_offer(conn, &caller, id, OfferStatus::Closed)).await?;
+        {
+        let shared = state.clone();
+        crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, OfferStatus::Closed)).await?
+    };
     Ok(tagged_json(HttpResponse::Ok(), version, &view))
 }

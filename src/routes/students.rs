@@ -312,6 +312,7 @@ pub async fn patch_student(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let if_match = if_match_of(&request);
+    let shared = state.clone();
     let profile = crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_student(conn, &caller, id)?;
         if !policy::can_edit_student(&caller, row.account_id) {
@@ -322,6 +323,7 @@ pub async fn patch_student(
         if !students::update_profile(conn, &row, row.version, &changes)? {
             return Err(ApiError::PreconditionFailed("the profile changed since you read it".into()));
         }
+        shared.refresh_index(conn);
         let row = students::find(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
         versioned(conn, row, StudentView::Full)
     })
@@ -405,6 +407,7 @@ pub async fn put_skills(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let if_match = if_match_of(&request);
+    let shared = state.clone();
     let profile = crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_student(conn, &caller, id)?;
         if !policy::can_edit_student(&caller, row.account_id) {
@@ -419,6 +422,7 @@ pub async fn put_skills(
         ApiError::check(validate_skills(&canonical))?;
         let by_id: Vec<(i64, u8)> = resolved.iter().map(|(id, _)| *id).zip(levels).collect();
         students::replace_skills(conn, id, &by_id)?;
+        shared.refresh_index(conn);
         let row = students::find(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
         versioned(conn, row, StudentView::Full)
     })

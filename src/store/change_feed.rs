@@ -11,6 +11,8 @@ use crate::db::DbConnection;
 pub const STUDENT: &str = "student";
 pub const OFFER: &str = "offer";
 pub const APPLICATION: &str = "application";
+/// Any change to the taxonomy: the whole tree is reloaded.
+pub const SKILL: &str = "skill";
 
 /// Records a change, inside the caller's transaction.
 pub fn record(conn: &mut DbConnection, entity: &str, entity_id: i64) -> QueryResult<()> {
@@ -32,4 +34,9 @@ pub fn since(conn: &mut DbConnection, after_id: i64, limit: i64) -> QueryResult<
         .limit(limit)
         .select((change_feed::id, change_feed::entity, change_feed::entity_id))
         .load(conn)
+}
+
+/// The highest id in the feed, 0 when empty.
+pub fn latest_id(conn: &mut DbConnection) -> QueryResult<i64> {
+    change_feed::table.select(diesel::dsl::max(change_feed::id)).first::<Option<i64>>(conn).map(|id| id.unwrap_or(0))
 }

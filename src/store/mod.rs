@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod change_feed;
+pub mod matching;
 pub mod offers;
 pub mod reference;
 pub mod roster;

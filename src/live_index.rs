@@ -1,0 +1,172 @@
+//! The matching index of this process, kept fresh: built from the database at
+//! start, then brought up to date from the change feed after every committed
+//! write of this process and, every half second, for the writes of the others.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::db::DbConnection;
+use crate::domain::OfferKind;
+use crate::matching::{MatchIndex, MatchResult, Taxonomy};
+use crate::store::{change_feed, matching as rows};
+
+/// Feed rows read per catch-up round.
+const FEED_BATCH: i64 = 5_000;
+/// How long a gap in feed ids is waited for: a PostgreSQL sequence hands out
+/// ids before commit, so a lower id can appear after a higher one.
+const GAP_PATIENCE: Duration = Duration::from_secs(30);
+
+/// Where this process stands in the change feed.
+#[derive(Debug, Default)]
+struct FeedPosition {
+    /// Highest feed id applied.
+    applied: i64,
+    /// Ids below `applied` not seen yet, with when the gap was noticed.
+    gaps: BTreeMap<i64, Instant>,
+}
+
+/// The shared index and the skill slugs its answers name.
+pub struct LiveIndex {
+    index: RwLock<MatchIndex>,
+    slugs: RwLock<HashMap<u32, String>>,
+    position: Mutex<FeedPosition>,
+}
+
+/// The index could not be built or brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("taxonomy: {0}")]
+    Taxonomy(#[from] crate::matching::TaxonomyError),
+    #[error("the index lock is poisoned")]
+    Poisoned,
+}
+
+impl LiveIndex {
+    /// Builds the index from the tables. The feed position is read first, so
+    /// changes committed during the load are applied again afterwards (a
+    /// reload is idempotent) and nothing is missed.
+    pub fn build(conn: &mut DbConnection) -> Result<Self, IndexError> {
+        let start = change_feed::latest_id(conn)?;
+        let taxonomy = rows::load_taxonomy(conn)?;
+        let mut index = MatchIndex::new(Taxonomy::new(taxonomy.parents)?);
+        for student in rows::load_students(conn, None)? {
+            index.upsert_student(&student);
+        }
+        for offer in rows::load_offers(conn, None)? {
+            index.upsert_offer(&offer);
+        }
+        for (student, offer) in rows::load_applications(conn, None)? {
+            index.add_application(student, offer);
+        }
+        index.shrink_to_fit();
+        let live = Self {
+            index: RwLock::new(index),
+            slugs: RwLock::new(taxonomy.slugs),
+            position: Mutex::new(FeedPosition { applied: start, gaps: BTreeMap::new() }),
+        };
+        live.catch_up(conn)?;
+        Ok(live)
+    }
+
+    /// Applies every change committed to the feed since the last call. Safe to
+    /// call from any number of requests: catch-ups run one at a time.
+    pub fn catch_up(&self, conn: &mut DbConnection) -> Result<usize, IndexError> {
+        let mut position = self.position.lock().map_err(|_| IndexError::Poisoned)?;
+        let now = Instant::now();
+        position.gaps.retain(|_, noticed| now.duration_since(*noticed) < GAP_PATIENCE);
+        let from = position.gaps.keys().next().map_or(position.applied, |gap| (gap - 1).min(position.applied));
+        let mut applied = 0;
+        let mut after = from;
+        loop {
+            let changes = change_feed::since(conn, after, FEED_BATCH)?;
+            let Some(&(last, _, _)) = changes.last() else { break };
+            let mut expected = after + 1;
+            for (id, _, _) in &changes {
+                if *id > position.applied {
+                    for missing in expected.max(position.applied + 1)..*id {
+                        position.gaps.entry(missing).or_insert(now);
+                    }
+                }
+                position.gaps.remove(id);
+                expected = id + 1;
+            }
+            self.apply(conn, &changes)?;
+            applied += changes.len();
+            position.applied = position.applied.max(last);
+            after = last;
+            if changes.len() < usize::try_from(FEED_BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        Ok(applied)
+    }
+
+    fn apply(&self, conn: &mut DbConnection, changes: &[(i64, String, i64)]) -> Result<(), IndexError> {
+        let mut ids: HashMap<&str, HashSet<i64>> = HashMap::new();
+        for (_, entity, id) in changes {
+            ids.entry(entity.as_str()).or_default().insert(*id);
+        }
+        let wanted = |entity: &str| -> Vec<i64> { ids.get(entity).map(|s| s.iter().copied().collect()).unwrap_or_default() };
+        let (student_ids, offer_ids, application_ids) =
+            (wanted(change_feed::STUDENT), wanted(change_feed::OFFER), wanted(change_feed::APPLICATION));
+        // Read everything before taking the write lock, so queries wait only for the swap.
+        let students = if student_ids.is_empty() { Vec::new() } else { rows::load_students(conn, Some(&student_ids))? };
+        let offers = if offer_ids.is_empty() { Vec::new() } else { rows::load_offers(conn, Some(&offer_ids))? };
+        let applications =
+            if application_ids.is_empty() { Vec::new() } else { rows::load_applications(conn, Some(&application_ids))? };
+        let taxonomy = if ids.contains_key(change_feed::SKILL) { Some(rows::load_taxonomy(conn)?) } else { None };
+        let mut index = self.index.write().map_err(|_| IndexError::Poisoned)?;
+        if let Some(taxonomy) = taxonomy {
+            index.replace_taxonomy(Taxonomy::new(taxonomy.parents)?);
+            *self.slugs.write().map_err(|_| IndexError::Poisoned)? = taxonomy.slugs;
+        }
+        let present: HashSet<i64> = students.iter().map(|s| s.id).collect();
+        for id in student_ids.iter().filter(|id| !present.contains(id)) {
+            index.remove_student(*id);
+        }
+        for student in &students {
+            index.upsert_student(student);
+        }
+        let present: HashSet<i64> = offers.iter().map(|o| o.id).collect();
+        for id in offer_ids.iter().filter(|id| !present.contains(id)) {
+            index.remove_offer(*id);
+        }
+        for offer in &offers {
+            index.upsert_offer(offer);
+        }
+        for (student, offer) in applications {
+            index.add_application(student, offer);
+        }
+        Ok(())
+    }
+
+    /// Open offers ranked for a student (eligible ones only).
+    pub fn offers_for_student(&self, student_id: i64, kind: Option<OfferKind>, limit: usize, today: NaiveDate) -> Vec<MatchResult> {
+        self.index.read().map(|index| index.top_offers_for_student(student_id, kind, limit, today)).unwrap_or_default()
+    }
+
+    /// Eligible candidates ranked for an offer, in the recruiter's view.
+    pub fn candidates_for_offer(&self, offer_id: i64, limit: usize, today: NaiveDate) -> Vec<MatchResult> {
+        self.index.read().map(|index| index.top_candidates_for_offer(offer_id, limit, today)).unwrap_or_default()
+    }
+
+    /// Score and explanation of one pair, eligible or not (the gap view).
+    pub fn explain(&self, student_id: i64, offer_id: i64, today: NaiveDate, recruiter_view: bool) -> Option<MatchResult> {
+        self.index.read().ok().and_then(|index| index.explain(student_id, offer_id, today, recruiter_view))
+    }
+
+    /// The slug of a skill of the index.
+    pub fn slug(&self, skill: u32) -> String {
+        self.slugs.read().ok().and_then(|slugs| slugs.get(&skill).cloned()).unwrap_or_default()
+    }
+
+    /// Students and offers held.
+    pub fn size(&self) -> (usize, usize) {
+        self.index.read().map(|index| (index.students_len(), index.offers_len())).unwrap_or_default()
+    }
+}
