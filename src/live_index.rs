@@ -111,14 +111,18 @@ impl LiveIndex {
         for (_, entity, id) in changes {
             ids.entry(entity.as_str()).or_default().insert(*id);
         }
-        let wanted = |entity: &str| -> Vec<i64> { ids.get(entity).map(|s| s.iter().copied().collect()).unwrap_or_default() };
+        let wanted =
+            |entity: &str| -> Vec<i64> { ids.get(entity).map(|s| s.iter().copied().collect()).unwrap_or_default() };
         let (student_ids, offer_ids, application_ids) =
             (wanted(change_feed::STUDENT), wanted(change_feed::OFFER), wanted(change_feed::APPLICATION));
         // Read everything before taking the write lock, so queries wait only for the swap.
         let students = if student_ids.is_empty() { Vec::new() } else { rows::load_students(conn, Some(&student_ids))? };
         let offers = if offer_ids.is_empty() { Vec::new() } else { rows::load_offers(conn, Some(&offer_ids))? };
-        let applications =
-            if application_ids.is_empty() { Vec::new() } else { rows::load_applications(conn, Some(&application_ids))? };
+        let applications = if application_ids.is_empty() {
+            Vec::new()
+        } else {
+            rows::load_applications(conn, Some(&application_ids))?
+        };
         let taxonomy = if ids.contains_key(change_feed::SKILL) { Some(rows::load_taxonomy(conn)?) } else { None };
         let mut index = self.index.write().map_err(|_| IndexError::Poisoned)?;
         if let Some(taxonomy) = taxonomy {
@@ -146,7 +150,13 @@ impl LiveIndex {
     }
 
     /// Open offers ranked for a student (eligible ones only).
-    pub fn offers_for_student(&self, student_id: i64, kind: Option<OfferKind>, limit: usize, today: NaiveDate) -> Vec<MatchResult> {
+    pub fn offers_for_student(
+        &self,
+        student_id: i64,
+        kind: Option<OfferKind>,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Vec<MatchResult> {
         self.index.read().map(|index| index.top_offers_for_student(student_id, kind, limit, today)).unwrap_or_default()
     }
 
@@ -156,7 +166,13 @@ impl LiveIndex {
     }
 
     /// Score and explanation of one pair, eligible or not (the gap view).
-    pub fn explain(&self, student_id: i64, offer_id: i64, today: NaiveDate, recruiter_view: bool) -> Option<MatchResult> {
+    pub fn explain(
+        &self,
+        student_id: i64,
+        offer_id: i64,
+        today: NaiveDate,
+        recruiter_view: bool,
+    ) -> Option<MatchResult> {
         self.index.read().ok().and_then(|index| index.explain(student_id, offer_id, today, recruiter_view))
     }
 

@@ -26,6 +26,16 @@ paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`.",
         (name = "admin", description = "Operator endpoints: schools, organisations, staff accounts, taxonomy"),
         (name = "students", description = "Student profiles, skills and consents"),
         (name = "offers", description = "Internship and work-study offers"),
+        (name = "matching", description = "Ranked offers and candidates by skill tags, with explanations.\n\n\
+A student's skill also counts for its broader skills in the taxonomy at the same level (PyTorch → deep \
+learning → machine learning); where a skill is reached several ways the highest level counts. For a \
+requirement of minimum level m and weight w, a student at level l earns credit w when l ≥ m, w·l/m when \
+0 < l < m, and 0 without the skill. score = Σ credit ÷ Σ w, in [0, 1]. A student is eligible only when every \
+required skill is held at l ≥ m and the hard filters pass: the offer is open and its deadline not passed, its \
+kind is among the student's wanted kinds, the student is available at its start date (when both are known), \
+the student's degree level reaches the offer's minimum, its city is acceptable to the student or it is remote \
+and the student accepts remote; recruiters see only students who are discoverable or applied. Order: score \
+descending, then preferred skills met descending, then id."),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation))
 )]

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod health;
+pub mod matches;
 pub mod offers;
 pub mod precondition;
 pub mod reference;
@@ -38,6 +39,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(offers::get_offer)
             .service(offers::patch_offer)
             .service(offers::publish_offer)
-            .service(offers::close_offer),
+            .service(offers::close_offer)
+            .service(matches::offers_for_student)
+            .service(matches::explain_pair)
+            .service(matches::candidates_for_offer),
     );
 }

@@ -485,8 +485,7 @@ pub async fn publish_offer(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (version, view) =
-        {
+    let (version, view) = {
         let shared = state.clone();
         crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, OfferStatus::Open)).await?
     };
@@ -514,8 +513,7 @@ pub async fn close_offer(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (version, view) =
-        {
+    let (version, view) = {
         let shared = state.clone();
         crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, OfferStatus::Closed)).await?
     };

@@ -21,7 +21,8 @@ fn skill_id(id: i64) -> Option<SkillId> {
 }
 
 pub fn load_taxonomy(conn: &mut DbConnection) -> QueryResult<TaxonomyRows> {
-    let rows: Vec<(i64, String, Option<i64>)> = skills::table.select((skills::id, skills::slug, skills::parent_id)).load(conn)?;
+    let rows: Vec<(i64, String, Option<i64>)> =
+        skills::table.select((skills::id, skills::slug, skills::parent_id)).load(conn)?;
     let size = rows.iter().map(|(id, _, _)| usize::try_from(*id).unwrap_or(0) + 1).max().unwrap_or(0);
     let mut parents = vec![None; size];
     let mut slugs = HashMap::with_capacity(rows.len());
@@ -37,16 +38,7 @@ pub fn load_taxonomy(conn: &mut DbConnection) -> QueryResult<TaxonomyRows> {
 /// Students who can be matched: activated and not erased. `ids` limits the
 /// load to those students (absent ones are simply not returned).
 pub fn load_students(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<StudentProfile>> {
-    type Row = (
-        i64,
-        String,
-        Option<chrono::NaiveDate>,
-        Option<chrono::NaiveDate>,
-        String,
-        bool,
-        String,
-        bool,
-    );
+    type Row = (i64, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, String, bool, String, bool);
     let mut query = students::table
         .filter(students::account_id.is_not_null())
         .filter(students::erased_at.is_null())
@@ -93,16 +85,8 @@ pub fn load_students(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResul
 
 /// Offers with their requirements; `ids` limits the load.
 pub fn load_offers(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<OfferProfile>> {
-    type Row = (
-        i64,
-        String,
-        String,
-        Option<chrono::NaiveDate>,
-        Option<chrono::NaiveDate>,
-        String,
-        String,
-        Option<String>,
-    );
+    type Row =
+        (i64, String, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, String, String, Option<String>);
     let mut query = offers::table
         .select((
             offers::id,
@@ -131,7 +115,9 @@ pub fn load_offers(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<
     let rows: Vec<Row> = query.load(conn)?;
     let mut requirements: HashMap<i64, Vec<Requirement>> = HashMap::new();
     for (offer, skill, min_level, weight, required) in requirement_query.load::<(i64, i64, i32, i32, bool)>(conn)? {
-        if let (Some(skill), Ok(min_level), Ok(weight)) = (skill_id(skill), u8::try_from(min_level), u8::try_from(weight)) {
+        if let (Some(skill), Ok(min_level), Ok(weight)) =
+            (skill_id(skill), u8::try_from(min_level), u8::try_from(weight))
+        {
             requirements.entry(offer).or_default().push(Requirement { skill, min_level, weight, required });
         }
     }

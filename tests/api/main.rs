@@ -4,6 +4,7 @@
 mod foundation;
 mod helpers;
 mod identity;
+mod matching;
 mod offers;
 mod permissions;
 mod profiles;

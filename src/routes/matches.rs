@@ -1,0 +1,280 @@
+//! Matching: ranked offers for a student, ranked candidates for an offer, and
+//! the score of one pair with what is met and missing.
+
+use actix_web::{get, web};
+use chrono::Utc;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::policy::{self, StudentView};
+use crate::auth::Caller;
+use crate::db::schema::{offers as offer_table, students as student_table};
+use crate::domain::OfferKind;
+use crate::error::{ApiError, Problem};
+use crate::live_index::LiveIndex;
+use crate::matching::{MatchResult, MissingSkill, SkillMatch};
+use crate::pagination::validate_limit;
+use crate::routes::students::visible_student;
+use crate::startup::AppState;
+use crate::store::offers;
+
+/// A skill the student holds for a requirement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkillCredit {
+    #[schema(example = "python")]
+    pub skill: String,
+    /// The student's level (through the taxonomy: a skill counts for its broader skills at the same level).
+    pub student_level: u8,
+    /// The requirement's minimum level m.
+    pub required_level: u8,
+    /// The requirement's weight w.
+    pub weight: u8,
+    /// w when the level meets m; w·l/m below it.
+    pub credit: f64,
+    pub required: bool,
+}
+
+/// A requirement the student does not hold at all.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkillGap {
+    pub skill: String,
+    pub required_level: u8,
+    pub weight: u8,
+}
+
+/// Why a score is what it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Explanation {
+    /// Requirements held at or above their level.
+    pub met: Vec<SkillCredit>,
+    /// Requirements held below their level (partial credit; a required one makes the student ineligible).
+    pub partially_met: Vec<SkillCredit>,
+    /// Required skills the student lacks.
+    pub missing_required: Vec<SkillGap>,
+    /// Preferred skills the student lacks.
+    pub missing_preferred: Vec<SkillGap>,
+    /// Hard filters that fail: not_open, deadline_passed, kind_not_wanted, not_available, degree_too_low,
+    /// city_not_acceptable, not_discoverable, missing_required_skill.
+    pub failed_filters: Vec<String>,
+}
+
+/// One scored pair of a student and an offer.
+///
+/// score = Σ credit ÷ Σ weight over the offer's requirements, in [0, 1]; eligible when every required skill
+/// is held at its level and every hard filter passes. Rankings order by score, then number of preferred skills
+/// met, then id.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Match {
+    pub student_id: i64,
+    pub offer_id: i64,
+    #[schema(example = 0.8125)]
+    pub score: f64,
+    pub eligible: bool,
+    /// Preferred skills held at their level.
+    pub preferred_met: u32,
+    /// The offer's title (in rankings of offers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offer_title: Option<String>,
+    /// The candidate's name (in rankings of candidates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub student_name: Option<String>,
+    pub explanation: Explanation,
+}
+
+fn credit_view(index: &LiveIndex, m: &SkillMatch) -> SkillCredit {
+    SkillCredit {
+        skill: index.slug(m.skill.0),
+        student_level: m.student_level,
+        required_level: m.required_level,
+        weight: m.weight,
+        credit: m.credit,
+        required: m.required,
+    }
+}
+
+fn gap_view(index: &LiveIndex, m: &MissingSkill) -> SkillGap {
+    SkillGap { skill: index.slug(m.skill.0), required_level: m.required_level, weight: m.weight }
+}
+
+fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
+    Match {
+        student_id: result.student_id,
+        offer_id: result.offer_id,
+        score: result.score,
+        eligible: result.eligible,
+        preferred_met: result.preferred_met,
+        offer_title: None,
+        student_name: None,
+        explanation: Explanation {
+            met: result.met.iter().map(|m| credit_view(index, m)).collect(),
+            partially_met: result.partially_met.iter().map(|m| credit_view(index, m)).collect(),
+            missing_required: result.missing_required.iter().map(|m| gap_view(index, m)).collect(),
+            missing_preferred: result.missing_preferred.iter().map(|m| gap_view(index, m)).collect(),
+            failed_filters: result
+                .failed_filters
+                .iter()
+                .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
+                .collect(),
+        },
+    }
+}
+
+/// Parameters of a ranking.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MatchQuery {
+    /// Only offers of this kind (rankings of offers).
+    pub kind: Option<OfferKind>,
+    /// Results, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+}
+
+fn limit_of(query: &MatchQuery) -> Result<usize, ApiError> {
+    Ok(usize::try_from(validate_limit(query.limit, 20, 100)?).unwrap_or(20))
+}
+
+/// Open offers ranked for a student, eligible ones only, each with its explanation.
+///
+/// The student, staff of their school and admins; others get 404.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id"), MatchQuery),
+    responses(
+        (status = 200, description = "Ranked offers", body = Vec<Match>),
+        (status = 400, description = "Invalid limit", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/students/{id}/matches")]
+pub async fn offers_for_student(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    query: web::Query<MatchQuery>,
+) -> Result<web::Json<Vec<Match>>, ApiError> {
+    let (id, limit) = (path.into_inner(), limit_of(&query)?);
+    let shared = state.clone();
+    let ranked = crate::db::run(&state.pool, move |conn| {
+        full_view_of(conn, &caller, id)?;
+        let results = shared.index.offers_for_student(id, query.kind, limit, Utc::now().date_naive());
+        let ids: Vec<i64> = results.iter().map(|r| r.offer_id).collect();
+        let titles: std::collections::HashMap<i64, String> = offer_table::table
+            .filter(offer_table::id.eq_any(&ids))
+            .select((offer_table::id, offer_table::title))
+            .load(conn)?
+            .into_iter()
+            .collect();
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                let title = titles.get(&r.offer_id).cloned();
+                Match { offer_title: title, ..match_view(&shared.index, r) }
+            })
+            .collect())
+    })
+    .await?;
+    Ok(web::Json(ranked))
+}
+
+fn full_view_of(conn: &mut crate::db::DbConnection, caller: &Caller, id: i64) -> Result<(), ApiError> {
+    match visible_student(conn, caller, id)? {
+        (_, StudentView::Full) => Ok(()),
+        _ => Err(ApiError::not_found("student")),
+    }
+}
+
+/// Eligible candidates ranked for an offer: students who consented to be
+/// discoverable, or who applied to it, each with the explanation.
+///
+/// Recruiters of the offer's organisation and admins; other callers who can
+/// see the offer get 403, others 404.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Offer id"), MatchQuery),
+    responses(
+        (status = 200, description = "Ranked candidates", body = Vec<Match>),
+        (status = 403, description = "Not a recruiter of the offer's organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/offers/{id}/matches")]
+pub async fn candidates_for_offer(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    query: web::Query<MatchQuery>,
+) -> Result<web::Json<Vec<Match>>, ApiError> {
+    let (id, limit) = (path.into_inner(), limit_of(&query)?);
+    let shared = state.clone();
+    let ranked = crate::db::run(&state.pool, move |conn| {
+        let offer = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+        let status = offer.status.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+        if !policy::can_view_offer(&caller, offer.organisation_id, status) {
+            return Err(ApiError::not_found("offer"));
+        }
+        if !(policy::can_edit_offer(&caller, offer.organisation_id) || caller.role == crate::domain::Role::Admin) {
+            return Err(ApiError::Forbidden("only recruiters of the offer's organisation rank its candidates".into()));
+        }
+        let results = shared.index.candidates_for_offer(id, limit, Utc::now().date_naive());
+        let ids: Vec<i64> = results.iter().map(|r| r.student_id).collect();
+        let names: std::collections::HashMap<i64, String> = student_table::table
+            .filter(student_table::id.eq_any(&ids))
+            .select((student_table::id, student_table::first_name, student_table::last_name))
+            .load::<(i64, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, first, last)| (id, format!("{first} {last}")))
+            .collect();
+        Ok(results
+            .into_iter()
+            .map(|r| {
+                let name = names.get(&r.student_id).cloned();
+                Match { student_name: name, ..match_view(&shared.index, r) }
+            })
+            .collect())
+    })
+    .await?;
+    Ok(web::Json(ranked))
+}
+
+/// The score and explanation of one offer for a student, eligible or not: the
+/// gap view, showing what is met and what is missing.
+///
+/// The student, staff of their school and admins, for an offer they can see; others get 404.
+#[utoipa::path(
+    tag = "matching",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id"), ("offer_id" = i64, Path, description = "Offer id")),
+    responses(
+        (status = 200, description = "The scored pair", body = Match),
+        (status = 404, description = "No such student or offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/students/{id}/matches/{offer_id}")]
+pub async fn explain_pair(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+) -> Result<web::Json<Match>, ApiError> {
+    let (id, offer_id) = path.into_inner();
+    let shared = state.clone();
+    let result = crate::db::run(&state.pool, move |conn| {
+        full_view_of(conn, &caller, id)?;
+        let offer = offers::find(conn, offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+        let status = offer.status.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+        if !policy::can_view_offer(&caller, offer.organisation_id, status) {
+            return Err(ApiError::not_found("offer"));
+        }
+        let result = shared
+            .index
+            .explain(id, offer_id, Utc::now().date_naive(), false)
+            .ok_or_else(|| ApiError::not_found("student profile or offer in the matching index"))?;
+        Ok(Match { offer_title: Some(offer.title), ..match_view(&shared.index, result) })
+    })
+    .await?;
+    Ok(web::Json(result))
+}

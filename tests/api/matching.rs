@@ -1,0 +1,158 @@
+//! Matching over HTTP: rankings with explanations, the gap view, freshness
+//! within one process and across two server processes.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, json, spawn_app, TestApp, User};
+use crate::offers::{create_offer, offer_body, publish, recruiters};
+
+struct Scene {
+    student: User,
+    student_id: i64,
+    recruiter: User,
+    staff: User,
+    ml_offer: i64,
+    k8s_offer: i64,
+}
+
+async fn patch_profile(app: &TestApp, student: &User, id: i64, body: Value) {
+    let path = format!("/api/v1/students/{id}");
+    let etag = app.get(&path, Some(&student.token)).await.headers()["etag"].to_str().unwrap().to_owned();
+    let response = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&student.token)
+        .header("if-match", etag)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+async fn put_skills(app: &TestApp, student: &User, id: i64, skills: Value) {
+    let response = app
+        .client
+        .put(app.url(&format!("/api/v1/students/{id}/skills")))
+        .bearer_auth(&student.token)
+        .json(&json!({"skills": skills}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+async fn scene(app: &TestApp) -> Scene {
+    let r = recruiters(app).await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let staff = app.staff(&r.admin, "school_staff", Some(ecc), None).await;
+    let student = app.student(&staff, "ECC", "ECC-1").await;
+    let student_id = json(app.get("/api/v1/me/profile", Some(&student.token)).await).await["id"].as_i64().unwrap();
+    patch_profile(
+        app,
+        &student,
+        student_id,
+        json!({"wanted_kinds": ["internship"], "cities": ["casablanca"], "discoverable": true}),
+    )
+    .await;
+    put_skills(app, &student, student_id, json!([{"skill": "pytorch", "level": 4}, {"skill": "sql", "level": 1}]))
+        .await;
+    let mut ml = offer_body();
+    ml["requirements"] = json!([
+        {"skill": "machine-learning", "min_level": 3, "weight": 4, "required": true},
+        {"skill": "sql", "min_level": 2, "weight": 2, "required": false}
+    ]);
+    let ml_offer = create_offer(app, &r.own, &ml).await["id"].as_i64().unwrap();
+    publish(app, &r.own, ml_offer).await;
+    let mut k8s = offer_body();
+    k8s["requirements"] = json!([{"skill": "kubernetes", "min_level": 3, "weight": 5, "required": true}]);
+    let k8s_offer = create_offer(app, &r.own, &k8s).await["id"].as_i64().unwrap();
+    publish(app, &r.own, k8s_offer).await;
+    Scene { student, student_id, recruiter: r.own, staff, ml_offer, k8s_offer }
+}
+
+#[tokio::test]
+async fn offers_are_ranked_for_a_student_with_their_explanation() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let ranked =
+        json(app.get(&format!("/api/v1/students/{}/matches", s.student_id), Some(&s.student.token)).await).await;
+    let ranked = ranked.as_array().unwrap();
+    assert_eq!(ranked.len(), 1, "only the eligible offer: {ranked:?}");
+    let first = &ranked[0];
+    assert_eq!(first["offer_id"], s.ml_offer);
+    // machine-learning reached through PyTorch at level 4 ≥ 3: credit 4; sql 1 < 2: credit 2·1/2 = 1. Score 5/6.
+    assert!((first["score"].as_f64().unwrap() - 5.0 / 6.0).abs() < 1e-9, "{first}");
+    assert_eq!(first["eligible"], true);
+    assert_eq!(first["explanation"]["met"][0]["skill"], "machine-learning");
+    assert_eq!(first["explanation"]["met"][0]["student_level"], 4);
+    assert_eq!(first["explanation"]["partially_met"][0]["skill"], "sql");
+    assert_eq!(first["offer_title"], "Data engineering intern");
+    // The school's staff see it too; a recruiter does not.
+    assert_eq!(
+        app.get(&format!("/api/v1/students/{}/matches", s.student_id), Some(&s.staff.token)).await.status(),
+        200
+    );
+    assert_problem(app.get(&format!("/api/v1/students/{}/matches", s.student_id), Some(&s.recruiter.token)).await, 404)
+        .await;
+    assert_problem(
+        app.get(&format!("/api/v1/students/{}/matches?limit=101", s.student_id), Some(&s.student.token)).await,
+        400,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_gap_view_shows_what_is_missing_for_an_ineligible_offer() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let gap = json(
+        app.get(&format!("/api/v1/students/{}/matches/{}", s.student_id, s.k8s_offer), Some(&s.student.token)).await,
+    )
+    .await;
+    assert_eq!(gap["eligible"], false);
+    assert_eq!(gap["score"], 0.0);
+    assert_eq!(
+        gap["explanation"]["missing_required"],
+        json!([{"skill": "kubernetes", "required_level": 3, "weight": 5}])
+    );
+    assert!(gap["explanation"]["failed_filters"].as_array().unwrap().contains(&json!("missing_required_skill")));
+}
+
+#[tokio::test]
+async fn candidates_are_ranked_for_the_offers_recruiters_only_and_follow_consent_at_once() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let path = format!("/api/v1/offers/{}/matches", s.ml_offer);
+    let ranked = json(app.get(&path, Some(&s.recruiter.token)).await).await;
+    assert_eq!(ranked[0]["student_id"], s.student_id);
+    assert_eq!(ranked[0]["student_name"], "Salma Bennani");
+    assert_problem(app.get(&path, Some(&s.student.token)).await, 403).await;
+    // Withdrawing consent takes effect before the request that made it returns.
+    patch_profile(&app, &s.student, s.student_id, json!({"discoverable": false})).await;
+    assert_eq!(json(app.get(&path, Some(&s.recruiter.token)).await).await, json!([]));
+}
+
+#[tokio::test]
+async fn a_skill_change_is_seen_by_the_next_request_and_by_another_server_within_a_second() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let other = app.sibling(|_| {}).await;
+    let k8s_path = format!("/api/v1/students/{}/matches?limit=5", s.student_id);
+    put_skills(&app, &s.student, s.student_id, json!([{"skill": "k8s", "level": 4}])).await;
+    let here = json(app.get(&k8s_path, Some(&s.student.token)).await).await;
+    assert_eq!(here[0]["offer_id"], s.k8s_offer, "same process: immediately");
+    let mut seen = Value::Null;
+    for _ in 0..20 {
+        seen = json(app.client.get(format!("{other}{k8s_path}")).bearer_auth(&s.student.token).send().await.unwrap())
+            .await;
+        if seen[0]["offer_id"] == s.k8s_offer {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen[0]["offer_id"], s.k8s_offer, "the other server caught up from the change feed");
+    // A closed offer leaves the rankings everywhere.
+    app.post_json(&format!("/api/v1/offers/{}/close", s.k8s_offer), Some(&s.recruiter.token), &json!({})).await;
+    assert_eq!(json(app.get(&k8s_path, Some(&s.student.token)).await).await, json!([]));
+}
