@@ -29,6 +29,11 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Load data into the database.
+    Seed {
+        #[command(subcommand)]
+        what: SeedCommand,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// Create an admin account. The password is read from the
@@ -40,6 +45,14 @@ enum Command {
         #[arg(long, default_value = "Administrator")]
         name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum SeedCommand {
+    /// Load the reference data (schools, organisations, skills) again; also done at every start.
+    Reference,
+    /// Load the demo data set into a database that holds no account yet, and print the demo accounts.
+    Demo,
 }
 
 fn main() -> ExitCode {
@@ -69,9 +82,22 @@ async fn run() -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "serving");
             app.run_until_stopped().await?;
         }
-        Command::Migrate => {
+        Command::Migrate | Command::Seed { what: SeedCommand::Reference } => {
             prepare_state(settings).await?;
             println!("database migrated and reference data loaded");
+        }
+        Command::Seed { what: SeedCommand::Demo } => {
+            let data_dir = settings.data_dir.clone();
+            let state = prepare_state(settings).await?;
+            let logins = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+                let mut conn = state.pool.get()?;
+                passerelle::seed::seed_demo_if_empty(&mut conn, &state.passwords, &data_dir)
+            })
+            .await??;
+            if logins.is_empty() {
+                println!("the database already holds accounts: demo data not loaded");
+            }
+            passerelle::seed::print_demo_logins(&logins);
         }
         Command::CreateAdmin { email, name } => {
             let password = match std::env::var("PASSERELLE_ADMIN_PASSWORD") {

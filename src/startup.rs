@@ -91,10 +91,16 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
             .with_context(|| format!("database {}", redact_url(&settings.database_url)))?;
     let reference = ReferenceData::load(&settings.data_dir).context("reference data")?;
     let setup_pool = pool.clone();
+    let (demo, data_dir, setup_passwords) = (settings.demo, settings.data_dir.clone(), passwords.clone());
     let index = tokio::task::spawn_blocking(move || -> anyhow::Result<LiveIndex> {
         let mut conn = setup_pool.get()?;
         db::run_migrations(&mut conn)?;
         crate::store::reference::load(&mut conn, &reference)?;
+        if demo {
+            let logins =
+                crate::seed::seed_demo_if_empty(&mut conn, &setup_passwords, &data_dir).context("demo data")?;
+            crate::seed::print_demo_logins(&logins);
+        }
         let started = std::time::Instant::now();
         let index = LiveIndex::build(&mut conn).context("building the matching index")?;
         let (students, offers) = index.size();

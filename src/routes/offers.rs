@@ -134,20 +134,7 @@ fn prepare(
         .zip(&draft.requirements)
         .map(|((id, _), r)| (*id, i32::from(r.min_level), i32::from(r.weight), r.required))
         .collect();
-    let fields = OfferFields {
-        kind: draft.kind.as_str().into(),
-        title: draft.title.trim().into(),
-        description: draft.description.trim().into(),
-        city: draft.city.trim().into(),
-        work_mode: draft.work_mode.as_str().into(),
-        start_date: draft.start_date,
-        duration_months: draft.duration_months.map(i32::from),
-        positions: i32::try_from(draft.positions).unwrap_or(i32::MAX),
-        min_degree_level: draft.min_degree_level.map(|d| d.as_str().into()),
-        deadline: draft.deadline,
-        stipend_mad: draft.stipend_mad.and_then(|s| i32::try_from(s).ok()),
-        languages: serde_json::to_string(&draft.languages).unwrap_or_else(|_| "[]".into()),
-    };
+    let fields = OfferFields::from_draft(&draft);
     Ok((draft, fields, keys))
 }
 

@@ -62,6 +62,26 @@ pub struct OfferFields {
     pub languages: String,
 }
 
+impl OfferFields {
+    /// Encodes a validated draft for storage.
+    pub fn from_draft(draft: &crate::domain::offer::OfferDraft) -> Self {
+        Self {
+            kind: draft.kind.as_str().into(),
+            title: draft.title.trim().into(),
+            description: draft.description.trim().into(),
+            city: draft.city.trim().into(),
+            work_mode: draft.work_mode.as_str().into(),
+            start_date: draft.start_date,
+            duration_months: draft.duration_months.map(i32::from),
+            positions: i32::try_from(draft.positions).unwrap_or(i32::MAX),
+            min_degree_level: draft.min_degree_level.map(|d| d.as_str().into()),
+            deadline: draft.deadline,
+            stipend_mad: draft.stipend_mad.and_then(|s| i32::try_from(s).ok()),
+            languages: serde_json::to_string(&draft.languages).unwrap_or_else(|_| "[]".into()),
+        }
+    }
+}
+
 /// A requirement by skill id: (skill, min level, weight, required).
 pub type RequirementKey = (i64, i32, i32, bool);
 
