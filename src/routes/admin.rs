@@ -1,7 +1,8 @@
 //! Operator endpoints: staff accounts.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{patch, post, web, HttpResponse};
 use chrono::{Duration, Utc};
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -11,7 +12,7 @@ use crate::domain::{check_text, Role, Violation};
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::{account_view, unknown, Account};
 use crate::startup::AppState;
-use crate::store::{accounts, reference};
+use crate::store::{accounts, change_feed, reference};
 
 /// A staff account to create. Students never get one this way: they activate
 /// from their school's roster.
@@ -126,4 +127,475 @@ pub async fn create_staff_account(
         activation_token: token,
         activation_expires_at: expires_at,
     }))
+}
+
+/// A school to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSchool {
+    /// Stable code: upper-case letters, digits and `-`.
+    #[schema(example = "ENSA-KENITRA")]
+    pub code: String,
+    pub name: String,
+    pub city: String,
+    /// engineering_school, business_school, university or institute.
+    pub kind: String,
+}
+
+/// Changes to a school; absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolPatch {
+    pub name: Option<String>,
+    pub city: Option<String>,
+    pub kind: Option<String>,
+}
+
+/// An organisation to add.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganisation {
+    #[schema(example = "AXA-ASSISTANCE-MAROC")]
+    pub code: String,
+    pub name: String,
+    pub city: String,
+}
+
+/// Changes to an organisation; absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationPatch {
+    pub name: Option<String>,
+    pub city: Option<String>,
+}
+
+/// A skill to add to the taxonomy.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSkill {
+    /// Lower-case letters, digits and `-`.
+    #[schema(example = "llm-ops")]
+    pub slug: String,
+    pub label_fr: String,
+    pub label_en: String,
+    /// cybersecurity, data, ai, cloud, devops, testing, software_engineering, transversal or languages.
+    pub domain: String,
+    /// Slug or alias of the broader skill.
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// Changes to a skill; absent fields stay. `parent: null` detaches it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SkillPatch {
+    pub label_fr: Option<String>,
+    pub label_en: Option<String>,
+    pub domain: Option<String>,
+    #[serde(default, deserialize_with = "crate::routes::students::nullable")]
+    #[schema(value_type = Option<String>)]
+    pub parent: Option<Option<String>>,
+}
+
+/// An alias to add to a skill.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAlias {
+    #[schema(example = "kube")]
+    pub alias: String,
+}
+
+const SCHOOL_KINDS: &[&str] = &["engineering_school", "business_school", "university", "institute"];
+
+fn check_code(field: &str, code: &str, allowed: fn(char) -> bool, out: &mut Vec<Violation>) {
+    check_text(field, code, 1, 64, out);
+    if !code.chars().all(allowed) {
+        out.push(Violation::new(field, "invalid_format", "letters, digits and - only"));
+    }
+}
+
+fn check_school_kind(kind: &str, out: &mut Vec<Violation>) {
+    if !SCHOOL_KINDS.contains(&kind) {
+        out.push(Violation::new("kind", "unknown_value", format!("one of {}", SCHOOL_KINDS.join(", "))));
+    }
+}
+
+fn check_domain(domain: &str, out: &mut Vec<Violation>) {
+    if !crate::reference_data::DOMAINS.contains(&domain) {
+        out.push(Violation::new(
+            "domain",
+            "unknown_value",
+            format!("one of {}", crate::reference_data::DOMAINS.join(", ")),
+        ));
+    }
+}
+
+fn is_taken(conn: &mut crate::db::DbConnection, name: &str) -> Result<bool, ApiError> {
+    Ok(reference::resolve_skill(conn, name)?.is_some())
+}
+
+fn created<T: Serialize>(body: T) -> HttpResponse {
+    HttpResponse::Created().json(body)
+}
+
+/// Add a participating school.
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewSchool,
+    responses(
+        (status = 201, description = "Added", body = crate::routes::reference::School),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/schools")]
+pub async fn create_school(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewSchool>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_admin(&caller)?;
+    let body = body.into_inner();
+    let mut violations = Vec::new();
+    check_code("code", &body.code, |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-', &mut violations);
+    check_text("name", &body.name, 1, 200, &mut violations);
+    check_text("city", &body.city, 1, 100, &mut violations);
+    check_school_kind(&body.kind, &mut violations);
+    ApiError::check(violations)?;
+    let school = crate::db::run(&state.pool, move |conn| {
+        if reference::find_school_by_code(conn, &body.code)?.is_some() {
+            return Err(ApiError::conflict("a school already has this code"));
+        }
+        let id = reference::insert_school(conn, &body.code, body.name.trim(), body.city.trim(), &body.kind)?;
+        reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
+    })
+    .await?;
+    Ok(created(crate::routes::reference::School::from(school)))
+}
+
+/// Rename a school or change its city or kind.
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "School id")),
+    request_body = SchoolPatch,
+    responses(
+        (status = 200, description = "Changed", body = crate::routes::reference::School),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/admin/schools/{id}")]
+pub async fn patch_school(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: web::Json<SchoolPatch>,
+) -> Result<web::Json<crate::routes::reference::School>, ApiError> {
+    policy::require_admin(&caller)?;
+    let (id, body) = (path.into_inner(), body.into_inner());
+    let mut violations = Vec::new();
+    if let Some(name) = &body.name {
+        check_text("name", name, 1, 200, &mut violations);
+    }
+    if let Some(city) = &body.city {
+        check_text("city", city, 1, 100, &mut violations);
+    }
+    if let Some(kind) = &body.kind {
+        check_school_kind(kind, &mut violations);
+    }
+    ApiError::check(violations)?;
+    let school = crate::db::run(&state.pool, move |conn| {
+        reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))?;
+        let changes = reference::SchoolChanges {
+            name: body.name.map(|n| n.trim().to_owned()),
+            city: body.city.map(|c| c.trim().to_owned()),
+            kind: body.kind,
+        };
+        if changes.name.is_some() || changes.city.is_some() || changes.kind.is_some() {
+            reference::update_school(conn, id, &changes)?;
+        }
+        reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
+    })
+    .await?;
+    Ok(web::Json(school.into()))
+}
+
+/// Add an AXA organisation.
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewOrganisation,
+    responses(
+        (status = 201, description = "Added", body = crate::routes::reference::Organisation),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/organisations")]
+pub async fn create_organisation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewOrganisation>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_admin(&caller)?;
+    let body = body.into_inner();
+    let mut violations = Vec::new();
+    check_code("code", &body.code, |c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-', &mut violations);
+    check_text("name", &body.name, 1, 200, &mut violations);
+    check_text("city", &body.city, 1, 100, &mut violations);
+    ApiError::check(violations)?;
+    let organisation = crate::db::run(&state.pool, move |conn| {
+        let taken = reference::list_organisations(conn, None, i64::from(u16::MAX))?.iter().any(|o| o.code == body.code);
+        if taken {
+            return Err(ApiError::conflict("an organisation already has this code"));
+        }
+        let id = reference::insert_organisation(conn, &body.code, body.name.trim(), body.city.trim())?;
+        reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))
+    })
+    .await?;
+    Ok(created(crate::routes::reference::Organisation::from(organisation)))
+}
+
+/// Rename an organisation or change its city.
+///
+/// Admins only.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Organisation id")),
+    request_body = OrganisationPatch,
+    responses(
+        (status = 200, description = "Changed", body = crate::routes::reference::Organisation),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/admin/organisations/{id}")]
+pub async fn patch_organisation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: web::Json<OrganisationPatch>,
+) -> Result<web::Json<crate::routes::reference::Organisation>, ApiError> {
+    policy::require_admin(&caller)?;
+    let (id, body) = (path.into_inner(), body.into_inner());
+    let mut violations = Vec::new();
+    if let Some(name) = &body.name {
+        check_text("name", name, 1, 200, &mut violations);
+    }
+    if let Some(city) = &body.city {
+        check_text("city", city, 1, 100, &mut violations);
+    }
+    ApiError::check(violations)?;
+    let organisation = crate::db::run(&state.pool, move |conn| {
+        reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))?;
+        let changes = reference::OrganisationChanges {
+            name: body.name.map(|n| n.trim().to_owned()),
+            city: body.city.map(|c| c.trim().to_owned()),
+        };
+        if changes.name.is_some() || changes.city.is_some() {
+            reference::update_organisation(conn, id, &changes)?;
+        }
+        reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))
+    })
+    .await?;
+    Ok(web::Json(organisation.into()))
+}
+
+fn skill_answer(conn: &mut crate::db::DbConnection, slug: &str) -> Result<crate::routes::reference::Skill, ApiError> {
+    Ok(reference::find_skill(conn, slug)?.ok_or_else(|| ApiError::not_found("skill"))?.into())
+}
+
+fn taxonomy_changed(state: &AppState, conn: &mut crate::db::DbConnection) -> Result<(), ApiError> {
+    change_feed::record(conn, change_feed::SKILL, 0)?;
+    state.refresh_index(conn);
+    Ok(())
+}
+
+/// Add a skill to the taxonomy.
+///
+/// Admins only. The slug and aliases must not name another skill (409); a
+/// parent must exist (422).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = NewSkill,
+    responses(
+        (status = 201, description = "Added", body = crate::routes::reference::Skill),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug or an alias is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/skills")]
+pub async fn create_skill(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewSkill>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_admin(&caller)?;
+    let body = body.into_inner();
+    let slug_chars = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    let mut violations = Vec::new();
+    check_code("slug", &body.slug, slug_chars, &mut violations);
+    check_text("label_fr", &body.label_fr, 1, 200, &mut violations);
+    check_text("label_en", &body.label_en, 1, 200, &mut violations);
+    check_domain(&body.domain, &mut violations);
+    for (index, alias) in body.aliases.iter().enumerate() {
+        check_text(&format!("aliases[{index}]"), alias, 1, 100, &mut violations);
+    }
+    ApiError::check(violations)?;
+    let shared = state.clone();
+    let skill = crate::db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            let aliases: Vec<String> = body.aliases.iter().map(|a| a.trim().to_lowercase()).collect();
+            for name in std::iter::once(&body.slug).chain(&aliases) {
+                if is_taken(conn, name)? {
+                    return Err(ApiError::conflict(format!("{name} already names a skill")));
+                }
+            }
+            let parent = match &body.parent {
+                Some(parent) => {
+                    Some(reference::resolve_skill(conn, parent)?.ok_or_else(|| unknown("parent", "skill"))?)
+                }
+                None => None,
+            };
+            let id =
+                reference::insert_skill(conn, &body.slug, body.label_fr.trim(), body.label_en.trim(), &body.domain)?;
+            reference::set_parent(conn, id, parent)?;
+            for alias in &aliases {
+                reference::add_alias(conn, id, alias)?;
+            }
+            Ok(())
+        })?;
+        taxonomy_changed(&shared, conn)?;
+        skill_answer(conn, &body.slug)
+    })
+    .await?;
+    Ok(created(skill))
+}
+
+/// Change a skill's labels, domain or parent.
+///
+/// Admins only. A parent that would close a loop (the skill itself or one of
+/// its descendants) is refused with 422 on `parent`.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "Slug or alias of the skill")),
+    request_body = SkillPatch,
+    responses(
+        (status = 200, description = "Changed", body = crate::routes::reference::Skill),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or a parent loop", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/admin/skills/{slug}")]
+pub async fn patch_skill(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<SkillPatch>,
+) -> Result<web::Json<crate::routes::reference::Skill>, ApiError> {
+    policy::require_admin(&caller)?;
+    let (slug, body) = (path.into_inner(), body.into_inner());
+    let mut violations = Vec::new();
+    for (field, value) in [("label_fr", &body.label_fr), ("label_en", &body.label_en)] {
+        if let Some(value) = value {
+            check_text(field, value, 1, 200, &mut violations);
+        }
+    }
+    if let Some(domain) = &body.domain {
+        check_domain(domain, &mut violations);
+    }
+    ApiError::check(violations)?;
+    let shared = state.clone();
+    let skill = crate::db::run(&state.pool, move |conn| {
+        let id = reference::resolve_skill(conn, &slug)?.ok_or_else(|| ApiError::not_found("skill"))?;
+        conn.transaction(|conn| {
+            let changes = reference::SkillChanges {
+                label_fr: body.label_fr.map(|l| l.trim().to_owned()),
+                label_en: body.label_en.map(|l| l.trim().to_owned()),
+                domain: body.domain,
+            };
+            reference::update_skill(conn, id, &changes)?;
+            if let Some(parent) = &body.parent {
+                let parent = match parent {
+                    Some(name) => {
+                        Some(reference::resolve_skill(conn, name)?.ok_or_else(|| unknown("parent", "skill"))?)
+                    }
+                    None => None,
+                };
+                if let Some(parent) = parent {
+                    if reference::would_loop(conn, id, parent)? {
+                        return Err(ApiError::invalid(
+                            "parent",
+                            "loop",
+                            "the parent is this skill or one of its descendants",
+                        ));
+                    }
+                }
+                reference::set_parent(conn, id, parent)?;
+            }
+            Ok::<_, ApiError>(())
+        })?;
+        taxonomy_changed(&shared, conn)?;
+        skill_answer(conn, &slug)
+    })
+    .await?;
+    Ok(web::Json(skill))
+}
+
+/// Add an alias to a skill: wherever skills are given, the alias then names it.
+///
+/// Admins only. An alias that already names a skill is refused (409).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "Slug or alias of the skill")),
+    request_body = NewAlias,
+    responses(
+        (status = 201, description = "Added", body = crate::routes::reference::Skill),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The alias names a skill already", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid alias", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/skills/{slug}/aliases")]
+pub async fn add_skill_alias(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<NewAlias>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_admin(&caller)?;
+    let (slug, alias) = (path.into_inner(), body.into_inner().alias.trim().to_lowercase());
+    let mut violations = Vec::new();
+    check_text("alias", &alias, 1, 100, &mut violations);
+    ApiError::check(violations)?;
+    let skill = crate::db::run(&state.pool, move |conn| {
+        let id = reference::resolve_skill(conn, &slug)?.ok_or_else(|| ApiError::not_found("skill"))?;
+        if is_taken(conn, &alias)? {
+            return Err(ApiError::conflict(format!("{alias} already names a skill")));
+        }
+        reference::add_alias(conn, id, &alias)?;
+        skill_answer(conn, &slug)
+    })
+    .await?;
+    Ok(created(skill))
 }

@@ -219,7 +219,9 @@ pub async fn my_profile(state: web::Data<AppState>, caller: Caller) -> Result<Ht
 
 /// Reads a field that may be given as `null` to clear it: absent is `None`,
 /// `null` is `Some(None)`.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(deserializer).map(Some)
 }
 

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use crate::db::schema::{organisations, schools, skill_aliases, skills};
 use crate::db::DbConnection;
 use crate::reference_data::ReferenceData;
+use diesel::Connection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = schools)]
@@ -55,85 +56,168 @@ pub struct LoadReport {
     pub skills: usize,
 }
 
-/// Inserts or updates the reference data by code and slug, in one transaction:
-/// loading twice changes nothing the second time.
+/// Adds the reference records that are missing, by code, slug and alias, in
+/// one transaction: loading twice changes nothing the second time, and records
+/// an admin has edited through the API keep their edits.
 pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadReport> {
     conn.transaction(|conn| {
-        let now = Utc::now().naive_utc();
+        let mut report = LoadReport::default();
         for school in &data.schools {
-            let updated = diesel::update(schools::table.filter(schools::code.eq(&school.code)))
-                .set((schools::name.eq(&school.name), schools::city.eq(&school.city), schools::kind.eq(&school.kind)))
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(schools::table)
-                    .values((
-                        schools::code.eq(&school.code),
-                        schools::name.eq(&school.name),
-                        schools::city.eq(&school.city),
-                        schools::kind.eq(&school.kind),
-                        schools::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
+            if find_school_by_code(conn, &school.code)?.is_none() {
+                insert_school(conn, &school.code, &school.name, &school.city, &school.kind)?;
+                report.schools += 1;
             }
         }
         for organisation in &data.organisations {
-            let updated = diesel::update(organisations::table.filter(organisations::code.eq(&organisation.code)))
-                .set((organisations::name.eq(&organisation.name), organisations::city.eq(&organisation.city)))
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(organisations::table)
-                    .values((
-                        organisations::code.eq(&organisation.code),
-                        organisations::name.eq(&organisation.name),
-                        organisations::city.eq(&organisation.city),
-                        organisations::created_at.eq(now),
-                    ))
-                    .execute(conn)?;
+            let exists = organisations::table
+                .filter(organisations::code.eq(&organisation.code))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+            if !exists {
+                insert_organisation(conn, &organisation.code, &organisation.name, &organisation.city)?;
+                report.organisations += 1;
             }
         }
         // Two passes: every skill exists before parents point at one another.
+        let mut added = Vec::new();
         for skill in &data.skills {
-            let updated = diesel::update(skills::table.filter(skills::slug.eq(&skill.slug)))
-                .set((
-                    skills::label_fr.eq(&skill.label_fr),
-                    skills::label_en.eq(&skill.label_en),
-                    skills::domain.eq(&skill.domain),
-                ))
-                .execute(conn)?;
-            if updated == 0 {
-                diesel::insert_into(skills::table)
-                    .values((
-                        skills::slug.eq(&skill.slug),
-                        skills::label_fr.eq(&skill.label_fr),
-                        skills::label_en.eq(&skill.label_en),
-                        skills::domain.eq(&skill.domain),
-                    ))
-                    .execute(conn)?;
+            if resolve_skill(conn, &skill.slug)?.is_none() {
+                insert_skill(conn, &skill.slug, &skill.label_fr, &skill.label_en, &skill.domain)?;
+                added.push(skill);
             }
         }
-        let ids: HashMap<String, i64> =
-            skills::table.select((skills::slug, skills::id)).load::<(String, i64)>(conn)?.into_iter().collect();
+        for skill in &added {
+            if let (Some(id), Some(parent)) = (resolve_skill(conn, &skill.slug)?, skill.parent.as_deref()) {
+                let parent_id = resolve_skill(conn, parent)?;
+                set_parent(conn, id, parent_id)?;
+            }
+        }
         for skill in &data.skills {
-            let id = ids[&skill.slug];
-            let parent = skill.parent.as_ref().and_then(|p| ids.get(p).copied());
-            diesel::update(skills::table.find(id)).set(skills::parent_id.eq(parent)).execute(conn)?;
-            for alias in &skill.aliases {
-                let updated = diesel::update(skill_aliases::table.find(alias))
-                    .set(skill_aliases::skill_id.eq(id))
-                    .execute(conn)?;
-                if updated == 0 {
-                    diesel::insert_into(skill_aliases::table)
-                        .values((skill_aliases::alias.eq(alias), skill_aliases::skill_id.eq(id)))
-                        .execute(conn)?;
+            if let Some(id) = resolve_skill(conn, &skill.slug)? {
+                for alias in &skill.aliases {
+                    if resolve_skill(conn, alias)?.is_none() {
+                        add_alias(conn, id, alias)?;
+                    }
                 }
             }
         }
-        Ok(LoadReport {
-            schools: data.schools.len(),
-            organisations: data.organisations.len(),
-            skills: data.skills.len(),
-        })
+        report.skills = added.len();
+        Ok(report)
     })
+}
+
+pub fn insert_school(conn: &mut DbConnection, code: &str, name: &str, city: &str, kind: &str) -> QueryResult<i64> {
+    diesel::insert_into(schools::table)
+        .values((
+            schools::code.eq(code),
+            schools::name.eq(name),
+            schools::city.eq(city),
+            schools::kind.eq(kind),
+            schools::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(schools::id)
+        .get_result(conn)
+}
+
+pub fn insert_organisation(conn: &mut DbConnection, code: &str, name: &str, city: &str) -> QueryResult<i64> {
+    diesel::insert_into(organisations::table)
+        .values((
+            organisations::code.eq(code),
+            organisations::name.eq(name),
+            organisations::city.eq(city),
+            organisations::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(organisations::id)
+        .get_result(conn)
+}
+
+pub fn insert_skill(
+    conn: &mut DbConnection,
+    slug: &str,
+    label_fr: &str,
+    label_en: &str,
+    domain: &str,
+) -> QueryResult<i64> {
+    diesel::insert_into(skills::table)
+        .values((
+            skills::slug.eq(slug),
+            skills::label_fr.eq(label_fr),
+            skills::label_en.eq(label_en),
+            skills::domain.eq(domain),
+        ))
+        .returning(skills::id)
+        .get_result(conn)
+}
+
+pub fn set_parent(conn: &mut DbConnection, skill_id: i64, parent: Option<i64>) -> QueryResult<()> {
+    diesel::update(skills::table.find(skill_id)).set(skills::parent_id.eq(parent)).execute(conn)?;
+    Ok(())
+}
+
+pub fn add_alias(conn: &mut DbConnection, skill_id: i64, alias: &str) -> QueryResult<()> {
+    diesel::insert_into(skill_aliases::table)
+        .values((skill_aliases::alias.eq(alias), skill_aliases::skill_id.eq(skill_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Changes to a school; `None` keeps a field.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = schools)]
+pub struct SchoolChanges {
+    pub name: Option<String>,
+    pub city: Option<String>,
+    pub kind: Option<String>,
+}
+
+pub fn update_school(conn: &mut DbConnection, id: i64, changes: &SchoolChanges) -> QueryResult<usize> {
+    diesel::update(schools::table.find(id)).set(changes).execute(conn)
+}
+
+/// Changes to an organisation; `None` keeps a field.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = organisations)]
+pub struct OrganisationChanges {
+    pub name: Option<String>,
+    pub city: Option<String>,
+}
+
+pub fn update_organisation(conn: &mut DbConnection, id: i64, changes: &OrganisationChanges) -> QueryResult<usize> {
+    diesel::update(organisations::table.find(id)).set(changes).execute(conn)
+}
+
+/// Changes to a skill's labels and domain; `None` keeps a field.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = skills)]
+pub struct SkillChanges {
+    pub label_fr: Option<String>,
+    pub label_en: Option<String>,
+    pub domain: Option<String>,
+}
+
+pub fn update_skill(conn: &mut DbConnection, id: i64, changes: &SkillChanges) -> QueryResult<usize> {
+    if changes.label_fr.is_none() && changes.label_en.is_none() && changes.domain.is_none() {
+        return Ok(0);
+    }
+    diesel::update(skills::table.find(id)).set(changes).execute(conn)
+}
+
+/// Whether making `parent` the parent of `skill` would close a loop: `skill`
+/// is `parent` itself or one of its ancestors.
+pub fn would_loop(conn: &mut DbConnection, skill: i64, parent: i64) -> QueryResult<bool> {
+    let parents: HashMap<i64, Option<i64>> =
+        skills::table.select((skills::id, skills::parent_id)).load::<(i64, Option<i64>)>(conn)?.into_iter().collect();
+    let mut current = Some(parent);
+    let mut steps = 0;
+    while let Some(id) = current {
+        if id == skill || steps > parents.len() {
+            return Ok(true);
+        }
+        current = parents.get(&id).copied().flatten();
+        steps += 1;
+    }
+    Ok(false)
 }
 
 /// Escapes `%`, `_` and `\` so a search term matches literally inside LIKE.
