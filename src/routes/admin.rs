@@ -215,6 +215,16 @@ fn check_code(field: &str, code: &str, allowed: fn(char) -> bool, out: &mut Vec<
     }
 }
 
+/// Checks the name and city of a patch, when given.
+fn check_name_and_city(name: Option<&String>, city: Option<&String>, out: &mut Vec<Violation>) {
+    if let Some(name) = name {
+        check_text("name", name, 1, 200, out);
+    }
+    if let Some(city) = city {
+        check_text("city", city, 1, 100, out);
+    }
+}
+
 fn check_school_kind(kind: &str, out: &mut Vec<Violation>) {
     if !SCHOOL_KINDS.contains(&kind) {
         out.push(Violation::new("kind", "unknown_value", format!("one of {}", SCHOOL_KINDS.join(", "))));
@@ -303,12 +313,7 @@ pub async fn patch_school(
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
-    if let Some(name) = &body.name {
-        check_text("name", name, 1, 200, &mut violations);
-    }
-    if let Some(city) = &body.city {
-        check_text("city", city, 1, 100, &mut violations);
-    }
+    check_name_and_city(body.name.as_ref(), body.city.as_ref(), &mut violations);
     if let Some(kind) = &body.kind {
         check_school_kind(kind, &mut violations);
     }
@@ -393,12 +398,7 @@ pub async fn patch_organisation(
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
-    if let Some(name) = &body.name {
-        check_text("name", name, 1, 200, &mut violations);
-    }
-    if let Some(city) = &body.city {
-        check_text("city", city, 1, 100, &mut violations);
-    }
+    check_name_and_city(body.name.as_ref(), body.city.as_ref(), &mut violations);
     ApiError::check(violations)?;
     let organisation = crate::db::run(&state.pool, move |conn| {
         reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))?;
