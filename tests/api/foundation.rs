@@ -218,3 +218,22 @@ fn the_committed_openapi_document_matches_the_code() {
         "openapi/openapi.json is stale: regenerate it with `cargo run -- openapi > openapi/openapi.json`"
     );
 }
+
+#[tokio::test]
+async fn database_errors_at_start_say_what_went_wrong() {
+    let cases = [
+        ("mysql://root@127.0.0.1/p", "unsupported database URL"),
+        ("postgres://nobody@127.0.0.1:1/passerelle", "Connection refused"),
+        ("postgres://no_such_role_xyz@127.0.0.1:5432/postgres", "no_such_role_xyz"),
+    ];
+    for (url, cause) in cases {
+        let settings = crate::helpers::test_settings(url);
+        let error = match passerelle::startup::Application::build(settings).await {
+            Ok(_) => panic!("{url} should not start"),
+            Err(error) => format!("{error:#}"),
+        };
+        // A failed login needs a server to refuse it; without one, the refusal is the cause.
+        let server_absent = url.contains("5432") && error.contains("Connection refused");
+        assert!(error.contains(cause) || server_absent, "{url}: {error}");
+    }
+}
