@@ -2,6 +2,7 @@
 //! internship and work-study offers, and follows them to signed placements.
 
 pub mod auth;
+pub mod bench_cli;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -34,6 +34,9 @@ enum Command {
         #[command(subcommand)]
         what: SeedCommand,
     },
+    /// Measure the matching engine.
+    #[command(subcommand)]
+    Bench(passerelle::bench_cli::BenchCommand),
     /// Print the OpenAPI document.
     Openapi,
     /// Create an admin account. The password is read from the
@@ -53,6 +56,8 @@ enum SeedCommand {
     Reference,
     /// Load the demo data set into a database that holds no account yet, and print the demo accounts.
     Demo,
+    /// Write a generated data set of the given size (for benchmarks and load tests).
+    Synthetic(passerelle::bench_cli::SyntheticArgs),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +116,10 @@ async fn run() -> anyhow::Result<()> {
                     .map_err(|e| anyhow::anyhow!("{}", e.to_problem("create-admin", "").detail))?;
             println!("admin account {id} created");
         }
+        Command::Seed { what: SeedCommand::Synthetic(args) } => {
+            passerelle::bench_cli::run_seed(args, &settings.database_url)?
+        }
+        Command::Bench(bench) => passerelle::bench_cli::run_bench(bench)?,
         Command::Openapi => {}
     }
     Ok(())

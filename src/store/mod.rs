@@ -8,4 +8,5 @@ pub mod offers;
 pub mod reference;
 pub mod roster;
 pub mod students;
+pub mod synthetic;
 pub mod taxonomy;
