@@ -26,6 +26,8 @@ paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`.",
         (name = "admin", description = "Operator endpoints: schools, organisations, staff accounts, taxonomy"),
         (name = "students", description = "Student profiles, skills and consents"),
         (name = "offers", description = "Internship and work-study offers"),
+        (name = "applications", description = "Applications of students to offers and their life cycle"),
+        (name = "placements", description = "Placements and their tripartite agreements: terms, amendments, signatures"),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation))
 )]

@@ -2,9 +2,11 @@
 //! authorise, call the store or the domain, map to the API view.
 
 pub mod admin;
+pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod offers;
+pub mod placements;
 pub mod precondition;
 pub mod reference;
 pub mod roster;
@@ -38,6 +40,16 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(offers::get_offer)
             .service(offers::patch_offer)
             .service(offers::publish_offer)
-            .service(offers::close_offer),
+            .service(offers::close_offer)
+            .service(applications::create_application)
+            .service(applications::list_applications)
+            .service(applications::get_application)
+            .service(applications::transition_application)
+            .service(applications::list_application_events)
+            .service(placements::list_placements)
+            .service(placements::get_placement)
+            .service(placements::patch_placement)
+            .service(placements::sign_placement)
+            .service(placements::terminate_placement),
     );
 }

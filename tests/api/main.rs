@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP. Every test runs against SQLite by default and
 //! against PostgreSQL when `TEST_DATABASE_URL` names a server.
 
+mod applications;
 mod foundation;
 mod helpers;
 mod identity;
