@@ -5,8 +5,14 @@ use diesel::prelude::*;
 use reqwest::Response;
 use serde_json::{json, Value};
 
-use crate::helpers::{assert_problem, json, spawn_app, spawn_app_with, TestApp, User, PASSWORD};
+use crate::helpers::{assert_problem, json, spawn_app_with, TestApp, User, PASSWORD};
 use crate::offers::{create_offer, offer_body, publish, recruiters};
+
+/// An application whose login throttle leaves room for the many sign-ins of
+/// these tests (all from one address).
+pub async fn spawn() -> TestApp {
+    spawn_app_with(|s| s.auth.login_attempts_per_minute = 1_000).await
+}
 
 /// Applies with an `Idempotency-Key`.
 pub async fn apply_with_key(app: &TestApp, student: &User, offer: i64, key: &str, body: &Value) -> Response {
@@ -73,7 +79,7 @@ fn allowed(problem: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn applying_needs_a_key_and_replays_the_first_answer() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let c = cast(&app).await;
     let offer = open_offer(&app, &c.recruiter, 2).await;
     let path = format!("/api/v1/offers/{offer}/applications");
@@ -118,7 +124,7 @@ async fn applying_needs_a_key_and_replays_the_first_answer() {
 
 #[tokio::test]
 async fn a_replay_while_the_first_request_runs_is_409() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let c = cast(&app).await;
     let offer = open_offer(&app, &c.recruiter, 2).await;
     let draft = passerelle::routes::applications::ApplicationDraft { cover_letter: None, source: None };
@@ -145,7 +151,7 @@ async fn a_replay_while_the_first_request_runs_is_409() {
 
 #[tokio::test]
 async fn only_students_apply_and_only_to_open_offers_before_their_deadline() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let c = cast(&app).await;
     let offer = open_offer(&app, &c.recruiter, 2).await;
     for user in [&c.recruiter, &c.staff, &c.admin] {
@@ -168,7 +174,7 @@ async fn only_students_apply_and_only_to_open_offers_before_their_deadline() {
 
 #[tokio::test]
 async fn the_pipeline_moves_forward_and_refusals_list_the_allowed_moves() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let c = cast(&app).await;
     let offer = open_offer(&app, &c.recruiter, 2).await;
     let id = apply(&app, &c.student, offer).await["id"].as_i64().unwrap();
@@ -236,7 +242,7 @@ async fn the_pipeline_moves_forward_and_refusals_list_the_allowed_moves() {
 
 #[tokio::test]
 async fn declining_withdrawing_and_rejecting_end_the_process() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let c = cast(&app).await;
     let second = app.student(&c.staff, "ECC", "ECC-2").await;
     let third = app.student(&c.staff, "ECC", "ECC-3").await;
@@ -258,7 +264,7 @@ async fn declining_withdrawing_and_rejecting_end_the_process() {
 
 #[tokio::test]
 async fn each_role_lists_the_applications_it_may_see() {
-    let app = spawn_app().await;
+    let app = spawn().await;
     let c = cast(&app).await;
     let second = app.student(&c.staff, "ECC", "ECC-2").await;
     let offer = open_offer(&app, &c.recruiter, 2).await;

@@ -7,5 +7,6 @@ mod helpers;
 mod identity;
 mod offers;
 mod permissions;
+mod placements;
 mod profiles;
 mod tokens;
