@@ -86,7 +86,11 @@ fn actor_of(caller: &Caller, record: &ApplicationRecord) -> ApplicationActor {
     )
 }
 
-fn views(conn: &mut DbConnection, caller: &Caller, records: Vec<ApplicationRecord>) -> Result<Vec<Application>, ApiError> {
+fn views(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    records: Vec<ApplicationRecord>,
+) -> Result<Vec<Application>, ApiError> {
     let ids: Vec<i64> = records.iter().map(|r| r.row.id).collect();
     let placed = placements::ids_for_applications(conn, &ids)?;
     records
@@ -132,7 +136,9 @@ fn visible(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<Applicat
 /// The `Idempotency-Key` header: required, 1 to 200 visible ASCII characters.
 fn idempotency_key(request: &HttpRequest) -> Result<String, ApiError> {
     let value = request.headers().get("idempotency-key").ok_or_else(|| {
-        ApiError::BadRequest("send an Idempotency-Key header (1 to 200 characters) so the request can be retried".into())
+        ApiError::BadRequest(
+            "send an Idempotency-Key header (1 to 200 characters) so the request can be retried".into(),
+        )
     })?;
     let key = value.to_str().map(str::trim).unwrap_or_default();
     if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
@@ -144,13 +150,15 @@ fn idempotency_key(request: &HttpRequest) -> Result<String, ApiError> {
 /// The fingerprint a replay must match: the offer and the body, with the
 /// fields in a fixed order so that formatting does not matter.
 pub fn request_hash(offer_id: i64, draft: &ApplicationDraft) -> String {
-    let canonical = serde_json::json!({"offer_id": offer_id, "cover_letter": draft.cover_letter, "source": draft.source});
+    let canonical =
+        serde_json::json!({"offer_id": offer_id, "cover_letter": draft.cover_letter, "source": draft.source});
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
 fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
     let mut violations = Vec::new();
-    let limits = [("cover_letter", &draft.cover_letter, MAX_COVER_LETTER_CHARS), ("source", &draft.source, MAX_SOURCE_CHARS)];
+    let limits =
+        [("cover_letter", &draft.cover_letter, MAX_COVER_LETTER_CHARS), ("source", &draft.source, MAX_SOURCE_CHARS)];
     for (field, value, max) in limits {
         if value.as_deref().is_some_and(|text| text.chars().count() > max) {
             violations.push(Violation::new(field, "too_long", format!("{field} is at most {max} characters")));
@@ -205,10 +213,7 @@ fn apply(
     }
     let matched = state.index.explain(student.id, offer_id, today, false);
     let score_sixtieths = matched.as_ref().map_or(0, |m| (m.score.clamp(0.0, 1.0) * 60.0).round() as i32);
-    let explanation = matched
-        .as_ref()
-        .and_then(|m| serde_json::to_string(m).ok())
-        .unwrap_or_else(|| "{}".into());
+    let explanation = matched.as_ref().and_then(|m| serde_json::to_string(m).ok()).unwrap_or_else(|| "{}".into());
     let status = ApplicationStatus::Submitted.as_str();
     let new = NewApplication {
         offer_id,
@@ -279,7 +284,9 @@ pub async fn create_application(
             Claim::Claimed => {}
             Claim::Replay { status, body } => return Ok(Answer { status, location: location_of(&body), body }),
             Claim::InProgress => {
-                return Err(ApiError::conflict("a request with this Idempotency-Key is still being processed; retry shortly"))
+                return Err(ApiError::conflict(
+                    "a request with this Idempotency-Key is still being processed; retry shortly",
+                ))
             }
             Claim::Mismatch => {
                 return Err(ApiError::invalid(
@@ -417,9 +424,10 @@ fn refusal(refused: MoveRefused, from: ApplicationStatus, to: ApplicationStatus)
         MoveRefused::ForbiddenForActor { .. } => {
             ApiError::ForbiddenMove { detail: format!("moving from {from} to {to} is not yours to do"), allowed }
         }
-        MoveRefused::NotAllowed { .. } => {
-            ApiError::Conflict { detail: format!("an application cannot move from {from} to {to}"), allowed: Some(allowed) }
-        }
+        MoveRefused::NotAllowed { .. } => ApiError::Conflict {
+            detail: format!("an application cannot move from {from} to {to}"),
+            allowed: Some(allowed),
+        },
     }
 }
 

@@ -92,7 +92,11 @@ fn terms_of(row: &VersionRow) -> Result<AgreementTerms, ApiError> {
     serde_json::from_str(&row.terms).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
 }
 
-fn signature_views(signatures: &[(i64, SignatureRow)], placement: i64, version: i32) -> Result<Vec<SignatureView>, ApiError> {
+fn signature_views(
+    signatures: &[(i64, SignatureRow)],
+    placement: i64,
+    version: i32,
+) -> Result<Vec<SignatureView>, ApiError> {
     signatures
         .iter()
         .filter(|(id, s)| *id == placement && s.version == version)
@@ -411,7 +415,9 @@ pub async fn sign_placement(
                 SignRefused::AlreadySigned { party, version } => {
                     ApiError::conflict(format!("the {party} already signed version {version}"))
                 }
-                SignRefused::Closed { status } => ApiError::conflict(format!("a {status} placement takes no signature")),
+                SignRefused::Closed { status } => {
+                    ApiError::conflict(format!("a {status} placement takes no signature"))
+                }
             })?;
             let change = PlacementChange {
                 status: stored_status(loaded.agreement.is_fully_signed()),

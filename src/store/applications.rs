@@ -208,15 +208,13 @@ pub fn events(conn: &mut DbConnection, application_id: i64) -> QueryResult<Vec<E
 /// taken.
 pub fn take_position(conn: &mut DbConnection, offer_id: i64) -> QueryResult<bool> {
     let now = Utc::now().naive_utc();
-    let taken = diesel::update(
-        offers::table.find(offer_id).filter(offers::positions_taken.lt(offers::positions)),
-    )
-    .set((
-        offers::positions_taken.eq(offers::positions_taken + 1),
-        offers::version.eq(offers::version + 1),
-        offers::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    let taken = diesel::update(offers::table.find(offer_id).filter(offers::positions_taken.lt(offers::positions)))
+        .set((
+            offers::positions_taken.eq(offers::positions_taken + 1),
+            offers::version.eq(offers::version + 1),
+            offers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
     if taken == 0 {
         return Ok(false);
     }
@@ -302,9 +300,7 @@ pub fn complete_key(conn: &mut DbConnection, account_id: i64, key: &str, status:
 /// Gives a claimed key up after the work failed, so that the client may retry
 /// once the cause is fixed.
 pub fn release_key(conn: &mut DbConnection, account_id: i64, key: &str) -> QueryResult<()> {
-    diesel::delete(
-        idempotency_keys::table.find((account_id, key)).filter(idempotency_keys::state.eq(KEY_IN_PROGRESS)),
-    )
-    .execute(conn)?;
+    diesel::delete(idempotency_keys::table.find((account_id, key)).filter(idempotency_keys::state.eq(KEY_IN_PROGRESS)))
+        .execute(conn)?;
     Ok(())
 }

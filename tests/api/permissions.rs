@@ -117,7 +117,12 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::PATCH, placement.clone(), Some(json!({})), [401, 403, 428, 428, 404, 403, 403]),
         // Signatories meet the unnamed tutor and referent first.
         (Method::POST, format!("{placement}/signatures"), Some(json!({})), [401, 409, 409, 409, 404, 403, 403]),
-        (Method::POST, format!("{placement}/terminate"), Some(json!({"reason": ""})), [401, 403, 422, 422, 404, 403, 403]),
+        (
+            Method::POST,
+            format!("{placement}/terminate"),
+            Some(json!({"reason": ""})),
+            [401, 403, 422, 422, 404, 403, 403],
+        ),
         // Roles run in order: once the recruiter has closed (or published) the
         // offer, later roles meet a closed (or open) offer.
         (Method::POST, format!("{open}/close"), Some(json!({})), [401, 403, 200, 404, 404, 404, 403]),

@@ -23,7 +23,8 @@ async fn read(app: &TestApp, user: &User, id: i64) -> (String, Value) {
 }
 
 async fn patch(app: &TestApp, user: &User, id: i64, etag: Option<&str>, body: &Value) -> Response {
-    let mut request = app.client.patch(app.url(&format!("/api/v1/placements/{id}"))).bearer_auth(&user.token).json(body);
+    let mut request =
+        app.client.patch(app.url(&format!("/api/v1/placements/{id}"))).bearer_auth(&user.token).json(body);
     if let Some(etag) = etag {
         request = request.header("if-match", etag);
     }
@@ -138,7 +139,8 @@ async fn three_signatures_make_a_signed_placement() {
     assert_problem(sign(&app, &c.admin, id).await, 403).await;
     assert_problem(sign(&app, &c.other_staff, id).await, 404).await;
     assert_problem(sign(&app, &c.other_recruiter, id).await, 404).await;
-    for (user, status) in [(&c.recruiter, "pending_signatures"), (&c.student, "pending_signatures"), (&c.staff, "signed")]
+    for (user, status) in
+        [(&c.recruiter, "pending_signatures"), (&c.student, "pending_signatures"), (&c.staff, "signed")]
     {
         let response = sign(&app, user, id).await;
         assert_eq!(response.status(), 200);
@@ -154,7 +156,8 @@ async fn three_signatures_make_a_signed_placement() {
         use diesel::prelude::*;
         use passerelle::db::schema::agreement_versions as v;
         let today = chrono::Utc::now().date_naive();
-        let terms: String = v::table.filter(v::placement_id.eq(id)).select(v::terms).first(&mut app.connection()).unwrap();
+        let terms: String =
+            v::table.filter(v::placement_id.eq(id)).select(v::terms).first(&mut app.connection()).unwrap();
         let mut terms: Value = serde_json::from_str(&terms).unwrap();
         terms["start_date"] = json!(today.to_string());
         diesel::update(v::table.filter(v::placement_id.eq(id)))
