@@ -28,6 +28,9 @@ pub enum ApiError {
     Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
+    /// A move that belongs to someone else: a 403 listing the caller's own moves.
+    #[error("{detail}")]
+    ForbiddenMove { detail: String, allowed: Vec<String> },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -108,7 +111,7 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             Self::InvalidParameters(_) => (StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid parameters"),
             Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
-            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
+            Self::Forbidden(_) | Self::ForbiddenMove { .. } => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
             Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
@@ -159,6 +162,7 @@ impl ApiError {
             },
             allowed: match self {
                 Self::Conflict { allowed, .. } => allowed.clone(),
+                Self::ForbiddenMove { allowed, .. } => Some(allowed.clone()),
                 _ => None,
             },
         }

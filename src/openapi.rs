@@ -36,6 +36,8 @@ kind is among the student's wanted kinds, the student is available at its start 
 the student's degree level reaches the offer's minimum, its city is acceptable to the student or it is remote \
 and the student accepts remote; recruiters see only students who are discoverable or applied. Order: score \
 descending, then preferred skills met descending, then id."),
+        (name = "applications", description = "Applications of students to offers and their life cycle"),
+        (name = "placements", description = "Placements and their tripartite agreements: terms, amendments, signatures"),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation))
 )]

@@ -88,6 +88,80 @@ pub fn can_view_offer(caller: &Caller, offer_organisation: i64, status: crate::d
         || can_edit_offer(caller, offer_organisation)
 }
 
+/// Only students apply, and only for themselves (the student comes from the token).
+pub fn require_applicant(caller: &Caller) -> Result<(), ApiError> {
+    if caller.role == Role::Student {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("only students apply to offers".into()))
+    }
+}
+
+/// Which applications or placements a caller may list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PipelineScope {
+    /// Admins: everything.
+    All,
+    /// A student: those whose student has this account.
+    StudentAccount(i64),
+    /// A recruiter: their organisation's.
+    Organisation(i64),
+    /// School staff: their school's students'.
+    School(i64),
+}
+
+/// The applications and placements a caller may see; the committee reads
+/// aggregated reports only, never individual files.
+pub fn pipeline_scope(caller: &Caller) -> Result<PipelineScope, ApiError> {
+    match (caller.role, caller.school_id, caller.organisation_id) {
+        (Role::Admin, _, _) => Ok(PipelineScope::All),
+        (Role::Student, _, _) => Ok(PipelineScope::StudentAccount(caller.account_id)),
+        (Role::Recruiter, _, Some(organisation)) => Ok(PipelineScope::Organisation(organisation)),
+        (Role::SchoolStaff, Some(school), _) => Ok(PipelineScope::School(school)),
+        _ => Err(ApiError::Forbidden("applications and placements are not readable with this role".into())),
+    }
+}
+
+/// Whether one application or placement, of a student with `student_account`
+/// at `school` for `organisation`, is within the caller's scope; outside it the
+/// answer is 404, since its existence is private.
+pub fn in_pipeline_scope(scope: PipelineScope, student_account: Option<i64>, school: i64, organisation: i64) -> bool {
+    match scope {
+        PipelineScope::All => true,
+        PipelineScope::StudentAccount(account) => student_account == Some(account),
+        PipelineScope::Organisation(own) => own == organisation,
+        PipelineScope::School(own) => own == school,
+    }
+}
+
+/// The signatory a caller is for a placement, if any: the placed student, staff
+/// of the student's school, or a recruiter of the hosting organisation.
+pub fn signatory_party(
+    caller: &Caller,
+    student_account: Option<i64>,
+    school: i64,
+    organisation: i64,
+) -> Option<crate::domain::placement::Party> {
+    use crate::domain::placement::Party;
+    match caller.role {
+        Role::Student if student_account == Some(caller.account_id) => Some(Party::Student),
+        Role::SchoolStaff if caller.school_id == Some(school) => Some(Party::School),
+        Role::Recruiter if caller.organisation_id == Some(organisation) => Some(Party::Organisation),
+        _ => None,
+    }
+}
+
+/// The terms of a placement are negotiated by the hosting organisation and the
+/// school; the student signs them but does not draft them. Termination is
+/// theirs too.
+pub fn can_manage_placement(caller: &Caller, school: i64, organisation: i64) -> bool {
+    match caller.role {
+        Role::SchoolStaff => caller.school_id == Some(school),
+        Role::Recruiter => caller.organisation_id == Some(organisation),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +207,27 @@ mod tests {
         ] {
             assert_eq!(can_view_offer(who, 5, status), expected, "{who:?} {status}");
         }
+    }
+
+    #[test]
+    fn who_sees_and_signs_a_placement() {
+        use crate::domain::placement::Party;
+        // The student: account 7, school 1; the organisation 5.
+        let cases = [
+            (caller(Role::Student, 7, None, None), true, Some(Party::Student), false),
+            (caller(Role::Student, 8, None, None), false, None, false),
+            (caller(Role::SchoolStaff, 20, Some(1), None), true, Some(Party::School), true),
+            (caller(Role::SchoolStaff, 21, Some(2), None), false, None, false),
+            (caller(Role::Recruiter, 30, None, Some(5)), true, Some(Party::Organisation), true),
+            (caller(Role::Recruiter, 31, None, Some(6)), false, None, false),
+            (caller(Role::Admin, 50, None, None), true, None, false),
+        ];
+        for (who, sees, party, manages) in cases {
+            let scope = pipeline_scope(&who).expect("a scope");
+            assert_eq!(in_pipeline_scope(scope, Some(7), 1, 5), sees, "{who:?}");
+            assert_eq!(signatory_party(&who, Some(7), 1, 5), party, "{who:?}");
+            assert_eq!(can_manage_placement(&who, 1, 5), manages, "{who:?}");
+        }
+        assert!(pipeline_scope(&caller(Role::Committee, 40, None, None)).is_err());
     }
 }

@@ -177,8 +177,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    application_events (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        actor_account_id -> BigInt,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (account_id, key) {
+        account_id -> BigInt,
+        key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        offer_id -> BigInt,
+        student_id -> BigInt,
+        school_id -> BigInt,
+        organisation_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        current_version -> Integer,
+        terminated_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_versions (placement_id, version) {
+        placement_id -> BigInt,
+        version -> Integer,
+        terms -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agreement_signatures (placement_id, version, party) {
+        placement_id -> BigInt,
+        version -> Integer,
+        party -> Text,
+        account_id -> BigInt,
+        signed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> offers (offer_id));
 diesel::joinable!(applications -> students (student_id));
+diesel::joinable!(application_events -> applications (application_id));
+diesel::joinable!(placements -> students (student_id));
 diesel::joinable!(skill_aliases -> skills (skill_id));
 diesel::joinable!(accounts -> schools (school_id));
 diesel::joinable!(accounts -> organisations (organisation_id));
@@ -205,4 +268,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     offer_requirements,
     change_feed,
     applications,
+    application_events,
+    idempotency_keys,
+    placements,
+    agreement_versions,
+    agreement_signatures,
 );

@@ -2,10 +2,12 @@
 //! authorise, call the store or the domain, map to the API view.
 
 pub mod admin;
+pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod matches;
 pub mod offers;
+pub mod placements;
 pub mod precondition;
 pub mod reference;
 pub mod roster;
@@ -49,6 +51,16 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(offers::close_offer)
             .service(matches::offers_for_student)
             .service(matches::explain_pair)
-            .service(matches::candidates_for_offer),
+            .service(matches::candidates_for_offer)
+            .service(applications::create_application)
+            .service(applications::list_applications)
+            .service(applications::get_application)
+            .service(applications::transition_application)
+            .service(applications::list_application_events)
+            .service(placements::list_placements)
+            .service(placements::get_placement)
+            .service(placements::patch_placement)
+            .service(placements::sign_placement)
+            .service(placements::terminate_placement),
     );
 }

@@ -2,9 +2,11 @@
 //! and return diesel rows; the routes turn rows into API views.
 
 pub mod accounts;
+pub mod applications;
 pub mod change_feed;
 pub mod matching;
 pub mod offers;
+pub mod placements;
 pub mod reference;
 pub mod roster;
 pub mod students;

@@ -2,6 +2,7 @@
 //! against PostgreSQL when `TEST_DATABASE_URL` names a server.
 
 mod admin;
+mod applications;
 mod demo;
 mod foundation;
 mod helpers;
@@ -9,5 +10,6 @@ mod identity;
 mod matching;
 mod offers;
 mod permissions;
+mod placements;
 mod profiles;
 mod tokens;

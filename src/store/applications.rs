@@ -1,0 +1,306 @@
+//! Applications, their event history, the offer positions they take, and the
+//! idempotency keys that make applying safe to retry.
+//!
+//! SQLite runs `BEGIN` deferred: a transaction that reads first and writes
+//! later can fail to upgrade its lock when another writer got in between. So
+//! every write transaction here starts with its write (a conditional UPDATE or
+//! an INSERT), which waits on the busy timeout like any writer would.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::auth::policy::PipelineScope;
+use crate::db::schema::{application_events, applications, idempotency_keys, offers, students};
+use crate::db::DbConnection;
+use crate::domain::OfferStatus;
+use crate::store::change_feed;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = applications)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub offer_id: i64,
+    pub student_id: i64,
+    pub organisation_id: i64,
+    pub status: String,
+    pub cover_letter: String,
+    pub source: String,
+    pub score_sixtieths: i32,
+    pub explanation: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An application with what its visibility depends on: the student's account
+/// and school.
+#[derive(Debug, Clone)]
+pub struct ApplicationRecord {
+    pub row: ApplicationRow,
+    pub student_account: Option<i64>,
+    pub school_id: i64,
+}
+
+type RecordTuple = (ApplicationRow, Option<i64>, i64);
+
+fn record((row, student_account, school_id): RecordTuple) -> ApplicationRecord {
+    ApplicationRecord { row, student_account, school_id }
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ApplicationRecord>> {
+    applications::table
+        .inner_join(students::table)
+        .filter(applications::id.eq(id))
+        .select((ApplicationRow::as_select(), students::account_id, students::school_id))
+        .first::<RecordTuple>(conn)
+        .optional()
+        .map(|found| found.map(record))
+}
+
+/// Whether the student already applied to the offer.
+pub fn exists(conn: &mut DbConnection, offer_id: i64, student_id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        applications::table.filter(applications::offer_id.eq(offer_id)).filter(applications::student_id.eq(student_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Filters of the application list.
+#[derive(Debug, Clone, Default)]
+pub struct ApplicationFilter {
+    pub status: Option<String>,
+    pub offer_id: Option<i64>,
+    pub student_id: Option<i64>,
+}
+
+/// A page of applications in `scope`, by id, after `after`; one extra row tells
+/// that another page exists.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: PipelineScope,
+    filter: &ApplicationFilter,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<ApplicationRecord>> {
+    let mut query = applications::table
+        .inner_join(students::table)
+        .select((ApplicationRow::as_select(), students::account_id, students::school_id))
+        .order(applications::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    query = match scope {
+        PipelineScope::All => query,
+        PipelineScope::StudentAccount(account) => query.filter(students::account_id.eq(account)),
+        PipelineScope::Organisation(organisation) => query.filter(applications::organisation_id.eq(organisation)),
+        PipelineScope::School(school) => query.filter(students::school_id.eq(school)),
+    };
+    if let Some(status) = &filter.status {
+        query = query.filter(applications::status.eq(status.clone()));
+    }
+    if let Some(offer_id) = filter.offer_id {
+        query = query.filter(applications::offer_id.eq(offer_id));
+    }
+    if let Some(student_id) = filter.student_id {
+        query = query.filter(applications::student_id.eq(student_id));
+    }
+    if let Some(after) = after {
+        query = query.filter(applications::id.gt(after));
+    }
+    Ok(query.load::<RecordTuple>(conn)?.into_iter().map(record).collect())
+}
+
+/// A new application, scored at the time of applying.
+pub struct NewApplication<'a> {
+    pub offer_id: i64,
+    pub student_id: i64,
+    pub organisation_id: i64,
+    pub status: &'a str,
+    pub cover_letter: &'a str,
+    pub source: &'a str,
+    pub score_sixtieths: i32,
+    pub explanation: &'a str,
+}
+
+/// Inserts the application with its first event and tells the change feed, in
+/// the caller's transaction. `None` when the student already applied.
+pub fn insert(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<i64>> {
+    let now = Utc::now().naive_utc();
+    let inserted = diesel::insert_into(applications::table)
+        .values((
+            applications::offer_id.eq(new.offer_id),
+            applications::student_id.eq(new.student_id),
+            applications::organisation_id.eq(new.organisation_id),
+            applications::status.eq(new.status),
+            applications::cover_letter.eq(new.cover_letter),
+            applications::source.eq(new.source),
+            applications::score_sixtieths.eq(new.score_sixtieths),
+            applications::explanation.eq(new.explanation),
+            applications::created_at.eq(now),
+            applications::updated_at.eq(now),
+        ))
+        .returning(applications::id)
+        .get_result(conn);
+    let id = match inserted {
+        Ok(id) => id,
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    record_event(conn, id, actor, None, new.status, "")?;
+    change_feed::record(conn, change_feed::APPLICATION, id)?;
+    Ok(Some(id))
+}
+
+/// Moves the application from `from` to `to` if it is still in `from`; false
+/// when someone else moved it first.
+pub fn move_status(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> QueryResult<bool> {
+    let updated = diesel::update(applications::table.find(id).filter(applications::status.eq(from)))
+        .set((applications::status.eq(to), applications::updated_at.eq(Utc::now().naive_utc())))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn record_event(
+    conn: &mut DbConnection,
+    application_id: i64,
+    actor: i64,
+    from: Option<&str>,
+    to: &str,
+    note: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(application_events::table)
+        .values((
+            application_events::application_id.eq(application_id),
+            application_events::actor_account_id.eq(actor),
+            application_events::from_status.eq(from),
+            application_events::to_status.eq(to),
+            application_events::note.eq(note),
+            application_events::at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = application_events)]
+pub struct EventRow {
+    pub id: i64,
+    pub actor_account_id: i64,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: String,
+    pub at: NaiveDateTime,
+}
+
+/// The history of an application, oldest first.
+pub fn events(conn: &mut DbConnection, application_id: i64) -> QueryResult<Vec<EventRow>> {
+    application_events::table
+        .filter(application_events::application_id.eq(application_id))
+        .order(application_events::id.asc())
+        .select(EventRow::as_select())
+        .load(conn)
+}
+
+/// Takes one position of the offer if one is left, in the caller's
+/// transaction. The condition sits in the UPDATE itself, so two acceptances
+/// can never both take the last position: PostgreSQL re-checks it on the row
+/// the first one committed, SQLite runs one writer at a time. When the last
+/// position goes, the offer becomes filled. Returns whether a position was
+/// taken.
+pub fn take_position(conn: &mut DbConnection, offer_id: i64) -> QueryResult<bool> {
+    let now = Utc::now().naive_utc();
+    let taken = diesel::update(offers::table.find(offer_id).filter(offers::positions_taken.lt(offers::positions)))
+        .set((
+            offers::positions_taken.eq(offers::positions_taken + 1),
+            offers::version.eq(offers::version + 1),
+            offers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if taken == 0 {
+        return Ok(false);
+    }
+    diesel::update(
+        offers::table
+            .find(offer_id)
+            .filter(offers::positions_taken.ge(offers::positions))
+            .filter(offers::status.eq(OfferStatus::Open.as_str())),
+    )
+    .set(offers::status.eq(OfferStatus::Filled.as_str()))
+    .execute(conn)?;
+    change_feed::record(conn, change_feed::OFFER, offer_id)?;
+    Ok(true)
+}
+
+/// What became of an attempt to claim an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// The key is new and now held by this request.
+    Claimed,
+    /// The same request was answered before: answer the same.
+    Replay { status: u16, body: String },
+    /// The same request is being processed right now.
+    InProgress,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
+pub const KEY_IN_PROGRESS: &str = "in_progress";
+pub const KEY_DONE: &str = "done";
+
+/// Claims `key` for a request hashing to `hash`. The claim commits on its own,
+/// before the work, so that a concurrent replay sees it and is told to wait.
+pub fn claim_key(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str) -> QueryResult<Claim> {
+    let inserted = diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::account_id.eq(account_id),
+            idempotency_keys::key.eq(key),
+            idempotency_keys::request_hash.eq(hash),
+            idempotency_keys::state.eq(KEY_IN_PROGRESS),
+            idempotency_keys::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => return Ok(Claim::Claimed),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
+        Err(other) => return Err(other),
+    }
+    let (stored_hash, state, status, body): (String, String, Option<i32>, Option<String>) = idempotency_keys::table
+        .find((account_id, key))
+        .select((
+            idempotency_keys::request_hash,
+            idempotency_keys::state,
+            idempotency_keys::response_status,
+            idempotency_keys::response_body,
+        ))
+        .first(conn)?;
+    Ok(if stored_hash != hash {
+        Claim::Mismatch
+    } else if state == KEY_DONE {
+        Claim::Replay {
+            status: status.and_then(|s| u16::try_from(s).ok()).unwrap_or(200),
+            body: body.unwrap_or_default(),
+        }
+    } else {
+        Claim::InProgress
+    })
+}
+
+/// Stores the answer of a claimed key, in the transaction of the work itself,
+/// so that the answer is kept exactly when the work is.
+pub fn complete_key(conn: &mut DbConnection, account_id: i64, key: &str, status: u16, body: &str) -> QueryResult<()> {
+    diesel::update(idempotency_keys::table.find((account_id, key)))
+        .set((
+            idempotency_keys::state.eq(KEY_DONE),
+            idempotency_keys::response_status.eq(i32::from(status)),
+            idempotency_keys::response_body.eq(body),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Gives a claimed key up after the work failed, so that the client may retry
+/// once the cause is fixed.
+pub fn release_key(conn: &mut DbConnection, account_id: i64, key: &str) -> QueryResult<()> {
+    diesel::delete(idempotency_keys::table.find((account_id, key)).filter(idempotency_keys::state.eq(KEY_IN_PROGRESS)))
+        .execute(conn)?;
+    Ok(())
+}
