@@ -244,6 +244,9 @@ pub enum Claim {
 }
 
 pub const KEY_IN_PROGRESS: &str = "in_progress";
+/// A claim older than this was left by a request that died (a crashed
+/// process): the next request with the same key takes it over.
+pub const ABANDONED_CLAIM: chrono::Duration = chrono::Duration::minutes(2);
 pub const KEY_DONE: &str = "done";
 
 /// Claims `key` for a request hashing to `hash`. The claim commits on its own,
@@ -263,15 +266,32 @@ pub fn claim_key(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {}
         Err(other) => return Err(other),
     }
-    let (stored_hash, state, status, body): (String, String, Option<i32>, Option<String>) = idempotency_keys::table
+    type Stored = (String, String, Option<i32>, Option<String>, chrono::NaiveDateTime);
+    let (stored_hash, state, status, body, claimed_at): Stored = idempotency_keys::table
         .find((account_id, key))
         .select((
             idempotency_keys::request_hash,
             idempotency_keys::state,
             idempotency_keys::response_status,
             idempotency_keys::response_body,
+            idempotency_keys::created_at,
         ))
         .first(conn)?;
+    let now = Utc::now().naive_utc();
+    if stored_hash == hash && state == KEY_IN_PROGRESS && now - claimed_at > ABANDONED_CLAIM {
+        // Only one of several concurrent takers matches the old claim time.
+        let taken = diesel::update(
+            idempotency_keys::table
+                .find((account_id, key))
+                .filter(idempotency_keys::state.eq(KEY_IN_PROGRESS))
+                .filter(idempotency_keys::created_at.eq(claimed_at)),
+        )
+        .set(idempotency_keys::created_at.eq(now))
+        .execute(conn)?;
+        if taken == 1 {
+            return Ok(Claim::Claimed);
+        }
+    }
     Ok(if stored_hash != hash {
         Claim::Mismatch
     } else if state == KEY_DONE {

@@ -377,3 +377,28 @@ async fn fifty_students_accepting_three_positions_across_two_servers_get_exactly
     let problem = assert_problem(transition(&app, student, loser, "accepted").await, 409).await;
     assert!(problem["detail"].as_str().unwrap().contains("no position"), "{problem}");
 }
+
+#[tokio::test]
+async fn a_claim_abandoned_by_a_crashed_request_is_taken_over() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let offer = open_offer(&app, &c.recruiter, 2).await;
+    let draft = passerelle::routes::applications::ApplicationDraft { cover_letter: None, source: None };
+    let hash = passerelle::routes::applications::request_hash(offer, &draft);
+    {
+        use passerelle::db::schema::idempotency_keys as k;
+        let mut conn = app.connection();
+        let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(10);
+        diesel::insert_into(k::table)
+            .values((
+                k::account_id.eq(c.student.account_id),
+                k::key.eq("crashed"),
+                k::request_hash.eq(hash),
+                k::state.eq("in_progress"),
+                k::created_at.eq(long_ago),
+            ))
+            .execute(&mut conn)
+            .expect("claim the key");
+    }
+    assert_eq!(apply_with_key(&app, &c.student, offer, "crashed", &json!({})).await.status(), 201);
+}
