@@ -381,3 +381,47 @@ impl TestApp {
         address
     }
 }
+
+/// The real `passerelle` binary serving this test's database in its own OS
+/// process; killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    /// Starts a second server process on this test's database and waits until it is ready.
+    pub async fn process(&self) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_passerelle"))
+            .arg("serve")
+            .env("PASSERELLE_DATABASE_URL", self.database.url())
+            .env("PASSERELLE_BIND", format!("127.0.0.1:{port}"))
+            .env("PASSERELLE_AUTH__SIGNING_KEYS", SIGNING_KEYS)
+            .env("PASSERELLE_AUTH__PASSWORD__MEMORY_KIB", "64")
+            .env("PASSERELLE_AUTH__PASSWORD__ITERATIONS", "1")
+            .env("PASSERELLE_AUTH__LOGIN_ATTEMPTS_PER_MINUTE", "1000")
+            .env("PASSERELLE_POOL_TIMEOUT_SECONDS", "30")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the passerelle binary");
+        let server = ServerProcess { child, address: format!("http://127.0.0.1:{port}") };
+        for _ in 0..200 {
+            if let Ok(response) = self.client.get(format!("{}/health/ready", server.address)).send().await {
+                if response.status() == 200 {
+                    return server;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the second server process did not become ready");
+    }
+}

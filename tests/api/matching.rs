@@ -134,10 +134,11 @@ async fn candidates_are_ranked_for_the_offers_recruiters_only_and_follow_consent
 }
 
 #[tokio::test]
-async fn a_skill_change_is_seen_by_the_next_request_and_by_another_server_within_a_second() {
+async fn a_skill_change_is_seen_by_the_next_request_and_by_another_server_process_within_a_second() {
     let app = spawn_app().await;
     let s = scene(&app).await;
-    let other = app.sibling(|_| {}).await;
+    let other_process = app.process().await;
+    let other = other_process.address.clone();
     let k8s_path = format!("/api/v1/students/{}/matches?limit=5", s.student_id);
     put_skills(&app, &s.student, s.student_id, json!([{"skill": "k8s", "level": 4}])).await;
     let here = json(app.get(&k8s_path, Some(&s.student.token)).await).await;
