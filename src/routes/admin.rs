@@ -599,3 +599,49 @@ pub async fn add_skill_alias(
     .await?;
     Ok(created(skill))
 }
+
+/// A fresh activation token for a staff account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivationToken {
+    /// Shown once; the previous token stops working.
+    pub activation_token: String,
+    pub activation_expires_at: chrono::DateTime<Utc>,
+}
+
+/// Issue a new activation token for a staff account that has not set its
+/// password yet (the first one was lost or expired).
+///
+/// Admins only. An account already activated is refused (409).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Account id")),
+    responses(
+        (status = 201, description = "A new token", body = ActivationToken),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already activated", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/accounts/{id}/activation")]
+pub async fn reissue_activation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    policy::require_admin(&caller)?;
+    let id = path.into_inner();
+    let token = secret::random_token();
+    let expires_at = Utc::now() + Duration::hours(state.settings.auth.activation_ttl_hours);
+    let digest = secret::token_digest(&token);
+    crate::db::run(&state.pool, move |conn| {
+        let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
+        if account.password_hash.is_some() {
+            return Err(ApiError::conflict("this account is already activated"));
+        }
+        accounts::set_activation(conn, id, &digest, expires_at.naive_utc())?;
+        Ok(())
+    })
+    .await?;
+    Ok(created(ActivationToken { activation_token: token, activation_expires_at: expires_at }))
+}

@@ -30,6 +30,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::activate_staff)
             .service(auth::me)
             .service(admin::create_staff_account)
+            .service(admin::reissue_activation)
             .service(admin::create_school)
             .service(admin::patch_school)
             .service(admin::create_organisation)

@@ -95,6 +95,14 @@ pub fn complete_activation(conn: &mut DbConnection, id: i64, digest: &str, passw
     Ok(updated == 1)
 }
 
+/// Replaces the activation token of an account not activated yet.
+pub fn set_activation(conn: &mut DbConnection, id: i64, digest: &str, expires_at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id).filter(accounts::password_hash.is_null()))
+        .set((accounts::activation_digest.eq(digest), accounts::activation_expires_at.eq(expires_at)))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn set_password_hash(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<()> {
     diesel::update(accounts::table.find(id)).set(accounts::password_hash.eq(password_hash)).execute(conn)?;
     Ok(())

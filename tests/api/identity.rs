@@ -196,8 +196,14 @@ async fn an_activation_token_works_once() {
         401,
     )
     .await;
+    // A lost token is replaced; the first one stops working.
+    let path = format!("/api/v1/admin/accounts/{}/activation", created["account"]["id"]);
+    let reissued = json(app.post_json(&path, Some(&admin.token), &json!({})).await).await;
+    assert_problem(app.post_json("/api/v1/auth/activate", None, &body).await, 401).await;
+    let body = json!({"activation_token": reissued["activation_token"], "password": PASSWORD});
     assert_eq!(app.post_json("/api/v1/auth/activate", None, &body).await.status(), 200);
     assert_problem(app.post_json("/api/v1/auth/activate", None, &body).await, 401).await;
+    assert_problem(app.post_json(&path, Some(&admin.token), &json!({})).await, 409).await;
     app.login("c@committee.example.org", PASSWORD).await;
 }
 
