@@ -28,6 +28,8 @@ paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`.",
         (name = "offers", description = "Internship and work-study offers"),
         (name = "applications", description = "Applications of students to offers and their life cycle"),
         (name = "placements", description = "Placements and their tripartite agreements: terms, amendments, signatures"),
+        (name = "personal data", description = "A student's rights under law 09-08: access (export), who read the profile, erasure"),
+        (name = "reports", description = "Placement rates and the skills gap, in JSON or CSV; anonymised for the committee"),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation))
 )]

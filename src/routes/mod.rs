@@ -6,6 +6,7 @@ pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod offers;
+pub mod personal_data;
 pub mod placements;
 pub mod precondition;
 pub mod reference;
@@ -35,6 +36,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(students::get_student)
             .service(students::patch_student)
             .service(students::put_skills)
+            .service(personal_data::export_student)
+            .service(personal_data::list_profile_views)
+            .service(personal_data::erase_student)
             .service(offers::create_offer)
             .service(offers::list_offers)
             .service(offers::get_offer)
