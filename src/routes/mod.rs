@@ -10,6 +10,7 @@ pub mod personal_data;
 pub mod placements;
 pub mod precondition;
 pub mod reference;
+pub mod reports;
 pub mod roster;
 pub mod students;
 
@@ -54,6 +55,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(placements::get_placement)
             .service(placements::patch_placement)
             .service(placements::sign_placement)
-            .service(placements::terminate_placement),
+            .service(placements::terminate_placement)
+            .service(reports::school_placement_stats)
+            .service(reports::placement_rates)
+            .service(reports::skills_gap),
     );
 }
