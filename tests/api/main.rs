@@ -7,6 +7,8 @@ mod helpers;
 mod identity;
 mod offers;
 mod permissions;
+mod personal_data;
 mod placements;
 mod profiles;
+mod reports;
 mod tokens;
