@@ -40,7 +40,7 @@ pub fn median(values: &[i64]) -> Option<f64> {
     sorted.sort_unstable();
     let middle = sorted.len() / 2;
     #[allow(clippy::cast_precision_loss)] // day counts are far below 2^52
-    let value = if sorted.len() % 2 == 0 {
+    let value = if sorted.len().is_multiple_of(2) {
         (sorted[middle - 1] + sorted[middle]) as f64 / 2.0
     } else {
         sorted[middle] as f64
@@ -172,12 +172,9 @@ pub enum GroupBy {
 pub fn group_keys(student: &StudentFacts, by: GroupBy) -> BTreeSet<String> {
     match by {
         GroupBy::Programme => BTreeSet::from([student.programme.clone()]),
-        GroupBy::Kind => student
-            .wanted_kinds
-            .iter()
-            .cloned()
-            .chain(student.applications.iter().map(|a| a.kind.clone()))
-            .collect(),
+        GroupBy::Kind => {
+            student.wanted_kinds.iter().cloned().chain(student.applications.iter().map(|a| a.kind.clone())).collect()
+        }
         GroupBy::Domain => student.applications.iter().filter_map(|a| a.domain.clone()).collect(),
     }
 }
@@ -214,11 +211,8 @@ pub fn tally(students: &[StudentFacts], scope: &Scope, window: Window) -> Counts
                 continue;
             }
         }
-        let applications: Vec<&ApplicationFact> = student
-            .applications
-            .iter()
-            .filter(|a| scope.covers_offer(&a.kind, a.domain.as_deref()))
-            .collect();
+        let applications: Vec<&ApplicationFact> =
+            student.applications.iter().filter(|a| scope.covers_offer(&a.kind, a.domain.as_deref())).collect();
         let applied_by_end = applications.iter().any(|a| window.reached_by(a.created_at));
         let member = match scope {
             Scope::All | Scope::Programme(_) => true,
@@ -461,7 +455,12 @@ mod tests {
         }
     }
 
-    fn student(programme: &str, seeking: bool, applications: Vec<ApplicationFact>, signed: Option<u32>) -> StudentFacts {
+    fn student(
+        programme: &str,
+        seeking: bool,
+        applications: Vec<ApplicationFact>,
+        signed: Option<u32>,
+    ) -> StudentFacts {
         let placements = applications
             .iter()
             .filter(|a| a.accepted_at.is_some())
@@ -485,7 +484,10 @@ mod tests {
             student(
                 "data",
                 false,
-                vec![application(2, None, None, "internship", "data"), application(3, Some(4), Some(5), "work_study", "cloud")],
+                vec![
+                    application(2, None, None, "internship", "data"),
+                    application(3, Some(4), Some(5), "work_study", "cloud"),
+                ],
                 None,
             ),
             // Seeking, no application yet.
@@ -524,9 +526,14 @@ mod tests {
         ];
         for (scope, seeking, placed, applications) in cases {
             let counts = tally(&students, &scope, Window::ALL);
-            assert_eq!((counts.seeking, counts.placed, counts.applications), (seeking, placed, applications), "{scope:?}");
+            assert_eq!(
+                (counts.seeking, counts.placed, counts.applications),
+                (seeking, placed, applications),
+                "{scope:?}"
+            );
         }
-        let keys: Vec<String> = grouped(&students, GroupBy::Domain, Window::ALL, false).into_iter().map(|g| g.0).collect();
+        let keys: Vec<String> =
+            grouped(&students, GroupBy::Domain, Window::ALL, false).into_iter().map(|g| g.0).collect();
         assert_eq!(keys, ["cloud", "data"]);
     }
 

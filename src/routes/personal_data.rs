@@ -191,7 +191,11 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
                 signatures: signatures
                     .iter()
                     .filter(|(p, s)| *p == id && s.version == v.version)
-                    .map(|(_, s)| ExportSignature { party: s.party.clone(), account_id: s.account_id, signed_at: s.signed_at })
+                    .map(|(_, s)| ExportSignature {
+                        party: s.party.clone(),
+                        account_id: s.account_id,
+                        signed_at: s.signed_at,
+                    })
                     .collect(),
             })
             .collect();

@@ -15,8 +15,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::policy::{self, ReportAudience};
 use crate::auth::Caller;
 use crate::domain::reports::{
-    buckets, effective_levels, gap_ratio, grouped, is_suppressed, tally, Figures, GroupBy, Period, Scope,
-    StudentFacts, Window,
+    buckets, effective_levels, gap_ratio, grouped, is_suppressed, tally, Figures, GroupBy, Period, Scope, StudentFacts,
+    Window,
 };
 use crate::domain::{OfferKind, Violation};
 use crate::error::{ApiError, Problem};
@@ -95,7 +95,6 @@ fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, Na
     }
     Ok((from, to))
 }
-
 
 fn wants_csv(request: &HttpRequest) -> bool {
     request
@@ -611,7 +610,11 @@ pub async fn skills_gap(
     let (start, end) = (window.from.unwrap_or_default(), window.to.unwrap_or_default());
     let domain = query.domain.clone();
     let (demand_rows, supply, parents) = crate::db::run(&state.pool, move |conn| {
-        Ok((store::demand(conn, start, end, domain.as_deref())?, store::supply(conn, school)?, store::skill_parents(conn)?))
+        Ok((
+            store::demand(conn, start, end, domain.as_deref())?,
+            store::supply(conn, school)?,
+            store::skill_parents(conn)?,
+        ))
     })
     .await?;
     let levels: Vec<(NaiveDateTime, BTreeMap<i64, i32>)> =
@@ -654,8 +657,19 @@ pub async fn skills_gap(
         .collect();
     let report = SkillsGapReport { from, to, domain: query.domain, supply_school_id: school, skills, trend };
     if wants_csv(&request) {
-        let header =
-            ["month", "skill", "label_en", "domain", "level", "demand_required", "demand_preferred", "demand", "supply", "ratio", "suppressed"];
+        let header = [
+            "month",
+            "skill",
+            "label_en",
+            "domain",
+            "level",
+            "demand_required",
+            "demand_preferred",
+            "demand",
+            "supply",
+            "ratio",
+            "suppressed",
+        ];
         let row = |month: &str, g: &SkillGap| {
             vec![
                 month.to_owned(),
@@ -704,7 +718,7 @@ mod tests {
     #[test]
     fn the_largest_gaps_come_first() {
         let mut skills =
-            vec![skill("a", 10, Some(10)), skill("b", 4, Some(0)), skill("c", 9, Some(0)), skill("d", 30, Some(10))];
+            [skill("a", 10, Some(10)), skill("b", 4, Some(0)), skill("c", 9, Some(0)), skill("d", 30, Some(10))];
         skills.sort_by(gap_order);
         let order: Vec<&str> = skills.iter().map(|s| s.skill.as_str()).collect();
         assert_eq!(order, ["c", "b", "d", "a"]);

@@ -94,7 +94,11 @@ fn encode_kinds(kinds: &[OfferKind]) -> String {
     kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
 }
 
-pub(crate) fn profile_view(conn: &mut DbConnection, row: StudentRow, view: StudentView) -> Result<StudentProfile, ApiError> {
+pub(crate) fn profile_view(
+    conn: &mut DbConnection,
+    row: StudentRow,
+    view: StudentView,
+) -> Result<StudentProfile, ApiError> {
     let full = view == StudentView::Full;
     let skills = students::skills_of(conn, row.id)?
         .into_iter()

@@ -176,7 +176,9 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
 
         let placement_ids = placement_ids_of(conn, student_id)?;
         diesel::update(
-            placements::table.filter(placements::student_id.eq(student_id)).filter(placements::terminated_reason.is_not_null()),
+            placements::table
+                .filter(placements::student_id.eq(student_id))
+                .filter(placements::terminated_reason.is_not_null()),
         )
         .set(placements::terminated_reason.eq(Some(ERASED)))
         .execute(conn)?;
@@ -202,7 +204,9 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
                 ))
                 .execute(conn)?;
             diesel::update(
-                refresh_tokens::table.filter(refresh_tokens::account_id.eq(account)).filter(refresh_tokens::revoked_at.is_null()),
+                refresh_tokens::table
+                    .filter(refresh_tokens::account_id.eq(account))
+                    .filter(refresh_tokens::revoked_at.is_null()),
             )
             .set(refresh_tokens::revoked_at.eq(Some(now)))
             .execute(conn)?;

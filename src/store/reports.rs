@@ -71,7 +71,12 @@ pub fn offer_kinds_and_domains(
             .load(conn)?;
         let mut by_offer: HashMap<i64, Vec<DomainCandidate>> = HashMap::new();
         for (offer, weight, required, slug, domain) in &requirements {
-            by_offer.entry(*offer).or_default().push(DomainCandidate { weight: *weight, required: *required, slug, domain });
+            by_offer.entry(*offer).or_default().push(DomainCandidate {
+                weight: *weight,
+                required: *required,
+                slug,
+                domain,
+            });
         }
         for (id, kind) in kinds {
             let domain = by_offer.get(&id).and_then(|r| offer_domain(r)).map(str::to_owned);
@@ -119,13 +124,16 @@ pub fn student_facts(conn: &mut DbConnection, who: Population) -> QueryResult<Ve
     }
 
     // When each signed placement was first signed by all three parties.
-    let signed_ids: Vec<i64> =
-        places.iter().filter(|p| SIGNED_STATUSES.contains(&p.3.as_str())).map(|p| p.0).collect();
+    let signed_ids: Vec<i64> = places.iter().filter(|p| SIGNED_STATUSES.contains(&p.3.as_str())).map(|p| p.0).collect();
     let mut signed_at: HashMap<i64, NaiveDateTime> = HashMap::new();
     for chunk in signed_ids.chunks(CHUNK) {
         let signatures: Vec<(i64, i32, NaiveDateTime)> = agreement_signatures::table
             .filter(agreement_signatures::placement_id.eq_any(chunk))
-            .select((agreement_signatures::placement_id, agreement_signatures::version, agreement_signatures::signed_at))
+            .select((
+                agreement_signatures::placement_id,
+                agreement_signatures::version,
+                agreement_signatures::signed_at,
+            ))
             .load(conn)?;
         let mut versions: HashMap<(i64, i32), (usize, NaiveDateTime)> = HashMap::new();
         for (placement, version, at) in signatures {
@@ -261,10 +269,12 @@ pub fn supply(conn: &mut DbConnection, school_id: Option<i64>) -> QueryResult<Ve
             held.entry(student).or_default().push((skill, level));
         }
         created.extend(
-            students::table
-                .filter(students::id.eq_any(chunk))
-                .select((students::id, students::created_at))
-                .load::<(i64, NaiveDateTime)>(conn)?,
+            students::table.filter(students::id.eq_any(chunk)).select((students::id, students::created_at)).load::<(
+                i64,
+                NaiveDateTime,
+            )>(
+                conn
+            )?,
         );
     }
     Ok(rows

@@ -54,7 +54,8 @@ async fn an_export_holds_every_record_of_the_student_and_readings_are_listed() {
     let applications = export["applications"].as_array().unwrap();
     assert_eq!(applications.len(), 1);
     assert_eq!(applications[0]["id"], data.s1_application);
-    let moves: Vec<&str> = applications[0]["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
+    let moves: Vec<&str> =
+        applications[0]["events"].as_array().unwrap().iter().map(|e| e["to_status"].as_str().unwrap()).collect();
     assert_eq!(moves, ["submitted", "offered", "accepted"]);
     let placement = &export["placements"][0];
     assert_eq!(placement["id"], data.s1_placement);
@@ -62,7 +63,8 @@ async fn an_export_holds_every_record_of_the_student_and_readings_are_listed() {
     let last = versions.last().unwrap();
     assert_eq!(last["terms"]["company_tutor"], "Tutor Mansouri");
     assert_eq!(last["signatures"].as_array().unwrap().len(), 3);
-    let readers: Vec<&str> = export["profile_views"].as_array().unwrap().iter().map(|v| v["viewer_role"].as_str().unwrap()).collect();
+    let readers: Vec<&str> =
+        export["profile_views"].as_array().unwrap().iter().map(|v| v["viewer_role"].as_str().unwrap()).collect();
     assert_eq!(readers, ["school_staff", "recruiter"]);
     assert_eq!(export["profile_views"][0]["viewer_account_id"], data.staff.account_id);
 
@@ -139,11 +141,14 @@ async fn erasure_keeps_the_reports_and_leaves_no_personal_data() {
     // A cover letter and a note to be erased too.
     let cover = "Lettre de motivation de Nour pour AXA";
     let offer = crate::applications::open_offer(&app, &data.recruiter, 1).await;
-    let response = crate::applications::apply_with_key(&app, &s1, offer, "k-erase", &json!({"cover_letter": cover})).await;
+    let response =
+        crate::applications::apply_with_key(&app, &s1, offer, "k-erase", &json!({"cover_letter": cover})).await;
     assert_eq!(response.status(), 201);
     let application = json(response).await["id"].as_i64().unwrap();
     let note = json!({"to": "rejected", "note": "Nour Berrada was not available in July"});
-    let rejected = app.post_json(&format!("/api/v1/applications/{application}/transitions"), Some(&data.recruiter.token), &note).await;
+    let rejected = app
+        .post_json(&format!("/api/v1/applications/{application}/transitions"), Some(&data.recruiter.token), &note)
+        .await;
     assert_eq!(rejected.status(), 200);
     app.get(&format!("/api/v1/students/{id}"), Some(&data.staff.token)).await;
 
@@ -159,7 +164,8 @@ async fn erasure_keeps_the_reports_and_leaves_no_personal_data() {
 
     let after = reports(&app, &data).await;
     assert_eq!(before, after, "erasure changed a report");
-    for needle in ["Berrada", "Nour", "ecc-r1@", "ECC-R1", BIO, LINK, CITY, cover, "Tutor Mansouri", "Daoudi", "Arabic", "July"]
+    for needle in
+        ["Berrada", "Nour", "ecc-r1@", "ECC-R1", BIO, LINK, CITY, cover, "Tutor Mansouri", "Daoudi", "Arabic", "July"]
     {
         assert_eq!(rows_holding(&app, needle), Vec::<String>::new(), "{needle} left behind");
     }
@@ -182,8 +188,10 @@ async fn erasure_keeps_the_reports_and_leaves_no_personal_data() {
             .get_result(&mut conn)
             .unwrap();
         assert_eq!(live_tokens, 0);
-        let left: i64 = consent_events::table.filter(consent_events::student_id.eq(id)).count().get_result(&mut conn).unwrap();
-        let views: i64 = profile_views::table.filter(profile_views::student_id.eq(id)).count().get_result(&mut conn).unwrap();
+        let left: i64 =
+            consent_events::table.filter(consent_events::student_id.eq(id)).count().get_result(&mut conn).unwrap();
+        let views: i64 =
+            profile_views::table.filter(profile_views::student_id.eq(id)).count().get_result(&mut conn).unwrap();
         assert_eq!((left, views), (0, 0));
     }
 

@@ -155,12 +155,23 @@ pub async fn dataset(app: &TestApp) -> Dataset {
     apply(app, &students[2].0, offer_c).await;
     patch_profile(app, &students[3].0, students[3].1, &json!({"seeking": false})).await;
 
-    for (index, skill, level) in [(0, "pytorch", 3), (1, "pytorch", 4), (2, "pytorch", 3), (3, "pytorch", 5), (4, "pytorch", 2)]
+    for (index, skill, level) in
+        [(0, "pytorch", 3), (1, "pytorch", 4), (2, "pytorch", 3), (3, "pytorch", 5), (4, "pytorch", 2)]
     {
         let (user, id) = &students[index];
         set_skills(app, user, *id, json!([{"skill": skill, "level": level}])).await;
     }
-    Dataset { admin: r.admin, staff, other_staff, committee, recruiter: r.own, ecc, students, s1_application, s1_placement }
+    Dataset {
+        admin: r.admin,
+        staff,
+        other_staff,
+        committee,
+        recruiter: r.own,
+        ecc,
+        students,
+        s1_application,
+        s1_placement,
+    }
 }
 
 /// Adds S6, the fifth seeking student, holding postgresql at level 2.
@@ -280,7 +291,8 @@ async fn school_statistics_match_the_hand_computed_figures() {
     }
     assert_problem(app.get("/api/v1/schools/999999/placement-stats?cohort=2027", Some(&data.admin.token)).await, 404)
         .await;
-    assert_problem(app.get(&format!("/api/v1/schools/{ecc}/placement-stats"), Some(&data.admin.token)).await, 400).await;
+    assert_problem(app.get(&format!("/api/v1/schools/{ecc}/placement-stats"), Some(&data.admin.token)).await, 400)
+        .await;
     let reversed = format!("/api/v1/schools/{ecc}/placement-stats?from=2026-02-01&to=2026-01-01");
     assert_problem(app.get(&reversed, Some(&data.admin.token)).await, 400).await;
 }
@@ -296,7 +308,10 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     let path = format!("/api/v1/reports/placement-rates?from={today}&to={today}&period=month");
     let admin = json(app.get(&path, Some(&data.admin.token)).await).await;
     assert_eq!(admin["overall"], window, "{admin}");
-    assert_eq!(admin["by_kind"][0], json!({"group": "internship", "figures": figures(3, 1, json!(1.0 / 3.0), 1, 1, 2, json!(6.5))}));
+    assert_eq!(
+        admin["by_kind"][0],
+        json!({"group": "internship", "figures": figures(3, 1, json!(1.0 / 3.0), 1, 1, 2, json!(6.5))})
+    );
     assert_eq!(admin["by_kind"][1]["figures"], figures(0, 0, Value::Null, 0, 0, 0, Value::Null));
     let school = |report: &Value, code: &str| {
         report["schools"].as_array().unwrap().iter().find(|s| s["code"] == code).cloned().unwrap()
@@ -314,7 +329,8 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     // The internship group has 3 students.
     assert_eq!(committee["by_kind"][0]["figures"], withheld());
 
-    let csv = app.client.get(app.url(&path)).bearer_auth(&data.committee.token).header("accept", "text/csv").send().await;
+    let csv =
+        app.client.get(app.url(&path)).bearer_auth(&data.committee.token).header("accept", "text/csv").send().await;
     let csv = csv.unwrap().text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("school,period,kind,students_seeking,"), "{csv}");
@@ -349,10 +365,14 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     let data_only = json(app.get(&format!("{gap_path}&domain=data"), Some(&data.admin.token)).await).await;
     assert_eq!(data_only["skills"], json!([sql]));
     // CSV.
-    let csv = app.client.get(app.url(&gap_path)).bearer_auth(&data.admin.token).header("accept", "text/csv").send().await;
+    let csv =
+        app.client.get(app.url(&gap_path)).bearer_auth(&data.admin.token).header("accept", "text/csv").send().await;
     let csv = csv.unwrap().text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "month,skill,label_en,domain,level,demand_required,demand_preferred,demand,supply,ratio,suppressed");
+    assert_eq!(
+        lines[0],
+        "month,skill,label_en,domain,level,demand_required,demand_preferred,demand,supply,ratio,suppressed"
+    );
     assert_eq!(lines[1], "all,sql,SQL,data,2,0,12,12,1,12,false");
     assert_eq!(lines.len(), 5, "{csv}");
 
