@@ -38,6 +38,8 @@ and the student accepts remote; recruiters see only students who are discoverabl
 descending, then preferred skills met descending, then id."),
         (name = "applications", description = "Applications of students to offers and their life cycle"),
         (name = "placements", description = "Placements and their tripartite agreements: terms, amendments, signatures"),
+        (name = "personal data", description = "A student's rights under law 09-08: access (export), who read the profile, erasure"),
+        (name = "reports", description = "Placement rates and the skills gap, in JSON or CSV; anonymised for the committee"),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation))
 )]

@@ -162,6 +162,61 @@ pub fn can_manage_placement(caller: &Caller, school: i64, organisation: i64) -> 
     }
 }
 
+/// The student's rights over their personal data (law 09-08): reading all of
+/// it, learning who viewed it, having it erased. The student and admins only.
+pub fn can_exercise_data_rights(caller: &Caller, student_account: Option<i64>) -> bool {
+    caller.role == Role::Admin || (caller.role == Role::Student && student_account == Some(caller.account_id))
+}
+
+/// Whose reading of a student's profile is recorded for the student to see:
+/// the people outside the student's own file who process it, recruiters and
+/// school staff. Admins act as the operator and the student reads their own.
+pub fn records_profile_view(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Recruiter | Role::SchoolStaff)
+}
+
+/// How much of a report a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportAudience {
+    /// Exact figures: admins, and school staff for their own school.
+    Exact,
+    /// Figures of groups under 5 students withheld: the committee.
+    Anonymised,
+}
+
+/// Placement statistics of one school: its staff and admins exactly, the
+/// committee anonymised; students, recruiters and other schools' staff get
+/// 403 (schools are public, so there is nothing to hide by a 404).
+pub fn school_report_audience(caller: &Caller, school_id: i64) -> Result<ReportAudience, ApiError> {
+    match caller.role {
+        Role::Admin => Ok(ReportAudience::Exact),
+        Role::SchoolStaff if caller.school_id == Some(school_id) => Ok(ReportAudience::Exact),
+        Role::Committee => Ok(ReportAudience::Anonymised),
+        _ => Err(ApiError::Forbidden("only the school's staff, the committee and admins read its statistics".into())),
+    }
+}
+
+/// Placement rates of every school: the committee (anonymised) and admins.
+pub fn network_report_audience(caller: &Caller) -> Result<ReportAudience, ApiError> {
+    match caller.role {
+        Role::Admin => Ok(ReportAudience::Exact),
+        Role::Committee => Ok(ReportAudience::Anonymised),
+        _ => Err(ApiError::Forbidden("only the committee and admins read network reports".into())),
+    }
+}
+
+/// The skills gap: the committee (anonymised) and admins over every school;
+/// school staff over the supply of their own school's students, since other
+/// schools' students are not theirs to count. Demand is the same for all.
+pub fn skills_gap_scope(caller: &Caller) -> Result<(ReportAudience, Option<i64>), ApiError> {
+    match (caller.role, caller.school_id) {
+        (Role::Admin, _) => Ok((ReportAudience::Exact, None)),
+        (Role::Committee, _) => Ok((ReportAudience::Anonymised, None)),
+        (Role::SchoolStaff, Some(school)) => Ok((ReportAudience::Exact, Some(school))),
+        _ => Err(ApiError::Forbidden("only school staff, the committee and admins read the skills gap".into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,5 +284,31 @@ mod tests {
             assert_eq!(can_manage_placement(&who, 1, 5), manages, "{who:?}");
         }
         assert!(pipeline_scope(&caller(Role::Committee, 40, None, None)).is_err());
+    }
+
+    #[test]
+    fn who_reads_reports_and_personal_data() {
+        use ReportAudience::{Anonymised, Exact};
+        let student = caller(Role::Student, 7, None, None);
+        let recruiter = caller(Role::Recruiter, 30, None, Some(5));
+        let staff = caller(Role::SchoolStaff, 20, Some(1), None);
+        let other_staff = caller(Role::SchoolStaff, 21, Some(2), None);
+        let committee = caller(Role::Committee, 40, None, None);
+        let admin = caller(Role::Admin, 50, None, None);
+        let cases = [
+            (&student, None, None, None, true, false),
+            (&recruiter, None, None, None, false, true),
+            (&staff, Some(Exact), None, Some((Exact, Some(1))), false, true),
+            (&other_staff, None, None, Some((Exact, Some(2))), false, true),
+            (&committee, Some(Anonymised), Some(Anonymised), Some((Anonymised, None)), false, false),
+            (&admin, Some(Exact), Some(Exact), Some((Exact, None)), true, false),
+        ];
+        for (who, school, network, gap, rights, recorded) in cases {
+            assert_eq!(school_report_audience(who, 1).ok(), school, "{who:?}");
+            assert_eq!(network_report_audience(who).ok(), network, "{who:?}");
+            assert_eq!(skills_gap_scope(who).ok(), gap, "{who:?}");
+            assert_eq!(can_exercise_data_rights(who, Some(7)), rights, "{who:?}");
+            assert_eq!(records_profile_view(who), recorded, "{who:?}");
+        }
     }
 }

@@ -238,6 +238,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    profile_views (id) {
+        id -> BigInt,
+        student_id -> BigInt,
+        viewer_account_id -> BigInt,
+        viewer_role -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> offers (offer_id));
 diesel::joinable!(applications -> students (student_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -253,6 +263,7 @@ diesel::joinable!(consent_events -> students (student_id));
 diesel::joinable!(offers -> organisations (organisation_id));
 diesel::joinable!(offer_requirements -> offers (offer_id));
 diesel::joinable!(offer_requirements -> skills (skill_id));
+diesel::joinable!(profile_views -> students (student_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     schools,
@@ -273,4 +284,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     placements,
     agreement_versions,
     agreement_signatures,
+    profile_views,
 );

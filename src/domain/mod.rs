@@ -4,6 +4,7 @@
 pub mod application;
 pub mod offer;
 pub mod placement;
+pub mod reports;
 pub mod student;
 
 use serde::{Deserialize, Serialize};

@@ -7,9 +7,11 @@ pub mod auth;
 pub mod health;
 pub mod matches;
 pub mod offers;
+pub mod personal_data;
 pub mod placements;
 pub mod precondition;
 pub mod reference;
+pub mod reports;
 pub mod roster;
 pub mod students;
 
@@ -44,6 +46,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(students::get_student)
             .service(students::patch_student)
             .service(students::put_skills)
+            .service(personal_data::export_student)
+            .service(personal_data::list_profile_views)
+            .service(personal_data::erase_student)
             .service(offers::create_offer)
             .service(offers::list_offers)
             .service(offers::get_offer)
@@ -62,6 +67,9 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(placements::get_placement)
             .service(placements::patch_placement)
             .service(placements::sign_placement)
-            .service(placements::terminate_placement),
+            .service(placements::terminate_placement)
+            .service(reports::school_placement_stats)
+            .service(reports::placement_rates)
+            .service(reports::skills_gap),
     );
 }

@@ -94,7 +94,11 @@ fn encode_kinds(kinds: &[OfferKind]) -> String {
     kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
 }
 
-fn profile_view(conn: &mut DbConnection, row: StudentRow, view: StudentView) -> Result<StudentProfile, ApiError> {
+pub(crate) fn profile_view(
+    conn: &mut DbConnection,
+    row: StudentRow,
+    view: StudentView,
+) -> Result<StudentProfile, ApiError> {
     let full = view == StudentView::Full;
     let skills = students::skills_of(conn, row.id)?
         .into_iter()
@@ -168,7 +172,8 @@ fn answer((version, profile): (i64, StudentProfile)) -> HttpResponse {
 /// The student, staff of their school and admins see all of it; a recruiter
 /// sees the professional view, and only of a student who is discoverable or
 /// applied to their organisation. Anyone else gets 404. The `ETag` is needed
-/// to change it.
+/// to change it. Each reading by a recruiter or school staff is recorded and
+/// listed to the student (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "students",
     security(("bearer" = [])),
@@ -188,6 +193,10 @@ pub async fn get_student(
     let id = path.into_inner();
     let profile = crate::db::run(&state.pool, move |conn| {
         let (row, view) = visible_student(conn, &caller, id)?;
+        // The student may learn who read their profile (law 09-08).
+        if policy::records_profile_view(&caller) {
+            crate::store::personal_data::record_view(conn, row.id, caller.account_id, caller.role.as_str())?;
+        }
         versioned(conn, row, view)
     })
     .await?;

@@ -10,6 +10,8 @@ mod identity;
 mod matching;
 mod offers;
 mod permissions;
+mod personal_data;
 mod placements;
 mod profiles;
+mod reports;
 mod tokens;

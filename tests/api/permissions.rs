@@ -164,6 +164,21 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::POST, format!("{draft}/publish"), Some(json!({})), [401, 404, 200, 403, 403, 403, 403]),
         (Method::POST, "/api/v1/offers".into(), Some(crate::offers::offer_body()), [401, 403, 201, 403, 403, 403, 403]),
     ];
+    let mut rows = rows;
+    // Reports: schools are public, so refusals are 403 rather than 404.
+    let stats = format!("/api/v1/schools/{}/placement-stats?cohort=2027", cast.ecc);
+    rows.push((Method::GET, stats, None, [401, 403, 403, 200, 403, 200, 200]));
+    rows.push((Method::GET, "/api/v1/reports/placement-rates".into(), None, [401, 403, 403, 403, 403, 200, 200]));
+    rows.push((Method::GET, "/api/v1/reports/skills-gap".into(), None, [401, 403, 403, 200, 200, 200, 200]));
+    // Data rights: the student and admins; those who see the student 403, others 404.
+    rows.push((Method::GET, format!("{student}/export"), None, [401, 200, 403, 403, 404, 404, 200]));
+    rows.push((Method::GET, format!("{student}/profile-views"), None, [401, 200, 403, 403, 404, 404, 200]));
+    // Erasure, of a second student the others cannot see (their self-erasure: tests/api/personal_data.rs).
+    let school_staff = cast.users.get("school_staff").expect("school staff");
+    let doomed = app.student(school_staff, "ECC", "ECC-101").await;
+    let doomed_id =
+        crate::helpers::json(app.get("/api/v1/me/profile", Some(&doomed.token)).await).await["id"].as_i64().unwrap();
+    rows.push((Method::DELETE, format!("/api/v1/students/{doomed_id}"), None, [401, 404, 404, 403, 404, 404, 204]));
     let mut mismatches = Vec::new();
     for (method, path, body, expected) in &rows {
         for (role, want) in ROLES.iter().zip(expected) {

@@ -1,0 +1,338 @@
+//! A student's rights over their personal data under Morocco's law 09-08:
+//! access to everything held (export), knowing who read the profile, and
+//! erasure.
+
+use actix_web::{delete, get, web, HttpResponse};
+use chrono::{NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::policy;
+use crate::auth::Caller;
+use crate::db::DbConnection;
+use crate::error::{ApiError, Problem};
+use crate::pagination::{Page, PageQuery};
+use crate::routes::students::{profile_view, StudentProfile};
+use crate::startup::AppState;
+use crate::store::personal_data::{self as store, ProfileViewRow};
+use crate::store::{applications, placements, students};
+
+/// One reading of a student's profile by a recruiter or a member of school staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileView {
+    pub id: i64,
+    /// The account that read the profile.
+    pub viewer_account_id: i64,
+    /// `recruiter` or `school_staff`.
+    pub viewer_role: String,
+    /// When, in UTC.
+    pub at: NaiveDateTime,
+}
+
+fn view_of(row: ProfileViewRow) -> ProfileView {
+    ProfileView { id: row.id, viewer_account_id: row.viewer_account_id, viewer_role: row.viewer_role, at: row.at }
+}
+
+/// The student's account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportAccount {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// One change of an application's status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportEvent {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor_account_id: i64,
+    pub note: String,
+    pub at: NaiveDateTime,
+}
+
+/// One application with its whole history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportApplication {
+    pub id: i64,
+    pub offer_id: i64,
+    pub offer_title: String,
+    pub organisation_id: i64,
+    pub status: String,
+    pub cover_letter: String,
+    pub source: String,
+    /// Match score from 0 to 1 when the student applied.
+    pub score: f64,
+    /// How the score was reached.
+    pub explanation: serde_json::Value,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub events: Vec<ExportEvent>,
+}
+
+/// One signature of one agreement version.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportSignature {
+    pub party: String,
+    pub account_id: i64,
+    pub signed_at: NaiveDateTime,
+}
+
+/// One version of a placement's agreement.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportAgreementVersion {
+    pub version: i32,
+    /// The terms as agreed in this version.
+    pub terms: serde_json::Value,
+    pub created_at: NaiveDateTime,
+    pub signatures: Vec<ExportSignature>,
+}
+
+/// One placement with every agreement version and signature.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportPlacement {
+    pub id: i64,
+    pub application_id: i64,
+    pub offer_id: i64,
+    pub organisation_id: i64,
+    pub school_id: i64,
+    /// The agreement kind.
+    pub kind: String,
+    pub status: String,
+    pub terminated_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub agreement_versions: Vec<ExportAgreementVersion>,
+}
+
+/// Everything Passerelle holds about one student.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonalDataExport {
+    /// When this export was made, in UTC.
+    pub exported_at: NaiveDateTime,
+    /// Roster fields, profile, skills and the history of consents.
+    pub profile: StudentProfile,
+    /// The account the student signs in with; absent before activation.
+    pub account: Option<ExportAccount>,
+    pub applications: Vec<ExportApplication>,
+    pub placements: Vec<ExportPlacement>,
+    /// Every reading of the profile by recruiters and school staff, oldest first.
+    pub profile_views: Vec<ProfileView>,
+}
+
+/// Loads a student for a data-rights request: 404 when the caller may not even
+/// see the student, 403 when they see it but the rights are not theirs.
+fn rights_holder(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<students::StudentRow, ApiError> {
+    let (row, _) = crate::routes::students::visible_student(conn, caller, id)?;
+    if !policy::can_exercise_data_rights(caller, row.account_id) {
+        return Err(ApiError::Forbidden("only the student and admins exercise the student's data rights".into()));
+    }
+    Ok(row)
+}
+
+fn json_of(text: &str) -> serde_json::Value {
+    // Written only by this service; a malformed value reads as null rather than failing the export.
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<PersonalDataExport, ApiError> {
+    let student_id = row.id;
+    let account = match row.account_id {
+        Some(id) => store::account_of(conn, id)?.map(|(email, display_name, created_at)| ExportAccount {
+            id,
+            email,
+            display_name,
+            created_at,
+        }),
+        None => None,
+    };
+    let profile = profile_view(conn, row, policy::StudentView::Full)?;
+    let mut exported_applications = Vec::new();
+    for app in store::applications_of(conn, student_id)? {
+        let events = applications::events(conn, app.id)?
+            .into_iter()
+            .map(|e| ExportEvent {
+                from_status: e.from_status,
+                to_status: e.to_status,
+                actor_account_id: e.actor_account_id,
+                note: e.note,
+                at: e.at,
+            })
+            .collect();
+        exported_applications.push(ExportApplication {
+            id: app.id,
+            offer_id: app.offer_id,
+            offer_title: app.offer_title,
+            organisation_id: app.organisation_id,
+            status: app.status,
+            cover_letter: app.cover_letter,
+            source: app.source,
+            score: f64::from(app.score_sixtieths) / 60.0,
+            explanation: json_of(&app.explanation),
+            created_at: app.created_at,
+            updated_at: app.updated_at,
+            events,
+        });
+    }
+    let placement_ids = store::placement_ids_of(conn, student_id)?;
+    let versions = placements::versions_of(conn, &placement_ids)?;
+    let signatures = placements::signatures_of(conn, &placement_ids)?;
+    let mut exported_placements = Vec::new();
+    for id in placement_ids {
+        let Some((placement, _)) = placements::find(conn, id)? else { continue };
+        let agreement_versions = versions
+            .iter()
+            .filter(|(p, _)| *p == id)
+            .map(|(_, v)| ExportAgreementVersion {
+                version: v.version,
+                terms: json_of(&v.terms),
+                created_at: v.created_at,
+                signatures: signatures
+                    .iter()
+                    .filter(|(p, s)| *p == id && s.version == v.version)
+                    .map(|(_, s)| ExportSignature {
+                        party: s.party.clone(),
+                        account_id: s.account_id,
+                        signed_at: s.signed_at,
+                    })
+                    .collect(),
+            })
+            .collect();
+        exported_placements.push(ExportPlacement {
+            id,
+            application_id: placement.application_id,
+            offer_id: placement.offer_id,
+            organisation_id: placement.organisation_id,
+            school_id: placement.school_id,
+            kind: placement.kind,
+            status: placement.status,
+            terminated_reason: placement.terminated_reason,
+            created_at: placement.created_at,
+            updated_at: placement.updated_at,
+            agreement_versions,
+        });
+    }
+    let profile_views = store::views(conn, student_id, None, None)?.into_iter().map(view_of).collect();
+    Ok(PersonalDataExport {
+        exported_at: Utc::now().naive_utc(),
+        profile,
+        account,
+        applications: exported_applications,
+        placements: exported_placements,
+        profile_views,
+    })
+}
+
+/// Everything held about a student (right of access, law 09-08).
+///
+/// The student themselves, or an admin. Staff of the student's school and
+/// recruiters who can see the profile get 403; anyone who cannot see the
+/// student gets 404. Holds the roster fields, the profile, skills, every
+/// consent given or withdrawn, every application with its history, every
+/// placement with each agreement version and its signatures, and who read the
+/// profile.
+#[utoipa::path(
+    tag = "personal data",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id")),
+    responses(
+        (status = 200, description = "Everything held about the student", body = PersonalDataExport),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sees the student but is neither the student nor an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/students/{id}/export")]
+pub async fn export_student(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<PersonalDataExport>, ApiError> {
+    let id = path.into_inner();
+    crate::db::run(&state.pool, move |conn| {
+        let row = rights_holder(conn, &caller, id)?;
+        Ok(web::Json(export(conn, row)?))
+    })
+    .await
+}
+
+/// Who read a student's profile.
+///
+/// The student themselves, or an admin (others as for the export: 403 when
+/// they see the student, 404 otherwise). Every reading of the profile
+/// (`GET /students/{id}`) by a recruiter or a member of school staff is
+/// listed, oldest first.
+#[utoipa::path(
+    tag = "personal data",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id"), PageQuery),
+    responses(
+        (status = 200, description = "A page of readings", body = Page<ProfileView>),
+        (status = 400, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sees the student but is neither the student nor an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/students/{id}/profile-views")]
+pub async fn list_profile_views(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ProfileView>>, ApiError> {
+    let id = path.into_inner();
+    let (limit, after) = (query.limit()?, query.after::<i64>()?);
+    crate::db::run(&state.pool, move |conn| {
+        rights_holder(conn, &caller, id)?;
+        let rows = store::views(conn, id, after, Some(limit + 1))?;
+        Ok(web::Json(Page::from_rows(rows, limit, |r| r.id, view_of)))
+    })
+    .await
+}
+
+/// Erase a student's personal data (right to erasure, law 09-08).
+///
+/// The student themselves, or an admin (others as for the export: 403 when
+/// they see the student, 404 otherwise). In one transaction: names, e-mail,
+/// student number, bio, links, cities, languages, availability, cover letters,
+/// application notes, termination reasons and the tutor and referent names of
+/// agreements are overwritten; consents and profile readings are deleted; the
+/// account is disabled, its e-mail anonymised and its password removed, and
+/// every refresh token revoked, so the student can no longer sign in. What the
+/// reports count is kept, anonymous: the student's school, programme, degree
+/// level, cohort, `seeking` flag, wanted kinds and skills, the applications'
+/// offers, statuses and dates, and the placements with their dates and
+/// signatures; so reports computed before and after the erasure are the same.
+/// The student then no longer exists for the API (404).
+#[utoipa::path(
+    tag = "personal data",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id")),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sees the student but is neither the student nor an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such student visible to the caller, or erased already", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/students/{id}")]
+pub async fn erase_student(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let shared = state.clone();
+    crate::db::run(&state.pool, move |conn| {
+        rights_holder(conn, &caller, id)?;
+        if !store::erase(conn, id)? {
+            return Err(ApiError::not_found("student"));
+        }
+        shared.refresh_index(conn);
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

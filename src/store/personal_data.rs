@@ -1,0 +1,234 @@
+//! A student's personal data as a whole: who viewed the profile, everything
+//! held for an export, and the erasure that keeps only anonymous facts.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    accounts, agreement_versions, application_events, applications, consent_events, idempotency_keys, offers,
+    placements, profile_views, refresh_tokens, students,
+};
+use crate::db::DbConnection;
+use crate::store::change_feed;
+
+/// What an erased name, tutor or referent reads as.
+pub const ERASED: &str = "erased";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = profile_views)]
+pub struct ProfileViewRow {
+    pub id: i64,
+    pub viewer_account_id: i64,
+    pub viewer_role: String,
+    pub at: NaiveDateTime,
+}
+
+/// Records that `viewer` read the student's profile now.
+pub fn record_view(conn: &mut DbConnection, student_id: i64, viewer: i64, role: &str) -> QueryResult<()> {
+    diesel::insert_into(profile_views::table)
+        .values((
+            profile_views::student_id.eq(student_id),
+            profile_views::viewer_account_id.eq(viewer),
+            profile_views::viewer_role.eq(role),
+            profile_views::at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Views of the student's profile by id, after `after`, at most `limit`
+/// (`None` for all of them).
+pub fn views(
+    conn: &mut DbConnection,
+    student_id: i64,
+    after: Option<i64>,
+    limit: Option<i64>,
+) -> QueryResult<Vec<ProfileViewRow>> {
+    let mut query = profile_views::table
+        .filter(profile_views::student_id.eq(student_id))
+        .order(profile_views::id.asc())
+        .select(ProfileViewRow::as_select())
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(profile_views::id.gt(after));
+    }
+    if let Some(limit) = limit {
+        query = query.limit(limit);
+    }
+    query.load(conn)
+}
+
+/// The account of a student, with its e-mail and name.
+pub fn account_of(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<(String, String, NaiveDateTime)>> {
+    accounts::table
+        .find(account_id)
+        .select((accounts::email, accounts::display_name, accounts::created_at))
+        .first(conn)
+        .optional()
+}
+
+/// An application of the student with its offer's title.
+#[derive(Debug, Clone, Queryable)]
+pub struct ExportApplicationRow {
+    pub id: i64,
+    pub offer_id: i64,
+    pub offer_title: String,
+    pub organisation_id: i64,
+    pub status: String,
+    pub cover_letter: String,
+    pub source: String,
+    pub score_sixtieths: i32,
+    pub explanation: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn applications_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<ExportApplicationRow>> {
+    applications::table
+        .inner_join(offers::table)
+        .filter(applications::student_id.eq(student_id))
+        .order(applications::id.asc())
+        .select((
+            applications::id,
+            applications::offer_id,
+            offers::title,
+            applications::organisation_id,
+            applications::status,
+            applications::cover_letter,
+            applications::source,
+            applications::score_sixtieths,
+            applications::explanation,
+            applications::created_at,
+            applications::updated_at,
+        ))
+        .load(conn)
+}
+
+pub fn placement_ids_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<i64>> {
+    placements::table
+        .filter(placements::student_id.eq(student_id))
+        .order(placements::id.asc())
+        .select(placements::id)
+        .load(conn)
+}
+
+/// Overwrites the tutor and referent names of agreement terms stored as JSON.
+fn erase_terms(terms: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(terms) {
+        Ok(mut value) => {
+            for field in ["company_tutor", "academic_referent"] {
+                if let Some(name) = value.get_mut(field) {
+                    *name = serde_json::Value::String(ERASED.into());
+                }
+            }
+            value.to_string()
+        }
+        // Terms are written only by this service; anything else holds nothing worth keeping.
+        Err(_) => "{}".into(),
+    }
+}
+
+/// Erases the student's personal data in one transaction, keeping the
+/// anonymous facts the reports count: the student row (school, programme,
+/// degree level, cohort, `seeking`, wanted kinds) and its skills, the
+/// applications' offers, statuses and dates, the placements, agreement dates
+/// and signatures. Names, contact details, free text and the account's
+/// credentials go. `false` when the student does not exist or was erased
+/// already.
+pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let now = Utc::now().naive_utc();
+        // The first statement writes, so SQLite takes the write lock at once (see store::applications).
+        let erased = diesel::update(students::table.find(student_id).filter(students::erased_at.is_null()))
+            .set((
+                students::student_number.eq(format!("erased-{student_id}")),
+                students::first_name.eq(ERASED),
+                students::last_name.eq(ERASED),
+                students::email.eq(format!("erased-student-{student_id}@erased.invalid")),
+                students::available_from.eq(None::<chrono::NaiveDate>),
+                students::available_until.eq(None::<chrono::NaiveDate>),
+                students::cities.eq("[]"),
+                students::remote_ok.eq(false),
+                students::languages.eq("[]"),
+                students::bio.eq(""),
+                students::links.eq("[]"),
+                students::discoverable.eq(false),
+                students::erased_at.eq(Some(now)),
+                students::version.eq(students::version + 1),
+                students::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        if erased == 0 {
+            return Ok(false);
+        }
+        let account_id: Option<i64> = students::table.find(student_id).select(students::account_id).first(conn)?;
+        diesel::delete(consent_events::table.filter(consent_events::student_id.eq(student_id))).execute(conn)?;
+        diesel::delete(profile_views::table.filter(profile_views::student_id.eq(student_id))).execute(conn)?;
+
+        let application_ids: Vec<i64> =
+            applications::table.filter(applications::student_id.eq(student_id)).select(applications::id).load(conn)?;
+        diesel::update(applications::table.filter(applications::student_id.eq(student_id)))
+            .set(applications::cover_letter.eq(""))
+            .execute(conn)?;
+        diesel::update(application_events::table.filter(application_events::application_id.eq_any(&application_ids)))
+            .set(application_events::note.eq(""))
+            .execute(conn)?;
+
+        let placement_ids = placement_ids_of(conn, student_id)?;
+        diesel::update(
+            placements::table
+                .filter(placements::student_id.eq(student_id))
+                .filter(placements::terminated_reason.is_not_null()),
+        )
+        .set(placements::terminated_reason.eq(Some(ERASED)))
+        .execute(conn)?;
+        let versions: Vec<(i64, i32, String)> = agreement_versions::table
+            .filter(agreement_versions::placement_id.eq_any(&placement_ids))
+            .select((agreement_versions::placement_id, agreement_versions::version, agreement_versions::terms))
+            .load(conn)?;
+        for (placement, version, terms) in versions {
+            diesel::update(agreement_versions::table.find((placement, version)))
+                .set(agreement_versions::terms.eq(erase_terms(&terms)))
+                .execute(conn)?;
+        }
+
+        if let Some(account) = account_id {
+            diesel::update(accounts::table.find(account))
+                .set((
+                    accounts::email.eq(format!("erased-account-{account}@erased.invalid")),
+                    accounts::display_name.eq(ERASED),
+                    accounts::password_hash.eq(None::<String>),
+                    accounts::activation_digest.eq(None::<String>),
+                    accounts::activation_expires_at.eq(None::<NaiveDateTime>),
+                    accounts::disabled.eq(true),
+                ))
+                .execute(conn)?;
+            diesel::update(
+                refresh_tokens::table
+                    .filter(refresh_tokens::account_id.eq(account))
+                    .filter(refresh_tokens::revoked_at.is_null()),
+            )
+            .set(refresh_tokens::revoked_at.eq(Some(now)))
+            .execute(conn)?;
+            // Replayable answers hold the cover letters as they were sent.
+            diesel::delete(idempotency_keys::table.filter(idempotency_keys::account_id.eq(account))).execute(conn)?;
+        }
+        change_feed::record(conn, change_feed::STUDENT, student_id)?;
+        Ok(true)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_of_the_terms_are_erased() {
+        let terms = r#"{"start_date":"2026-09-01","company_tutor":"Salma Bennani","academic_referent":"Pr. Alaoui","work_mode":"hybrid"}"#;
+        let erased: serde_json::Value = serde_json::from_str(&erase_terms(terms)).unwrap();
+        assert_eq!(erased["company_tutor"], "erased");
+        assert_eq!(erased["academic_referent"], "erased");
+        assert_eq!(erased["start_date"], "2026-09-01");
+        assert_eq!(erase_terms("not json"), "{}");
+    }
+}
