@@ -157,3 +157,21 @@ async fn a_skill_change_is_seen_by_the_next_request_and_by_another_server_proces
     app.post_json(&format!("/api/v1/offers/{}/close", s.k8s_offer), Some(&s.recruiter.token), &json!({})).await;
     assert_eq!(json(app.get(&k8s_path, Some(&s.student.token)).await).await, json!([]));
 }
+
+#[tokio::test]
+async fn an_erased_student_leaves_the_rankings_at_once() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let path = format!("/api/v1/offers/{}/matches", s.ml_offer);
+    assert_eq!(json(app.get(&path, Some(&s.recruiter.token)).await).await[0]["student_id"], s.student_id);
+    let erased = app
+        .client
+        .delete(app.url(&format!("/api/v1/students/{}", s.student_id)))
+        .bearer_auth(&s.student.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(erased.status().is_success(), "{}", erased.status());
+    assert_eq!(json(app.get(&path, Some(&s.recruiter.token)).await).await, json!([]));
+    assert_problem(app.get("/api/v1/me", Some(&s.student.token)).await, 401).await;
+}
