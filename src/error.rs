@@ -272,6 +272,15 @@ pub async fn problem_details(
     Ok(ServiceResponse::new(request, rebuilt.json(problem)))
 }
 
+/// Parses a value the service stored itself; one that does not parse is a
+/// corrupted row, an internal error.
+pub fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    text.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
+}
+
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         match error {

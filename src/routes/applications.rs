@@ -17,8 +17,9 @@ use crate::db::DbConnection;
 use crate::domain::application::{allowed_moves, check_move, ApplicationActor, ApplicationStatus, MoveRefused};
 use crate::domain::placement::{agreement_kind_for, AgreementTerms, PlacementStatus, MAX_MONTHLY_STIPEND_MAD};
 use crate::domain::{OfferKind, OfferStatus, Violation, WorkMode};
-use crate::error::{ApiError, Problem};
+use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
+use crate::routes::offers::visible_offer;
 use crate::startup::AppState;
 use crate::store::applications::{self as store, ApplicationFilter, ApplicationRecord, Claim, NewApplication};
 use crate::store::{offers, placements, students};
@@ -69,13 +70,6 @@ pub struct Application {
     pub allowed_moves: Vec<ApplicationStatus>,
     /// The placement opened when the student accepted.
     pub placement_id: Option<i64>,
-}
-
-fn parse<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
-where
-    T::Err: std::error::Error + Send + Sync + 'static,
-{
-    text.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
 }
 
 fn actor_of(caller: &Caller, record: &ApplicationRecord) -> ApplicationActor {
@@ -195,11 +189,7 @@ fn apply(
 ) -> Result<String, ApiError> {
     let student = students::find_by_account(conn, caller.account_id)?
         .ok_or_else(|| ApiError::Forbidden("this account has no student profile".into()))?;
-    let offer = offers::find(conn, offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-    let offer_status: OfferStatus = parse(&offer.status)?;
-    if !policy::can_view_offer(caller, offer.organisation_id, offer_status) {
-        return Err(ApiError::not_found("offer"));
-    }
+    let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
     let today = Utc::now().date_naive();
     if offer_status != OfferStatus::Open {
         return Err(ApiError::conflict(format!("the offer is {offer_status}, not open to applications")));

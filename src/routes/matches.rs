@@ -15,9 +15,9 @@ use crate::error::{ApiError, Problem};
 use crate::live_index::LiveIndex;
 use crate::matching::{MatchResult, MissingSkill, SkillMatch};
 use crate::pagination::validate_limit;
+use crate::routes::offers::visible_offer;
 use crate::routes::students::visible_student;
 use crate::startup::AppState;
-use crate::store::offers;
 
 /// A skill the student holds for a requirement.
 #[derive(Debug, Serialize, ToSchema)]
@@ -212,11 +212,7 @@ pub async fn candidates_for_offer(
     let (id, limit) = (path.into_inner(), limit_of(&query)?);
     let shared = state.clone();
     let ranked = crate::db::run(&state.pool, move |conn| {
-        let offer = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-        let status = offer.status.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
-        if !policy::can_view_offer(&caller, offer.organisation_id, status) {
-            return Err(ApiError::not_found("offer"));
-        }
+        let (offer, _) = visible_offer(conn, &caller, id)?;
         if !(policy::can_edit_offer(&caller, offer.organisation_id) || caller.role == crate::domain::Role::Admin) {
             return Err(ApiError::Forbidden("only recruiters of the offer's organisation rank its candidates".into()));
         }
@@ -264,11 +260,7 @@ pub async fn explain_pair(
     let shared = state.clone();
     let result = crate::db::run(&state.pool, move |conn| {
         full_view_of(conn, &caller, id)?;
-        let offer = offers::find(conn, offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-        let status = offer.status.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
-        if !policy::can_view_offer(&caller, offer.organisation_id, status) {
-            return Err(ApiError::not_found("offer"));
-        }
+        let (offer, _) = visible_offer(conn, &caller, offer_id)?;
         let result = shared
             .index
             .explain(id, offer_id, Utc::now().date_naive(), false)

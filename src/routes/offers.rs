@@ -10,7 +10,7 @@ use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::offer::{offer_status_move, validate_offer, validate_publish, OfferDraft, RequirementDraft};
 use crate::domain::{DegreeLevel, OfferKind, OfferStatus, Role, WorkMode};
-use crate::error::{ApiError, Problem};
+use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::routes::precondition::{if_match_of, require_if_match, tagged_json};
 use crate::routes::students::resolve_skills;
@@ -59,13 +59,6 @@ pub struct Offer {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
-}
-
-fn parse<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
-where
-    T::Err: std::error::Error + Send + Sync + 'static,
-{
-    text.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
 }
 
 fn offer_views(conn: &mut DbConnection, rows: Vec<OfferRow>) -> Result<Vec<Offer>, ApiError> {
@@ -167,12 +160,22 @@ fn draft_of(view: &Offer) -> OfferDraft {
 }
 
 /// Loads an offer the caller may see (404 otherwise) and, when `edit`, may change (403).
-fn load(conn: &mut DbConnection, caller: &Caller, id: i64, edit: bool) -> Result<(OfferRow, Offer), ApiError> {
+/// An offer row the caller may see, with its status; 404 otherwise.
+pub(crate) fn visible_offer(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: i64,
+) -> Result<(OfferRow, OfferStatus), ApiError> {
     let row = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
     let status: OfferStatus = parse(&row.status)?;
     if !policy::can_view_offer(caller, row.organisation_id, status) {
         return Err(ApiError::not_found("offer"));
     }
+    Ok((row, status))
+}
+
+fn load(conn: &mut DbConnection, caller: &Caller, id: i64, edit: bool) -> Result<(OfferRow, Offer), ApiError> {
+    let (row, _) = visible_offer(conn, caller, id)?;
     if edit && !policy::can_edit_offer(caller, row.organisation_id) {
         return Err(ApiError::Forbidden("only recruiters of the offer's organisation change it".into()));
     }
@@ -448,6 +451,17 @@ fn move_offer(
     current(conn, id)
 }
 
+async fn answer_move(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: i64,
+    to: OfferStatus,
+) -> Result<HttpResponse, ApiError> {
+    let shared = state.clone();
+    let (version, view) = crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, to)).await?;
+    Ok(tagged_json(HttpResponse::Ok(), version, &view))
+}
+
 /// Publish a draft: it becomes open to applications.
 ///
 /// Recruiters of the offer's organisation. Needs a start date and a deadline,
@@ -471,12 +485,7 @@ pub async fn publish_offer(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let (version, view) = {
-        let shared = state.clone();
-        crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, OfferStatus::Open)).await?
-    };
-    Ok(tagged_json(HttpResponse::Ok(), version, &view))
+    answer_move(state, caller, path.into_inner(), OfferStatus::Open).await
 }
 
 /// Close an offer: no more applications.
@@ -499,10 +508,5 @@ pub async fn close_offer(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let (version, view) = {
-        let shared = state.clone();
-        crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, OfferStatus::Closed)).await?
-    };
-    Ok(tagged_json(HttpResponse::Ok(), version, &view))
+    answer_move(state, caller, path.into_inner(), OfferStatus::Closed).await
 }

@@ -15,7 +15,7 @@ use crate::domain::placement::{
     AmendRefused, Party, PlacementStatus, SignRefused, Signature,
 };
 use crate::domain::WorkMode;
-use crate::error::{ApiError, Problem};
+use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::routes::applications::TO_BE_NAMED;
 use crate::routes::precondition::{check_optional_if_match, if_match_of, require_if_match, tagged_json};
@@ -79,13 +79,6 @@ struct Loaded {
     agreement: Agreement,
     status: PlacementStatus,
     view: Placement,
-}
-
-fn parse<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
-where
-    T::Err: std::error::Error + Send + Sync + 'static,
-{
-    text.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
 }
 
 fn terms_of(row: &VersionRow) -> Result<AgreementTerms, ApiError> {

@@ -122,7 +122,7 @@ pub(crate) fn profile_view(
         last_name: row.last_name,
         email: full.then_some(row.email),
         programme: row.programme,
-        degree_level: row.degree_level.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?,
+        degree_level: crate::error::parse_stored(&row.degree_level)?,
         graduation_year: row.graduation_year,
         wanted_kinds: decode_kinds(&row.wanted_kinds),
         available_from: row.available_from,
