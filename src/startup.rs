@@ -158,7 +158,10 @@ pub fn redact_url(url: &str) -> String {
 
 /// The OpenAPI document of every route, as served and as committed.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1
+    let mut doc =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
+    crate::openapi::add_shared_responses(&mut doc);
+    doc
 }
 
 /// Request metrics from the middleware, plus the pool gauges it samples.
