@@ -160,6 +160,7 @@ pub fn redact_url(url: &str) -> String {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
+    crate::limits::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
     doc
 }
@@ -215,6 +216,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
     let (prometheus, gauges) = metrics()?;
     let docs = openapi();
     let routes = web::Data::new(RouteTable::from_openapi(&docs));
+    let limits = web::Data::new(crate::limits::Limits::new(&state.settings.limits));
     let json_limit = state.settings.json_body_limit_bytes;
     let bytes_limit = state.settings.csv_body_limit_bytes;
     let server = HttpServer::new(move || {
@@ -224,6 +226,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .openapi(ApiDoc::openapi())
             .app_data(state.clone())
             .app_data(routes.clone())
+            .app_data(limits.clone())
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(json_error))
             // Raw bodies are only taken by the roster import (CSV).
             .app_data(web::PayloadConfig::new(bytes_limit))
@@ -238,6 +241,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
             .default_service(web::to(unmatched))
+            .wrap(from_fn(crate::limits::enforce))
             .wrap(from_fn(problem_details))
             .wrap(cors(settings))
             .wrap(prometheus.clone())
