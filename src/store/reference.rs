@@ -58,7 +58,7 @@ pub struct LoadReport {
 /// Inserts or updates the reference data by code and slug, in one transaction:
 /// loading twice changes nothing the second time.
 pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadReport> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         for school in &data.schools {
             let updated = diesel::update(schools::table.filter(schools::code.eq(&school.code)))
