@@ -51,6 +51,8 @@ pub struct Settings {
     /// Load the demo data set at start when the database holds no account.
     pub demo: bool,
     pub auth: AuthSettings,
+    /// Per-caller rate limit and request time limit.
+    pub limits: crate::limits::LimitSettings,
 }
 
 /// Tokens, passwords and login throttling.
@@ -84,6 +86,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("data"),
             demo: false,
             auth: AuthSettings::default(),
+            limits: crate::limits::LimitSettings::default(),
         }
     }
 }

@@ -285,8 +285,36 @@ impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
             diesel::result::Error::NotFound => Self::NotFound("not found".into()),
+            other if lost_connection(&other) => {
+                tracing::warn!(error = %other, "database connection lost");
+                Self::Unavailable("the database is unreachable; retry shortly".into())
+            }
             other => Self::Internal(anyhow::Error::new(other)),
         }
+    }
+}
+
+/// Whether a statement failed because the database went away (shut down,
+/// restarted, network cut) rather than because of the statement: the request
+/// may succeed when retried, so it is a 503, not a 500.
+fn lost_connection(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) | Error::BrokenTransactionManager => true,
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
+            let message = info.message();
+            [
+                "terminating connection",
+                "server closed the connection",
+                "no connection to the server",
+                "could not connect",
+                "the database system is shutting down",
+                "the database system is starting up",
+            ]
+            .iter()
+            .any(|needle| message.contains(needle))
+        }
+        _ => false,
     }
 }
 

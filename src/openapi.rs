@@ -63,3 +63,56 @@ impl Modify for BearerSecurity {
         );
     }
 }
+
+/// Adds the answers that the shared machinery gives on any operation, so that
+/// each handler documents only its own: the JSON, path and query extractors'
+/// 400, 413 and 415, the bearer check's 401, and 503 when the database is
+/// unreachable or the request exceeds the time limit. Operations added later
+/// get them too.
+pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::error::PROBLEM_JSON,
+                ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let has_body = operation.request_body.is_some();
+            let has_parameters = operation
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Path | ParameterIn::Query));
+            let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut shared = Vec::new();
+            if has_body || has_parameters {
+                shared.push((
+                    "400",
+                    "Malformed request: a path or query parameter of the wrong type, or a body that is not JSON",
+                ));
+            }
+            if secured {
+                shared.push(("401", "Missing, invalid or expired access token"));
+            }
+            if has_body {
+                shared.push(("413", "Body larger than the limit"));
+                shared.push(("415", "Body sent with a content type the operation does not take"));
+                shared.push(("422", "A field of the body is missing, unknown or of the wrong type"));
+            }
+            shared.push(("503", "The database is unreachable or the request took too long; retry later"));
+            let responses = &mut operation.responses.responses;
+            for (status, description) in shared {
+                if !responses.contains_key(status) {
+                    responses.insert(status.into(), problem(description).into());
+                }
+            }
+        }
+    }
+}

@@ -158,7 +158,11 @@ pub fn redact_url(url: &str) -> String {
 
 /// The OpenAPI document of every route, as served and as committed.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1
+    let mut doc =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
+    crate::limits::document(&mut doc);
+    crate::openapi::add_shared_responses(&mut doc);
+    doc
 }
 
 /// Request metrics from the middleware, plus the pool gauges it samples.
@@ -212,6 +216,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
     let (prometheus, gauges) = metrics()?;
     let docs = openapi();
     let routes = web::Data::new(RouteTable::from_openapi(&docs));
+    let limits = web::Data::new(crate::limits::Limits::new(&state.settings.limits));
     let json_limit = state.settings.json_body_limit_bytes;
     let bytes_limit = state.settings.csv_body_limit_bytes;
     let server = HttpServer::new(move || {
@@ -221,6 +226,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .openapi(ApiDoc::openapi())
             .app_data(state.clone())
             .app_data(routes.clone())
+            .app_data(limits.clone())
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(json_error))
             // Raw bodies are only taken by the roster import (CSV).
             .app_data(web::PayloadConfig::new(bytes_limit))
@@ -235,6 +241,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
             .default_service(web::to(unmatched))
+            .wrap(from_fn(crate::limits::enforce))
             .wrap(from_fn(problem_details))
             .wrap(cors(settings))
             .wrap(prometheus.clone())

@@ -2,7 +2,6 @@
 
 use actix_web::{patch, post, web, HttpResponse};
 use chrono::{Duration, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -460,7 +459,7 @@ pub async fn create_skill(
     ApiError::check(violations)?;
     let shared = state.clone();
     let skill = crate::db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let aliases: Vec<String> = body.aliases.iter().map(|a| a.trim().to_lowercase()).collect();
             for name in std::iter::once(&body.slug).chain(&aliases) {
                 if is_taken(conn, name)? {
@@ -526,7 +525,7 @@ pub async fn patch_skill(
     let shared = state.clone();
     let skill = crate::db::run(&state.pool, move |conn| {
         let id = reference::resolve_skill(conn, &slug)?.ok_or_else(|| ApiError::not_found("skill"))?;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let changes = reference::SkillChanges {
                 label_fr: body.label_fr.map(|l| l.trim().to_owned()),
                 label_en: body.label_en.map(|l| l.trim().to_owned()),

@@ -10,8 +10,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
-use diesel::Connection;
-
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::application::{allowed_moves, check_move, ApplicationActor, ApplicationStatus, MoveRefused};
@@ -215,7 +213,7 @@ fn apply(
         score_sixtieths,
         explanation: &explanation,
     };
-    let body = conn.transaction(|conn| -> Result<String, ApiError> {
+    let body = crate::db::write_transaction(conn, |conn| -> Result<String, ApiError> {
         let id = store::insert(conn, &new, caller.account_id)?.ok_or_else(already)?;
         let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
         let body = serde_json::to_string(&view(conn, caller, record)?).map_err(anyhow::Error::new)?;
@@ -508,7 +506,7 @@ pub async fn transition_application(
         let record = visible(conn, &caller, id)?;
         let from: ApplicationStatus = parse(&record.row.status)?;
         check_move(from, to, actor_of(&caller, &record)).map_err(|refused| refusal(refused, from, to))?;
-        conn.transaction(|conn| -> Result<(), ApiError> {
+        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             if !store::move_status(conn, id, from.as_str(), to.as_str())? {
                 return Err(ApiError::conflict("the application was moved meanwhile; read it again"));
             }

@@ -3,7 +3,6 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -214,7 +213,7 @@ pub async fn refresh(
         if token.revoked_at.is_some() || token.expires_at < Utc::now().naive_utc() {
             return Err(refused());
         }
-        let outcome = conn.transaction(|conn| {
+        let outcome = crate::db::write_transaction(conn, |conn| {
             if !accounts::spend_refresh_token(conn, token.id)? {
                 return Ok(None);
             }
@@ -298,7 +297,7 @@ pub async fn activate_student(
         }
         let hash = shared.passwords.hash(&password).map_err(|e| ApiError::Internal(e.into()))?;
         let display_name = format!("{} {}", entry.first_name, entry.last_name);
-        let account = conn.transaction(|conn| {
+        let account = crate::db::write_transaction(conn, |conn| {
             let account_id = accounts::insert(
                 conn,
                 &accounts::NewAccount {

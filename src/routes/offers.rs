@@ -2,7 +2,7 @@
 
 use actix_web::http::header::LOCATION;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -56,9 +56,9 @@ pub struct Offer {
     pub stipend_mad: Option<u32>,
     pub languages: Vec<String>,
     pub requirements: Vec<Requirement>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub published_at: Option<NaiveDateTime>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 fn offer_views(conn: &mut DbConnection, rows: Vec<OfferRow>) -> Result<Vec<Offer>, ApiError> {
@@ -93,9 +93,9 @@ fn offer_views(conn: &mut DbConnection, rows: Vec<OfferRow>) -> Result<Vec<Offer
                 stipend_mad: row.stipend_mad.and_then(|s| u32::try_from(s).ok()),
                 languages: serde_json::from_str(&row.languages).unwrap_or_default(),
                 requirements: mine,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-                published_at: row.published_at,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+                published_at: row.published_at.map(|at| at.and_utc()),
             })
         })
         .collect()
@@ -280,7 +280,7 @@ pub async fn list_offers(
     let (limit, after) = (page.limit()?, page.after::<OfferCursor>()?);
     crate::db::run(&state.pool, move |conn| {
         let skill_id = match &query.skill {
-            Some(name) => Some(resolve_skills(conn, "skill", std::iter::once(name.clone()))?.remove(0).0),
+            Some(name) => Some(crate::routes::students::resolve_skill_filter(conn, name)?),
             None => None,
         };
         let filter = OfferFilter {

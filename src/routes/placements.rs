@@ -6,8 +6,6 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use diesel::Connection;
-
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::placement::{
@@ -325,7 +323,7 @@ pub async fn patch_placement(
             AmendRefused::Closed { status } => ApiError::conflict(format!("a {status} placement does not change")),
         })?;
         let row = &loaded.row;
-        conn.transaction(|conn| -> Result<(), ApiError> {
+        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             match &outcome {
                 AmendOutcome::Unchanged => {}
                 AmendOutcome::InPlace => {
@@ -417,7 +415,7 @@ pub async fn sign_placement(
                 current_version: row.current_version,
                 terminated_reason: None,
             };
-            let signed = conn.transaction(|conn| -> Result<bool, ApiError> {
+            let signed = crate::db::write_transaction(conn, |conn| -> Result<bool, ApiError> {
                 if !store::update_if_version(conn, id, row.version, &change)? {
                     return Ok(false);
                 }

@@ -4,7 +4,6 @@ use std::collections::{HashMap, HashSet};
 
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{post, web, HttpRequest};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -155,7 +154,7 @@ pub async fn import_roster(
     let count = rows.len();
     let outcome = crate::db::run(&state.pool, move |conn| {
         reference::find_school(conn, school_id)?.ok_or_else(|| ApiError::not_found("school"))?;
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let existing = roster::existing_entries(conn, school_id)?;
             let entries = check_rows(rows, &existing)?;
             Ok(roster::import(conn, school_id, &entries, &existing)?)

@@ -1,7 +1,7 @@
 //! Student profiles, skills and consents, and the school's student list.
 
 use actix_web::{get, patch, put, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -37,7 +37,7 @@ pub struct ConsentEvent {
     /// `discoverable_by_recruiters`.
     pub consent: String,
     pub granted: bool,
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 /// A student's profile. The student, staff of their school and admins see all
@@ -78,7 +78,7 @@ pub struct StudentProfile {
     pub skills: Vec<StudentSkill>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consents: Option<Vec<ConsentEvent>>,
-    pub updated_at: NaiveDateTime,
+    pub updated_at: DateTime<Utc>,
 }
 
 fn decode<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
@@ -108,7 +108,7 @@ pub(crate) fn profile_view(
         Some(
             students::consents_of(conn, row.id)?
                 .into_iter()
-                .map(|c| ConsentEvent { consent: c.consent, granted: c.granted, at: c.at })
+                .map(|c| ConsentEvent { consent: c.consent, granted: c.granted, at: c.at.and_utc() })
                 .collect(),
         )
     } else {
@@ -136,7 +136,7 @@ pub(crate) fn profile_view(
         seeking: row.seeking,
         skills,
         consents,
-        updated_at: row.updated_at,
+        updated_at: row.updated_at.and_utc(),
     })
 }
 
@@ -390,6 +390,18 @@ pub(crate) fn resolve_skills(
     Ok(resolved)
 }
 
+/// Resolves the `skill` filter of a list. An unknown skill there is a bad
+/// query parameter, answered 400 like any other, naming the parameter.
+pub(crate) fn resolve_skill_filter(conn: &mut DbConnection, name: &str) -> Result<i64, ApiError> {
+    match resolve_skills(conn, "skill", std::iter::once(name.to_owned())) {
+        Ok(mut resolved) => Ok(resolved.remove(0).0),
+        Err(ApiError::Validation(violations)) => Err(ApiError::InvalidParameters(
+            violations.into_iter().map(|v| Violation::new("skill", v.code, v.message)).collect(),
+        )),
+        Err(other) => Err(other),
+    }
+}
+
 /// Replace a student's skills.
 ///
 /// The student only. Skills are given by slug or alias and stored by their
@@ -485,7 +497,7 @@ pub async fn list_students(
     let (limit, after) = (page.limit()?, page.after::<i64>()?);
     crate::db::run(&state.pool, move |conn| {
         let skill_id = match &query.skill {
-            Some(name) => Some(resolve_skills(conn, "skill", std::iter::once(name.clone()))?.remove(0).0),
+            Some(name) => Some(resolve_skill_filter(conn, name)?),
             None => None,
         };
         let filter = StudentFilter {

@@ -114,7 +114,7 @@ pub fn insert(
     fields: &OfferFields,
     requirements: &[RequirementKey],
 ) -> QueryResult<i64> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         let id = diesel::insert_into(offers::table)
             .values((
@@ -141,7 +141,7 @@ pub fn update(
     fields: &OfferFields,
     requirements: &[RequirementKey],
 ) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let updated = diesel::update(offers::table.find(id).filter(offers::version.eq(expected_version)))
             .set((fields, offers::version.eq(expected_version + 1), offers::updated_at.eq(Utc::now().naive_utc())))
             .execute(conn)?;
@@ -156,7 +156,7 @@ pub fn update(
 
 /// Moves an offer from `from` to `to` if it is still in `from`.
 pub fn set_status(conn: &mut DbConnection, id: i64, from: OfferStatus, to: OfferStatus) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         let target = offers::table.find(id).filter(offers::status.eq(from.as_str()));
         let updated = if to == OfferStatus::Open && from == OfferStatus::Draft {

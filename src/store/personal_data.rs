@@ -136,7 +136,7 @@ fn erase_terms(terms: &str) -> String {
 /// credentials go. `false` when the student does not exist or was erased
 /// already.
 pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         // The first statement writes, so SQLite takes the write lock at once (see store::applications).
         let erased = diesel::update(students::table.find(student_id).filter(students::erased_at.is_null()))

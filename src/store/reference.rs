@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use crate::db::schema::{organisations, schools, skill_aliases, skills};
 use crate::db::DbConnection;
 use crate::reference_data::ReferenceData;
-use diesel::Connection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = schools)]
@@ -60,7 +59,7 @@ pub struct LoadReport {
 /// one transaction: loading twice changes nothing the second time, and records
 /// an admin has edited through the API keep their edits.
 pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadReport> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let mut report = LoadReport::default();
         for school in &data.schools {
             if find_school_by_code(conn, &school.code)?.is_none() {

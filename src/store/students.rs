@@ -125,7 +125,7 @@ pub fn update_profile(
     expected_version: i64,
     changes: &ProfileChanges,
 ) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = Utc::now().naive_utc();
         let updated = diesel::update(students::table.find(student.id).filter(students::version.eq(expected_version)))
             .set((changes, students::version.eq(expected_version + 1), students::updated_at.eq(now)))
@@ -161,7 +161,7 @@ pub fn record_consent(
 
 /// Replaces the student's whole skill set, and bumps the profile version.
 pub fn replace_skills(conn: &mut DbConnection, student_id: i64, skills: &[(i64, u8)]) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::delete(student_skills::table.filter(student_skills::student_id.eq(student_id))).execute(conn)?;
         let rows: Vec<_> = skills
             .iter()
