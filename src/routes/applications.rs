@@ -5,7 +5,7 @@
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
@@ -62,8 +62,8 @@ pub struct Application {
     /// filters), as computed when the student applied.
     #[schema(value_type = Object)]
     pub explanation: serde_json::Value,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     /// The statuses the caller may move the application to now.
     pub allowed_moves: Vec<ApplicationStatus>,
     /// The placement opened when the student accepted.
@@ -100,8 +100,8 @@ fn views(
                 source: row.source,
                 score: f64::from(row.score_sixtieths) / 60.0,
                 explanation: serde_json::from_str(&row.explanation).unwrap_or_default(),
-                created_at: row.created_at,
-                updated_at: row.updated_at,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
                 allowed_moves: allowed_moves(status, actor),
                 placement_id: placed.iter().find(|(application, _)| *application == row.id).map(|(_, id)| *id),
             })
@@ -403,7 +403,7 @@ pub struct ApplicationEvent {
     pub from: Option<ApplicationStatus>,
     pub to: ApplicationStatus,
     pub note: String,
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 fn refusal(refused: MoveRefused, from: ApplicationStatus, to: ApplicationStatus) -> ApiError {
@@ -557,7 +557,7 @@ pub async fn list_application_events(
                     from: event.from_status.as_deref().map(parse).transpose()?,
                     to: parse(&event.to_status)?,
                     note: event.note,
-                    at: event.at,
+                    at: event.at.and_utc(),
                 })
             })
             .collect::<Result<_, ApiError>>()?;

@@ -3,7 +3,7 @@
 //! erasure.
 
 use actix_web::{delete, get, web, HttpResponse};
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -26,11 +26,16 @@ pub struct ProfileView {
     /// `recruiter` or `school_staff`.
     pub viewer_role: String,
     /// When, in UTC.
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 fn view_of(row: ProfileViewRow) -> ProfileView {
-    ProfileView { id: row.id, viewer_account_id: row.viewer_account_id, viewer_role: row.viewer_role, at: row.at }
+    ProfileView {
+        id: row.id,
+        viewer_account_id: row.viewer_account_id,
+        viewer_role: row.viewer_role,
+        at: row.at.and_utc(),
+    }
 }
 
 /// The student's account.
@@ -39,7 +44,7 @@ pub struct ExportAccount {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One change of an application's status.
@@ -49,7 +54,7 @@ pub struct ExportEvent {
     pub to_status: String,
     pub actor_account_id: i64,
     pub note: String,
-    pub at: NaiveDateTime,
+    pub at: DateTime<Utc>,
 }
 
 /// One application with its whole history.
@@ -66,8 +71,8 @@ pub struct ExportApplication {
     pub score: f64,
     /// How the score was reached.
     pub explanation: serde_json::Value,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     pub events: Vec<ExportEvent>,
 }
 
@@ -76,7 +81,7 @@ pub struct ExportApplication {
 pub struct ExportSignature {
     pub party: String,
     pub account_id: i64,
-    pub signed_at: NaiveDateTime,
+    pub signed_at: DateTime<Utc>,
 }
 
 /// One version of a placement's agreement.
@@ -85,7 +90,7 @@ pub struct ExportAgreementVersion {
     pub version: i32,
     /// The terms as agreed in this version.
     pub terms: serde_json::Value,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
     pub signatures: Vec<ExportSignature>,
 }
 
@@ -101,8 +106,8 @@ pub struct ExportPlacement {
     pub kind: String,
     pub status: String,
     pub terminated_reason: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
     pub agreement_versions: Vec<ExportAgreementVersion>,
 }
 
@@ -110,7 +115,7 @@ pub struct ExportPlacement {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonalDataExport {
     /// When this export was made, in UTC.
-    pub exported_at: NaiveDateTime,
+    pub exported_at: DateTime<Utc>,
     /// Roster fields, profile, skills and the history of consents.
     pub profile: StudentProfile,
     /// The account the student signs in with; absent before activation.
@@ -143,7 +148,7 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
             id,
             email,
             display_name,
-            created_at,
+            created_at: created_at.and_utc(),
         }),
         None => None,
     };
@@ -157,7 +162,7 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
                 to_status: e.to_status,
                 actor_account_id: e.actor_account_id,
                 note: e.note,
-                at: e.at,
+                at: e.at.and_utc(),
             })
             .collect();
         exported_applications.push(ExportApplication {
@@ -170,8 +175,8 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
             source: app.source,
             score: f64::from(app.score_sixtieths) / 60.0,
             explanation: json_of(&app.explanation),
-            created_at: app.created_at,
-            updated_at: app.updated_at,
+            created_at: app.created_at.and_utc(),
+            updated_at: app.updated_at.and_utc(),
             events,
         });
     }
@@ -187,14 +192,14 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
             .map(|(_, v)| ExportAgreementVersion {
                 version: v.version,
                 terms: json_of(&v.terms),
-                created_at: v.created_at,
+                created_at: v.created_at.and_utc(),
                 signatures: signatures
                     .iter()
                     .filter(|(p, s)| *p == id && s.version == v.version)
                     .map(|(_, s)| ExportSignature {
                         party: s.party.clone(),
                         account_id: s.account_id,
-                        signed_at: s.signed_at,
+                        signed_at: s.signed_at.and_utc(),
                     })
                     .collect(),
             })
@@ -208,14 +213,14 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
             kind: placement.kind,
             status: placement.status,
             terminated_reason: placement.terminated_reason,
-            created_at: placement.created_at,
-            updated_at: placement.updated_at,
+            created_at: placement.created_at.and_utc(),
+            updated_at: placement.updated_at.and_utc(),
             agreement_versions,
         });
     }
     let profile_views = store::views(conn, student_id, None, None)?.into_iter().map(view_of).collect();
     Ok(PersonalDataExport {
-        exported_at: Utc::now().naive_utc(),
+        exported_at: Utc::now(),
         profile,
         account,
         applications: exported_applications,

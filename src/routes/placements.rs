@@ -2,7 +2,7 @@
 //! signing, terminating.
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -26,7 +26,7 @@ pub struct SignatureView {
     pub party: Party,
     /// The account that signed for the party.
     pub account_id: i64,
-    pub signed_at: NaiveDateTime,
+    pub signed_at: DateTime<Utc>,
 }
 
 /// One version of the agreement with the signatures it gathered.
@@ -35,7 +35,7 @@ pub struct AgreementVersion {
     pub version: u32,
     pub terms: AgreementTerms,
     pub signatures: Vec<SignatureView>,
-    pub created_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A placement as the API shows it.
@@ -66,8 +66,8 @@ pub struct Placement {
     /// Earlier versions, oldest first, with the signatures they had gathered.
     pub previous_versions: Vec<AgreementVersion>,
     pub terminated_reason: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A placement with the domain form of its current agreement.
@@ -91,7 +91,9 @@ fn signature_views(
     signatures
         .iter()
         .filter(|(id, s)| *id == placement && s.version == version)
-        .map(|(_, s)| Ok(SignatureView { party: parse(&s.party)?, account_id: s.account_id, signed_at: s.signed_at }))
+        .map(|(_, s)| {
+            Ok(SignatureView { party: parse(&s.party)?, account_id: s.account_id, signed_at: s.signed_at.and_utc() })
+        })
         .collect()
 }
 
@@ -113,7 +115,7 @@ fn load_all(conn: &mut DbConnection, records: Vec<PlacementRecord>, today: Naive
                 terms: terms_of(current)?,
                 signatures: current_signatures
                     .iter()
-                    .map(|s| Signature { party: s.party, signed_at: s.signed_at })
+                    .map(|s| Signature { party: s.party, signed_at: s.signed_at.naive_utc() })
                     .collect(),
             };
             let terminated = row.status == PlacementStatus::Terminated.as_str();
@@ -132,7 +134,7 @@ fn load_all(conn: &mut DbConnection, records: Vec<PlacementRecord>, today: Naive
                         version: u32::try_from(v.version).unwrap_or(0),
                         terms: terms_of(v)?,
                         signatures: signature_views(&signatures, row.id, v.version)?,
-                        created_at: v.created_at,
+                        created_at: v.created_at.and_utc(),
                     })
                 })
                 .collect::<Result<Vec<_>, ApiError>>()?;
@@ -151,8 +153,8 @@ fn load_all(conn: &mut DbConnection, records: Vec<PlacementRecord>, today: Naive
                 missing_signatures: agreement.missing_parties(),
                 previous_versions,
                 terminated_reason: row.terminated_reason.clone(),
-                created_at: row.created_at,
-                updated_at: row.updated_at,
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
             };
             Ok(Loaded { row, student_account, agreement, status, view })
         })
