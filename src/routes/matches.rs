@@ -37,7 +37,7 @@ pub struct SkillCredit {
 
 /// A requirement the student does not hold at all.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SkillGap {
+pub struct MissingRequirement {
     pub skill: String,
     pub required_level: u8,
     pub weight: u8,
@@ -51,9 +51,9 @@ pub struct Explanation {
     /// Requirements held below their level (partial credit; a required one makes the student ineligible).
     pub partially_met: Vec<SkillCredit>,
     /// Required skills the student lacks.
-    pub missing_required: Vec<SkillGap>,
+    pub missing_required: Vec<MissingRequirement>,
     /// Preferred skills the student lacks.
-    pub missing_preferred: Vec<SkillGap>,
+    pub missing_preferred: Vec<MissingRequirement>,
     /// Hard filters that fail: not_open, deadline_passed, kind_not_wanted, not_available, degree_too_low,
     /// city_not_acceptable, not_discoverable, missing_required_skill.
     pub failed_filters: Vec<String>,
@@ -93,8 +93,8 @@ fn credit_view(index: &LiveIndex, m: &SkillMatch) -> SkillCredit {
     }
 }
 
-fn gap_view(index: &LiveIndex, m: &MissingSkill) -> SkillGap {
-    SkillGap { skill: index.slug(m.skill.0), required_level: m.required_level, weight: m.weight }
+fn gap_view(index: &LiveIndex, m: &MissingSkill) -> MissingRequirement {
+    MissingRequirement { skill: index.slug(m.skill.0), required_level: m.required_level, weight: m.weight }
 }
 
 fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
