@@ -69,17 +69,21 @@ pub struct Problem {
     #[schema(example = 422)]
     pub status: u16,
     /// What went wrong with this request.
+    #[schema(example = "The request body has 1 invalid field.")]
     pub detail: String,
     /// The request path.
     #[schema(example = "/api/v1/offers")]
     pub instance: String,
     /// The request id, also sent as the `X-Request-Id` header and found in the logs.
+    #[schema(example = "01JDQ7ZQ3V5M8X2K4N6P9R1T3W")]
     pub request_id: String,
     /// For validation problems: each broken rule, naming its field.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!([{"field": "requirements[2].min_level", "code": "out_of_range", "message": "must be between 1 and 5"}]))]
     pub errors: Option<Vec<Violation>>,
     /// For conflicts about a state: the moves that are allowed from the current state.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["close"]))]
     pub allowed: Option<Vec<String>>,
 }
 

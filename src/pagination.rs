@@ -30,6 +30,7 @@ pub struct PageQuery {
 pub struct Page<T: ToSchema> {
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; absent on the last page.
+    #[schema(example = "eyJpZCI6NDJ9")]
     pub next_cursor: Option<String>,
 }
 

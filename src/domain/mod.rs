@@ -125,10 +125,13 @@ text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Violation {
     /// JSON path of the field, e.g. `requirements[2].min_level`.
+    #[schema(example = "requirements[2].min_level")]
     pub field: String,
     /// Stable machine-readable rule name, e.g. `out_of_range`.
+    #[schema(example = "out_of_range")]
     pub code: String,
     /// Human-readable explanation.
+    #[schema(example = "must be between 1 and 5")]
     pub message: String,
 }
 

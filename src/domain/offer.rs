@@ -36,12 +36,16 @@ pub const MAX_LANGUAGE_CHARS: usize = 50;
 #[serde(deny_unknown_fields)]
 pub struct RequirementDraft {
     /// Canonical skill slug, e.g. `python`; at most once per offer.
+    #[schema(example = "python")]
     pub skill: String,
     /// Lowest useful level, from 1 (notions) to 5 (expert).
+    #[schema(example = 3)]
     pub min_level: u8,
     /// Importance in matching, from 1 to 5.
+    #[schema(example = 4)]
     pub weight: u8,
     /// Whether a student without this skill at `min_level` is out of the running.
+    #[schema(example = true)]
     pub required: bool,
 }
 
@@ -52,30 +56,40 @@ pub struct OfferDraft {
     /// Internship or work-study.
     pub kind: OfferKind,
     /// 3 to 200 characters.
+    #[schema(example = "Stage PFE – Data Scientist")]
     pub title: String,
     /// At most 10,000 characters.
+    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
     pub description: String,
     /// Where the work happens, 1 to 100 characters.
+    #[schema(example = "Casablanca")]
     pub city: String,
     /// On site, hybrid or remote.
     pub work_mode: WorkMode,
     /// First day; needed to publish, and not in the past then.
+    #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
     /// Length in months, from 1 to 36.
+    #[schema(example = 6)]
     pub duration_months: Option<u8>,
     /// How many students may be taken, from 1 to 500.
+    #[schema(example = 2)]
     pub positions: u32,
     /// Lowest degree level a candidate must have.
     pub min_degree_level: Option<DegreeLevel>,
     /// Last day to apply; needed to publish, not in the past then, and not
     /// after the start date.
+    #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
     /// Monthly stipend in dirhams (MAD), at most 100,000.
+    #[schema(example = 4000)]
     pub stipend_mad: Option<u32>,
     /// Working languages, e.g. `French`; at most 10, each once, 1 to 50 characters.
     #[serde(default)]
+    #[schema(example = json!(["French", "English"]))]
     pub languages: Vec<String>,
     /// Skills asked for: 1 to 30, each skill once.
+    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
     pub requirements: Vec<RequirementDraft>,
 }
 

@@ -114,16 +114,21 @@ pub const MAX_MONTHLY_STIPEND_MAD: u32 = 100_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AgreementTerms {
     /// First working day.
+    #[schema(example = "2027-02-01")]
     pub start_date: NaiveDate,
     /// Last working day; after the start date.
+    #[schema(example = "2027-07-31")]
     pub end_date: NaiveDate,
     /// Name of the tutor at the organisation (1 to 200 characters).
+    #[schema(example = "Youssef El Idrissi")]
     pub company_tutor: String,
     /// Name of the referent teacher at the school (1 to 200 characters).
+    #[schema(example = "Pr. Karim Tazi")]
     pub academic_referent: String,
     /// Where the work happens.
     pub work_mode: WorkMode,
     /// Monthly stipend in dirhams (MAD), at most 100,000; absent when unpaid.
+    #[schema(example = 4000)]
     pub monthly_stipend_mad: Option<u32>,
 }
 
@@ -156,6 +161,7 @@ pub struct Signature {
     /// Who signed.
     pub party: Party,
     /// When, in UTC.
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub signed_at: NaiveDateTime,
 }
 
@@ -163,6 +169,7 @@ pub struct Signature {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Agreement {
     /// Starts at 1; each amendment after a signature adds one.
+    #[schema(example = 1)]
     pub version: u32,
     /// The terms of this version.
     pub terms: AgreementTerms,

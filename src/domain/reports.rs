@@ -252,27 +252,35 @@ pub struct Figures {
     /// `seeking` flag is set or who applied at least once (with a period: at
     /// least once before its end). Erased students keep counting as the
     /// anonymous records they became, so erasure never changes a report.
+    #[schema(example = 48)]
     pub students_seeking: Option<u32>,
     /// Seeking students with a placement whose agreement all three parties
     /// signed (status `signed`, `in_progress` or `completed`; a terminated
     /// placement does not count); with a period, the signatures completed in it.
+    #[schema(example = 39)]
     pub students_placed: Option<u32>,
     /// `students_placed / students_seeking`, from 0 to 1; null when nobody is seeking.
+    #[schema(example = 0.8125)]
     pub placement_rate: Option<f64>,
     /// Seeking students with at least one application (created in the period, if any).
+    #[schema(example = 45)]
     pub students_with_applications: Option<u32>,
     /// Applications of those students (created in the period, if any).
+    #[schema(example = 132)]
     pub applications: Option<u32>,
     /// Applications that reached `offered` (whatever came after: accepted,
     /// declined, withdrawn); with a period, those offered in it.
+    #[schema(example = 41)]
     pub offers_received: Option<u32>,
     /// Median of the whole days from a student's first application to their
     /// first acceptance, over students with an acceptance (in the period, if
     /// any); the mean of the two middle values for an even count; null when
     /// nobody accepted.
+    #[schema(example = 23.5)]
     pub median_days_to_first_acceptance: Option<f64>,
     /// True when the group has fewer than 5 seeking students and the caller
     /// is the committee: every figure above is then null.
+    #[schema(example = false)]
     pub suppressed: bool,
 }
 

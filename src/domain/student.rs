@@ -64,6 +64,7 @@ crate::domain::text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LanguageSkill {
     /// Language name, e.g. `French`; 1 to 50 characters, once per profile.
+    #[schema(example = "French")]
     pub language: String,
     /// CEFR level, or native.
     pub level: LanguageLevel,
@@ -168,18 +169,25 @@ fn is_sane_email(email: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RosterRow {
     /// The school's own identifier: 1 to 32 of letters, digits, `-`, `_`, `/`.
+    #[schema(example = "ECC-2027-0042")]
     pub student_number: String,
     /// 1 to 100 characters.
+    #[schema(example = "Salma")]
     pub first_name: String,
     /// 1 to 100 characters.
+    #[schema(example = "Bennani")]
     pub last_name: String,
     /// The student's address; the account is created for it.
+    #[schema(example = "salma.bennani@ecc.example.org")]
     pub email: String,
     /// Programme name, 1 to 200 characters.
+    #[schema(example = "Génie informatique")]
     pub programme: String,
     /// One of `bac+2`, `bac+3`, `bac+4`, `bac+5`, `bac+8` (case and spaces ignored).
+    #[schema(example = "bac+5")]
     pub degree_level: String,
     /// Expected graduation year, from 2000 to 2100.
+    #[schema(example = "2027")]
     pub graduation_year: String,
 }
 
@@ -187,18 +195,24 @@ pub struct RosterRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RosterEntry {
     /// The school's own identifier of the student.
+    #[schema(example = "ECC-2027-0042")]
     pub student_number: String,
     /// First name.
+    #[schema(example = "Salma")]
     pub first_name: String,
     /// Last name.
+    #[schema(example = "Bennani")]
     pub last_name: String,
     /// Normalised email address.
+    #[schema(example = "salma.bennani@ecc.example.org")]
     pub email: String,
     /// Programme name.
+    #[schema(example = "Génie informatique")]
     pub programme: String,
     /// Degree level the student is preparing.
     pub degree_level: DegreeLevel,
     /// Expected graduation year.
+    #[schema(example = 2027)]
     pub graduation_year: i32,
 }
 

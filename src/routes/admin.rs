@@ -24,7 +24,9 @@ pub struct NewStaffAccount {
     pub display_name: String,
     /// `recruiter` (needs `organisation_id`), `school_staff` (needs `school_id`), `committee` or `admin`.
     pub role: Role,
+    #[schema(example = 3)]
     pub school_id: Option<i64>,
+    #[schema(example = 2)]
     pub organisation_id: Option<i64>,
 }
 
@@ -34,7 +36,9 @@ pub struct CreatedStaffAccount {
     pub account: Account,
     /// Shown once and stored only as a digest: hand it to the person over a
     /// trusted channel; they set their password with `POST /api/v1/auth/activate`.
+    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678")]
     pub activation_token: String,
+    #[schema(example = "2026-12-06T10:15:00Z")]
     pub activation_expires_at: chrono::DateTime<Utc>,
 }
 
@@ -135,9 +139,12 @@ pub struct NewSchool {
     /// Stable code: upper-case letters, digits and `-`.
     #[schema(example = "ENSA-KENITRA")]
     pub code: String,
+    #[schema(example = "École Centrale Casablanca")]
     pub name: String,
+    #[schema(example = "Casablanca")]
     pub city: String,
     /// engineering_school, business_school, university or institute.
+    #[schema(example = "engineering_school")]
     pub kind: String,
 }
 
@@ -145,8 +152,11 @@ pub struct NewSchool {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolPatch {
+    #[schema(example = "École Centrale Casablanca")]
     pub name: Option<String>,
+    #[schema(example = "Casablanca")]
     pub city: Option<String>,
+    #[schema(example = "engineering_school")]
     pub kind: Option<String>,
 }
 
@@ -156,7 +166,9 @@ pub struct SchoolPatch {
 pub struct NewOrganisation {
     #[schema(example = "AXA-ASSISTANCE-MAROC")]
     pub code: String,
+    #[schema(example = "AXA Assurance Maroc")]
     pub name: String,
+    #[schema(example = "Casablanca")]
     pub city: String,
 }
 
@@ -164,7 +176,9 @@ pub struct NewOrganisation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationPatch {
+    #[schema(example = "AXA Assurance Maroc")]
     pub name: Option<String>,
+    #[schema(example = "Casablanca")]
     pub city: Option<String>,
 }
 
@@ -175,13 +189,18 @@ pub struct NewSkill {
     /// Lower-case letters, digits and `-`.
     #[schema(example = "llm-ops")]
     pub slug: String,
+    #[schema(example = "Opérations LLM")]
     pub label_fr: String,
+    #[schema(example = "LLM operations")]
     pub label_en: String,
     /// cybersecurity, data, ai, cloud, devops, testing, software_engineering, transversal or languages.
+    #[schema(example = "ai")]
     pub domain: String,
     /// Slug or alias of the broader skill.
+    #[schema(example = "machine-learning")]
     pub parent: Option<String>,
     #[serde(default)]
+    #[schema(example = json!(["llmops"]))]
     pub aliases: Vec<String>,
 }
 
@@ -189,11 +208,15 @@ pub struct NewSkill {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillPatch {
+    #[schema(example = "Opérations LLM")]
     pub label_fr: Option<String>,
+    #[schema(example = "LLM operations")]
     pub label_en: Option<String>,
+    #[schema(example = "ai")]
     pub domain: Option<String>,
     #[serde(default, deserialize_with = "crate::routes::students::nullable")]
     #[schema(value_type = Option<String>)]
+    #[schema(example = "machine-learning")]
     pub parent: Option<Option<String>>,
 }
 
@@ -603,7 +626,9 @@ pub async fn add_skill_alias(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActivationToken {
     /// Shown once; the previous token stops working.
+    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678")]
     pub activation_token: String,
+    #[schema(example = "2026-12-06T10:15:00Z")]
     pub activation_expires_at: chrono::DateTime<Utc>,
 }
 

@@ -41,6 +41,7 @@ const DEFAULT_DURATION_MONTHS: u32 = 6;
 #[serde(deny_unknown_fields)]
 pub struct ApplicationDraft {
     /// Up to 5,000 characters.
+    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
     pub cover_letter: Option<String>,
     /// The partner portal the student applied through, up to 100 characters.
     #[schema(example = "ecc-careers")]
@@ -50,23 +51,33 @@ pub struct ApplicationDraft {
 /// An application as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Application {
+    #[schema(example = 42)]
     pub id: i64,
+    #[schema(example = 7)]
     pub offer_id: i64,
+    #[schema(example = 12)]
     pub student_id: i64,
     pub status: ApplicationStatus,
+    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
     pub cover_letter: String,
+    #[schema(example = "ecc-careers")]
     pub source: String,
     /// The match score when the student applied, 0 to 1.
+    #[schema(example = 0.8125)]
     pub score: f64,
     /// Why the score is what it is (skills met, partly met, missing, failed
     /// filters), as computed when the student applied.
     #[schema(value_type = Object)]
     pub explanation: serde_json::Value,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub updated_at: DateTime<Utc>,
     /// The statuses the caller may move the application to now.
+    #[schema(example = json!(["in_review", "withdrawn"]))]
     pub allowed_moves: Vec<ApplicationStatus>,
     /// The placement opened when the student accepted.
+    #[schema(example = 9)]
     pub placement_id: Option<i64>,
 }
 
@@ -308,10 +319,13 @@ fn location_of(body: &str) -> Option<String> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationQuery {
+    #[param(example = "in_review")]
     pub status: Option<ApplicationStatus>,
+    #[param(example = 7)]
     pub offer_id: Option<i64>,
+    #[param(example = 12)]
     pub student_id: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
+    #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -390,19 +404,24 @@ pub struct Transition {
     pub to: ApplicationStatus,
     /// Why, up to 2,000 characters; shown to everyone who sees the application,
     /// the student included.
+    #[schema(example = "Profil retenu pour un entretien.")]
     pub note: Option<String>,
 }
 
 /// One recorded status change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationEvent {
+    #[schema(example = 42)]
     pub id: i64,
     /// The account that made the change.
+    #[schema(example = 5)]
     pub actor_account_id: i64,
     /// Absent for the submission itself.
     pub from: Option<ApplicationStatus>,
     pub to: ApplicationStatus,
+    #[schema(example = "Profil retenu pour un entretien.")]
     pub note: String,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub at: DateTime<Utc>,
 }
 

@@ -27,6 +27,7 @@ pub struct LoginRequest {
 /// and an opaque refresh token to get the next pair.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenPair {
+    #[schema(example = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI1In0.c2lnbmF0dXJl")]
     pub access_token: String,
     #[schema(example = "Bearer")]
     pub token_type: String,
@@ -34,7 +35,9 @@ pub struct TokenPair {
     #[schema(example = 900)]
     pub expires_in: i64,
     /// Single use: each refresh returns a new one. Presenting a used one revokes the whole chain.
+    #[schema(example = "rt_3f9c2a7b1d4e4c0a9b8f6e5d4c3b2a10")]
     pub refresh_token: String,
+    #[schema(example = "2026-12-29T10:15:00Z")]
     pub refresh_expires_at: chrono::DateTime<Utc>,
 }
 
@@ -42,6 +45,7 @@ pub struct TokenPair {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
+    #[schema(example = "rt_3f9c2a7b1d4e4c0a9b8f6e5d4c3b2a10")]
     pub refresh_token: String,
 }
 
@@ -60,6 +64,7 @@ pub struct StudentActivation {
     #[schema(example = "salma.bennani@ecc.example.org")]
     pub email: String,
     /// 12 to 128 characters.
+    #[schema(example = "correct horse battery staple")]
     pub password: String,
 }
 
@@ -67,25 +72,34 @@ pub struct StudentActivation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffActivation {
+    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678")]
     pub activation_token: String,
     /// 12 to 128 characters.
+    #[schema(example = "correct horse battery staple")]
     pub password: String,
 }
 
 /// The caller's account. Never carries a password hash.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Account {
+    #[schema(example = 42)]
     pub id: i64,
+    #[schema(example = "salma.bennani@ecc.example.org")]
     pub email: String,
+    #[schema(example = "Salma Bennani")]
     pub display_name: String,
     pub role: Role,
     /// For school staff: their school.
+    #[schema(example = 3)]
     pub school_id: Option<i64>,
     /// For recruiters: their organisation.
+    #[schema(example = 2)]
     pub organisation_id: Option<i64>,
     /// For students: their student record.
+    #[schema(example = 12)]
     pub student_id: Option<i64>,
     /// False while a staff account waits for its activation.
+    #[schema(example = true)]
     pub active: bool,
 }
 

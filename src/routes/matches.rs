@@ -25,21 +25,29 @@ pub struct SkillCredit {
     #[schema(example = "python")]
     pub skill: String,
     /// The student's level (through the taxonomy: a skill counts for its broader skills at the same level).
+    #[schema(example = 4)]
     pub student_level: u8,
     /// The requirement's minimum level m.
+    #[schema(example = 3)]
     pub required_level: u8,
     /// The requirement's weight w.
+    #[schema(example = 4)]
     pub weight: u8,
     /// w when the level meets m; w·l/m below it.
+    #[schema(example = 4.0)]
     pub credit: f64,
+    #[schema(example = true)]
     pub required: bool,
 }
 
 /// A requirement the student does not hold at all.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MissingRequirement {
+    #[schema(example = "python")]
     pub skill: String,
+    #[schema(example = 3)]
     pub required_level: u8,
+    #[schema(example = 4)]
     pub weight: u8,
 }
 
@@ -56,6 +64,7 @@ pub struct Explanation {
     pub missing_preferred: Vec<MissingRequirement>,
     /// Hard filters that fail: not_open, deadline_passed, kind_not_wanted, not_available, degree_too_low,
     /// city_not_acceptable, not_discoverable, missing_required_skill.
+    #[schema(example = json!(["deadline_passed"]))]
     pub failed_filters: Vec<String>,
 }
 
@@ -66,18 +75,24 @@ pub struct Explanation {
 /// met, then id.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Match {
+    #[schema(example = 12)]
     pub student_id: i64,
+    #[schema(example = 7)]
     pub offer_id: i64,
     #[schema(example = 0.8125)]
     pub score: f64,
+    #[schema(example = true)]
     pub eligible: bool,
     /// Preferred skills held at their level.
+    #[schema(example = 1)]
     pub preferred_met: u32,
     /// The offer's title (in rankings of offers).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Stage PFE – Data Scientist")]
     pub offer_title: Option<String>,
     /// The candidate's name (in rankings of candidates).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Salma Bennani")]
     pub student_name: Option<String>,
     pub explanation: Explanation,
 }
@@ -126,9 +141,10 @@ fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
 #[serde(deny_unknown_fields)]
 pub struct MatchQuery {
     /// Only offers of this kind (rankings of offers).
+    #[param(example = "internship")]
     pub kind: Option<OfferKind>,
     /// Results, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
+    #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
 }
 

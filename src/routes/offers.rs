@@ -23,41 +23,60 @@ pub struct Requirement {
     #[schema(example = "python")]
     pub skill: String,
     /// Lowest useful level, 1 to 5.
+    #[schema(example = 3)]
     pub min_level: u8,
     /// Importance in matching, 1 to 5.
+    #[schema(example = 4)]
     pub weight: u8,
     /// A student without it at `min_level` is not eligible.
+    #[schema(example = true)]
     pub required: bool,
 }
 
 /// An offer as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Offer {
+    #[schema(example = 42)]
     pub id: i64,
     /// The AXA organisation that posted it.
+    #[schema(example = 2)]
     pub organisation_id: i64,
     /// draft → open → closed; filled when every position is taken.
     pub status: OfferStatus,
     pub kind: OfferKind,
+    #[schema(example = "Stage PFE – Data Scientist")]
     pub title: String,
+    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
     pub description: String,
+    #[schema(example = "Casablanca")]
     pub city: String,
     pub work_mode: WorkMode,
+    #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
+    #[schema(example = 6)]
     pub duration_months: Option<u8>,
     /// Students the offer takes, 1 to 500.
+    #[schema(example = 2)]
     pub positions: u32,
     /// Positions taken by accepted applications.
+    #[schema(example = 1)]
     pub positions_taken: u32,
     pub min_degree_level: Option<DegreeLevel>,
     /// Last day to apply.
+    #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
     /// Monthly stipend in dirhams.
+    #[schema(example = 4000)]
     pub stipend_mad: Option<u32>,
+    #[schema(example = json!(["French", "English"]))]
     pub languages: Vec<String>,
+    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
     pub requirements: Vec<Requirement>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub updated_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub published_at: Option<DateTime<Utc>>,
 }
 
@@ -224,22 +243,31 @@ pub async fn create_offer(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OfferQuery {
+    #[param(example = "internship")]
     pub kind: Option<OfferKind>,
     /// City, case-insensitive.
+    #[param(example = "Casablanca")]
     pub city: Option<String>,
+    #[param(example = "on_site")]
     pub work_mode: Option<WorkMode>,
     /// Offers with a requirement in this domain (cybersecurity, data, ai, cloud, devops, testing, ...).
+    #[param(example = "data")]
     pub domain: Option<String>,
     /// Offers asking for this skill or a narrower one: `machine-learning` finds an offer asking for PyTorch.
+    #[param(example = "python")]
     pub skill: Option<String>,
+    #[param(example = 2)]
     pub organisation_id: Option<i64>,
     /// Only offers in this state (recruiters see their own drafts and closed offers).
+    #[param(example = "open")]
     pub status: Option<OfferStatus>,
     /// Words in the title or description.
+    #[param(example = "python")]
     pub q: Option<String>,
     /// `newest` (default) or `deadline` (earliest first).
+    #[param(example = "deadline")]
     pub sort: Option<String>,
-    #[param(minimum = 1, maximum = 100)]
+    #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -335,17 +363,27 @@ pub async fn get_offer(
 #[serde(deny_unknown_fields)]
 pub struct OfferPatch {
     pub kind: Option<OfferKind>,
+    #[schema(example = "Stage PFE – Data Scientist")]
     pub title: Option<String>,
+    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
     pub description: Option<String>,
+    #[schema(example = "Casablanca")]
     pub city: Option<String>,
     pub work_mode: Option<WorkMode>,
+    #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
+    #[schema(example = 6)]
     pub duration_months: Option<u8>,
+    #[schema(example = 2)]
     pub positions: Option<u32>,
     pub min_degree_level: Option<DegreeLevel>,
+    #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
+    #[schema(example = 4000)]
     pub stipend_mad: Option<u32>,
+    #[schema(example = json!(["French", "English"]))]
     pub languages: Option<Vec<String>>,
+    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
     pub requirements: Option<Vec<RequirementDraft>>,
 }
 

@@ -20,12 +20,16 @@ use crate::store::{applications, placements, students};
 /// One reading of a student's profile by a recruiter or a member of school staff.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileView {
+    #[schema(example = 42)]
     pub id: i64,
     /// The account that read the profile.
+    #[schema(example = 5)]
     pub viewer_account_id: i64,
     /// `recruiter` or `school_staff`.
+    #[schema(example = "recruiter")]
     pub viewer_role: String,
     /// When, in UTC.
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub at: DateTime<Utc>,
 }
 
@@ -41,37 +45,56 @@ fn view_of(row: ProfileViewRow) -> ProfileView {
 /// The student's account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportAccount {
+    #[schema(example = 42)]
     pub id: i64,
+    #[schema(example = "salma.bennani@ecc.example.org")]
     pub email: String,
+    #[schema(example = "Salma Bennani")]
     pub display_name: String,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
 /// One change of an application's status.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportEvent {
+    #[schema(example = "submitted")]
     pub from_status: Option<String>,
+    #[schema(example = "in_review")]
     pub to_status: String,
+    #[schema(example = 5)]
     pub actor_account_id: i64,
+    #[schema(example = "Profil retenu pour un entretien.")]
     pub note: String,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub at: DateTime<Utc>,
 }
 
 /// One application with its whole history.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportApplication {
+    #[schema(example = 42)]
     pub id: i64,
+    #[schema(example = 7)]
     pub offer_id: i64,
+    #[schema(example = "Stage PFE – Data Scientist")]
     pub offer_title: String,
+    #[schema(example = 2)]
     pub organisation_id: i64,
+    #[schema(example = "in_review")]
     pub status: String,
+    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
     pub cover_letter: String,
+    #[schema(example = "ecc-careers")]
     pub source: String,
     /// Match score from 0 to 1 when the student applied.
+    #[schema(example = 0.8125)]
     pub score: f64,
     /// How the score was reached.
     pub explanation: serde_json::Value,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub updated_at: DateTime<Utc>,
     pub events: Vec<ExportEvent>,
 }
@@ -79,17 +102,22 @@ pub struct ExportApplication {
 /// One signature of one agreement version.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportSignature {
+    #[schema(example = "school")]
     pub party: String,
+    #[schema(example = 5)]
     pub account_id: i64,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub signed_at: DateTime<Utc>,
 }
 
 /// One version of a placement's agreement.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportAgreementVersion {
+    #[schema(example = 1)]
     pub version: i32,
     /// The terms as agreed in this version.
     pub terms: serde_json::Value,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
     pub signatures: Vec<ExportSignature>,
 }
@@ -97,16 +125,26 @@ pub struct ExportAgreementVersion {
 /// One placement with every agreement version and signature.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportPlacement {
+    #[schema(example = 42)]
     pub id: i64,
+    #[schema(example = 42)]
     pub application_id: i64,
+    #[schema(example = 7)]
     pub offer_id: i64,
+    #[schema(example = 2)]
     pub organisation_id: i64,
+    #[schema(example = 3)]
     pub school_id: i64,
     /// The agreement kind.
+    #[schema(example = "convention_de_stage")]
     pub kind: String,
+    #[schema(example = "signed")]
     pub status: String,
+    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
     pub terminated_reason: Option<String>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub updated_at: DateTime<Utc>,
     pub agreement_versions: Vec<ExportAgreementVersion>,
 }
@@ -115,6 +153,7 @@ pub struct ExportPlacement {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonalDataExport {
     /// When this export was made, in UTC.
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub exported_at: DateTime<Utc>,
     /// Roster fields, profile, skills and the history of consents.
     pub profile: StudentProfile,

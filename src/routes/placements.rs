@@ -25,30 +25,40 @@ use crate::store::placements::{self as store, PlacementChange, PlacementRecord, 
 pub struct SignatureView {
     pub party: Party,
     /// The account that signed for the party.
+    #[schema(example = 5)]
     pub account_id: i64,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub signed_at: DateTime<Utc>,
 }
 
 /// One version of the agreement with the signatures it gathered.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgreementVersion {
+    #[schema(example = 1)]
     pub version: u32,
     pub terms: AgreementTerms,
     pub signatures: Vec<SignatureView>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
 }
 
 /// A placement as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Placement {
+    #[schema(example = 42)]
     pub id: i64,
     /// The accepted application it comes from.
+    #[schema(example = 42)]
     pub application_id: i64,
+    #[schema(example = 7)]
     pub offer_id: i64,
+    #[schema(example = 12)]
     pub student_id: i64,
     /// The student's school, a signatory.
+    #[schema(example = 3)]
     pub school_id: i64,
     /// The hosting organisation, a signatory.
+    #[schema(example = 2)]
     pub organisation_id: i64,
     /// The legal document, from the offer's kind.
     pub kind: AgreementKind,
@@ -56,17 +66,22 @@ pub struct Placement {
     /// or terminated.
     pub status: PlacementStatus,
     /// The current version of the agreement; each amendment after a signature adds one.
+    #[schema(example = 1)]
     pub agreement_version: u32,
     /// The terms of the current version.
     pub terms: AgreementTerms,
     /// Signatures of the current version.
     pub signatures: Vec<SignatureView>,
     /// Parties yet to sign the current version.
+    #[schema(example = json!(["school", "organisation"]))]
     pub missing_signatures: Vec<Party>,
     /// Earlier versions, oldest first, with the signatures they had gathered.
     pub previous_versions: Vec<AgreementVersion>,
+    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
     pub terminated_reason: Option<String>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -248,11 +263,16 @@ pub async fn get_placement(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TermsPatch {
+    #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
+    #[schema(example = "2027-07-31")]
     pub end_date: Option<NaiveDate>,
+    #[schema(example = "Youssef El Idrissi")]
     pub company_tutor: Option<String>,
+    #[schema(example = "Pr. Karim Tazi")]
     pub academic_referent: Option<String>,
     pub work_mode: Option<WorkMode>,
+    #[schema(example = 4000)]
     pub monthly_stipend_mad: Option<u32>,
 }
 
@@ -442,6 +462,7 @@ pub async fn sign_placement(
 #[serde(deny_unknown_fields)]
 pub struct Termination {
     /// 1 to 2,000 characters.
+    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
     pub reason: String,
 }
 

@@ -47,6 +47,7 @@ impl From<SkillDetail> for Skill {
 /// A school taking part in the convention.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct School {
+    #[schema(example = 42)]
     pub id: i64,
     #[schema(example = "ECC")]
     pub code: String,
@@ -55,6 +56,7 @@ pub struct School {
     #[schema(example = "Casablanca")]
     pub city: String,
     /// engineering_school, business_school, university or institute.
+    #[schema(example = "engineering_school")]
     pub kind: String,
 }
 
@@ -67,10 +69,13 @@ impl From<SchoolRow> for School {
 /// An AXA organisation that posts offers.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Organisation {
+    #[schema(example = 42)]
     pub id: i64,
     #[schema(example = "AXA-GO")]
     pub code: String,
+    #[schema(example = "AXA Assurance Maroc")]
     pub name: String,
+    #[schema(example = "Casablanca")]
     pub city: String,
 }
 
@@ -86,10 +91,12 @@ impl From<OrganisationRow> for Organisation {
 #[serde(deny_unknown_fields)]
 pub struct SkillQuery {
     /// Matches slugs, French and English labels and aliases, case-insensitively (`k8s` finds Kubernetes).
+    #[param(example = "python")]
     pub q: Option<String>,
     /// Only skills of this domain.
+    #[param(example = "data")]
     pub domain: Option<String>,
-    #[param(minimum = 1, maximum = 100)]
+    #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }

@@ -63,6 +63,7 @@ impl GroupByParam {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GroupFigures {
     /// The programme, offer kind (`internship`, `work_study`) or domain.
+    #[schema(example = "internship")]
     pub group: String,
     pub figures: Figures,
 }
@@ -150,23 +151,32 @@ fn csv_answer(header: &[&str], rows: Vec<Vec<String>>) -> Result<HttpResponse, A
 #[serde(deny_unknown_fields)]
 pub struct SchoolStatsQuery {
     /// Graduation year: only the students of this cohort.
+    #[param(example = 2027)]
     pub cohort: Option<i32>,
     /// First day of the period (inclusive): only activity from then.
+    #[param(example = "2026-01-01")]
     pub from: Option<NaiveDate>,
     /// Last day of the period (inclusive): only activity until then.
+    #[param(example = "2026-11-30")]
     pub to: Option<NaiveDate>,
     /// Also split the figures into groups.
+    #[param(example = "kind")]
     pub group_by: Option<GroupByParam>,
 }
 
 /// A school's placement statistics.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SchoolPlacementStats {
+    #[schema(example = 3)]
     pub school_id: i64,
+    #[schema(example = 2027)]
     pub cohort: Option<i32>,
+    #[schema(example = "2026-01-01")]
     pub from: Option<NaiveDate>,
+    #[schema(example = "2026-11-30")]
     pub to: Option<NaiveDate>,
     /// `programme`, `kind` or `domain` when asked.
+    #[schema(example = "kind")]
     pub group_by: Option<String>,
     /// The whole school (or cohort).
     pub overall: Figures,
@@ -269,20 +279,27 @@ pub async fn school_placement_stats(
 #[serde(deny_unknown_fields)]
 pub struct PlacementRatesQuery {
     /// First day (inclusive); by default the first day of the month eleven months before `to`.
+    #[param(example = "2026-01-01")]
     pub from: Option<NaiveDate>,
     /// Last day (inclusive); by default today. At most ten years after `from`.
+    #[param(example = "2026-11-30")]
     pub to: Option<NaiveDate>,
     /// Length of the buckets of `periods`: `month` (default), `quarter` or `year`.
+    #[param(example = "quarter")]
     pub period: Option<Period>,
     /// Graduation year: only the students of this cohort.
+    #[param(example = 2027)]
     pub cohort: Option<i32>,
 }
 
 /// One school's figures over the whole span.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SchoolRates {
+    #[schema(example = 3)]
     pub school_id: i64,
+    #[schema(example = "ECC")]
     pub code: String,
+    #[schema(example = "École Centrale Casablanca")]
     pub name: String,
     pub figures: Figures,
     /// By offer kind, every kind listed.
@@ -293,10 +310,13 @@ pub struct SchoolRates {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PeriodFigures {
     /// `2026-03`, `2026-Q1` or `2026`.
+    #[schema(example = "2026-03")]
     pub period: String,
     /// First day counted (the bucket's, or the span's when it starts later).
+    #[schema(example = "2026-01-01")]
     pub from: NaiveDate,
     /// Last day counted (the bucket's, or the span's when it ends sooner).
+    #[schema(example = "2026-11-30")]
     pub to: NaiveDate,
     pub figures: Figures,
     pub by_kind: Vec<GroupFigures>,
@@ -305,9 +325,12 @@ pub struct PeriodFigures {
 /// Placement rates of every school and of the network.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlacementRatesReport {
+    #[schema(example = "2026-01-01")]
     pub from: NaiveDate,
+    #[schema(example = "2026-11-30")]
     pub to: NaiveDate,
     pub period: Period,
+    #[schema(example = 2027)]
     pub cohort: Option<i32>,
     /// Every school together, over the whole span.
     pub overall: Figures,
@@ -438,10 +461,13 @@ pub async fn placement_rates(
 #[serde(deny_unknown_fields)]
 pub struct SkillsGapQuery {
     /// Only skills of this domain (e.g. `data`).
+    #[param(example = "data")]
     pub domain: Option<String>,
     /// First day (inclusive) offers were published; by default the first day of the month eleven months before `to`.
+    #[param(example = "2026-01-01")]
     pub from: Option<NaiveDate>,
     /// Last day (inclusive) offers were published; by default today.
+    #[param(example = "2026-11-30")]
     pub to: Option<NaiveDate>,
 }
 
@@ -450,27 +476,36 @@ pub struct SkillsGapQuery {
 pub struct SkillGap {
     #[schema(example = "python")]
     pub skill: String,
+    #[schema(example = "Python")]
     pub label_en: String,
+    #[schema(example = "data")]
     pub domain: String,
     /// The lowest level any offer of the span asks for this skill: supply
     /// counts the students at this level or above.
+    #[schema(example = 3)]
     pub level: i32,
     /// Σ positions × weight over the requirements marking the skill required,
     /// on offers published in the span (whatever their status since).
+    #[schema(example = 24)]
     pub demand_required: u32,
     /// The same over the requirements marking it preferred.
+    #[schema(example = 6)]
     pub demand_preferred: u32,
     /// `demand_required + demand_preferred`.
+    #[schema(example = 30)]
     pub demand: u32,
     /// Seeking students (as in the placement figures) holding the skill at
     /// `level` or above, a narrower skill counting for its broader ones at its
     /// own level, as in matching; for school staff, their school's students
     /// only. Null when withheld.
+    #[schema(example = 12)]
     pub supply: Option<u32>,
     /// `demand / supply`; null without supply or when withheld.
+    #[schema(example = 2.5)]
     pub ratio: Option<f64>,
     /// True when the caller is the committee and fewer than 5 students hold
     /// the skill: `supply` and `ratio` are then null.
+    #[schema(example = false)]
     pub suppressed: bool,
 }
 
@@ -478,6 +513,7 @@ pub struct SkillGap {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MonthGap {
     /// `2026-03`.
+    #[schema(example = "2026-03")]
     pub month: String,
     /// Every skill of the report, in the report's order: the demand of the
     /// offers published that month, and the supply of the students already
@@ -488,10 +524,14 @@ pub struct MonthGap {
 /// Demand for skills against the students who hold them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SkillsGapReport {
+    #[schema(example = "2026-01-01")]
     pub from: NaiveDate,
+    #[schema(example = "2026-11-30")]
     pub to: NaiveDate,
+    #[schema(example = "data")]
     pub domain: Option<String>,
     /// The school whose students make the supply (school staff); null for every school.
+    #[schema(example = 3)]
     pub supply_school_id: Option<i64>,
     /// Skills asked by offers published in the span, largest gaps first.
     pub skills: Vec<SkillGap>,

@@ -18,6 +18,7 @@ use crate::store::{reference, roster};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RosterUpload {
+    #[schema(example = json!([{"student_number": "ECC-2027-0042", "first_name": "Salma", "last_name": "Bennani", "email": "salma.bennani@ecc.example.org", "programme": "Génie informatique", "degree_level": "bac+5", "graduation_year": "2027"}]))]
     pub rows: Vec<RosterRow>,
 }
 
@@ -25,10 +26,13 @@ pub struct RosterUpload {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RosterImport {
     /// Rows received.
+    #[schema(example = 2)]
     pub rows: usize,
     /// Students added to the roster.
+    #[schema(example = 1)]
     pub created: usize,
     /// Students already on the roster (same student number), updated.
+    #[schema(example = 1)]
     pub updated: usize,
 }
 

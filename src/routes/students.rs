@@ -35,8 +35,11 @@ pub struct StudentSkill {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentEvent {
     /// `discoverable_by_recruiters`.
+    #[schema(example = "discoverable_by_recruiters")]
     pub consent: String,
+    #[schema(example = true)]
     pub granted: bool,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub at: DateTime<Utc>,
 }
 
@@ -45,39 +48,60 @@ pub struct ConsentEvent {
 /// `student_number` and `consents`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StudentProfile {
+    #[schema(example = 42)]
     pub id: i64,
+    #[schema(example = 3)]
     pub school_id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "ECC-2027-0042")]
     pub student_number: Option<String>,
+    #[schema(example = "Salma")]
     pub first_name: String,
+    #[schema(example = "Bennani")]
     pub last_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "salma.bennani@ecc.example.org")]
     pub email: Option<String>,
     /// From the school's roster; read-only for the student.
+    #[schema(example = "Génie informatique")]
     pub programme: String,
     /// From the school's roster; read-only for the student.
     pub degree_level: DegreeLevel,
+    #[schema(example = 2027)]
     pub graduation_year: i32,
     /// Kinds of offer wanted.
+    #[schema(example = json!(["internship", "work_study"]))]
     pub wanted_kinds: Vec<OfferKind>,
     /// First day the student can start.
+    #[schema(example = "2027-02-01")]
     pub available_from: Option<NaiveDate>,
     /// Last day the student can start.
+    #[schema(example = "2027-03-01")]
     pub available_until: Option<NaiveDate>,
     /// Acceptable cities.
+    #[schema(example = json!(["Casablanca", "Rabat"]))]
     pub cities: Vec<String>,
     /// Whether remote offers are acceptable wherever they are based.
+    #[schema(example = true)]
     pub remote_ok: bool,
+    #[schema(example = json!([{"language": "French", "level": "c1"}, {"language": "Arabic", "level": "native"}]))]
     pub languages: Vec<LanguageSkill>,
+    #[schema(example = "Passionnée de data science et d'actuariat.")]
     pub bio: String,
+    #[schema(example = json!(["https://github.com/salma-bennani"]))]
     pub links: Vec<String>,
     /// Consent to appear in recruiters' candidate rankings.
+    #[schema(example = true)]
     pub discoverable: bool,
     /// Whether the student is looking for a placement (counts in placement rates).
+    #[schema(example = true)]
     pub seeking: bool,
+    #[schema(example = json!([{"skill": "python", "label_en": "Python", "level": 4}]))]
     pub skills: Vec<StudentSkill>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!([{"consent": "discoverable_by_recruiters", "granted": true, "at": "2026-11-29T10:15:00Z"}]))]
     pub consents: Option<Vec<ConsentEvent>>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -239,26 +263,36 @@ pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {
+    #[schema(example = json!(["internship"]))]
     pub wanted_kinds: Option<Vec<OfferKind>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
+    #[schema(example = "2027-02-01")]
     pub available_from: Option<Option<NaiveDate>>,
     /// `null` clears it.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<NaiveDate>)]
+    #[schema(example = "2027-03-01")]
     pub available_until: Option<Option<NaiveDate>>,
     /// At most 20.
+    #[schema(example = json!(["Casablanca", "Rabat"]))]
     pub cities: Option<Vec<String>>,
+    #[schema(example = true)]
     pub remote_ok: Option<bool>,
     /// At most 10, each once.
+    #[schema(example = json!([{"language": "French", "level": "c1"}]))]
     pub languages: Option<Vec<LanguageSkill>>,
     /// At most 2,000 characters.
+    #[schema(example = "Passionnée de data science et d'actuariat.")]
     pub bio: Option<String>,
     /// At most 10 http(s) links.
+    #[schema(example = json!(["https://github.com/salma-bennani"]))]
     pub links: Option<Vec<String>>,
     /// Consent to appear in recruiters' rankings; each change is recorded with its time.
+    #[schema(example = true)]
     pub discoverable: Option<bool>,
+    #[schema(example = true)]
     pub seeking: Option<bool>,
 }
 
@@ -359,6 +393,7 @@ pub struct SkillLevel {
 #[serde(deny_unknown_fields)]
 pub struct SkillSet {
     /// At most 60 skills, each once.
+    #[schema(example = json!([{"skill": "python", "level": 4}, {"skill": "k8s", "level": 2}]))]
     pub skills: Vec<SkillLevel>,
 }
 
@@ -459,14 +494,19 @@ pub async fn put_skills(
 #[serde(deny_unknown_fields)]
 pub struct StudentQuery {
     /// Exact programme name.
+    #[param(example = "Génie informatique")]
     pub programme: Option<String>,
+    #[param(example = 2027)]
     pub graduation_year: Option<i32>,
     /// Students holding this skill (slug or alias) or a narrower one.
+    #[param(example = "python")]
     pub skill: Option<String>,
+    #[param(example = true)]
     pub seeking: Option<bool>,
     /// Admins only: one school.
+    #[param(example = 3)]
     pub school_id: Option<i64>,
-    #[param(minimum = 1, maximum = 100)]
+    #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
