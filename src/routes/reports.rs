@@ -160,7 +160,7 @@ pub struct SchoolStatsQuery {
     #[param(example = "2026-11-30")]
     pub to: Option<NaiveDate>,
     /// Also split the figures into groups.
-    #[param(example = "kind")]
+    #[param(example = "kind", inline)]
     pub group_by: Option<GroupByParam>,
 }
 
