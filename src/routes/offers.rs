@@ -420,7 +420,6 @@ pub async fn patch_offer(
     let shared = state.clone();
     let (version, view) = crate::db::run(&state.pool, move |conn| {
         let (row, view) = load(conn, &caller, id, true)?;
-        require_if_match(if_match.as_ref(), row.version)?;
         if !matches!(view.status, OfferStatus::Draft | OfferStatus::Open) {
             return Err(ApiError::conflict(format!("a {} offer cannot be changed", view.status)));
         }
@@ -448,7 +447,9 @@ pub async fn patch_offer(
                 format!("{} positions are already taken", view.positions_taken),
             ));
         }
+        // Invalid content is refused as such (422) before its precondition is looked at.
         let (_, fields, requirements) = prepare(conn, merged)?;
+        require_if_match(if_match.as_ref(), row.version)?;
         if !offers::update(conn, id, row.version, &fields, &requirements)? {
             return Err(ApiError::PreconditionFailed("the offer changed since you read it".into()));
         }

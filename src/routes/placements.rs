@@ -338,12 +338,13 @@ pub async fn patch_placement(
                 "the terms are set by the hosting organisation's recruiters and the school's staff".into(),
             ));
         }
-        require_if_match(if_match.as_ref(), loaded.row.version)?;
         let terms = merge(&loaded.agreement.terms, body.into_inner());
+        // Invalid content is refused as such (422) before its precondition is looked at.
         let outcome = loaded.agreement.amend(terms, loaded.status).map_err(|refused| match refused {
             AmendRefused::Invalid(violations) => ApiError::Validation(violations),
             AmendRefused::Closed { status } => ApiError::conflict(format!("a {status} placement does not change")),
         })?;
+        require_if_match(if_match.as_ref(), loaded.row.version)?;
         let row = &loaded.row;
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             match &outcome {

@@ -363,8 +363,9 @@ pub async fn patch_student(
         if !policy::can_edit_student(&caller, row.account_id) {
             return Err(ApiError::Forbidden("only the student edits their profile".into()));
         }
-        require_if_match(if_match.as_ref(), row.version)?;
+        // Invalid content is refused as such (422) before its precondition is looked at.
         let changes = changes_from(body.into_inner(), &row)?;
+        require_if_match(if_match.as_ref(), row.version)?;
         if !students::update_profile(conn, &row, row.version, &changes)? {
             return Err(ApiError::PreconditionFailed("the profile changed since you read it".into()));
         }

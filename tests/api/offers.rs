@@ -237,3 +237,22 @@ async fn listing_filters_by_taxonomy_text_city_and_sorts_by_deadline() {
     assert!(ids(&by_domain).contains(&cloud["id"].as_i64().unwrap()));
     assert_problem(app.get("/api/v1/offers?sort=random", Some(student_view)).await, 400).await;
 }
+
+#[tokio::test]
+async fn invalid_content_is_refused_as_such_even_with_a_stale_if_match() {
+    // Found by schemathesis: an out-of-range stipend with an empty If-Match was answered 412.
+    let app = spawn_app().await;
+    let r = recruiters(&app).await;
+    let offer = create_offer(&app, &r.own, &offer_body()).await;
+    let path = format!("/api/v1/offers/{}", offer["id"]);
+    let response = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&r.own.token)
+        .header("if-match", "")
+        .json(&json!({"stipend_mad": 2_147_483_648_u64}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(assert_problem(response, 422).await["errors"][0]["field"], "stipend_mad");
+}
