@@ -408,8 +408,9 @@ pub(crate) fn resolve_skills(
     let mut resolved = Vec::new();
     let mut violations = Vec::new();
     for (index, name) in names.enumerate() {
-        match reference::find_skill(conn, &name)? {
-            Some(detail) => resolved.push((detail.skill.id, detail.skill.slug)),
+        // Only the id and slug are needed: no aliases or parent to load per name.
+        match reference::canonical_skill(conn, &name)? {
+            Some(skill) => resolved.push(skill),
             None => {
                 let close = taxonomy::suggestions(conn, &name)?;
                 let hint =

@@ -287,12 +287,23 @@ pub fn find_skill(conn: &mut DbConnection, slug_or_alias: &str) -> QueryResult<O
 
 /// The canonical skill id for a slug or an alias, case-insensitively.
 pub fn resolve_skill(conn: &mut DbConnection, slug_or_alias: &str) -> QueryResult<Option<i64>> {
+    Ok(canonical_skill(conn, slug_or_alias)?.map(|(id, _)| id))
+}
+
+/// The canonical skill (id and slug) for a slug or an alias, case-insensitively.
+pub fn canonical_skill(conn: &mut DbConnection, slug_or_alias: &str) -> QueryResult<Option<(i64, String)>> {
     let key = slug_or_alias.trim().to_lowercase();
-    let by_slug = skills::table.filter(skills::slug.eq(&key)).select(skills::id).first(conn).optional()?;
+    let by_slug =
+        skills::table.filter(skills::slug.eq(&key)).select((skills::id, skills::slug)).first(conn).optional()?;
     if by_slug.is_some() {
         return Ok(by_slug);
     }
-    skill_aliases::table.find(&key).select(skill_aliases::skill_id).first(conn).optional()
+    skill_aliases::table
+        .inner_join(skills::table)
+        .filter(skill_aliases::alias.eq(&key))
+        .select((skills::id, skills::slug))
+        .first(conn)
+        .optional()
 }
 
 fn with_details(conn: &mut DbConnection, rows: Vec<SkillRow>) -> QueryResult<Vec<SkillDetail>> {
