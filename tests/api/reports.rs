@@ -12,10 +12,23 @@ use crate::offers::recruiters;
 /// A student on ECC's roster (programme Data Science, cohort 2027) with the
 /// given names, activated and signed in; returns the user and the student id.
 pub async fn student_named(app: &TestApp, staff: &User, number: &str, first: &str, last: &str) -> (User, i64) {
-    let school_id = app.id_of("schools", "ECC").await;
+    student_in(app, staff, "ECC", number, &format!("{first},{last}"), "Data Science").await
+}
+
+/// A student on a school's roster (cohort 2027) in `programme` (a CSV field,
+/// quoted as needed), activated and signed in; `names` is `first,last`.
+pub async fn student_in(
+    app: &TestApp,
+    staff: &User,
+    school: &str,
+    number: &str,
+    names: &str,
+    programme: &str,
+) -> (User, i64) {
+    let school_id = app.id_of("schools", school).await;
     let email = format!("{}@student.example.org", number.to_lowercase());
     let csv = format!(
-        "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n{number},{first},{last},{email},Data Science,bac+5,2027\n"
+        "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n{number},{names},{email},{programme},bac+5,2027\n"
     );
     let imported = app.post_csv(&format!("/api/v1/schools/{school_id}/roster"), &staff.token, csv).await;
     assert_eq!(imported.status(), 200, "roster import");
@@ -23,7 +36,7 @@ pub async fn student_named(app: &TestApp, staff: &User, number: &str, first: &st
         .post_json(
             "/api/v1/auth/activate-student",
             None,
-            &json!({"school_code": "ECC", "student_number": number, "email": email, "password": PASSWORD}),
+            &json!({"school_code": school, "student_number": number, "email": email, "password": PASSWORD}),
         )
         .await;
     assert_eq!(activated.status(), 201, "student activation");
@@ -385,4 +398,59 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     }
     let too_long = "/api/v1/reports/placement-rates?from=2000-01-01&to=2026-01-01";
     assert_problem(app.get(too_long, Some(&data.admin.token)).await, 400).await;
+}
+
+async fn csv_of(app: &TestApp, user: &User, path: &str, accept: &str) -> (String, String) {
+    let response =
+        app.client.get(app.url(path)).bearer_auth(&user.token).header("accept", accept).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    (content_type, response.text().await.unwrap())
+}
+
+/// Reproduces issue 11, item 3: a roster's programme and an admin's skill
+/// label that a spreadsheet would run as formulas came out as they were.
+#[tokio::test]
+async fn csv_exports_neutralise_text_a_spreadsheet_would_run() {
+    let app = spawn().await;
+    let r = recruiters(&app).await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let staff = app.staff(&r.admin, "school_staff", Some(ecc), None).await;
+    let formula = r#"=HYPERLINK("http://evil.example","Rapport")"#;
+    let field = format!("\"{}\"", formula.replace('"', "\"\""));
+    student_in(&app, &staff, "ECC", "ECC-F1", "Nour,Berrada", &field).await;
+    let (_, stats) =
+        csv_of(&app, &staff, &format!("/api/v1/schools/{ecc}/placement-stats?cohort=2027&group_by=programme"), "text/csv")
+            .await;
+    let row = stats.lines().nth(2).unwrap();
+    assert_eq!(row, format!("programme,\"'{}\",1,0,0,0,0,0,,false", formula.replace('"', "\"\"")), "{stats}");
+
+    open_offer(&app, &r.own, 1).await;
+    let patched = app
+        .client
+        .patch(app.url("/api/v1/admin/skills/pytorch"))
+        .bearer_auth(&r.admin.token)
+        .json(&json!({"label_en": "@SUM(1+1)*cmd|' /C calc'!A0"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let today = today();
+    let (_, gap) =
+        csv_of(&app, &r.admin, &format!("/api/v1/reports/skills-gap?from={today}&to={today}"), "text/csv").await;
+    let pytorch = gap.lines().find(|l| l.starts_with("all,pytorch,")).unwrap();
+    assert!(pytorch.starts_with("all,pytorch,'@SUM(1+1)*cmd|' /C calc'!A0,ai,3,"), "{gap}");
+}
+
+/// Reproduces issue 11, item 9: `text/csv;q=0.1` won over `application/json` (q=1).
+#[tokio::test]
+async fn reports_honour_the_weights_of_accept() {
+    let app = spawn().await;
+    let admin = app.admin().await;
+    let path = "/api/v1/reports/skills-gap";
+    let (json_type, body) = csv_of(&app, &admin, path, "application/json, text/csv;q=0.1").await;
+    assert!(json_type.starts_with("application/json"), "{json_type}");
+    assert!(serde_json::from_str::<Value>(&body).is_ok());
+    let (csv_type, _) = csv_of(&app, &admin, path, "application/json;q=0.5, text/csv").await;
+    assert!(csv_type.starts_with("text/csv"), "{csv_type}");
 }
