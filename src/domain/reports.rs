@@ -278,8 +278,10 @@ pub struct Figures {
     /// nobody accepted.
     #[schema(example = 23.5)]
     pub median_days_to_first_acceptance: Option<f64>,
-    /// True when the group has fewer than 5 seeking students and the caller
-    /// is the committee: every figure above is then null.
+    /// True when the caller is the committee and the group is withheld: it
+    /// has fewer than 5 seeking students, or is withheld with such a group so
+    /// that subtraction does not recover it (see the report). Every figure
+    /// above is then null.
     #[schema(example = false)]
     pub suppressed: bool,
 }
@@ -369,9 +371,11 @@ pub fn protects(hidden: &[&Counts], floor: u32) -> bool {
 /// 2. in a family with a withheld child or a withheld parent, further
 ///    children are withheld, the fewest seeking students first (then in the
 ///    family's order), until the withheld children [`protects`] them;
-/// 3. when even all its children withheld do not, the parent is withheld too,
+/// 3. when even all its children withheld do not, and they add up to the
+///    parent (a partition, like programmes or schools), the parent is withheld too,
 ///    which in turn applies rule 2 to every family of that parent (every
 ///    `group_by` of the same students) and to every family it is a child of;
+///
 /// until nothing changes. A withheld total thus depends on its students only,
 /// not on the `group_by` asked, and never leaves a view adding up to it.
 pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
@@ -394,7 +398,9 @@ pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
                 match next {
                     Some(&child) => hidden[child] = true,
                     None => {
-                        if !parent_hidden {
+                        // Groups that overlap or leave students out (kinds, domains) do
+                        // not add up to their total, which then tells nothing of their sum.
+                        if !parent_hidden && adds_up(cells, family) {
                             hidden[family.parent] = true;
                         }
                         break;
@@ -406,6 +412,15 @@ pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
         }
     }
     hidden
+}
+
+/// Whether the children's seeking and placed counts add up to the parent's,
+/// so that subtracting the shown ones gives the sum of the withheld ones.
+fn adds_up(cells: &[Counts], family: &Family) -> bool {
+    let sum =
+        |figure: fn(&Counts) -> u32| family.children.iter().map(|&c| figure(&cells[c])).fold(0u32, u32::saturating_add);
+    let parent = &cells[family.parent];
+    sum(|c| c.seeking) == parent.seeking && sum(|c| c.placed) == parent.placed
 }
 
 /// What a cell of the placement reports counts, over a window.
@@ -460,7 +475,13 @@ impl Disclosure {
         let network = self.cell(at, Part::Network, tally(students, &Scope::All, window));
         let network_kinds: Vec<usize> = kinds
             .iter()
-            .map(|k| self.cell(at, Part::NetworkKind((*k).to_owned()), tally(students, &Scope::Kind((*k).to_owned()), window)))
+            .map(|k| {
+                self.cell(
+                    at,
+                    Part::NetworkKind((*k).to_owned()),
+                    tally(students, &Scope::Kind((*k).to_owned()), window),
+                )
+            })
             .collect();
         let mut school_cells = Vec::new();
         let mut kind_columns: Vec<Vec<usize>> = vec![Vec::new(); kinds.len()];
@@ -497,7 +518,8 @@ impl Disclosure {
     pub fn add_buckets(&mut self, whole: usize, parts: &[usize], kinds: &[&str]) {
         let cells = std::iter::once(Part::Network).chain(kinds.iter().map(|k| Part::NetworkKind((*k).to_owned())));
         for cell in cells {
-            let (Some(parent), children) = (self.id(whole, &cell), parts.iter().filter_map(|&p| self.id(p, &cell)).collect())
+            let (Some(parent), children) =
+                (self.id(whole, &cell), parts.iter().filter_map(|&p| self.id(p, &cell)).collect())
             else {
                 continue;
             };
@@ -785,22 +807,45 @@ mod tests {
         assert!(buckets(d(3, 1), d(2, 1), Period::Month).is_empty());
     }
 
-
     /// Counts of a cell: seeking, placed, with applications, offers received.
     fn c(seeking: u32, placed: u32, with_applications: u32, offers: u32) -> Counts {
-        Counts { seeking, placed, with_applications, applications: with_applications, offers_received: offers, ..Counts::default() }
+        Counts {
+            seeking,
+            placed,
+            with_applications,
+            applications: with_applications,
+            offers_received: offers,
+            ..Counts::default()
+        }
     }
 
     #[test]
     fn a_withheld_group_takes_enough_others_with_it() {
-        let family = |parent, children: std::ops::Range<usize>, floor| Family { parent, children: children.collect(), floor };
+        let family =
+            |parent, children: std::ops::Range<usize>, floor| Family { parent, children: children.collect(), floor };
         // (cells, families, withheld): cell 0 is the total unless said otherwise.
-        let cases: Vec<(&str, Vec<Counts>, Vec<Family>, Vec<bool>)> = vec![
-            ("nothing small: nothing withheld", vec![c(12, 3, 6, 2), c(6, 1, 3, 1), c(6, 2, 3, 1)], vec![family(0, 1..3, 1)], vec![false; 3]),
+        type Case = (&'static str, Vec<Counts>, Vec<Family>, Vec<bool>);
+        let cases: Vec<Case> = vec![
+            (
+                "nothing small: nothing withheld",
+                vec![c(12, 3, 6, 2), c(6, 1, 3, 1), c(6, 2, 3, 1)],
+                vec![family(0, 1..3, 1)],
+                vec![false; 3],
+            ),
             // Issue 11: 6 seeking / 1 placed, a programme 5 / 0 shown gave the other as 1 / 1.
-            ("the issue's programmes", vec![c(6, 1, 3, 1), c(5, 0, 2, 0), c(1, 1, 1, 1)], vec![family(0, 1..3, 1)], vec![false, true, true]),
+            (
+                "the issue's programmes",
+                vec![c(6, 1, 3, 1), c(5, 0, 2, 0), c(1, 1, 1, 1)],
+                vec![family(0, 1..3, 1)],
+                vec![false, true, true],
+            ),
             // Issue 11: by kind, 38 - 37 = 1.
-            ("the issue's kinds", vec![c(38, 9, 20, 10), c(37, 8, 19, 9), c(1, 1, 1, 1)], vec![family(0, 1..3, 0)], vec![false, true, true]),
+            (
+                "the issue's kinds",
+                vec![c(38, 9, 20, 10), c(37, 8, 19, 9), c(1, 1, 1, 1)],
+                vec![family(0, 1..3, 0)],
+                vec![false, true, true],
+            ),
             // A 2-student school beside empty ones: all unplaced would tell their outcome; the next school goes too.
             (
                 "a small school among empty ones",
@@ -811,7 +856,15 @@ mod tests {
             // Five groups of one (each known to hold someone) sum to 5: a sixth group must go too.
             (
                 "groups of one",
-                vec![c(15, 4, 8, 3), c(1, 0, 1, 0), c(1, 1, 1, 1), c(1, 0, 0, 0), c(1, 0, 1, 1), c(1, 0, 0, 0), c(10, 3, 5, 1)],
+                vec![
+                    c(15, 4, 8, 3),
+                    c(1, 0, 1, 0),
+                    c(1, 1, 1, 1),
+                    c(1, 0, 0, 0),
+                    c(1, 0, 1, 1),
+                    c(1, 0, 0, 0),
+                    c(10, 3, 5, 1),
+                ],
                 vec![family(0, 1..7, 1)],
                 vec![false, true, true, true, true, true, true],
             ),
@@ -831,14 +884,31 @@ mod tests {
                 vec![true; 5],
             ),
             // A total withheld for being small withholds every group of every view.
-            ("a small total", vec![c(4, 1, 2, 1), c(4, 1, 2, 1), c(3, 1, 1, 1), c(1, 0, 1, 0)], vec![family(0, 1..2, 1), family(0, 2..4, 0)], vec![true; 4]),
+            (
+                "a small total",
+                vec![c(4, 1, 2, 1), c(4, 1, 2, 1), c(3, 1, 1, 1), c(1, 0, 1, 0)],
+                vec![family(0, 1..2, 1), family(0, 2..4, 0)],
+                vec![true; 4],
+            ),
             // A withheld child of two families (a school's kind, under the school and
             // under the network's kind) takes a sibling in both.
             (
                 "two families",
-                vec![c(20, 5, 10, 4), c(12, 3, 6, 2), c(8, 2, 4, 2), c(10, 3, 5, 2), c(2, 0, 1, 0), c(6, 2, 3, 2), c(6, 1, 3, 1)],
+                vec![
+                    c(20, 5, 10, 4),
+                    c(12, 3, 6, 2),
+                    c(8, 2, 4, 2),
+                    c(10, 3, 5, 2),
+                    c(2, 0, 1, 0),
+                    c(6, 2, 3, 2),
+                    c(6, 1, 3, 1),
+                ],
                 // 0 network; 1, 2 schools; 3 network kind; 4 school 2's kind (under 2 and 3); 5 school 2's other kind; 6 school 1's kind.
-                vec![family(0, 1..3, 0), Family { parent: 2, children: vec![4, 5], floor: 0 }, Family { parent: 3, children: vec![6, 4], floor: 0 }],
+                vec![
+                    family(0, 1..3, 0),
+                    Family { parent: 2, children: vec![4, 5], floor: 0 },
+                    Family { parent: 3, children: vec![6, 4], floor: 0 },
+                ],
                 vec![false, false, false, false, true, true, true],
             ),
         ];
@@ -902,7 +972,12 @@ mod tests {
 
         /// What one can tell of a view's withheld cells from its shown cells and a
         /// total of `(seeking, placed)`: every `(seeking, placed)` each can hold.
-        fn view_options(cells: &[Counts], hidden: &[bool], floor: u32, total: (u32, u32)) -> Option<Vec<BTreeSet<(u32, u32)>>> {
+        fn view_options(
+            cells: &[Counts],
+            hidden: &[bool],
+            floor: u32,
+            total: (u32, u32),
+        ) -> Option<Vec<BTreeSet<(u32, u32)>>> {
             let shown_seeking: u32 = cells.iter().zip(hidden).filter(|(_, h)| !**h).map(|(c, _)| c.seeking).sum();
             let shown_placed: u32 = cells.iter().zip(hidden).filter(|(_, h)| !**h).map(|(c, _)| c.placed).sum();
             let (seeking, placed) = (total.0.checked_sub(shown_seeking)?, total.1.checked_sub(shown_placed)?);
@@ -915,16 +990,18 @@ mod tests {
                     }
                 }
             }
-            options.first().is_none_or(|o| !o.is_empty()).then_some(options).filter(|_| n > 0 || (seeking, placed) == (0, 0))
+            options
+                .first()
+                .is_none_or(|o| !o.is_empty())
+                .then_some(options)
+                .filter(|_| n > 0 || (seeking, placed) == (0, 0))
         }
 
         fn open(values: &BTreeSet<(u32, u32)>) -> Result<(), String> {
             let seeking: BTreeSet<u32> = values.iter().map(|v| v.0).collect();
             let placed: BTreeSet<u32> = values.iter().map(|v| v.1).collect();
-            let rates: BTreeSet<Option<(u32, u32)>> = values
-                .iter()
-                .map(|&(s, p)| (s > 0).then(|| (p / gcd(p, s).max(1), s / gcd(p, s).max(1))))
-                .collect();
+            let rates: BTreeSet<Option<(u32, u32)>> =
+                values.iter().map(|&(s, p)| (s > 0).then(|| (p / gcd(p, s).max(1), s / gcd(p, s).max(1)))).collect();
             if seeking.len() < 2 || placed.len() < 2 || rates.len() < 2 {
                 return Err(format!("determined: {values:?}"));
             }
@@ -932,11 +1009,17 @@ mod tests {
         }
 
         fn gcd(a: u32, b: u32) -> u32 {
-            if b == 0 { a } else { gcd(b, a % b) }
+            if b == 0 {
+                a
+            } else {
+                gcd(b, a % b)
+            }
         }
 
         /// A student: programme (0..3), kind (0..2), placed, applied, offers.
-        fn student() -> impl Strategy<Value = (usize, usize, bool, bool, u32)> {
+        type Student = (usize, usize, bool, bool, u32);
+
+        fn student() -> impl Strategy<Value = Student> {
             (0..3usize, 0..2usize, any::<bool>(), any::<bool>(), 0..2u32)
         }
 
@@ -951,9 +1034,9 @@ mod tests {
             /// programmes tells the total of 0: there is no one to protect.
             #[test]
             fn no_withheld_figure_is_determined(students in proptest::collection::vec(student(), 1..14)) {
-                let count = |f: &dyn Fn(&(usize, usize, bool, bool, u32)) -> bool| {
+                let count = |f: &dyn Fn(&Student) -> bool| {
                     let members: Vec<_> = students.iter().filter(|s| f(s)).collect();
-                    let n = |g: &dyn Fn(&&(usize, usize, bool, bool, u32)) -> bool| u32::try_from(members.iter().filter(|s| g(s)).count()).unwrap();
+                    let n = |g: &dyn Fn(&&Student) -> bool| u32::try_from(members.iter().filter(|s| g(s)).count()).unwrap();
                     Counts {
                         seeking: n(&|_| true),
                         placed: n(&|s| s.2),

@@ -175,8 +175,7 @@ pub struct SchoolPlacementStats {
 /// A school's placement statistics.
 ///
 /// Staff of that school and admins see exact figures; the committee sees
-/// them with every group of fewer than 5 seeking students withheld (figures
-/// null, `suppressed: true`; the whole school too when it is that small).
+/// them withheld as below.
 /// Students, recruiters and other schools' staff get 403: schools are public,
 /// so a 404 would hide nothing. An unknown school is a 404.
 ///
@@ -184,13 +183,34 @@ pub struct SchoolPlacementStats {
 /// With a cohort alone, everything that ever happened counts; with a period,
 /// only the activity in it: applications created, offers made, acceptances
 /// and signatures completed in the period (see each figure). `group_by`
-/// splits by `programme`, `kind` or `domain`; an offer's domain is the domain
-/// of its requirement with the highest weight, a required skill before a
-/// preferred one at equal weight, then the smallest skill slug.
+/// splits by `programme`, `kind` (every offer kind listed) or `domain`; an
+/// offer's domain is the domain of its requirement with the highest weight, a
+/// required skill before a preferred one at equal weight, then the smallest
+/// skill slug.
 ///
-/// With `Accept: text/csv`, the same figures as CSV: one header row
+/// **Withholding (committee only).** A group (school, programme, kind,
+/// domain, bucket) with fewer than 5 seeking students is withheld: every
+/// figure null, `suppressed: true`. So that it cannot be recovered by
+/// subtracting the groups shown from their total, more groups of the same
+/// split are then withheld, the fewest seeking students first, until the
+/// withheld groups are at least two, hold more seeking students than one per
+/// group (for programmes and domains, which are listed because someone is in
+/// them), include some but not all of their students placed and some but not
+/// all with applications, and some offers received. When even every group of
+/// a split that adds up to its total (programmes, schools) cannot meet that,
+/// the total is withheld too, and then, the same way, groups of every other
+/// split of the same students. Every split (`programme`, `kind`, `domain`) of
+/// every school and the network's schools, kinds and buckets are settled
+/// together for the same cohort and period, whichever is asked, so that a
+/// total is withheld in all views or in none. Reports of different periods
+/// are not compared with one another.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one), the same figures as CSV: one header row
 /// (`scope,group,` then the figures), a first row `overall` then one row per
-/// group; withheld figures are empty cells.
+/// group; withheld figures are empty cells. Text cells starting with `=`,
+/// `+`, `-`, `@`, tab or carriage return get a leading `'` so that a
+/// spreadsheet does not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -237,7 +257,9 @@ pub async fn school_placement_stats(
     let mut disclosure = Disclosure::default();
     disclosure.add_window(0, &facts, &by_school(&facts, &schools), &kinds(), window);
     let disclosure = disclosure.settle(hide);
-    let overall = disclosure.figures(0, &Part::School(school_id)).unwrap_or_else(|| Figures::from_counts(&Default::default(), hide));
+    let overall = disclosure
+        .figures(0, &Part::School(school_id))
+        .unwrap_or_else(|| Figures::from_counts(&Default::default(), hide));
     let groups = match query.group_by {
         Some(by) => disclosure
             .groups(0, school_id, by.domain())
@@ -260,12 +282,9 @@ pub async fn school_placement_stats(
         header.extend(FIGURE_COLUMNS);
         let scope = stats.group_by.clone().unwrap_or_default();
         let mut rows = vec![[vec![Cell::text("overall"), Cell::Empty], figure_cells(&stats.overall)].concat()];
-        rows.extend(
-            stats
-                .groups
-                .iter()
-                .map(|g| [vec![Cell::text(scope.as_str()), Cell::text(g.group.as_str())], figure_cells(&g.figures)].concat()),
-        );
+        rows.extend(stats.groups.iter().map(|g| {
+            [vec![Cell::text(scope.as_str()), Cell::text(g.group.as_str())], figure_cells(&g.figures)].concat()
+        }));
         return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(stats))
@@ -359,9 +378,8 @@ fn by_kind(disclosure: &Disclosure, at: usize, school: Option<i64>) -> Vec<Group
 
 /// Placement rates of every school and of the network.
 ///
-/// The committee and admins; others get 403. The committee sees every group
-/// (a school, a kind, a bucket) of fewer than 5 seeking students withheld
-/// (figures null, `suppressed: true`). The figures are those of
+/// The committee and admins; others get 403. The committee sees the figures
+/// withheld as below. The figures are those of
 /// `GET /schools/{id}/placement-stats` over the period `from`–`to`:
 /// for the whole network, for each school, by offer kind, and cut into
 /// calendar buckets (`period=month|quarter|year`, clamped to the span). A
@@ -369,9 +387,32 @@ fn by_kind(disclosure: &Disclosure, at: usize, school: Option<i64>) -> Vec<Group
 /// flag is set or they applied before the bucket's end, placed when the
 /// signatures were completed in it.
 ///
-/// With `Accept: text/csv`: one header row (`school,period,kind,` then the
+/// **Withholding (committee only).** A group (school, programme, kind,
+/// domain, bucket) with fewer than 5 seeking students is withheld: every
+/// figure null, `suppressed: true`. So that it cannot be recovered by
+/// subtracting the groups shown from their total, more groups of the same
+/// split are then withheld, the fewest seeking students first, until the
+/// withheld groups are at least two, hold more seeking students than one per
+/// group (for programmes and domains, which are listed because someone is in
+/// them), include some but not all of their students placed and some but not
+/// all with applications, and some offers received. When even every group of
+/// a split that adds up to its total (programmes, schools) cannot meet that,
+/// the total is withheld too, and then, the same way, groups of every other
+/// split of the same students. Every split (`programme`, `kind`, `domain`) of
+/// every school and the network's schools, kinds and buckets are settled
+/// together for the same cohort and period, whichever is asked, so that a
+/// total is withheld in all views or in none. Reports of different periods
+/// are not compared with one another.
+/// Here the buckets count as a split of the span (applications and offers
+/// add up over them), and each kind of each school as a split of the
+/// network's kind.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`school,period,kind,` then the
 /// figures), `all` naming the whole network, the whole span or every kind;
-/// withheld figures are empty cells.
+/// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
+/// not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -631,11 +672,16 @@ fn gap_order(a: &SkillGap, b: &SkillGap) -> std::cmp::Ordering {
 /// level, as in matching. School staff see the supply of their own school's
 /// students only; admins and the committee every school's, the committee
 /// with supply under 5 students withheld. `trend` repeats the figures month
-/// by month.
+/// by month. No complementary withholding is needed here: skills overlap
+/// (a student holds several) and a month's supply counts everyone on a
+/// roster by its end, so no figure is a sum of others.
 ///
-/// With `Accept: text/csv`: one header row (`month,` then the skill
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`month,` then the skill
 /// columns), `all` for the whole span then one row per month and skill;
-/// withheld figures are empty cells.
+/// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
+/// not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
