@@ -39,10 +39,12 @@ pub struct RequirementDraft {
     #[schema(example = "python")]
     pub skill: String,
     /// Lowest useful level, from 1 (notions) to 5 (expert).
-    #[schema(example = 3)]
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
+    #[schema(example = 3, minimum = 1, maximum = 5)]
     pub min_level: u8,
     /// Importance in matching, from 1 to 5.
-    #[schema(example = 4)]
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
+    #[schema(example = 4, minimum = 1, maximum = 5)]
     pub weight: u8,
     /// Whether a student without this skill at `min_level` is out of the running.
     #[schema(example = true)]
@@ -70,10 +72,12 @@ pub struct OfferDraft {
     #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
     /// Length in months, from 1 to 36.
-    #[schema(example = 6)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 6, minimum = 1, maximum = 36)]
     pub duration_months: Option<u8>,
     /// How many students may be taken, from 1 to 500.
-    #[schema(example = 2)]
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
+    #[schema(example = 2, minimum = 1, maximum = 500)]
     pub positions: u32,
     /// Lowest degree level a candidate must have.
     pub min_degree_level: Option<DegreeLevel>,
@@ -82,7 +86,8 @@ pub struct OfferDraft {
     #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
     /// Monthly stipend in dirhams (MAD), at most 100,000.
-    #[schema(example = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub stipend_mad: Option<u32>,
     /// Working languages, e.g. `French`; at most 10, each once, 1 to 50 characters.
     #[serde(default)]

@@ -144,7 +144,7 @@ fn idempotency_key(request: &HttpRequest) -> Result<String, ApiError> {
         )
     })?;
     let key = value.to_str().map(str::trim).unwrap_or_default();
-    if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::BadRequest("the Idempotency-Key must be 1 to 200 visible ASCII characters".into()));
     }
     Ok(key.to_owned())
@@ -251,7 +251,8 @@ fn apply(
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Offer id"),
-        ("Idempotency-Key" = String, Header, description = "1 to 200 characters, unique per request of this account"),
+        ("Idempotency-Key" = String, Header, min_length = 1, max_length = 200, pattern = "^[!-~]{1,200}$",
+            description = "1 to 200 visible ASCII characters (no spaces), unique per request of this account"),
     ),
     request_body = ApplicationDraft,
     responses(

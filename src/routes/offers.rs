@@ -372,14 +372,17 @@ pub struct OfferPatch {
     pub work_mode: Option<WorkMode>,
     #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
-    #[schema(example = 6)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 6, minimum = 1, maximum = 36)]
     pub duration_months: Option<u8>,
-    #[schema(example = 2)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 2, minimum = 1, maximum = 500)]
     pub positions: Option<u32>,
     pub min_degree_level: Option<DegreeLevel>,
     #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
-    #[schema(example = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub stipend_mad: Option<u32>,
     #[schema(example = json!(["French", "English"]))]
     pub languages: Option<Vec<String>>,

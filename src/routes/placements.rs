@@ -272,7 +272,8 @@ pub struct TermsPatch {
     #[schema(example = "Pr. Karim Tazi")]
     pub academic_referent: Option<String>,
     pub work_mode: Option<WorkMode>,
-    #[schema(example = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub monthly_stipend_mad: Option<u32>,
 }
 

@@ -385,6 +385,7 @@ pub struct SkillLevel {
     #[schema(example = "k8s")]
     pub skill: String,
     /// 1 (notions) to 5 (expert).
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
     #[schema(example = 3, minimum = 1, maximum = 5)]
     pub level: u8,
 }
