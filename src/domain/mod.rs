@@ -6,6 +6,7 @@ pub mod offer;
 pub mod placement;
 pub mod reports;
 pub mod student;
+pub mod texts;
 pub mod whole_number;
 
 use serde::{Deserialize, Serialize};
@@ -118,6 +119,16 @@ text_enum! {
         Open => "open",
         Closed => "closed",
         Filled => "filled",
+    }
+}
+
+text_enum! {
+    /// Order of the offer list.
+    OfferOrder {
+        /// Most recently created first (the default).
+        Newest => "newest",
+        /// Earliest deadline first; offers without a deadline last.
+        Deadline => "deadline",
     }
 }
 

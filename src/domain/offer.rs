@@ -58,13 +58,13 @@ pub struct OfferDraft {
     /// Internship or work-study.
     pub kind: OfferKind,
     /// 3 to 200 characters.
-    #[schema(example = "Stage PFE – Data Scientist")]
+    #[schema(example = "Stage PFE – Data Scientist", min_length = 3, max_length = 200, pattern = "\\S")]
     pub title: String,
     /// At most 10,000 characters.
-    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
+    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.", max_length = 10_000)]
     pub description: String,
     /// Where the work happens, 1 to 100 characters.
-    #[schema(example = "Casablanca")]
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: String,
     /// On site, hybrid or remote.
     pub work_mode: WorkMode,
@@ -91,10 +91,10 @@ pub struct OfferDraft {
     pub stipend_mad: Option<u32>,
     /// Working languages, e.g. `French`; at most 10, each once, 1 to 50 characters.
     #[serde(default)]
-    #[schema(example = json!(["French", "English"]))]
+    #[schema(example = json!(["French", "English"]), value_type = Vec<super::texts::LanguageName>, max_items = 10)]
     pub languages: Vec<String>,
     /// Skills asked for: 1 to 30, each skill once.
-    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
+    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]), min_items = 1, max_items = 30)]
     pub requirements: Vec<RequirementDraft>,
 }
 

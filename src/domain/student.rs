@@ -64,7 +64,7 @@ crate::domain::text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LanguageSkill {
     /// Language name, e.g. `French`; 1 to 50 characters, once per profile.
-    #[schema(example = "French")]
+    #[schema(example = "French", min_length = 1, max_length = 50, pattern = "\\S")]
     pub language: String,
     /// CEFR level, or native.
     pub level: LanguageLevel,

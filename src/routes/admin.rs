@@ -210,7 +210,7 @@ pub struct NewSkill {
     pub parent: Option<String>,
     /// Other names, 1 to 100 characters each.
     #[serde(default)]
-    #[schema(example = json!(["llmops"]))]
+    #[schema(example = json!(["llmops"]), value_type = Vec<crate::domain::texts::SkillAlias>)]
     pub aliases: Vec<String>,
 }
 

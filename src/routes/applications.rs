@@ -42,9 +42,10 @@ const DEFAULT_DURATION_MONTHS: u32 = 6;
 pub struct ApplicationDraft {
     /// Up to 5,000 characters.
     #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
+    #[schema(max_length = 5_000)]
     pub cover_letter: Option<String>,
     /// The partner portal the student applied through, up to 100 characters.
-    #[schema(example = "ecc-careers")]
+    #[schema(example = "ecc-careers", max_length = 100)]
     pub source: Option<String>,
 }
 
@@ -405,7 +406,7 @@ pub struct Transition {
     pub to: ApplicationStatus,
     /// Why, up to 2,000 characters; shown to everyone who sees the application,
     /// the student included.
-    #[schema(example = "Profil retenu pour un entretien.")]
+    #[schema(example = "Profil retenu pour un entretien.", max_length = 2_000)]
     pub note: Option<String>,
 }
 

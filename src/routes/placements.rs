@@ -267,9 +267,9 @@ pub struct TermsPatch {
     pub start_date: Option<NaiveDate>,
     #[schema(example = "2027-07-31")]
     pub end_date: Option<NaiveDate>,
-    #[schema(example = "Youssef El Idrissi")]
+    #[schema(example = "Youssef El Idrissi", min_length = 1, max_length = 200, pattern = "\\S")]
     pub company_tutor: Option<String>,
-    #[schema(example = "Pr. Karim Tazi")]
+    #[schema(example = "Pr. Karim Tazi", min_length = 1, max_length = 200, pattern = "\\S")]
     pub academic_referent: Option<String>,
     pub work_mode: Option<WorkMode>,
     #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
@@ -464,7 +464,7 @@ pub async fn sign_placement(
 #[serde(deny_unknown_fields)]
 pub struct Termination {
     /// 1 to 2,000 characters.
-    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
+    #[schema(example = "Fin anticipée à la demande de l'étudiante.", min_length = 1, max_length = 2_000, pattern = "\\S")]
     pub reason: String,
 }
 
