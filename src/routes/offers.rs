@@ -265,7 +265,7 @@ pub struct OfferQuery {
     #[param(example = "python")]
     pub q: Option<String>,
     /// `newest` (default) or `deadline` (earliest first).
-    #[param(example = "deadline", value_type = Option<crate::domain::OfferOrder>)]
+    #[param(example = "deadline", value_type = Option<crate::domain::OfferOrder>, inline)]
     pub sort: Option<String>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
