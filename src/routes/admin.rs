@@ -5,12 +5,12 @@ use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::{policy, secret, Caller};
 use crate::domain::student::{normalise_email, validate_email};
 use crate::domain::{check_text, Role, Violation};
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::{account_view, unknown, Account};
-use crate::startup::AppState;
 use crate::store::{accounts, change_feed, reference};
 
 /// A staff account to create. Students never get one this way: they activate
@@ -224,7 +224,7 @@ pub struct SkillPatch {
     pub label_en: Option<String>,
     #[schema(value_type = Option<crate::domain::SkillDomain>)]
     pub domain: Option<String>,
-    #[serde(default, deserialize_with = "crate::routes::students::nullable")]
+    #[serde(default, deserialize_with = "crate::app::students::nullable")]
     #[schema(value_type = Option<String>)]
     #[schema(example = "machine-learning")]
     pub parent: Option<Option<String>>,
@@ -296,7 +296,7 @@ fn created<T: Serialize>(body: T) -> HttpResponse {
     security(("bearer" = [])),
     request_body = NewSchool,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::School),
+        (status = 201, description = "Added", body = crate::app::reference::School),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -324,7 +324,7 @@ pub async fn create_school(
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
     })
     .await?;
-    Ok(created(crate::routes::reference::School::from(school)))
+    Ok(created(crate::app::reference::School::from(school)))
 }
 
 /// Rename a school or change its city or kind.
@@ -336,7 +336,7 @@ pub async fn create_school(
     params(("id" = i64, Path, description = "School id")),
     request_body = SchoolPatch,
     responses(
-        (status = 200, description = "Changed", body = crate::routes::reference::School),
+        (status = 200, description = "Changed", body = crate::app::reference::School),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -348,7 +348,7 @@ pub async fn patch_school(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<SchoolPatch>,
-) -> Result<web::Json<crate::routes::reference::School>, ApiError> {
+) -> Result<web::Json<crate::app::reference::School>, ApiError> {
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
@@ -381,7 +381,7 @@ pub async fn patch_school(
     security(("bearer" = [])),
     request_body = NewOrganisation,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::Organisation),
+        (status = 201, description = "Added", body = crate::app::reference::Organisation),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -409,7 +409,7 @@ pub async fn create_organisation(
         reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))
     })
     .await?;
-    Ok(created(crate::routes::reference::Organisation::from(organisation)))
+    Ok(created(crate::app::reference::Organisation::from(organisation)))
 }
 
 /// Rename an organisation or change its city.
@@ -421,7 +421,7 @@ pub async fn create_organisation(
     params(("id" = i64, Path, description = "Organisation id")),
     request_body = OrganisationPatch,
     responses(
-        (status = 200, description = "Changed", body = crate::routes::reference::Organisation),
+        (status = 200, description = "Changed", body = crate::app::reference::Organisation),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -433,7 +433,7 @@ pub async fn patch_organisation(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<OrganisationPatch>,
-) -> Result<web::Json<crate::routes::reference::Organisation>, ApiError> {
+) -> Result<web::Json<crate::app::reference::Organisation>, ApiError> {
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
@@ -454,7 +454,7 @@ pub async fn patch_organisation(
     Ok(web::Json(organisation.into()))
 }
 
-fn skill_answer(conn: &mut crate::db::DbConnection, slug: &str) -> Result<crate::routes::reference::Skill, ApiError> {
+fn skill_answer(conn: &mut crate::db::DbConnection, slug: &str) -> Result<crate::app::reference::Skill, ApiError> {
     Ok(reference::find_skill(conn, slug)?.ok_or_else(|| ApiError::not_found("skill"))?.into())
 }
 
@@ -473,7 +473,7 @@ fn taxonomy_changed(state: &AppState, conn: &mut crate::db::DbConnection) -> Res
     security(("bearer" = [])),
     request_body = NewSkill,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::Skill),
+        (status = 201, description = "Added", body = crate::app::reference::Skill),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug or an alias is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -537,7 +537,7 @@ pub async fn create_skill(
     params(("slug" = String, Path, description = "Slug or alias of the skill")),
     request_body = SkillPatch,
     responses(
-        (status = 200, description = "Changed", body = crate::routes::reference::Skill),
+        (status = 200, description = "Changed", body = crate::app::reference::Skill),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or a parent loop", body = Problem, content_type = "application/problem+json"),
@@ -549,7 +549,7 @@ pub async fn patch_skill(
     caller: Caller,
     path: web::Path<String>,
     body: web::Json<SkillPatch>,
-) -> Result<web::Json<crate::routes::reference::Skill>, ApiError> {
+) -> Result<web::Json<crate::app::reference::Skill>, ApiError> {
     policy::require_admin(&caller)?;
     let (slug, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
@@ -608,7 +608,7 @@ pub async fn patch_skill(
     params(("slug" = String, Path, description = "Slug or alias of the skill")),
     request_body = NewAlias,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::Skill),
+        (status = 201, description = "Added", body = crate::app::reference::Skill),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The alias names a skill already", body = Problem, content_type = "application/problem+json"),
