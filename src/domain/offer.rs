@@ -61,7 +61,10 @@ pub struct OfferDraft {
     #[schema(example = "Stage PFE – Data Scientist", min_length = 3, max_length = 200, pattern = "\\S")]
     pub title: String,
     /// At most 10,000 characters.
-    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.", max_length = 10_000)]
+    #[schema(
+        example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.",
+        max_length = 10_000
+    )]
     pub description: String,
     /// Where the work happens, 1 to 100 characters.
     #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]

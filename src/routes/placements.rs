@@ -464,7 +464,12 @@ pub async fn sign_placement(
 #[serde(deny_unknown_fields)]
 pub struct Termination {
     /// 1 to 2,000 characters.
-    #[schema(example = "Fin anticipée à la demande de l'étudiante.", min_length = 1, max_length = 2_000, pattern = "\\S")]
+    #[schema(
+        example = "Fin anticipée à la demande de l'étudiante.",
+        min_length = 1,
+        max_length = 2_000,
+        pattern = "\\S"
+    )]
     pub reason: String,
 }
 
