@@ -17,3 +17,4 @@ mod placements;
 mod profiles;
 mod reports;
 mod tokens;
+mod upgrades;
