@@ -14,7 +14,9 @@ them apply, turns accepted applications into signed placements, and gives school
 follow-up committee their placement rates and skills-gap reports.\n\n\
 Partner portals call the API with the user's own bearer token (`POST /api/v1/auth/login`). Every error is an \
 RFC 9457 `application/problem+json` document; validation errors list each field in `errors`. Lists are \
-paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`.",
+paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`, except three answered whole \
+with a stated bound (`maxItems`): the two rankings (the top `limit`, at most 100, recomputed on every call) and \
+an application's history (at most 6 events).",
         version = "1.0.0",
         license(name = "MIT OR Apache-2.0"),
     ),
@@ -112,6 +114,50 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
                 if !responses.contains_key(status) {
                     responses.insert(status.into(), problem(description).into());
                 }
+            }
+        }
+    }
+}
+
+/// Makes each `Page_X` schema refer to `X` for its items. utoipa inlines the
+/// type parameter of a generic schema, which gives generated clients a second,
+/// anonymous copy of every item type (a `PageOfferItemsItem` beside `Offer`).
+pub fn reference_page_items(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+    let Some(components) = doc.components.as_mut() else { return };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for (name, schema) in components.schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_").filter(|item| names.iter().any(|n| n == item)) else {
+            continue;
+        };
+        let RefOr::T(Schema::Object(page)) = schema else { continue };
+        if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+            items.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+        }
+    }
+}
+
+/// The lists answered whole rather than by page, with their hard bound.
+/// Rankings are a top `limit` (at most 100) recomputed from the live index on
+/// every call, so a second page would come from another ranking; an
+/// application's history is bounded by its state machine.
+pub const BOUNDED_LISTS: &[(&str, usize)] = &[
+    ("/api/v1/students/{id}/matches", crate::pagination::MAX_LIMIT as usize),
+    ("/api/v1/offers/{id}/matches", crate::pagination::MAX_LIMIT as usize),
+    ("/api/v1/applications/{id}/events", crate::domain::application::MAX_EVENTS),
+];
+
+/// States the bound of each list answered whole (`maxItems`).
+pub fn bound_lists(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::RefOr;
+    for (path, bound) in BOUNDED_LISTS {
+        let Some(get) = doc.paths.paths.get_mut(*path).and_then(|item| item.get.as_mut()) else { continue };
+        let Some(RefOr::T(ok)) = get.responses.responses.get_mut("200") else { continue };
+        for content in ok.content.values_mut() {
+            if let Some(RefOr::T(Schema::Array(list))) = content.schema.as_mut() {
+                list.max_items = Some(*bound);
             }
         }
     }

@@ -141,6 +141,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
     crate::limits::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
+    crate::openapi::reference_page_items(&mut doc);
+    crate::openapi::bound_lists(&mut doc);
     doc
 }
 

@@ -5,6 +5,7 @@ mod admin;
 mod applications;
 mod contract;
 mod demo;
+mod document;
 mod foundation;
 mod helpers;
 mod identity;

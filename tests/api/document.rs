@@ -1,0 +1,52 @@
+//! The OpenAPI document as a client generator reads it: one schema per type,
+//! every list either a page or bounded.
+
+use serde_json::Value;
+
+fn document() -> Value {
+    serde_json::to_value(passerelle::startup::openapi()).expect("document as JSON")
+}
+
+#[test]
+fn each_page_refers_to_its_item_schema() {
+    let doc = document();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let pages: Vec<&String> = schemas.keys().filter(|name| name.starts_with("Page_")).collect();
+    assert!(pages.len() >= 8, "{pages:?}");
+    for name in pages {
+        let item = name.trim_start_matches("Page_");
+        assert_eq!(
+            schemas[name.as_str()]["properties"]["items"]["items"],
+            serde_json::json!({"$ref": format!("#/components/schemas/{item}")}),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_list_is_a_page_or_states_its_bound() {
+    let doc = document();
+    let mut bounded = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                for (media, content) in response["content"].as_object().into_iter().flatten() {
+                    let schema = &content["schema"];
+                    if schema["type"] == "array" {
+                        assert!(schema["maxItems"].is_u64(), "{method} {path} {status} {media}: no maxItems");
+                        bounded.push((path.clone(), schema["maxItems"].as_u64()));
+                    }
+                }
+            }
+        }
+    }
+    bounded.sort();
+    assert_eq!(
+        bounded,
+        vec![
+            ("/api/v1/applications/{id}/events".to_owned(), Some(6)),
+            ("/api/v1/offers/{id}/matches".to_owned(), Some(100)),
+            ("/api/v1/students/{id}/matches".to_owned(), Some(100)),
+        ]
+    );
+}
