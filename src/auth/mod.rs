@@ -3,6 +3,7 @@
 
 pub mod password;
 pub mod policy;
+pub mod revocation;
 pub mod secret;
 pub mod token;
 
@@ -58,7 +59,8 @@ fn development_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
 }
 
 /// The authenticated caller, from a valid bearer access token. Missing,
-/// malformed, expired or forged tokens are answered 401 with `WWW-Authenticate: Bearer`.
+/// malformed, expired, forged or revoked tokens (and those of a disabled
+/// account) are answered 401 with `WWW-Authenticate: Bearer`.
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: i64,
@@ -89,9 +91,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let token = header
         .to_str()
         .ok()
-        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
+        .and_then(bearer_token)
         .ok_or_else(|| ApiError::Unauthenticated("the Authorization header is not `Bearer <token>`".into()))?;
     let claims = state.tokens.verify(token).map_err(|error| {
         tracing::info!(reason = %error, "access token refused");
@@ -99,7 +99,18 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     })?;
     let account_id = claims.sub.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
     let role = claims.role.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
+    if !state.index.revocations().admits(account_id, claims.ver) {
+        return Err(ApiError::Unauthenticated("the access token has been revoked".into()));
+    }
     Ok(Caller { account_id, role, school_id: claims.school_id, organisation_id: claims.organisation_id })
+}
+
+/// The token of an `Authorization` value: the scheme is case-insensitive
+/// (RFC 9110 §11.1), followed by one or more spaces.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Login throttling: a budget of attempts per minute for each account and for
@@ -131,5 +142,28 @@ impl Throttle {
             self.per_address.check_key(&address).map_err(wait)?;
         }
         self.per_account.check_key(&account.to_owned()).map_err(wait)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        let cases = [
+            ("Bearer abc", Some("abc")),
+            ("bearer abc", Some("abc")),
+            ("BEARER abc", Some("abc")),
+            ("bEaReR   abc ", Some("abc")),
+            ("Bearer", None),
+            ("Bearer ", None),
+            ("Basic abc", None),
+            ("Bearerabc", None),
+            ("Token abc", None),
+        ];
+        for (value, token) in cases {
+            assert_eq!(bearer_token(value), token, "{value:?}");
+        }
     }
 }
