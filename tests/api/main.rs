@@ -4,6 +4,7 @@
 mod admin;
 mod applications;
 mod demo;
+mod erasure;
 mod foundation;
 mod helpers;
 mod identity;
@@ -14,5 +15,7 @@ mod permissions;
 mod personal_data;
 mod placements;
 mod profiles;
+mod races;
 mod reports;
+mod revocation;
 mod tokens;
