@@ -6,11 +6,11 @@ use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::{secret, Caller};
 use crate::domain::student::{normalise_email, validate_email, validate_password};
 use crate::domain::{Role, Violation};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::store::{accounts, change_feed, reference, roster};
 
 /// Credentials.
@@ -293,13 +293,7 @@ pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>)
 )]
 #[post("/auth/logout-all")]
 pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    let shared = state.clone();
-    crate::db::run(&state.pool, move |conn| {
-        crate::db::write_transaction(conn, |conn| accounts::revoke_tokens(conn, caller.account_id))?;
-        shared.refresh_index(conn);
-        Ok(())
-    })
-    .await?;
+    crate::app::sessions::logout_all(&state, caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,0 +1,17 @@
+//! Use cases, one module per capability. A use case takes plain inputs and the
+//! caller, opens the transaction, asks the policy, calls the store, the domain
+//! and the matching engine, refreshes the index, and returns API values or an
+//! [`ApiError`](crate::error::ApiError). Nothing here knows about HTTP.
+
+pub mod applications;
+pub mod context;
+pub mod health;
+pub mod matches;
+pub mod offers;
+pub mod reference;
+pub mod sessions;
+pub mod skills;
+pub mod students;
+pub mod version;
+
+pub use context::AppState;
