@@ -26,6 +26,10 @@ pub enum ApiError {
     InvalidParameters(Vec<Violation>),
     #[error("authentication required: {0}")]
     Unauthenticated(String),
+    /// A sign-in with an unknown e-mail or a wrong password (one answer for
+    /// both, so that it tells nobody which accounts exist).
+    #[error("the e-mail or the password is wrong")]
+    WrongCredentials,
     #[error("{0}")]
     Forbidden(String),
     /// A move that belongs to someone else: a 403 listing the caller's own moves.
@@ -58,7 +62,8 @@ pub enum ApiError {
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
-    /// URI naming the kind of problem (`about:blank` style relative URIs under `/problems/`).
+    /// URI naming the kind of problem, relative to the server: `GET` it for a
+    /// page saying what it means and what to do.
     #[serde(rename = "type")]
     #[schema(example = "/problems/validation")]
     pub problem_type: String,
@@ -75,7 +80,7 @@ pub struct Problem {
     #[schema(example = "/api/v1/offers")]
     pub instance: String,
     /// The request id, also sent as the `X-Request-Id` header and found in the logs.
-    #[schema(example = "01JDQ7ZQ3V5M8X2K4N6P9R1T3W")]
+    #[schema(example = "0b6f3c3e-5a1d-4c8e-9f3a-2d7b1e4c6a90", format = Uuid)]
     pub request_id: String,
     /// For validation problems: each broken rule, naming its field.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +120,7 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             Self::InvalidParameters(_) => (StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid parameters"),
             Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
+            Self::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong-credentials", "Wrong e-mail or password"),
             Self::Forbidden(_) | Self::ForbiddenMove { .. } => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
@@ -184,7 +190,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
-            Self::Unauthenticated(_) => {
+            Self::Unauthenticated(_) | Self::WrongCredentials => {
                 response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
             Self::TooManyRequests { retry_after_seconds } => {

@@ -1,5 +1,6 @@
 //! Operator endpoints: staff accounts, disabling accounts, reference data.
 
+use crate::routes::extract::Json;
 use actix_web::{patch, post, web, HttpResponse};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,7 @@ fn validate_staff(body: &NewStaffAccount) -> Vec<Violation> {
 pub async fn create_staff_account(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewStaffAccount>,
+    body: Json<NewStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_admin(&caller)?;
     let body = body.into_inner();
@@ -306,7 +307,7 @@ fn created<T: Serialize>(body: T) -> HttpResponse {
 pub async fn create_school(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewSchool>,
+    body: Json<NewSchool>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_admin(&caller)?;
     let body = body.into_inner();
@@ -347,7 +348,7 @@ pub async fn patch_school(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<SchoolPatch>,
+    body: Json<SchoolPatch>,
 ) -> Result<web::Json<crate::app::reference::School>, ApiError> {
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
@@ -391,7 +392,7 @@ pub async fn patch_school(
 pub async fn create_organisation(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewOrganisation>,
+    body: Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_admin(&caller)?;
     let body = body.into_inner();
@@ -432,7 +433,7 @@ pub async fn patch_organisation(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<OrganisationPatch>,
+    body: Json<OrganisationPatch>,
 ) -> Result<web::Json<crate::app::reference::Organisation>, ApiError> {
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
@@ -483,7 +484,7 @@ fn taxonomy_changed(state: &AppState, conn: &mut crate::db::DbConnection) -> Res
 pub async fn create_skill(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewSkill>,
+    body: Json<NewSkill>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_admin(&caller)?;
     let body = body.into_inner();
@@ -548,7 +549,7 @@ pub async fn patch_skill(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<SkillPatch>,
+    body: Json<SkillPatch>,
 ) -> Result<web::Json<crate::app::reference::Skill>, ApiError> {
     policy::require_admin(&caller)?;
     let (slug, body) = (path.into_inner(), body.into_inner());
@@ -620,7 +621,7 @@ pub async fn add_skill_alias(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<NewAlias>,
+    body: Json<NewAlias>,
 ) -> Result<HttpResponse, ApiError> {
     policy::require_admin(&caller)?;
     let (slug, alias) = (path.into_inner(), body.into_inner().alias.trim().to_lowercase());

@@ -1,6 +1,7 @@
 //! Sign-in: student activation, staff activation, login, token refresh,
 //! logout (of one session or everywhere), and the caller's own account.
 
+use crate::routes::extract::Json;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -121,7 +122,7 @@ pub(crate) fn account_view(row: &accounts::AccountRow, student_id: Option<i64>) 
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::Unauthenticated("invalid e-mail or password".into())
+    ApiError::WrongCredentials
 }
 
 fn check_password(password: &str) -> Result<(), ApiError> {
@@ -185,7 +186,7 @@ fn issue_pair(
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let email = normalise_email(&email);
@@ -227,10 +228,7 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(
-    state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<web::Json<TokenPair>, ApiError> {
     let digest = secret::token_digest(&body.refresh_token);
     let shared = state.clone();
     let pair = crate::db::run(&state.pool, move |conn| {
@@ -270,7 +268,7 @@ pub async fn refresh(
 /// silently, so the answer says nothing about tokens.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     let digest = secret::token_digest(&body.refresh_token);
     crate::db::run(&state.pool, move |conn| {
         if let Some(token) = accounts::find_refresh_token(conn, &digest)? {
@@ -320,7 +318,7 @@ pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<Ht
 pub async fn activate_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<StudentActivation>,
+    body: Json<StudentActivation>,
 ) -> Result<HttpResponse, ApiError> {
     let StudentActivation { school_code, student_number, email, password } = body.into_inner();
     let mut violations = validate_email(&email);
@@ -386,7 +384,7 @@ pub async fn activate_student(
 #[post("/auth/activate")]
 pub async fn activate_staff(
     state: web::Data<AppState>,
-    body: web::Json<StaffActivation>,
+    body: Json<StaffActivation>,
 ) -> Result<web::Json<Account>, ApiError> {
     let StaffActivation { activation_token, password } = body.into_inner();
     check_password(&password)?;

@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::routes::extract::Query;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Utc};
@@ -232,7 +233,7 @@ pub async fn school_placement_stats(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    query: web::Query<SchoolStatsQuery>,
+    query: Query<SchoolStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let school_id = path.into_inner();
     let audience = policy::school_report_audience(&caller, school_id)?;
@@ -432,7 +433,7 @@ pub async fn placement_rates(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    query: web::Query<PlacementRatesQuery>,
+    query: Query<PlacementRatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let hide = suppress(policy::network_report_audience(&caller)?);
     let query = query.into_inner();
@@ -701,7 +702,7 @@ pub async fn skills_gap(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    query: web::Query<SkillsGapQuery>,
+    query: Query<SkillsGapQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (audience, school) = policy::skills_gap_scope(&caller)?;
     let hide = suppress(audience);

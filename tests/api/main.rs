@@ -16,6 +16,7 @@ mod offers;
 mod permissions;
 mod personal_data;
 mod placements;
+mod problems;
 mod profiles;
 mod races;
 mod reports;
