@@ -13,8 +13,8 @@
 //! auth, store, matching      permission rules, tokens, passwords; queries; the engine
 //! db                         connections, pool, migrations, the backend fork
 //! domain, error, pagination, rules and types, the one error type, page parameters,
-//! reference_data, config,    reference files, settings, tracing
-//! telemetry
+//! reference_data, export,    reference files, CSV writing and media types,
+//! config, telemetry          settings, tracing
 //! ```
 
 use std::collections::BTreeMap;
@@ -26,7 +26,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("startup", &["*"]),
     // HTTP knows the use cases, the caller, the types that appear in its
     // parameters, the one error mapping and the page parameters.
-    ("routes", &["app", "auth::Caller", "domain", "error", "pagination"]),
+    ("routes", &["app", "auth::Caller", "domain", "error", "export", "pagination"]),
     // Middleware: the per-caller rate limit needs the caller.
     ("limits", &["auth::Caller", "error", "telemetry"]),
     ("openapi", &["domain", "error"]),
@@ -36,7 +36,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Use cases open transactions (db) and ask everything below them.
     (
         "app",
-        &["auth", "config", "db", "domain", "error", "live_index", "matching", "pagination", "reference_data", "store"],
+        &[
+            "auth",
+            "config",
+            "db",
+            "domain",
+            "error",
+            "export",
+            "live_index",
+            "matching",
+            "pagination",
+            "reference_data",
+            "store",
+        ],
     ),
     ("live_index", &["db", "domain", "matching", "store"]),
     ("auth", &["config", "domain", "error"]),
@@ -51,6 +63,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Settings embed the settings types that their modules define.
     ("config", &["auth::password::PasswordParams", "limits::LimitSettings"]),
     ("reference_data", &[]),
+    ("export", &[]),
     ("domain", &[]),
 ];
 

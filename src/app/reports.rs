@@ -14,11 +14,11 @@ use crate::app::AppState;
 use crate::auth::policy::{self, ReportAudience};
 use crate::auth::Caller;
 use crate::domain::reports::{
-    buckets, effective_levels, gap_ratio, grouped, is_suppressed, tally, Figures, GroupBy, Period, Scope, StudentFacts,
-    Window,
+    buckets, by_school, effective_levels, gap_ratio, is_suppressed, Disclosure, Figures, GroupBy, Part, Period, Window,
 };
 use crate::domain::{OfferKind, Violation};
 use crate::error::ApiError;
+use crate::export::Cell;
 use crate::store::reports::{self as store, Population};
 
 /// Longest span a period report covers, in months: ten years of monthly buckets.
@@ -92,10 +92,6 @@ fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, Na
     Ok((from, to))
 }
 
-fn cell<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
-
 const FIGURE_COLUMNS: [&str; 8] = [
     "students_seeking",
     "students_placed",
@@ -107,16 +103,16 @@ const FIGURE_COLUMNS: [&str; 8] = [
     "suppressed",
 ];
 
-fn figure_cells(f: &Figures) -> Vec<String> {
+fn figure_cells(f: &Figures) -> Vec<Cell> {
     vec![
-        cell(f.students_seeking),
-        cell(f.students_placed),
-        cell(f.placement_rate),
-        cell(f.students_with_applications),
-        cell(f.applications),
-        cell(f.offers_received),
-        cell(f.median_days_to_first_acceptance),
-        f.suppressed.to_string(),
+        Cell::figure(f.students_seeking),
+        Cell::figure(f.students_placed),
+        Cell::figure(f.placement_rate),
+        Cell::figure(f.students_with_applications),
+        Cell::figure(f.applications),
+        Cell::figure(f.offers_received),
+        Cell::figure(f.median_days_to_first_acceptance),
+        Cell::text(f.suppressed.to_string()),
     ]
 }
 
@@ -229,12 +225,19 @@ pub struct PlacementRatesReport {
     pub periods: Vec<PeriodFigures>,
 }
 
-fn by_kind(facts: &[StudentFacts], window: Window, hide: bool) -> Vec<GroupFigures> {
-    OfferKind::ALL
-        .iter()
-        .map(|kind| GroupFigures {
-            group: kind.as_str().to_owned(),
-            figures: Figures::from_counts(&tally(facts, &Scope::Kind(kind.as_str().to_owned()), window), hide),
+fn kinds() -> Vec<&'static str> {
+    OfferKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+fn by_kind(disclosure: &Disclosure, at: usize, school: Option<i64>) -> Vec<GroupFigures> {
+    kinds()
+        .into_iter()
+        .filter_map(|kind| {
+            let part = match school {
+                Some(school) => Part::Group(school, GroupBy::Kind, kind.to_owned()),
+                None => Part::NetworkKind(kind.to_owned()),
+            };
+            Some(GroupFigures { group: kind.to_owned(), figures: disclosure.figures(at, &part)? })
         })
         .collect()
 }
@@ -390,25 +393,25 @@ fn gap_order(a: &SkillGap, b: &SkillGap) -> std::cmp::Ordering {
 
 impl SchoolPlacementStats {
     /// The CSV form: the header row, then one row per figure line; withheld figures are empty cells.
-    pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let mut header = vec!["scope", "group"];
         header.extend(FIGURE_COLUMNS);
         let scope = self.group_by.clone().unwrap_or_default();
-        let mut rows = vec![[vec!["overall".to_owned(), String::new()], figure_cells(&self.overall)].concat()];
-        rows.extend(
-            self.groups.iter().map(|g| [vec![scope.clone(), g.group.clone()], figure_cells(&g.figures)].concat()),
-        );
+        let mut rows = vec![[vec![Cell::text("overall"), Cell::Empty], figure_cells(&self.overall)].concat()];
+        rows.extend(self.groups.iter().map(|g| {
+            [vec![Cell::text(scope.as_str()), Cell::text(g.group.as_str())], figure_cells(&g.figures)].concat()
+        }));
         (header, rows)
     }
 }
 
 impl PlacementRatesReport {
     /// The CSV form: the header row, then one row per figure line; withheld figures are empty cells.
-    pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let mut header = vec!["school", "period", "kind"];
         header.extend(FIGURE_COLUMNS);
         let row = |school: &str, period: &str, kind: &str, f: &Figures| {
-            [vec![school.to_owned(), period.to_owned(), kind.to_owned()], figure_cells(f)].concat()
+            [vec![Cell::text(school), Cell::text(period), Cell::text(kind)], figure_cells(f)].concat()
         };
         let mut rows = vec![row("all", "all", "all", &self.overall)];
         rows.extend(self.by_kind.iter().map(|g| row("all", "all", &g.group, &g.figures)));
@@ -426,7 +429,7 @@ impl PlacementRatesReport {
 
 impl SkillsGapReport {
     /// The CSV form: the header row, then one row per figure line; withheld figures are empty cells.
-    pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let header = [
             "month",
             "skill",
@@ -442,20 +445,20 @@ impl SkillsGapReport {
         ];
         let row = |month: &str, g: &SkillGap| {
             vec![
-                month.to_owned(),
-                g.skill.clone(),
-                g.label_en.clone(),
-                g.domain.clone(),
-                g.level.to_string(),
-                g.demand_required.to_string(),
-                g.demand_preferred.to_string(),
-                g.demand.to_string(),
-                cell(g.supply),
-                cell(g.ratio),
-                g.suppressed.to_string(),
+                Cell::text(month),
+                Cell::text(g.skill.as_str()),
+                Cell::text(g.label_en.as_str()),
+                Cell::text(g.domain.as_str()),
+                Cell::number(g.level),
+                Cell::number(g.demand_required),
+                Cell::number(g.demand_preferred),
+                Cell::number(g.demand),
+                Cell::figure(g.supply),
+                Cell::figure(g.ratio),
+                Cell::text(g.suppressed.to_string()),
             ]
         };
-        let mut rows: Vec<Vec<String>> = self.skills.iter().map(|g| row("all", g)).collect();
+        let mut rows: Vec<Vec<Cell>> = self.skills.iter().map(|g| row("all", g)).collect();
         for month in &self.trend {
             rows.extend(month.skills.iter().map(|g| row(&month.month, g)));
         }
@@ -475,18 +478,28 @@ pub async fn school_placement_stats(
         return Err(invalid("cohort", "give a cohort, a period (from, to) or both"));
     }
     check_order(query.from, query.to)?;
-    let facts = crate::db::run(&state.pool, move |conn| {
+    let hide = suppress(audience);
+    // The committee's view withholds what the network's report withholds: both are settled over every school.
+    let (facts, schools) = crate::db::run(&state.pool, move |conn| {
         if !store::school_exists(conn, school_id)? {
             return Err(ApiError::not_found("school"));
         }
-        Ok(store::student_facts(conn, Population { school_id: Some(school_id), cohort: query.cohort })?)
+        let population = Population { school_id: (!hide).then_some(school_id), cohort: query.cohort };
+        let schools: Vec<i64> =
+            if hide { store::schools(conn)?.into_iter().map(|s| s.0).collect() } else { vec![school_id] };
+        Ok((store::student_facts(conn, population)?, schools))
     })
     .await?;
     let window = Window::of_dates(query.from, query.to);
-    let hide = suppress(audience);
-    let overall = Figures::from_counts(&tally(&facts, &Scope::All, window), hide);
+    let mut disclosure = Disclosure::default();
+    disclosure.add_window(0, &facts, &by_school(&facts, &schools), &kinds(), window);
+    let disclosure = disclosure.settle(hide);
+    let overall = disclosure
+        .figures(0, &Part::School(school_id))
+        .unwrap_or_else(|| Figures::from_counts(&Default::default(), hide));
     let groups = match query.group_by {
-        Some(by) => grouped(&facts, by.domain(), window, hide)
+        Some(by) => disclosure
+            .groups(0, school_id, by.domain())
             .into_iter()
             .map(|(group, figures)| GroupFigures { group, figures })
             .collect(),
@@ -519,30 +532,40 @@ pub async fn placement_rates(
     })
     .await?;
     let window = Window::of_dates(Some(from), Some(to));
+    let ids: Vec<i64> = schools.iter().map(|s| s.0).collect();
+    let own = by_school(&facts, &ids);
+    let bucketed = buckets(from, to, period);
+    // Window 0 is the span, window i the i-th bucket: settled together, so that
+    // the buckets do not give away what the span withholds, nor the reverse.
+    let mut disclosure = Disclosure::default();
+    disclosure.add_window(0, &facts, &own, &kinds(), window);
+    for (i, (_, first, last)) in bucketed.iter().enumerate() {
+        disclosure.add_window(i + 1, &facts, &own, &kinds(), Window::of_dates(Some(*first), Some(*last)));
+    }
+    disclosure.add_buckets(0, &(1..=bucketed.len()).collect::<Vec<_>>(), &kinds());
+    let disclosure = disclosure.settle(hide);
+    let figures_of = |at: usize, part: &Part| {
+        disclosure.figures(at, part).unwrap_or_else(|| Figures::from_counts(&Default::default(), hide))
+    };
     let schools = schools
         .into_iter()
-        .map(|(school_id, code, name)| {
-            let own: Vec<StudentFacts> = facts.iter().filter(|f| f.school_id == school_id).cloned().collect();
-            SchoolRates {
-                school_id,
-                code,
-                name,
-                figures: Figures::from_counts(&tally(&own, &Scope::All, window), hide),
-                by_kind: by_kind(&own, window, hide),
-            }
+        .map(|(school_id, code, name)| SchoolRates {
+            school_id,
+            code,
+            name,
+            figures: figures_of(0, &Part::School(school_id)),
+            by_kind: by_kind(&disclosure, 0, Some(school_id)),
         })
         .collect();
-    let periods = buckets(from, to, period)
+    let periods = bucketed
         .into_iter()
-        .map(|(label, first, last)| {
-            let bucket = Window::of_dates(Some(first), Some(last));
-            PeriodFigures {
-                period: label,
-                from: first,
-                to: last,
-                figures: Figures::from_counts(&tally(&facts, &Scope::All, bucket), hide),
-                by_kind: by_kind(&facts, bucket, hide),
-            }
+        .enumerate()
+        .map(|(i, (label, first, last))| PeriodFigures {
+            period: label,
+            from: first,
+            to: last,
+            figures: figures_of(i + 1, &Part::Network),
+            by_kind: by_kind(&disclosure, i + 1, None),
         })
         .collect();
     let report = PlacementRatesReport {
@@ -550,8 +573,8 @@ pub async fn placement_rates(
         to,
         period,
         cohort,
-        overall: Figures::from_counts(&tally(&facts, &Scope::All, window), hide),
-        by_kind: by_kind(&facts, window, hide),
+        overall: figures_of(0, &Part::Network),
+        by_kind: by_kind(&disclosure, 0, None),
         schools,
         periods,
     };

@@ -13,35 +13,26 @@ use crate::app::reports::{
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
+use crate::export::{self, Cell};
 
 /// Media type of the CSV form of every report.
 pub const TEXT_CSV: &str = "text/csv; charset=utf-8";
 
 fn wants_csv(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.to_ascii_lowercase().contains("text/csv"))
+    let accept = request.headers().get(actix_web::http::header::ACCEPT).and_then(|v| v.to_str().ok());
+    export::negotiate(accept, &export::REPORT_FORMS) == Some(export::TEXT_CSV)
 }
 
 /// A CSV answer: one header row, then the rows; withheld figures are empty cells.
-fn csv_answer((header, rows): (Vec<&str>, Vec<Vec<String>>)) -> Result<HttpResponse, ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| ApiError::Internal(anyhow::Error::new(e));
-    writer.write_record(header).map_err(failed)?;
-    for row in rows {
-        writer.write_record(&row).map_err(failed)?;
-    }
-    let body = writer.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
+fn csv_answer(header: &[&str], rows: &[Vec<Cell>]) -> Result<HttpResponse, ApiError> {
+    let body = export::csv(header, rows).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
     Ok(HttpResponse::Ok().content_type(TEXT_CSV).body(body))
 }
 
 /// A school's placement statistics.
 ///
 /// Staff of that school and admins see exact figures; the committee sees
-/// them with every group of fewer than 5 seeking students withheld (figures
-/// null, `suppressed: true`; the whole school too when it is that small).
+/// them withheld as below.
 /// Students, recruiters and other schools' staff get 403: schools are public,
 /// so a 404 would hide nothing. An unknown school is a 404.
 ///
@@ -49,13 +40,34 @@ fn csv_answer((header, rows): (Vec<&str>, Vec<Vec<String>>)) -> Result<HttpRespo
 /// With a cohort alone, everything that ever happened counts; with a period,
 /// only the activity in it: applications created, offers made, acceptances
 /// and signatures completed in the period (see each figure). `group_by`
-/// splits by `programme`, `kind` or `domain`; an offer's domain is the domain
-/// of its requirement with the highest weight, a required skill before a
-/// preferred one at equal weight, then the smallest skill slug.
+/// splits by `programme`, `kind` (every offer kind listed) or `domain`; an
+/// offer's domain is the domain of its requirement with the highest weight, a
+/// required skill before a preferred one at equal weight, then the smallest
+/// skill slug.
 ///
-/// With `Accept: text/csv`, the same figures as CSV: one header row
+/// **Withholding (committee only).** A group (school, programme, kind,
+/// domain, bucket) with fewer than 5 seeking students is withheld: every
+/// figure null, `suppressed: true`. So that it cannot be recovered by
+/// subtracting the groups shown from their total, more groups of the same
+/// split are then withheld, the fewest seeking students first, until the
+/// withheld groups are at least two, hold more seeking students than one per
+/// group (for programmes and domains, which are listed because someone is in
+/// them), include some but not all of their students placed and some but not
+/// all with applications, and some offers received. When even every group of
+/// a split that adds up to its total (programmes, schools) cannot meet that,
+/// the total is withheld too, and then, the same way, groups of every other
+/// split of the same students. Every split (`programme`, `kind`, `domain`) of
+/// every school and the network's schools, kinds and buckets are settled
+/// together for the same cohort and period, whichever is asked, so that a
+/// total is withheld in all views or in none. Reports of different periods
+/// are not compared with one another.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one), the same figures as CSV: one header row
 /// (`scope,group,` then the figures), a first row `overall` then one row per
-/// group; withheld figures are empty cells.
+/// group; withheld figures are empty cells. Text cells starting with `=`,
+/// `+`, `-`, `@`, tab or carriage return get a leading `'` so that a
+/// spreadsheet does not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -81,16 +93,16 @@ pub async fn school_placement_stats(
 ) -> Result<HttpResponse, ApiError> {
     let stats = app::school_placement_stats(&state, caller, path.into_inner(), query.into_inner()).await?;
     if wants_csv(&request) {
-        return csv_answer(stats.csv_table());
+        let (header, rows) = stats.csv_table();
+        return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(stats))
 }
 
 /// Placement rates of every school and of the network.
 ///
-/// The committee and admins; others get 403. The committee sees every group
-/// (a school, a kind, a bucket) of fewer than 5 seeking students withheld
-/// (figures null, `suppressed: true`). The figures are those of
+/// The committee and admins; others get 403. The committee sees the figures
+/// withheld as below. The figures are those of
 /// `GET /schools/{id}/placement-stats` over the period `from`–`to`:
 /// for the whole network, for each school, by offer kind, and cut into
 /// calendar buckets (`period=month|quarter|year`, clamped to the span). A
@@ -98,9 +110,32 @@ pub async fn school_placement_stats(
 /// flag is set or they applied before the bucket's end, placed when the
 /// signatures were completed in it.
 ///
-/// With `Accept: text/csv`: one header row (`school,period,kind,` then the
+/// **Withholding (committee only).** A group (school, programme, kind,
+/// domain, bucket) with fewer than 5 seeking students is withheld: every
+/// figure null, `suppressed: true`. So that it cannot be recovered by
+/// subtracting the groups shown from their total, more groups of the same
+/// split are then withheld, the fewest seeking students first, until the
+/// withheld groups are at least two, hold more seeking students than one per
+/// group (for programmes and domains, which are listed because someone is in
+/// them), include some but not all of their students placed and some but not
+/// all with applications, and some offers received. When even every group of
+/// a split that adds up to its total (programmes, schools) cannot meet that,
+/// the total is withheld too, and then, the same way, groups of every other
+/// split of the same students. Every split (`programme`, `kind`, `domain`) of
+/// every school and the network's schools, kinds and buckets are settled
+/// together for the same cohort and period, whichever is asked, so that a
+/// total is withheld in all views or in none. Reports of different periods
+/// are not compared with one another.
+/// Here the buckets count as a split of the span (applications and offers
+/// add up over them), and each kind of each school as a split of the
+/// network's kind.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`school,period,kind,` then the
 /// figures), `all` naming the whole network, the whole span or every kind;
-/// withheld figures are empty cells.
+/// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
+/// not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -124,7 +159,8 @@ pub async fn placement_rates(
 ) -> Result<HttpResponse, ApiError> {
     let report = app::placement_rates(&state, caller, query.into_inner()).await?;
     if wants_csv(&request) {
-        return csv_answer(report.csv_table());
+        let (header, rows) = report.csv_table();
+        return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(report))
 }
@@ -141,11 +177,16 @@ pub async fn placement_rates(
 /// level, as in matching. School staff see the supply of their own school's
 /// students only; admins and the committee every school's, the committee
 /// with supply under 5 students withheld. `trend` repeats the figures month
-/// by month.
+/// by month. No complementary withholding is needed here: skills overlap
+/// (a student holds several) and a month's supply counts everyone on a
+/// roster by its end, so no figure is a sum of others.
 ///
-/// With `Accept: text/csv`: one header row (`month,` then the skill
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`month,` then the skill
 /// columns), `all` for the whole span then one row per month and skill;
-/// withheld figures are empty cells.
+/// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
+/// not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -169,7 +210,8 @@ pub async fn skills_gap(
 ) -> Result<HttpResponse, ApiError> {
     let report = app::skills_gap(&state, caller, query.into_inner()).await?;
     if wants_csv(&request) {
-        return csv_answer(report.csv_table());
+        let (header, rows) = report.csv_table();
+        return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(report))
 }
