@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod input;
 pub mod limits;
 pub mod live_index;
 pub mod matching;
