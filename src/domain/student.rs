@@ -60,6 +60,23 @@ crate::domain::text_enum! {
     }
 }
 
+crate::domain::text_enum! {
+    /// What a reading of a student's data by someone else was, as listed to
+    /// the student (law 09-08: who processed their data, and how).
+    ProfileReading {
+        /// The profile itself (`GET /students/{id}`).
+        Profile => "profile",
+        /// A list of students that showed the profile (`GET /students`).
+        StudentList => "student_list",
+        /// The ranked candidates of an offer, naming the student (`GET /offers/{id}/matches`).
+        CandidateRanking => "candidate_ranking",
+        /// The offers ranked for the student (`GET /students/{id}/matches`).
+        OfferRanking => "offer_ranking",
+        /// The student's score for one offer (`GET /students/{id}/matches/{offer_id}`).
+        PairExplanation => "pair_explanation",
+    }
+}
+
 /// A language a student speaks and how well.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LanguageSkill {

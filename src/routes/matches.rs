@@ -10,12 +10,14 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
 use crate::db::schema::{offers as offer_table, students as student_table};
+use crate::domain::student::ProfileReading;
 use crate::domain::OfferKind;
 use crate::error::{ApiError, Problem};
 use crate::live_index::LiveIndex;
 use crate::matching::{MatchResult, MissingSkill, SkillMatch};
 use crate::pagination::validate_limit;
 use crate::routes::offers::visible_offer;
+use crate::routes::personal_data::record_reading;
 use crate::routes::students::visible_student;
 use crate::startup::AppState;
 
@@ -154,7 +156,8 @@ fn limit_of(query: &MatchQuery) -> Result<usize, ApiError> {
 
 /// Open offers ranked for a student, eligible ones only, each with its explanation.
 ///
-/// The student, staff of their school and admins; others get 404.
+/// The student, staff of their school and admins; others get 404. A reading
+/// by school staff is listed to the student (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -176,6 +179,7 @@ pub async fn offers_for_student(
     let shared = state.clone();
     let ranked = crate::db::run(&state.pool, move |conn| {
         full_view_of(conn, &caller, id)?;
+        record_reading(conn, &caller, &[id], ProfileReading::OfferRanking, None)?;
         let results = shared.index.offers_for_student(id, query.kind, limit, Utc::now().date_naive());
         let ids: Vec<i64> = results.iter().map(|r| r.offer_id).collect();
         let titles: std::collections::HashMap<i64, String> = offer_table::table
@@ -207,7 +211,8 @@ fn full_view_of(conn: &mut crate::db::DbConnection, caller: &Caller, id: i64) ->
 /// discoverable, or who applied to it, each with the explanation.
 ///
 /// Recruiters of the offer's organisation and admins; other callers who can
-/// see the offer get 403, others 404.
+/// see the offer get 403, others 404. Each candidate ranked for a recruiter
+/// learns it (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -234,6 +239,7 @@ pub async fn candidates_for_offer(
         }
         let results = shared.index.candidates_for_offer(id, limit, Utc::now().date_naive());
         let ids: Vec<i64> = results.iter().map(|r| r.student_id).collect();
+        record_reading(conn, &caller, &ids, ProfileReading::CandidateRanking, Some(id))?;
         let names: std::collections::HashMap<i64, String> = student_table::table
             .filter(student_table::id.eq_any(&ids))
             .select((student_table::id, student_table::first_name, student_table::last_name))
@@ -256,7 +262,8 @@ pub async fn candidates_for_offer(
 /// The score and explanation of one offer for a student, eligible or not: the
 /// gap view, showing what is met and what is missing.
 ///
-/// The student, staff of their school and admins, for an offer they can see; others get 404.
+/// The student, staff of their school and admins, for an offer they can see;
+/// others get 404. A reading by school staff is listed to the student.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -281,6 +288,7 @@ pub async fn explain_pair(
             .index
             .explain(id, offer_id, Utc::now().date_naive(), false)
             .ok_or_else(|| ApiError::not_found("student profile or offer in the matching index"))?;
+        record_reading(conn, &caller, &[id], ProfileReading::PairExplanation, Some(offer_id))?;
         Ok(Match { offer_title: Some(offer.title), ..match_view(&shared.index, result) })
     })
     .await?;

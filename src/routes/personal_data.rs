@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use crate::auth::policy;
 use crate::auth::Caller;
 use crate::db::DbConnection;
+use crate::domain::student::ProfileReading;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
 use crate::routes::students::{profile_view, StudentProfile};
@@ -17,7 +18,7 @@ use crate::startup::AppState;
 use crate::store::personal_data::{self as store, ProfileViewRow};
 use crate::store::{applications, placements, students};
 
-/// One reading of a student's profile by a recruiter or a member of school staff.
+/// One reading of a student's data by a recruiter or a member of school staff.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileView {
     #[schema(example = 42)]
@@ -31,6 +32,11 @@ pub struct ProfileView {
     /// When, in UTC.
     #[schema(example = "2026-11-29T10:15:00Z")]
     pub at: DateTime<Utc>,
+    /// What was read: the profile, a list of students, or a ranking naming the student.
+    pub reading: ProfileReading,
+    /// The offer of a ranking or an explanation.
+    #[schema(example = 7)]
+    pub offer_id: Option<i64>,
 }
 
 fn view_of(row: ProfileViewRow) -> ProfileView {
@@ -39,7 +45,27 @@ fn view_of(row: ProfileViewRow) -> ProfileView {
         viewer_account_id: row.viewer_account_id,
         viewer_role: row.viewer_role,
         at: row.at.and_utc(),
+        // Rows are written by the service alone; an unknown kind reads as the profile.
+        reading: row.reading.parse().unwrap_or(ProfileReading::Profile),
+        offer_id: row.offer_id,
     }
+}
+
+/// Records, for the students concerned to see, that the caller read their
+/// data, when the caller is someone whose readings are recorded
+/// ([`policy::records_profile_view`]): one statement for all of them.
+pub(crate) fn record_reading(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    student_ids: &[i64],
+    what: ProfileReading,
+    offer_id: Option<i64>,
+) -> Result<(), ApiError> {
+    if student_ids.is_empty() || !policy::records_profile_view(caller) {
+        return Ok(());
+    }
+    let reading = store::Reading { viewer: caller.account_id, role: caller.role.as_str(), what, offer_id };
+    Ok(store::record_views(conn, student_ids, reading)?)
 }
 
 /// The student's account.
@@ -304,9 +330,12 @@ pub async fn export_student(
 /// Who read a student's profile.
 ///
 /// The student themselves, or an admin (others as for the export: 403 when
-/// they see the student, 404 otherwise). Every reading of the profile
-/// (`GET /students/{id}`) by a recruiter or a member of school staff is
-/// listed, oldest first.
+/// they see the student, 404 otherwise). Every reading of the student's data
+/// by a recruiter or a member of school staff is listed, oldest first: the
+/// profile (`GET /students/{id}`), a list of students showing it
+/// (`GET /students`), the ranked candidates of an offer naming the student
+/// (`GET /offers/{id}/matches`), the offers ranked for the student and one
+/// offer's score (`GET /students/{id}/matches`, `.../matches/{offer_id}`).
 #[utoipa::path(
     tag = "personal data",
     security(("bearer" = [])),

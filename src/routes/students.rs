@@ -9,11 +9,12 @@ use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::domain::student::{
-    validate_availability, validate_profile_text, validate_skills, LanguageSkill, ProfileText,
+    validate_availability, validate_profile_text, validate_skills, LanguageSkill, ProfileReading, ProfileText,
 };
 use crate::domain::{DegreeLevel, OfferKind, Violation};
 use crate::error::{ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
+use crate::routes::personal_data::record_reading;
 use crate::routes::precondition::{check_optional_if_match, if_match_of, require_if_match, tagged_json};
 use crate::startup::AppState;
 use crate::store::students::{self, ProfileChanges, StudentFilter, StudentRow};
@@ -218,9 +219,7 @@ pub async fn get_student(
     let profile = crate::db::run(&state.pool, move |conn| {
         let (row, view) = visible_student(conn, &caller, id)?;
         // The student may learn who read their profile (law 09-08).
-        if policy::records_profile_view(&caller) {
-            crate::store::personal_data::record_view(conn, row.id, caller.account_id, caller.role.as_str())?;
-        }
+        record_reading(conn, &caller, &[row.id], ProfileReading::Profile, None)?;
         versioned(conn, row, view)
     })
     .await?;
@@ -516,7 +515,8 @@ pub struct StudentQuery {
 /// List students.
 ///
 /// School staff see their own school's students; admins see every school's
-/// (optionally one with `school_id`). Others get 403.
+/// (optionally one with `school_id`). Others get 403. Each student listed to
+/// school staff learns it (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "students",
     security(("bearer" = [])),
@@ -550,6 +550,8 @@ pub async fn list_students(
             seeking: query.seeking,
         };
         let (rows, next_cursor) = paginate(students::list(conn, &filter, after, limit)?, limit, |r| r.id);
+        let shown: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        record_reading(conn, &caller, &shown, ProfileReading::StudentList, None)?;
         let items = rows.into_iter().map(|row| profile_view(conn, row, StudentView::Full)).collect::<Result<_, _>>()?;
         Ok(web::Json(Page { items, next_cursor }))
     })

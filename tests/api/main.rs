@@ -7,6 +7,7 @@ mod demo;
 mod foundation;
 mod helpers;
 mod identity;
+mod input;
 mod limits;
 mod matching;
 mod offers;
