@@ -9,6 +9,7 @@ use chrono::{Days, Utc};
 use diesel::Connection;
 use serde::Deserialize;
 
+use crate::app::AppState;
 use crate::auth::password::PasswordHasher;
 use crate::db::DbConnection;
 use crate::domain::offer::{validate_offer, OfferDraft, RequirementDraft};
@@ -16,7 +17,6 @@ use crate::domain::student::{normalise_email, parse_roster_row, validate_email, 
 use crate::domain::{OfferStatus, Role};
 use crate::error::ApiError;
 use crate::reference_data::split_list;
-use crate::startup::AppState;
 use crate::store::offers::OfferFields;
 use crate::store::{accounts, offers, reference, roster, students};
 

@@ -16,8 +16,8 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::app::AppState;
 use crate::auth::password::PasswordHasher;
-use crate::auth::token::TokenKeys;
 use crate::auth::Throttle;
 use crate::config::Settings;
 use crate::db::{self, Pool};
@@ -27,27 +27,6 @@ use crate::live_index::LiveIndex;
 use crate::openapi::ApiDoc;
 use crate::reference_data::ReferenceData;
 use crate::telemetry::{assign_request_id, PasserelleRootSpan};
-
-/// What every handler can reach.
-pub struct AppState {
-    pub pool: Pool,
-    pub settings: Arc<Settings>,
-    pub tokens: TokenKeys,
-    pub passwords: PasswordHasher,
-    pub throttle: Throttle,
-    pub index: Arc<LiveIndex>,
-}
-
-impl AppState {
-    /// Brings this process's matching index up to date after a committed
-    /// write, before the request that made it returns. A failure here leaves
-    /// the write in place; the background tailer retries within a second.
-    pub fn refresh_index(&self, conn: &mut db::DbConnection) {
-        if let Err(error) = self.index.catch_up(conn) {
-            tracing::warn!(error = %error, "matching index not refreshed");
-        }
-    }
-}
 
 /// A built server, bound to its port, not yet running.
 pub struct Application {

@@ -6,12 +6,10 @@ pub mod policy;
 pub mod secret;
 pub mod token;
 
-use std::future::{ready, Ready};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::Path;
 
-use actix_web::{web, FromRequest, HttpRequest};
 use anyhow::Context;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -19,7 +17,6 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::config::{Environment, Settings};
 use crate::domain::Role;
 use crate::error::ApiError;
-use crate::startup::AppState;
 use token::{SigningKey, TokenKeys};
 
 /// Builds the token keys from the settings. In development, without a
@@ -57,8 +54,9 @@ fn development_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
     Ok(SigningKey { kid: "dev".into(), secret: secret.into_bytes() })
 }
 
-/// The authenticated caller, from a valid bearer access token. Missing,
-/// malformed, expired or forged tokens are answered 401 with `WWW-Authenticate: Bearer`.
+/// The authenticated caller, from a valid bearer access token (the routes
+/// extract it: missing, malformed, expired or forged tokens are answered 401
+/// with `WWW-Authenticate: Bearer`).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: i64,
@@ -67,39 +65,6 @@ pub struct Caller {
     pub school_id: Option<i64>,
     /// For recruiters: their organisation.
     pub organisation_id: Option<i64>,
-}
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(authenticate(req))
-    }
-}
-
-fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-    let header = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::Unauthenticated("send an access token as `Authorization: Bearer <token>`".into()))?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .ok_or_else(|| ApiError::Unauthenticated("the Authorization header is not `Bearer <token>`".into()))?;
-    let claims = state.tokens.verify(token).map_err(|error| {
-        tracing::info!(reason = %error, "access token refused");
-        ApiError::Unauthenticated("the access token is invalid or expired".into())
-    })?;
-    let account_id = claims.sub.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
-    let role = claims.role.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
-    Ok(Caller { account_id, role, school_id: claims.school_id, organisation_id: claims.organisation_id })
 }
 
 /// Login throttling: a budget of attempts per minute for each account and for

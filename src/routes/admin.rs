@@ -5,12 +5,12 @@ use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::{policy, secret, Caller};
 use crate::domain::student::{normalise_email, validate_email};
 use crate::domain::{check_text, Role, Violation};
 use crate::error::{ApiError, Problem};
 use crate::routes::auth::{account_view, unknown, Account};
-use crate::startup::AppState;
 use crate::store::{accounts, change_feed, reference};
 
 /// A staff account to create. Students never get one this way: they activate

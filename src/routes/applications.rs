@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::application::{allowed_moves, check_move, ApplicationActor, ApplicationStatus, MoveRefused};
@@ -18,7 +19,6 @@ use crate::domain::{OfferKind, OfferStatus, Violation, WorkMode};
 use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
 use crate::routes::offers::visible_offer;
-use crate::startup::AppState;
 use crate::store::applications::{self as store, ApplicationFilter, ApplicationRecord, Claim, NewApplication};
 use crate::store::{offers, placements, students};
 

@@ -6,11 +6,11 @@ use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::{secret, Caller};
 use crate::domain::student::{normalise_email, validate_email, validate_password};
 use crate::domain::{Role, Violation};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::store::{accounts, change_feed, reference, roster};
 
 /// Credentials.

@@ -5,8 +5,8 @@ use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::error::ApiError;
-use crate::startup::AppState;
 
 /// Health status.
 #[derive(Debug, Serialize, ToSchema)]

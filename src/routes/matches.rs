@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
 use crate::db::schema::{offers as offer_table, students as student_table};
@@ -19,7 +20,6 @@ use crate::pagination::validate_limit;
 use crate::routes::offers::visible_offer;
 use crate::routes::personal_data::record_reading;
 use crate::routes::students::visible_student;
-use crate::startup::AppState;
 
 /// A skill the student holds for a requirement.
 #[derive(Debug, Serialize, ToSchema)]

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod applications;
 pub mod auth;
+pub mod caller;
 pub mod health;
 pub mod matches;
 pub mod offers;

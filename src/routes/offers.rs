@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::offer::{offer_status_move, validate_offer, validate_publish, OfferDraft, RequirementDraft};
@@ -14,7 +15,6 @@ use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::routes::precondition::{if_match_of, require_if_match, tagged_json};
 use crate::routes::students::resolve_skills;
-use crate::startup::AppState;
 use crate::store::offers::{self, OfferCursor, OfferFields, OfferFilter, OfferRow, OfferSort, RequirementKey};
 
 /// A skill requirement of an offer.

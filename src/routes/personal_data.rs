@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::policy;
 use crate::auth::Caller;
 use crate::db::DbConnection;
@@ -14,7 +15,6 @@ use crate::domain::student::ProfileReading;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
 use crate::routes::students::{profile_view, StudentProfile};
-use crate::startup::AppState;
 use crate::store::personal_data::{self as store, ProfileViewRow};
 use crate::store::{applications, placements, students};
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::placement::{
@@ -17,7 +18,6 @@ use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::routes::applications::TO_BE_NAMED;
 use crate::routes::precondition::{check_optional_if_match, if_match_of, require_if_match, tagged_json};
-use crate::startup::AppState;
 use crate::store::placements::{self as store, PlacementChange, PlacementRecord, SignatureRow, VersionRow};
 
 /// A signature of the agreement.

@@ -5,9 +5,9 @@ use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::error::ApiError;
 use crate::pagination::{Page, PageQuery};
-use crate::startup::AppState;
 use crate::store::reference::{self, OrganisationRow, SchoolRow, SkillDetail, SkillFilter};
 
 /// A skill of the curated taxonomy.

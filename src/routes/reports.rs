@@ -12,6 +12,7 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::auth::policy::{self, ReportAudience};
 use crate::auth::Caller;
 use crate::domain::reports::{
@@ -20,7 +21,6 @@ use crate::domain::reports::{
 };
 use crate::domain::{OfferKind, Violation};
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::store::reports::{self as store, Population};
 
 /// Longest span a period report covers, in months: ten years of monthly buckets.

@@ -7,11 +7,11 @@ use actix_web::{post, web, HttpRequest};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::domain::student::{parse_roster_row, RosterEntry, RosterRow, ROSTER_COLUMNS};
 use crate::domain::Violation;
 use crate::error::{ApiError, Problem};
-use crate::startup::AppState;
 use crate::store::{reference, roster};
 
 /// A roster sent as JSON.

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::AppState;
 use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
 use crate::db::DbConnection;
@@ -16,7 +17,6 @@ use crate::error::{ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::routes::personal_data::record_reading;
 use crate::routes::precondition::{check_optional_if_match, if_match_of, require_if_match, tagged_json};
-use crate::startup::AppState;
 use crate::store::students::{self, ProfileChanges, StudentFilter, StudentRow};
 use crate::store::{reference, taxonomy};
 

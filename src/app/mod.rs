@@ -1,0 +1,8 @@
+//! Use cases, one module per capability. A use case takes plain inputs and the
+//! caller, opens the transaction, asks the policy, calls the store, the domain
+//! and the matching engine, refreshes the index, and returns API values or an
+//! [`ApiError`](crate::error::ApiError). Nothing here knows about HTTP.
+
+pub mod context;
+
+pub use context::AppState;
