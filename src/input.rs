@@ -95,7 +95,7 @@ fn rules_of(method: Method, path: &str, operation: &Operation, schemas: &HashMap
         .map(|p| p.name.clone())
         .collect();
     let body = (!RAW_BODY_ROUTES.contains(&path))
-        .then(|| operation.request_body.as_ref())
+        .then_some(operation.request_body.as_ref())
         .flatten()
         .and_then(|body| body.content.iter().find(|(media, _)| media.contains("json")))
         .map(|(_, content)| content.schema.as_ref().and_then(|s| date_shape(s, schemas, 0)));

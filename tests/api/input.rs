@@ -33,6 +33,9 @@ async fn send(
     request.send().await.expect("request sent")
 }
 
+/// What is checked, how it is sent, where, by whom, with what body, and the field the answer must name.
+type Case<'a> = (&'a str, Method, String, Option<&'a str>, Value, &'a str);
+
 fn fields(problem: &Value) -> Vec<String> {
     problem["errors"].as_array().into_iter().flatten().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()
 }
@@ -70,7 +73,7 @@ async fn control_characters_are_refused_naming_the_field() {
     let (admin, recruiter, s) =
         (Some(c.admin.token.as_str()), Some(c.recruiter.token.as_str()), Some(c.student.token.as_str()));
     let post = Method::POST;
-    let cases: Vec<(&str, Method, String, Option<&str>, Value, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "login",
             post.clone(),
