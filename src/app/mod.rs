@@ -12,6 +12,7 @@ pub mod personal_data;
 pub mod placements;
 pub mod reference;
 pub mod roster;
+pub mod sessions;
 pub mod skills;
 pub mod students;
 pub mod version;

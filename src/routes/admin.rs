@@ -1,4 +1,4 @@
-//! Operator endpoints: staff accounts.
+//! Operator endpoints: staff accounts, disabling accounts, reference data.
 
 use actix_web::{patch, post, web, HttpResponse};
 use chrono::{Duration, Utc};
@@ -668,4 +668,33 @@ pub async fn reissue_activation(
     })
     .await?;
     Ok(created(ActivationToken { activation_token: token, activation_expires_at: expires_at }))
+}
+
+/// Disable an account: it can no longer sign in, and every token it holds is
+/// refused from the next request on, on every server process.
+///
+/// Admins only; an admin cannot disable their own account (409), so that the
+/// last admin cannot lock everyone out by mistake. Disabling a disabled
+/// account changes nothing. There is no re-enabling: a person coming back gets
+/// a new staff account, a student activates again from the roster.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "Disabled", body = Account),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller's own account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/accounts/{id}/disable")]
+pub async fn disable_account(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<Account>, ApiError> {
+    let (row, student_id) = crate::app::sessions::disable_account(&state, caller, path.into_inner()).await?;
+    Ok(web::Json(account_view(&row, student_id)?))
 }

@@ -74,15 +74,23 @@ pub async fn list_profile_views(
 /// The student themselves, or an admin (others as for the export: 403 when
 /// they see the student, 404 otherwise). In one transaction: names, e-mail,
 /// student number, bio, links, cities, languages, availability, cover letters,
-/// application notes, termination reasons and the tutor and referent names of
-/// agreements are overwritten; consents and profile readings are deleted; the
-/// account is disabled, its e-mail anonymised and its password removed, and
-/// every refresh token revoked, so the student can no longer sign in. What the
-/// reports count is kept, anonymous: the student's school, programme, degree
-/// level, cohort, `seeking` flag, wanted kinds and skills, the applications'
-/// offers, statuses and dates, and the placements with their dates and
-/// signatures; so reports computed before and after the erasure are the same.
-/// The student then no longer exists for the API (404).
+/// the applications' `source`, application notes, termination reasons and the
+/// tutor and referent names of agreements are overwritten; consents and
+/// profile readings are deleted; the account is disabled, its e-mail
+/// anonymised and its password removed. Every access and refresh token of the
+/// student is revoked: refused (401) from the next request on, by every
+/// server process. On SQLite, deleted content is overwritten in the database
+/// file too (secure delete), so the old e-mail and password hash do not stay
+/// in its free space.
+///
+/// What is kept, and why: the convention's follow-up committee and the
+/// schools evaluate placement rates and the skills gap, and a report must not
+/// change because a student left. So the facts those reports count are kept,
+/// attached to no name, e-mail or number: the student's school, programme,
+/// degree level, cohort, `seeking` flag, wanted kinds and skills, the
+/// applications' offers, statuses and dates, and the placements with their
+/// dates and signatures. Reports computed before and after the erasure are
+/// the same. The student then no longer exists for the API (404).
 #[utoipa::path(
     tag = "personal data",
     security(("bearer" = [])),

@@ -30,7 +30,7 @@ use crate::error::{ApiError, Problem};
         (status = 200, description = "Imported", body = RosterImport),
         (status = 403, description = "Not staff of this school", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A changed e-mail of an activated student belongs to another account; nothing imported", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A changed e-mail of an activated student belongs to another account, or a concurrent import wrote the same rows first; nothing imported", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad rows; nothing imported", body = Problem, content_type = "application/problem+json"),
     )

@@ -4,6 +4,7 @@
 mod admin;
 mod applications;
 mod demo;
+mod erasure;
 mod foundation;
 mod helpers;
 mod identity;
@@ -15,5 +16,7 @@ mod permissions;
 mod personal_data;
 mod placements;
 mod profiles;
+mod races;
 mod reports;
+mod revocation;
 mod tokens;
