@@ -209,12 +209,13 @@ pub struct TermsPatch {
     pub start_date: Option<NaiveDate>,
     #[schema(example = "2027-07-31")]
     pub end_date: Option<NaiveDate>,
-    #[schema(example = "Youssef El Idrissi")]
+    #[schema(example = "Youssef El Idrissi", min_length = 1, max_length = 200, pattern = "\\S")]
     pub company_tutor: Option<String>,
-    #[schema(example = "Pr. Karim Tazi")]
+    #[schema(example = "Pr. Karim Tazi", min_length = 1, max_length = 200, pattern = "\\S")]
     pub academic_referent: Option<String>,
     pub work_mode: Option<WorkMode>,
-    #[schema(example = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub monthly_stipend_mad: Option<u32>,
 }
 
@@ -247,7 +248,12 @@ const SIGN_ATTEMPTS: usize = 3;
 #[serde(deny_unknown_fields)]
 pub struct Termination {
     /// 1 to 2,000 characters.
-    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
+    #[schema(
+        example = "Fin anticipée à la demande de l'étudiante.",
+        min_length = 1,
+        max_length = 2_000,
+        pattern = "\\S"
+    )]
     pub reason: String,
 }
 

@@ -54,17 +54,21 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct StudentActivation {
     /// Code of the student's school.
-    #[schema(example = "ECC")]
+    #[schema(example = "ECC", min_length = 1)]
     pub school_code: String,
     /// The student number on the roster: with the e-mail, it proves the
     /// student is who the roster says, so that knowing an address is not enough.
-    #[schema(example = "ECC-2027-0042")]
+    #[schema(example = "ECC-2027-0042", min_length = 1)]
     pub student_number: String,
     /// The e-mail on the roster.
-    #[schema(example = "salma.bennani@ecc.example.org")]
+    #[schema(
+        example = "salma.bennani@ecc.example.org",
+        max_length = 254,
+        pattern = "^[^\\s@\\x00-\\x1f\\x7f-\\x9f]{1,64}@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+$"
+    )]
     pub email: String,
     /// 12 to 128 characters.
-    #[schema(example = "correct horse battery staple")]
+    #[schema(example = "correct horse battery staple", min_length = 12, max_length = 128)]
     pub password: String,
 }
 
@@ -72,10 +76,10 @@ pub struct StudentActivation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffActivation {
-    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678")]
+    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678", min_length = 1)]
     pub activation_token: String,
     /// 12 to 128 characters.
-    #[schema(example = "correct horse battery staple")]
+    #[schema(example = "correct horse battery staple", min_length = 12, max_length = 128)]
     pub password: String,
 }
 

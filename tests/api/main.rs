@@ -3,6 +3,7 @@
 
 mod admin;
 mod applications;
+mod contract;
 mod demo;
 mod erasure;
 mod foundation;
