@@ -9,6 +9,7 @@ mod erasure;
 mod foundation;
 mod helpers;
 mod identity;
+mod input;
 mod limits;
 mod matching;
 mod offers;
