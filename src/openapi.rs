@@ -68,8 +68,8 @@ impl Modify for BearerSecurity {
 
 /// Adds the answers that the shared machinery gives on any operation, so that
 /// each handler documents only its own: the JSON, path and query extractors'
-/// 400, 413 and 415, the bearer check's 401, the 409 of a write that lost a
-/// race (a unique key taken meanwhile), and 503 when the database is
+/// 400, 413 and 415, the input screen's 414, the bearer check's 401, the 409
+/// of a write that lost a race (a unique key taken meanwhile), and 503 when the database is
 /// unreachable or the request exceeds the time limit. Operations added later
 /// get them too.
 pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
@@ -106,9 +106,10 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
             if has_body || has_parameters {
                 shared.push((
                     "400",
-                    "Malformed request: a path or query parameter of the wrong type, or a body that is not JSON",
+                    "Malformed request: a path or query parameter of the wrong type, holding a control character or a date outside 1900-01-01..2200-12-31, or a body that is not JSON",
                 ));
             }
+            shared.push(("414", "Path and query longer than 8 KiB"));
             if secured {
                 shared.push(("401", "Missing, invalid, expired or revoked access token, or a disabled account"));
             }
@@ -118,7 +119,7 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
             if has_body {
                 shared.push(("413", "Body larger than the limit"));
                 shared.push(("415", "Body sent with a content type the operation does not take"));
-                shared.push(("422", "A field of the body is missing, unknown or of the wrong type"));
+                shared.push(("422", "A field of the body is missing, unknown, of the wrong type, holds a control character (line breaks and tabs are allowed in description, cover_letter, bio, note and reason) or a date outside 1900-01-01..2200-12-31"));
             }
             shared.push(("503", "The database is unreachable or the request took too long; retry later"));
             let responses = &mut operation.responses.responses;

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::{Days, Utc};
-use diesel::Connection;
 use serde::Deserialize;
 
 use crate::app::AppState;
@@ -123,7 +122,7 @@ pub fn seed_demo_if_empty(
     let hash = passwords.hash(DEMO_PASSWORD)?;
     let today = Utc::now().date_naive();
     let day = |offset: u64| today.checked_add_days(Days::new(offset));
-    conn.transaction::<_, anyhow::Error, _>(|conn| {
+    crate::db::write_transaction::<_, anyhow::Error>(conn, |conn| {
         let mut logins = Vec::new();
         let mut recruiters: HashMap<String, i64> = HashMap::new();
         let mut school_ids: HashMap<String, i64> = HashMap::new();

@@ -139,6 +139,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc =
         App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
     crate::limits::document(&mut doc);
+    crate::input::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
     crate::openapi::reference_page_items(&mut doc);
     crate::openapi::bound_lists(&mut doc);
@@ -199,6 +200,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
     let limits = web::Data::new(crate::limits::Limits::new(&state.settings.limits));
     let json_limit = state.settings.json_body_limit_bytes;
     let bytes_limit = state.settings.csv_body_limit_bytes;
+    let input = web::Data::new(crate::input::InputRules::from_openapi(&docs, json_limit));
     let server = HttpServer::new(move || {
         let settings = &state.settings;
         let (app, _) = App::new()
@@ -207,6 +209,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .app_data(state.clone())
             .app_data(routes.clone())
             .app_data(limits.clone())
+            .app_data(input.clone())
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(json_error))
             // Raw bodies are only taken by the roster import (CSV).
             .app_data(web::PayloadConfig::new(bytes_limit))
@@ -222,6 +225,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
             .default_service(web::to(unmatched))
+            .wrap(from_fn(crate::input::screen))
             .wrap(from_fn(crate::limits::enforce))
             .wrap(from_fn(problem_details))
             .wrap(cors(settings))

@@ -8,10 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::offers::visible_offer;
+use crate::app::personal_data::record_reading;
 use crate::app::students::visible_student;
 use crate::app::AppState;
 use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
+use crate::domain::student::ProfileReading;
 use crate::domain::OfferKind;
 use crate::error::ApiError;
 use crate::live_index::LiveIndex;
@@ -171,6 +173,7 @@ pub async fn offers_for_student(
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         full_view_of(conn, &caller, id)?;
+        record_reading(conn, &caller, &[id], ProfileReading::OfferRanking, None)?;
         let results = shared.index.offers_for_student(id, kind, limit, Utc::now().date_naive());
         let ids: Vec<i64> = results.iter().map(|r| r.offer_id).collect();
         let titles = offers::titles(conn, &ids)?;
@@ -200,6 +203,7 @@ pub async fn candidates_for_offer(
         }
         let results = shared.index.candidates_for_offer(id, limit, Utc::now().date_naive());
         let ids: Vec<i64> = results.iter().map(|r| r.student_id).collect();
+        record_reading(conn, &caller, &ids, ProfileReading::CandidateRanking, Some(id))?;
         let names = students::names(conn, &ids)?;
         Ok(results
             .into_iter()
@@ -222,6 +226,7 @@ pub async fn explain_pair(state: &Arc<AppState>, caller: Caller, id: i64, offer_
             .index
             .explain(id, offer_id, Utc::now().date_naive(), false)
             .ok_or_else(|| ApiError::not_found("student profile or offer in the matching index"))?;
+        record_reading(conn, &caller, &[id], ProfileReading::PairExplanation, Some(offer_id))?;
         Ok(Match { offer_title: Some(offer.title), ..match_view(&shared.index, result) })
     })
     .await

@@ -3,6 +3,8 @@
 //! and the matching engine, refreshes the index, and returns API values or an
 //! [`ApiError`](crate::error::ApiError). Nothing here knows about HTTP.
 
+pub mod accounts;
+pub mod admin;
 pub mod applications;
 pub mod context;
 pub mod health;
@@ -11,6 +13,7 @@ pub mod offers;
 pub mod personal_data;
 pub mod placements;
 pub mod reference;
+pub mod reports;
 pub mod roster;
 pub mod sessions;
 pub mod skills;

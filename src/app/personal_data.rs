@@ -16,12 +16,13 @@ use crate::auth::policy;
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::domain::placement::AgreementTerms;
+use crate::domain::student::ProfileReading;
 use crate::error::ApiError;
 use crate::pagination::{Page, PageQuery};
 use crate::store::personal_data::{self as store, ProfileViewRow};
 use crate::store::{applications, placements, students};
 
-/// One reading of a student's profile by a recruiter or a member of school staff.
+/// One reading of a student's data by a recruiter or a member of school staff.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProfileView {
     #[schema(example = 42)]
@@ -35,6 +36,11 @@ pub struct ProfileView {
     /// When, in UTC.
     #[schema(example = "2026-11-29T10:15:00Z")]
     pub at: DateTime<Utc>,
+    /// What was read: the profile, a list of students, or a ranking naming the student.
+    pub reading: ProfileReading,
+    /// The offer of a ranking or an explanation.
+    #[schema(example = 7)]
+    pub offer_id: Option<i64>,
 }
 
 fn view_of(row: ProfileViewRow) -> ProfileView {
@@ -43,7 +49,27 @@ fn view_of(row: ProfileViewRow) -> ProfileView {
         viewer_account_id: row.viewer_account_id,
         viewer_role: row.viewer_role,
         at: row.at.and_utc(),
+        // Rows are written by the service alone; an unknown kind reads as the profile.
+        reading: row.reading.parse().unwrap_or(ProfileReading::Profile),
+        offer_id: row.offer_id,
     }
+}
+
+/// Records, for the students concerned to see, that the caller read their
+/// data, when the caller is someone whose readings are recorded
+/// ([`policy::records_profile_view`]): one statement for all of them.
+pub(crate) fn record_reading(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    student_ids: &[i64],
+    what: ProfileReading,
+    offer_id: Option<i64>,
+) -> Result<(), ApiError> {
+    if student_ids.is_empty() || !policy::records_profile_view(caller) {
+        return Ok(());
+    }
+    let reading = store::Reading { viewer: caller.account_id, role: caller.role.as_str(), what, offer_id };
+    Ok(store::record_views(conn, student_ids, reading)?)
 }
 
 /// The student's account.

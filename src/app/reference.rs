@@ -85,7 +85,13 @@ impl From<OrganisationRow> for Organisation {
 }
 
 /// A page of the skill taxonomy, ordered by slug.
-pub async fn list_skills(state: &AppState, filter: SkillFilter, page: PageQuery) -> Result<Page<Skill>, ApiError> {
+pub async fn list_skills(
+    state: &AppState,
+    q: Option<String>,
+    domain: Option<String>,
+    page: PageQuery,
+) -> Result<Page<Skill>, ApiError> {
+    let filter = SkillFilter { q, domain };
     let (limit, after) = (page.limit()?, page.after::<String>()?);
     let rows =
         crate::db::run(&state.pool, move |conn| Ok(reference::list_skills(conn, &filter, after, limit)?)).await?;

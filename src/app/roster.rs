@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
-use crate::domain::student::{parse_roster_row, RosterEntry, RosterRow};
+use crate::domain::student::{parse_roster_row, RosterEntry, RosterRow, ROSTER_COLUMNS};
 use crate::domain::Violation;
 use crate::error::ApiError;
 use crate::store::{reference, roster};
@@ -38,16 +38,14 @@ pub struct RosterImport {
 fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body);
     let headers = reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
-    let expected =
-        ["student_number", "first_name", "last_name", "email", "programme", "degree_level", "graduation_year"];
-    let missing: Vec<Violation> = expected
-        .iter()
-        .filter(|column| !headers.iter().any(|h| h == **column))
-        .map(|column| {
-            Violation::new(format!("header.{column}"), "required", format!("line 1: the {column} column is missing"))
-        })
-        .collect();
-    ApiError::check(missing)?;
+    let missing = ROSTER_COLUMNS.iter().filter(|column| !headers.iter().any(|h| h == **column)).map(|column| {
+        Violation::new(format!("header.{column}"), "required", format!("line 1: the {column} column is missing"))
+    });
+    let unknown = headers.iter().filter(|h| !ROSTER_COLUMNS.contains(h)).map(|column| {
+        let shown = column.escape_default();
+        Violation::new(format!("header.{shown}"), "unknown_column", format!("line 1: {}", unknown_column(&shown)))
+    });
+    ApiError::check(missing.chain(unknown).collect())?;
     reader
         .deserialize::<RosterRow>()
         .enumerate()
@@ -64,17 +62,63 @@ fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
         .collect()
 }
 
+fn unknown_column(column: &impl std::fmt::Display) -> String {
+    format!("unknown column {column}; the columns are {}", ROSTER_COLUMNS.join(", "))
+}
+
+/// Parses a JSON roster (`{"rows": [...]}`); row `i` is reported as line
+/// `i + 2`, as if the rows were a CSV file under its header, and a key that is
+/// not a column is refused by name.
+fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Upload {
+        rows: Vec<serde_json::Map<String, serde_json::Value>>,
+    }
+    let upload: Upload =
+        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
+    let mut violations = Vec::new();
+    let mut rows = Vec::with_capacity(upload.rows.len());
+    for (index, cells) in upload.rows.into_iter().enumerate() {
+        let line = index + 2;
+        let unknown: Vec<Violation> = cells
+            .keys()
+            .filter(|key| !ROSTER_COLUMNS.contains(&key.as_str()))
+            .map(|key| {
+                let shown = key.escape_default();
+                Violation::new(
+                    format!("line {line}.{shown}"),
+                    "unknown_column",
+                    format!("line {line}: {}", unknown_column(&shown)),
+                )
+            })
+            .collect();
+        if !unknown.is_empty() {
+            violations.extend(unknown);
+            continue;
+        }
+        match serde_json::from_value::<RosterRow>(serde_json::Value::Object(cells)) {
+            Ok(row) => rows.push((line, row)),
+            Err(e) => {
+                violations.push(Violation::new(format!("line {line}"), "unreadable", format!("line {line}: {e}")))
+            }
+        }
+    }
+    ApiError::check(violations)?;
+    Ok(rows)
+}
+
 /// Checks every row, the uniqueness of student numbers and e-mails in the file
 /// and against the roster already stored.
 fn check_rows(
     rows: Vec<(usize, RosterRow)>,
-    existing: &HashMap<String, (i64, String)>,
+    existing: &HashMap<String, roster::RosterStudent>,
 ) -> Result<Vec<RosterEntry>, ApiError> {
     let mut violations = Vec::new();
     let mut entries = Vec::with_capacity(rows.len());
     let mut numbers = HashSet::new();
     let mut emails: HashMap<String, String> =
-        existing.iter().map(|(number, (_, email))| (email.clone(), number.clone())).collect();
+        existing.iter().map(|(number, known)| (known.email.clone(), number.clone())).collect();
     for (line, row) in rows {
         match parse_roster_row(&row) {
             Ok(entry) => {
@@ -110,6 +154,30 @@ fn check_rows(
     Ok(entries)
 }
 
+/// Refuses the import when a changed e-mail of an activated student already
+/// signs in another account: the roster e-mail is the student's sign-in e-mail.
+fn refuse_taken_emails(
+    conn: &mut crate::db::DbConnection,
+    entries: &[RosterEntry],
+    existing: &HashMap<String, roster::RosterStudent>,
+) -> Result<(), ApiError> {
+    let changed: Vec<(i64, String)> = entries
+        .iter()
+        .filter_map(|entry| {
+            let known = existing.get(&entry.student_number)?;
+            (known.email != entry.email).then_some((known.account_id?, entry.email.clone()))
+        })
+        .collect();
+    let taken = roster::emails_of_other_accounts(conn, &changed)?;
+    if taken.is_empty() {
+        return Ok(());
+    }
+    Err(ApiError::conflict(format!(
+        "nothing imported: the new e-mail of an activated student is the sign-in e-mail of another account: {}",
+        taken.join(", ")
+    )))
+}
+
 /// How the roster was sent, from its content type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RosterFormat {
@@ -120,7 +188,9 @@ pub enum RosterFormat {
 }
 
 /// Imports or updates a school's roster: every row is checked first, and
-/// either all are imported or none.
+/// either all are imported or none. An activated student's changed e-mail
+/// becomes their sign-in e-mail in the same transaction, unless another
+/// account holds it (409).
 pub async fn import_roster(
     state: &AppState,
     caller: Caller,
@@ -133,11 +203,7 @@ pub async fn import_roster(
     }
     let rows = match format {
         RosterFormat::Csv => parse_csv(body)?,
-        RosterFormat::Json => {
-            let upload: RosterUpload =
-                serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
-            upload.rows.into_iter().enumerate().map(|(index, row)| (index + 2, row)).collect()
-        }
+        RosterFormat::Json => parse_json(body)?,
         RosterFormat::Other => {
             return Err(ApiError::UnsupportedMediaType("send the roster as text/csv or application/json".into()))
         }
@@ -148,6 +214,7 @@ pub async fn import_roster(
         crate::db::write_transaction(conn, |conn| {
             let existing = roster::existing_entries(conn, school_id)?;
             let entries = check_rows(rows, &existing)?;
+            refuse_taken_emails(conn, &entries, &existing)?;
             Ok(roster::import(conn, school_id, &entries, &existing)?)
         })
     })

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::personal_data::record_reading;
 use crate::app::skills::{resolve_skill_filter, resolve_skills};
 use crate::app::version::IfMatch;
 use crate::app::AppState;
@@ -13,7 +14,7 @@ use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::domain::student::{
-    validate_availability, validate_profile_text, validate_skills, LanguageSkill, ProfileText,
+    validate_availability, validate_profile_text, validate_skills, LanguageSkill, ProfileReading, ProfileText,
 };
 use crate::domain::{DegreeLevel, OfferKind};
 use crate::error::ApiError;
@@ -314,9 +315,7 @@ pub async fn get_student(state: &AppState, caller: Caller, id: i64) -> Result<(i
     crate::db::run(&state.pool, move |conn| {
         let (row, view) = visible_student(conn, &caller, id)?;
         // The student may learn who read their profile (law 09-08).
-        if policy::records_profile_view(&caller) {
-            crate::store::personal_data::record_view(conn, row.id, caller.account_id, caller.role.as_str())?;
-        }
+        record_reading(conn, &caller, &[row.id], ProfileReading::Profile, None)?;
         versioned(conn, row, view)
     })
     .await
@@ -410,6 +409,8 @@ pub async fn list_students(
             seeking: query.seeking,
         };
         let (rows, next_cursor) = paginate(students::list(conn, &filter, after, limit)?, limit, |r| r.id);
+        let shown: Vec<i64> = rows.iter().map(|row| row.id).collect();
+        record_reading(conn, &caller, &shown, ProfileReading::StudentList, None)?;
         let items = rows.into_iter().map(|row| profile_view(conn, row, StudentView::Full)).collect::<Result<_, _>>()?;
         Ok(Page { items, next_cursor })
     })

@@ -247,6 +247,8 @@ diesel::table! {
         viewer_account_id -> BigInt,
         viewer_role -> Text,
         at -> Timestamp,
+        reading -> Text,
+        offer_id -> Nullable<BigInt>,
     }
 }
 

@@ -60,6 +60,23 @@ crate::domain::text_enum! {
     }
 }
 
+crate::domain::text_enum! {
+    /// What a reading of a student's data by someone else was, as listed to
+    /// the student (law 09-08: who processed their data, and how).
+    ProfileReading {
+        /// The profile itself (`GET /students/{id}`).
+        Profile => "profile",
+        /// A list of students that showed the profile (`GET /students`).
+        StudentList => "student_list",
+        /// The ranked candidates of an offer, naming the student (`GET /offers/{id}/matches`).
+        CandidateRanking => "candidate_ranking",
+        /// The offers ranked for the student (`GET /students/{id}/matches`).
+        OfferRanking => "offer_ranking",
+        /// The student's score for one offer (`GET /students/{id}/matches/{offer_id}`).
+        PairExplanation => "pair_explanation",
+    }
+}
+
 /// A language a student speaks and how well.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LanguageSkill {
@@ -164,9 +181,14 @@ fn is_sane_email(email: &str) -> bool {
         && domain.split('.').all(|label| !label.is_empty())
 }
 
+/// The columns of a roster, in the order of the CSV header; no other is taken.
+pub const ROSTER_COLUMNS: [&str; 7] =
+    ["student_number", "first_name", "last_name", "email", "programme", "degree_level", "graduation_year"];
+
 /// One row of a school's student roster, as text straight from the file, so
 /// that every bad cell is reported rather than the first parse error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RosterRow {
     /// The school's own identifier: 1 to 32 of letters, digits, `-`, `_`, `/`.
     #[schema(example = "ECC-2027-0042", pattern = "^[A-Za-z0-9_/-]{1,32}$")]
@@ -230,6 +252,19 @@ pub fn validate_roster_row(row: &RosterRow) -> Vec<Violation> {
 /// [`validate_roster_row`] does.
 pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> {
     let mut out = Vec::new();
+    let cells = [
+        ("student_number", &row.student_number),
+        ("first_name", &row.first_name),
+        ("last_name", &row.last_name),
+        ("email", &row.email),
+        ("programme", &row.programme),
+        ("degree_level", &row.degree_level),
+        ("graduation_year", &row.graduation_year),
+    ];
+    out.extend(cells.iter().filter_map(|(field, value)| super::input::check_characters(field, value, false)));
+    if !out.is_empty() {
+        return Err(out);
+    }
     let before = out.len();
     check_text("student_number", &row.student_number, 1, MAX_STUDENT_NUMBER_CHARS, &mut out);
     let student_number = row.student_number.trim();

@@ -16,7 +16,8 @@ fn limit_of(query: &MatchQuery) -> Result<usize, ApiError> {
 
 /// Open offers ranked for a student, eligible ones only, each with its explanation.
 ///
-/// The student, staff of their school and admins; others get 404.
+/// The student, staff of their school and admins; others get 404. A reading
+/// by school staff is listed to the student (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -42,7 +43,8 @@ pub async fn offers_for_student(
 /// discoverable, or who applied to it, each with the explanation.
 ///
 /// Recruiters of the offer's organisation and admins; other callers who can
-/// see the offer get 403, others 404.
+/// see the offer get 403, others 404. Each candidate ranked for a recruiter
+/// learns it (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -67,7 +69,8 @@ pub async fn candidates_for_offer(
 /// The score and explanation of one offer for a student, eligible or not: the
 /// gap view, showing what is met and what is missing.
 ///
-/// The student, staff of their school and admins, for an offer they can see; others get 404.
+/// The student, staff of their school and admins, for an offer they can see;
+/// others get 404. A reading by school staff is listed to the student.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),

@@ -1,5 +1,6 @@
-//! HTTP handlers, one file per resource. Handlers stay thin: extract,
-//! authorise, call the store or the domain, map to the API view.
+//! HTTP handlers, one file per resource. Each handler extracts, calls one use
+//! case of [`crate::app`] and maps its answer to HTTP; preconditions, content
+//! negotiation and the caller extractor live here once.
 
 pub mod admin;
 pub mod applications;

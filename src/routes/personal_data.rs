@@ -42,9 +42,12 @@ pub async fn export_student(
 /// Who read a student's profile.
 ///
 /// The student themselves, or an admin (others as for the export: 403 when
-/// they see the student, 404 otherwise). Every reading of the profile
-/// (`GET /students/{id}`) by a recruiter or a member of school staff is
-/// listed, oldest first.
+/// they see the student, 404 otherwise). Every reading of the student's data
+/// by a recruiter or a member of school staff is listed, oldest first: the
+/// profile (`GET /students/{id}`), a list of students showing it
+/// (`GET /students`), the ranked candidates of an offer naming the student
+/// (`GET /offers/{id}/matches`), the offers ranked for the student and one
+/// offer's score (`GET /students/{id}/matches`, `.../matches/{offer_id}`).
 #[utoipa::path(
     tag = "personal data",
     security(("bearer" = [])),

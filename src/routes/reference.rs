@@ -10,7 +10,6 @@ use crate::app::reference::{self, Organisation, School, Skill};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::pagination::{Page, PageQuery};
-use crate::store::reference::SkillFilter;
 
 /// Filters of the skill list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,8 +45,7 @@ pub async fn list_skills(
 ) -> Result<web::Json<Page<Skill>>, ApiError> {
     let query = query.into_inner();
     let page = PageQuery { limit: query.limit, cursor: query.cursor };
-    let filter = SkillFilter { q: query.q, domain: query.domain };
-    Ok(web::Json(reference::list_skills(&state, filter, page).await?))
+    Ok(web::Json(reference::list_skills(&state, query.q, query.domain, page).await?))
 }
 
 /// One skill, by slug or alias.

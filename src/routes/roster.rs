@@ -15,7 +15,12 @@ use crate::error::{ApiError, Problem};
 /// or JSON (`{"rows": [...]}`). Every row is checked first: if any is bad,
 /// nothing is imported and the answer lists each bad row with its line number
 /// (CSV, the header being line 1) or index + 2 (JSON) and the reason.
-/// Re-importing updates students by student number. Handles 50,000 rows.
+/// Re-importing updates students by student number; a column (CSV header or
+/// JSON key) that is not one of these seven is refused by name, and no cell
+/// may hold a control character. When an activated student's e-mail changes,
+/// their sign-in e-mail changes with it, in the same transaction; if another
+/// account already signs in with the new e-mail, nothing is imported (409).
+/// Handles 50,000 rows.
 #[utoipa::path(
     tag = "students",
     security(("bearer" = [])),
@@ -25,6 +30,7 @@ use crate::error::{ApiError, Problem};
         (status = 200, description = "Imported", body = RosterImport),
         (status = 403, description = "Not staff of this school", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A changed e-mail of an activated student belongs to another account, or a concurrent import wrote the same rows first; nothing imported", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad rows; nothing imported", body = Problem, content_type = "application/problem+json"),
     )

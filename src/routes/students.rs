@@ -120,7 +120,8 @@ pub async fn put_skills(
 /// List students.
 ///
 /// School staff see their own school's students; admins see every school's
-/// (optionally one with `school_id`). Others get 403.
+/// (optionally one with `school_id`). Others get 403. Each student listed to
+/// school staff learns it (`GET /students/{id}/profile-views`).
 #[utoipa::path(
     tag = "students",
     security(("bearer" = [])),

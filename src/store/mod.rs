@@ -1,5 +1,5 @@
 //! Database queries, one file per aggregate. Functions take the connection
-//! and return diesel rows; the routes turn rows into API views.
+//! and return diesel rows; the use cases turn rows into API views.
 
 pub mod accounts;
 pub mod applications;

@@ -9,6 +9,7 @@ use crate::db::schema::{
     placements, profile_views, students,
 };
 use crate::db::DbConnection;
+use crate::domain::student::ProfileReading;
 use crate::store::change_feed;
 
 /// What an erased name, tutor or referent reads as.
@@ -21,18 +22,45 @@ pub struct ProfileViewRow {
     pub viewer_account_id: i64,
     pub viewer_role: String,
     pub at: NaiveDateTime,
+    pub reading: String,
+    pub offer_id: Option<i64>,
 }
 
-/// Records that `viewer` read the student's profile now.
-pub fn record_view(conn: &mut DbConnection, student_id: i64, viewer: i64, role: &str) -> QueryResult<()> {
-    diesel::insert_into(profile_views::table)
-        .values((
-            profile_views::student_id.eq(student_id),
-            profile_views::viewer_account_id.eq(viewer),
-            profile_views::viewer_role.eq(role),
-            profile_views::at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn)?;
+/// Who read, and what.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading<'a> {
+    pub viewer: i64,
+    pub role: &'a str,
+    pub what: ProfileReading,
+    /// The offer a ranking or an explanation was for.
+    pub offer_id: Option<i64>,
+}
+
+/// Rows inserted per statement: well under SQLite's bound-parameter limit.
+const INSERT_BATCH: usize = 500;
+
+/// Records that `reading.viewer` read the data of `student_ids` now: one
+/// statement for a whole page or ranking (pages and rankings hold at most
+/// 100 students), not one per student.
+pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading<'_>) -> QueryResult<()> {
+    let at = Utc::now().naive_utc();
+    for batch in student_ids.chunks(INSERT_BATCH) {
+        let rows: Vec<_> = batch
+            .iter()
+            .map(|student_id| {
+                (
+                    profile_views::student_id.eq(*student_id),
+                    profile_views::viewer_account_id.eq(reading.viewer),
+                    profile_views::viewer_role.eq(reading.role),
+                    profile_views::at.eq(at),
+                    profile_views::reading.eq(reading.what.as_str()),
+                    profile_views::offer_id.eq(reading.offer_id),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(profile_views::table).values(rows);
+        crate::per_backend!(conn, |c| insert.execute(c))?;
+    }
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use diesel::prelude::*;
 
-use crate::db::schema::students;
+use crate::db::schema::{accounts, students};
 use crate::db::DbConnection;
 use crate::domain::student::RosterEntry;
 
@@ -16,36 +16,73 @@ pub struct ImportOutcome {
     pub updated: usize,
 }
 
-/// Student numbers and e-mails already on a school's roster.
-pub fn existing_entries(conn: &mut DbConnection, school_id: i64) -> QueryResult<HashMap<String, (i64, String)>> {
+/// A student already on a roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterStudent {
+    pub id: i64,
+    pub email: String,
+    /// The student's account, once activated.
+    pub account_id: Option<i64>,
+}
+
+/// The students already on a school's roster, by student number.
+pub fn existing_entries(conn: &mut DbConnection, school_id: i64) -> QueryResult<HashMap<String, RosterStudent>> {
     Ok(students::table
         .filter(students::school_id.eq(school_id))
         .filter(students::erased_at.is_null())
-        .select((students::student_number, students::id, students::email))
-        .load::<(String, i64, String)>(conn)?
+        .select((students::student_number, students::id, students::email, students::account_id))
+        .load::<(String, i64, String, Option<i64>)>(conn)?
         .into_iter()
-        .map(|(number, id, email)| (number, (id, email)))
+        .map(|(number, id, email, account_id)| (number, RosterStudent { id, email, account_id }))
         .collect())
+}
+
+/// Of the e-mails `wanted` by activated students (account id, new e-mail),
+/// those that already sign in another account.
+pub fn emails_of_other_accounts(conn: &mut DbConnection, wanted: &[(i64, String)]) -> QueryResult<Vec<String>> {
+    let mut taken = Vec::new();
+    for batch in wanted.chunks(INSERT_BATCH) {
+        let emails: Vec<&str> = batch.iter().map(|(_, email)| email.as_str()).collect();
+        let holders: Vec<(i64, String)> = accounts::table
+            .filter(accounts::email.eq_any(&emails))
+            .select((accounts::id, accounts::email))
+            .load(conn)?;
+        taken.extend(
+            holders
+                .into_iter()
+                .filter(|(holder, email)| !batch.iter().any(|(own, wanted)| own == holder && wanted == email))
+                .map(|(_, email)| email),
+        );
+    }
+    Ok(taken)
 }
 
 /// Rows inserted per statement: well under SQLite's bound-parameter limit.
 const INSERT_BATCH: usize = 500;
 
 /// Inserts new students and updates known ones (by student number), inside
-/// the caller's transaction.
+/// the caller's transaction. An activated student's new e-mail becomes their
+/// sign-in e-mail too, so that the school and the student see one address;
+/// the caller checks first that no other account holds it
+/// ([`emails_of_other_accounts`]).
 pub fn import(
     conn: &mut DbConnection,
     school_id: i64,
     entries: &[RosterEntry],
-    existing: &HashMap<String, (i64, String)>,
+    existing: &HashMap<String, RosterStudent>,
 ) -> QueryResult<ImportOutcome> {
     let now = Utc::now().naive_utc();
     let mut outcome = ImportOutcome::default();
     let mut fresh = Vec::new();
     for entry in entries {
         match existing.get(&entry.student_number) {
-            Some((id, _)) => {
-                diesel::update(students::table.find(id))
+            Some(known) => {
+                if let (Some(account), true) = (known.account_id, known.email != entry.email) {
+                    diesel::update(accounts::table.find(account))
+                        .set(accounts::email.eq(&entry.email))
+                        .execute(conn)?;
+                }
+                diesel::update(students::table.find(known.id))
                     .set((
                         students::first_name.eq(&entry.first_name),
                         students::last_name.eq(&entry.last_name),

@@ -10,6 +10,7 @@ mod erasure;
 mod foundation;
 mod helpers;
 mod identity;
+mod input;
 mod limits;
 mod matching;
 mod offers;

@@ -229,3 +229,59 @@ async fn an_application_keeps_the_explanation_and_the_exact_score_of_its_match()
     assert_eq!(export["applications"][0]["score"], live["score"]);
     assert_eq!(export["applications"][0]["explanation"], live["explanation"]);
 }
+
+#[tokio::test]
+async fn every_reading_of_a_student_by_staff_or_a_recruiter_is_listed_to_the_student() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let id = s.student_id;
+    let ranked = json(app.get(&format!("/api/v1/offers/{}/matches", s.ml_offer), Some(&s.recruiter.token)).await).await;
+    assert_eq!(ranked[0]["student_id"], id);
+    let listed = json(app.get("/api/v1/students?limit=100", Some(&s.staff.token)).await).await;
+    assert_eq!(listed["items"][0]["id"], id);
+    for path in [format!("/api/v1/students/{id}/matches"), format!("/api/v1/students/{id}/matches/{}", s.k8s_offer)] {
+        assert_eq!(app.get(&path, Some(&s.staff.token)).await.status(), 200, "{path}");
+        // The student's own readings are not listed.
+        assert_eq!(app.get(&path, Some(&s.student.token)).await.status(), 200, "{path}");
+    }
+    assert_eq!(app.get(&format!("/api/v1/students/{id}"), Some(&s.student.token)).await.status(), 200);
+
+    let views = json(app.get(&format!("/api/v1/students/{id}/profile-views"), Some(&s.student.token)).await).await;
+    let seen: Vec<(Value, Value, Value)> = views["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["viewer_account_id"].clone(), v["reading"].clone(), v["offer_id"].clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (json!(s.recruiter.account_id), json!("candidate_ranking"), json!(s.ml_offer)),
+            (json!(s.staff.account_id), json!("student_list"), Value::Null),
+            (json!(s.staff.account_id), json!("offer_ranking"), Value::Null),
+            (json!(s.staff.account_id), json!("pair_explanation"), json!(s.k8s_offer)),
+        ],
+        "{views}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_of_students_records_one_reading_for_each_student_shown_and_no_other() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    for number in ["ECC-2", "ECC-3"] {
+        app.student(&s.staff, "ECC", number).await;
+    }
+    let page = json(app.get("/api/v1/students?limit=2", Some(&s.staff.token)).await).await;
+    let shown: Vec<i64> = page["items"].as_array().unwrap().iter().map(|p| p["id"].as_i64().unwrap()).collect();
+    assert_eq!(shown.len(), 2);
+    use diesel::prelude::*;
+    use passerelle::db::schema::profile_views;
+    let mut conn = app.connection();
+    let recorded: Vec<(i64, String)> = profile_views::table
+        .order(profile_views::id)
+        .select((profile_views::student_id, profile_views::reading))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(recorded, shown.iter().map(|id| (*id, "student_list".to_owned())).collect::<Vec<_>>());
+}

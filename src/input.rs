@@ -1,0 +1,367 @@
+//! One screen in front of every handler for what no field may hold, so that no
+//! handler has to remember it: control characters in JSON bodies, query
+//! parameters and path segments; dates outside 1900-01-01..=2200-12-31; URLs
+//! longer than any the API produces.
+//!
+//! Which values are dates is read from the OpenAPI document (`format: date`),
+//! which a test keeps equal to the code: a date field added later is bounded
+//! as soon as it is documented.
+
+use std::collections::HashMap;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method};
+use actix_web::middleware::Next;
+use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::{HttpMessage, ResponseError};
+use futures_util::StreamExt;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat};
+use utoipa::openapi::{OpenApi, RefOr};
+
+use crate::domain::input::{self, DateShape};
+use crate::domain::Violation;
+use crate::error::ApiError;
+
+/// Longest path and query, in bytes. The longest URL the API leads to (a
+/// filtered list with a cursor) is well under 1 KiB; common proxies stop at 8 KiB.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
+/// Routes whose body is parsed by the handler itself and whose errors name
+/// lines and columns rather than JSON paths (the roster import).
+const RAW_BODY_ROUTES: &[&str] = &["/api/v1/schools/{id}/roster"];
+
+/// What the screen knows of one operation.
+struct Rules {
+    method: Method,
+    route: ResourceDef,
+    /// Whether the path has parameters (only those can carry text).
+    path_parameters: bool,
+    /// Whether the operation reads query parameters.
+    query_parameters: bool,
+    /// Query parameters that are dates.
+    date_parameters: Vec<String>,
+    /// Where the dates of the JSON body are; `None` when the body is not screened.
+    body: Option<Option<DateShape>>,
+}
+
+/// The rules of every documented operation.
+pub struct InputRules {
+    operations: Vec<Rules>,
+    body_limit: usize,
+}
+
+impl InputRules {
+    /// Reads the rules from the OpenAPI document; `body_limit` is the JSON
+    /// body limit, beyond which a body is refused before it is read whole.
+    pub fn from_openapi(doc: &OpenApi, body_limit: usize) -> Self {
+        let schemas: HashMap<&str, &RefOr<Schema>> = doc
+            .components
+            .iter()
+            .flat_map(|c| c.schemas.iter())
+            .map(|(name, schema)| (name.as_str(), schema))
+            .collect();
+        let mut operations = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            let methods = [
+                (Method::GET, &item.get),
+                (Method::POST, &item.post),
+                (Method::PUT, &item.put),
+                (Method::PATCH, &item.patch),
+                (Method::DELETE, &item.delete),
+            ];
+            for (method, operation) in methods {
+                let Some(operation) = operation else { continue };
+                operations.push(rules_of(method, path, operation, &schemas));
+            }
+        }
+        // Fixed paths first, so that `/students/me` is not read as `/students/{id}`.
+        operations.sort_by_key(|rules| rules.route.pattern().map_or(0, |p| p.matches('{').count()));
+        Self { operations, body_limit }
+    }
+
+    fn find(&self, method: &Method, path: &str) -> Option<&Rules> {
+        self.operations.iter().find(|rules| rules.method == *method && rules.route.is_match(path))
+    }
+}
+
+fn rules_of(method: Method, path: &str, operation: &Operation, schemas: &HashMap<&str, &RefOr<Schema>>) -> Rules {
+    let parameters = operation.parameters.iter().flatten();
+    let date_parameters = parameters
+        .clone()
+        .filter(|p| matches!(p.parameter_in, ParameterIn::Query))
+        .filter(|p| p.schema.as_ref().and_then(|s| date_shape(s, schemas, 0)) == Some(DateShape::Date))
+        .map(|p| p.name.clone())
+        .collect();
+    let body = (!RAW_BODY_ROUTES.contains(&path))
+        .then_some(operation.request_body.as_ref())
+        .flatten()
+        .and_then(|body| body.content.iter().find(|(media, _)| media.contains("json")))
+        .map(|(_, content)| content.schema.as_ref().and_then(|s| date_shape(s, schemas, 0)));
+    Rules {
+        method,
+        route: ResourceDef::new(path),
+        path_parameters: path.contains('{'),
+        query_parameters: parameters.clone().any(|p| matches!(p.parameter_in, ParameterIn::Query)),
+        date_parameters,
+        body,
+    }
+}
+
+/// How deep references are followed: the document's schemas are shallow, and
+/// a cycle must not loop.
+const MAX_DEPTH: usize = 16;
+
+/// Where the dates are in a schema, or `None` when it holds none.
+fn date_shape(schema: &RefOr<Schema>, schemas: &HashMap<&str, &RefOr<Schema>>, depth: usize) -> Option<DateShape> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let schema = match schema {
+        RefOr::Ref(reference) => {
+            let name = reference.ref_location.rsplit('/').next()?;
+            return date_shape(schemas.get(name)?, schemas, depth + 1);
+        }
+        RefOr::T(schema) => schema,
+    };
+    let alternatives = |items: &[RefOr<Schema>]| {
+        // A nullable or composed value: the first alternative that holds dates says where.
+        items.iter().find_map(|item| date_shape(item, schemas, depth + 1))
+    };
+    match schema {
+        Schema::Object(object) => {
+            if matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date))) {
+                return Some(DateShape::Date);
+            }
+            let members: Vec<(String, DateShape)> = object
+                .properties
+                .iter()
+                .filter_map(|(name, member)| date_shape(member, schemas, depth + 1).map(|shape| (name.clone(), shape)))
+                .collect();
+            (!members.is_empty()).then_some(DateShape::Object(members))
+        }
+        Schema::Array(array) => match &array.items {
+            ArrayItems::RefOrSchema(item) => {
+                date_shape(item, schemas, depth + 1).map(|shape| DateShape::List(Box::new(shape)))
+            }
+            _ => None,
+        },
+        Schema::OneOf(one_of) => alternatives(&one_of.items),
+        Schema::AllOf(all_of) => alternatives(&all_of.items),
+        Schema::AnyOf(any_of) => alternatives(&any_of.items),
+        _ => None,
+    }
+}
+
+/// Middleware: refuses a request whose URL is too long, whose path or query
+/// holds a control character or an out-of-range date (400 naming the
+/// parameter), or whose JSON body does (422 naming each field by its JSON
+/// path). Anything else, including malformed JSON, goes on to the handler's
+/// extractors, which say what is wrong with it.
+pub async fn screen(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let url_length = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if url_length > MAX_URL_BYTES {
+        let error = ApiError::UriTooLong(format!(
+            "the path and query are {url_length} bytes long; at most {MAX_URL_BYTES} are accepted"
+        ));
+        return Ok(req.into_response(error.error_response()));
+    }
+    let Some(rules) = req.app_data::<web::Data<InputRules>>().cloned() else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    let Some(operation) = rules.find(req.method(), req.path()) else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    if let Err(error) = check_url(operation, req.uri().path(), req.query_string()) {
+        return Ok(req.into_response(error.error_response()));
+    }
+    if operation.body.is_some() && is_json(&req) {
+        let body = match read_body(&mut req, rules.body_limit).await {
+            Ok(body) => body,
+            Err(error) => return Ok(req.into_response(error.error_response())),
+        };
+        let checked = match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(value) => {
+                let mut violations = input::check_json_characters(&value);
+                if let Some(Some(shape)) = &operation.body {
+                    violations.extend(input::check_json_dates(&value, shape));
+                }
+                ApiError::check(violations)
+            }
+            Err(_) => Ok(()),
+        };
+        if let Err(error) = checked {
+            return Ok(req.into_response(error.error_response()));
+        }
+        req.set_payload(Payload::from(body));
+    }
+    next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+}
+
+fn is_json(req: &ServiceRequest) -> bool {
+    req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).is_some_and(
+        |media| {
+            let media = media.trim().to_ascii_lowercase();
+            media == "application/json" || media.ends_with("+json")
+        },
+    )
+}
+
+/// Reads the whole body, refusing it as soon as it passes the limit.
+async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
+    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than the limit of {limit} bytes"));
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The path's and the query's own checks: 400 naming the parameter.
+fn check_url(operation: &Rules, path: &str, query: &str) -> Result<(), ApiError> {
+    let mut violations = Vec::new();
+    if operation.path_parameters {
+        let decoded = percent_decode(path);
+        violations.extend(input::check_characters("path", &decoded, false));
+    }
+    if operation.query_parameters && !query.is_empty() {
+        // Pairs that do not decode are left to the query extractor.
+        let pairs =
+            web::Query::<Vec<(String, String)>>::from_query(query).map(web::Query::into_inner).unwrap_or_default();
+        for (name, value) in &pairs {
+            if let Some(violation) = input::check_characters(name, name, false) {
+                violations.push(Violation { field: "query".into(), ..violation });
+                continue;
+            }
+            violations.extend(input::check_characters(name, value, false));
+            if operation.date_parameters.contains(name) {
+                if let Some(date) = input::parse_date(value) {
+                    violations.extend(input::check_date(name, date));
+                }
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidParameters(violations))
+    }
+}
+
+/// Decodes `%XX` escapes, as routing does before matching segments.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escape = bytes.get(index + 1..index + 3).filter(|_| bytes[index] == b'%');
+        match escape.and_then(|hex| std::str::from_utf8(hex).ok()).and_then(|hex| u8::from_str_radix(hex, 16).ok()) {
+            Some(byte) => {
+                out.push(byte);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Documents the date range on every date of the document, where a schema
+/// cannot say it (JSON Schema bounds only numbers).
+pub fn document(doc: &mut OpenApi) {
+    let note = format!("A date {}.", input::date_range_text());
+    let annotate = |schema: &mut RefOr<Schema>| annotate_dates(schema, &note);
+    if let Some(components) = doc.components.as_mut() {
+        components.schemas.values_mut().for_each(annotate);
+    }
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                let is_date = matches!(
+                    &parameter.schema,
+                    Some(RefOr::T(Schema::Object(o))) if matches!(o.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                );
+                if is_date {
+                    parameter.description = Some(join(parameter.description.take(), &note));
+                }
+            }
+        }
+    }
+}
+
+fn annotate_dates(schema: &mut RefOr<Schema>, note: &str) {
+    let RefOr::T(schema) = schema else { return };
+    match schema {
+        Schema::Object(object) => {
+            if matches!(object.format, Some(SchemaFormat::KnownFormat(KnownFormat::Date))) {
+                object.description = Some(join(object.description.take(), note));
+            }
+            object.properties.values_mut().for_each(|member| annotate_dates(member, note));
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(item) = &mut array.items {
+                annotate_dates(item, note);
+            }
+        }
+        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(|item| annotate_dates(item, note)),
+        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(|item| annotate_dates(item, note)),
+        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(|item| annotate_dates(item, note)),
+        _ => {}
+    }
+}
+
+fn join(description: Option<String>, note: &str) -> String {
+    match description {
+        Some(text) if text.contains(note) => text,
+        Some(text) if !text.is_empty() => format!("{text} {note}"),
+        _ => note.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_decoded_as_routing_does() {
+        assert_eq!(percent_decode("/api/v1/skills/py%00thon"), "/api/v1/skills/py\u{0}thon");
+        assert_eq!(percent_decode("/a%2Fb%zz%4"), "/a/b%zz%4");
+        assert_eq!(percent_decode("/caf%C3%A9"), "/café");
+    }
+
+    #[test]
+    fn every_date_of_the_document_is_found() {
+        let doc = crate::startup::openapi();
+        let rules = InputRules::from_openapi(&doc, 1 << 20);
+        let shape = |method: Method, path: &str| rules.find(&method, path).and_then(|r| r.body.clone()).flatten();
+        let members = |shape: Option<DateShape>| match shape {
+            Some(DateShape::Object(members)) => members.into_iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        assert_eq!(members(shape(Method::POST, "/api/v1/offers")), ["start_date", "deadline"]);
+        assert_eq!(members(shape(Method::PATCH, "/api/v1/offers/3")), ["start_date", "deadline"]);
+        assert_eq!(members(shape(Method::PATCH, "/api/v1/students/3")), ["available_from", "available_until"]);
+        assert_eq!(members(shape(Method::PATCH, "/api/v1/placements/3")), ["start_date", "end_date"]);
+        let skills_gap = rules.find(&Method::GET, "/api/v1/reports/skills-gap").map(|r| r.date_parameters.clone());
+        assert_eq!(skills_gap, Some(vec!["from".to_owned(), "to".to_owned()]));
+        assert!(rules.find(&Method::POST, "/api/v1/schools/1/roster").is_some_and(|r| r.body.is_none()));
+    }
+}
