@@ -14,7 +14,8 @@ them apply, turns accepted applications into signed placements, and gives school
 follow-up committee their placement rates and skills-gap reports.\n\n\
 Partner portals call the API with the user's own bearer token (`POST /api/v1/auth/login`). Every error is an \
 RFC 9457 `application/problem+json` document; validation errors list each field in `errors`. Lists are \
-paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`, except three answered whole \
+paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`, which is valid only for the \
+list, order and filters it came with (any other cursor answers 400), except three answered whole \
 with a stated bound (`maxItems`): the two rankings (the top `limit`, at most 100, recomputed on every call) and \
 an application's history (at most 6 events).",
         version = "1.0.0",

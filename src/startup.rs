@@ -87,7 +87,8 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     })
     .await??;
     let throttle = Throttle::new(settings.auth.login_attempts_per_minute);
-    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle, index: Arc::new(index) })
+    let cursors = crate::auth::cursor_seal(&settings)?;
+    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle, index: Arc::new(index), cursors })
 }
 
 /// How often the change feed is read for other processes' writes.

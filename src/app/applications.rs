@@ -394,7 +394,9 @@ pub async fn list_applications(
 ) -> Result<Page<Application>, ApiError> {
     let scope = policy::pipeline_scope(&caller)?;
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let list = format!("applications {:?}", (query.status, query.offer_id, query.student_id));
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &list)?);
+    let cursors = state.cursors.clone();
     let filter = ApplicationFilter {
         status: query.status.map(|s| s.as_str().to_owned()),
         offer_id: query.offer_id,
@@ -402,7 +404,7 @@ pub async fn list_applications(
     };
     crate::db::run(&state.pool, move |conn| {
         let records = store::list(conn, scope, &filter, after, limit)?;
-        let (records, next_cursor) = crate::pagination::paginate(records, limit, |r| r.row.id);
+        let (records, next_cursor) = crate::pagination::paginate(records, limit, &cursors, &list, |r| r.row.id);
         Ok(Page { items: views(conn, &caller, records)?, next_cursor })
     })
     .await

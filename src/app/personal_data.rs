@@ -311,11 +311,13 @@ pub async fn list_profile_views(
     id: i64,
     page: PageQuery,
 ) -> Result<Page<ProfileView>, ApiError> {
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let scope = format!("profile-views {id}");
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &scope)?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         rights_holder(conn, &caller, id)?;
         let rows = store::views(conn, id, after, Some(limit + 1))?;
-        Ok(Page::from_rows(rows, limit, |r| r.id, view_of))
+        Ok(Page::from_rows(rows, limit, &cursors, &scope, |r| r.id, view_of))
     })
     .await
 }

@@ -23,14 +23,27 @@ use token::{SigningKey, TokenKeys};
 /// Builds the token keys from the settings. In development, without a
 /// configured key, one is generated once and kept under the data directory.
 pub fn token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
-    let keys = match &settings.auth.signing_keys {
-        Some(list) => TokenKeys::parse_key_list(list).context("PASSERELLE_AUTH__SIGNING_KEYS")?,
-        None if settings.environment == Environment::Production => anyhow::bail!(MISSING_KEY),
-        None => vec![development_key(&settings.data_dir)?],
-    };
+    let keys = signing_keys(settings)?;
     let ttl = chrono::Duration::seconds(settings.auth.access_ttl_seconds);
     TokenKeys::new(keys, settings.auth.issuer.clone(), settings.auth.audience.clone(), ttl)
         .context("token signing keys")
+}
+
+fn signing_keys(settings: &Settings) -> anyhow::Result<Vec<SigningKey>> {
+    Ok(match &settings.auth.signing_keys {
+        Some(list) => TokenKeys::parse_key_list(list).context("PASSERELLE_AUTH__SIGNING_KEYS")?,
+        None if settings.environment == Environment::Production => anyhow::bail!(MISSING_KEY),
+        None => vec![development_key(&settings.data_dir)?],
+    })
+}
+
+/// The seal of pagination cursors, derived from the key that signs tokens
+/// (the first of the list): every process of a deployment shares it, and
+/// rotating the token key only sends clients back to a list's first page.
+pub fn cursor_seal(settings: &Settings) -> anyhow::Result<crate::pagination::CursorSeal> {
+    let keys = signing_keys(settings)?;
+    let first = keys.first().context("no token signing key")?;
+    Ok(crate::pagination::CursorSeal::derive(&first.secret))
 }
 
 /// Why production refuses to start without a configured signing key.
