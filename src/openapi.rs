@@ -176,3 +176,80 @@ pub fn bound_lists(doc: &mut utoipa::openapi::OpenApi) {
         }
     }
 }
+
+/// Gives every problem response an example of its own status (the `Problem`
+/// schema's single example is a 422), with a request id shaped as real ones.
+pub fn exemplify_problems(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let Some(content) = response.content.get_mut(crate::error::PROBLEM_JSON) else { continue };
+                let Ok(code) = status.parse::<u16>() else { continue };
+                content.example = Some(problem_example(code, path, &response.description));
+            }
+        }
+    }
+}
+
+fn problem_example(status: u16, path: &str, description: &str) -> serde_json::Value {
+    let slug = match status {
+        400 if description.contains("parameter") || description.contains("limit") => "invalid-parameters",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        409 => "conflict",
+        412 => "precondition-failed",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        422 => "validation",
+        428 => "precondition-required",
+        429 => "too-many-requests",
+        503 => "unavailable",
+        500.. => "internal",
+        _ => "bad-request",
+    };
+    let title = crate::routes::problems::PROBLEM_TYPES
+        .iter()
+        .find(|(s, _, _)| *s == slug)
+        .map_or("Error", |(_, title, _)| *title);
+    let mut example = serde_json::json!({
+        "type": format!("/problems/{slug}"),
+        "title": title,
+        "status": status,
+        "detail": description,
+        "instance": path,
+        "request_id": "0b6f3c3e-5a1d-4c8e-9f3a-2d7b1e4c6a90",
+    });
+    if status == 422 {
+        example["errors"] = serde_json::json!([{"field": "title", "code": "required", "message": "must not be empty"}]);
+    }
+    if status == 400 && slug == "invalid-parameters" {
+        example["errors"] = serde_json::json!([{"field": "limit", "code": "out_of_range", "message": "limit must be between 1 and 100"}]);
+    }
+    example
+}
+
+/// Removes `example` from optional query parameters: Swagger UI pre-fills
+/// "Try it out" with it, so a filter the user never chose (`kind=internship`)
+/// would narrow the answer. The values stay documented by the schema.
+pub fn unfill_optional_parameters(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::Required;
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if matches!(parameter.parameter_in, ParameterIn::Query) && parameter.required != Required::True {
+                    let builder = utoipa::openapi::path::ParameterBuilder::from(parameter.clone());
+                    #[allow(deprecated)]
+                    let cleared = builder.example(None::<serde_json::Value>).build();
+                    *parameter = cleared;
+                }
+            }
+        }
+    }
+}

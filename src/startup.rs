@@ -144,6 +144,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::openapi::add_shared_responses(&mut doc);
     crate::openapi::reference_page_items(&mut doc);
     crate::openapi::bound_lists(&mut doc);
+    crate::openapi::exemplify_problems(&mut doc);
+    crate::openapi::unfill_optional_parameters(&mut doc);
     doc
 }
 

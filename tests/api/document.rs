@@ -50,3 +50,29 @@ fn every_list_is_a_page_or_states_its_bound() {
         ]
     );
 }
+
+#[test]
+fn error_examples_match_their_status_and_optional_filters_are_not_prefilled() {
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                let problem = &response["content"]["application/problem+json"];
+                if problem.is_null() {
+                    continue;
+                }
+                let example = &problem["example"];
+                assert_eq!(example["status"].to_string(), *status, "{method} {path} {status}");
+                let id = example["request_id"].as_str().unwrap_or_default();
+                assert!(uuid::Uuid::parse_str(id).is_ok(), "{method} {path} {status}: {id}");
+            }
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "query" && parameter["required"] != true {
+                    assert!(parameter.get("example").is_none(), "{method} {path}: {parameter}");
+                }
+            }
+        }
+    }
+    let roster = &doc["paths"]["/api/v1/schools/{id}/roster"]["post"]["requestBody"]["content"];
+    assert!(roster["application/json"].is_object() && roster["text/csv"].is_object(), "{roster}");
+}
