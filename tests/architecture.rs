@@ -6,7 +6,8 @@
 //!
 //! ```text
 //! startup                    assembles everything
-//! routes, limits, openapi    HTTP: extract, call one use case, answer
+//! routes, limits, input,     HTTP: extract, call one use case, answer
+//! openapi
 //! seed, bench_cli            command-line tools over the use cases and the store
 //! app                        use cases: transactions, policy, store, matching, index
 //! live_index                 the in-memory matching index fed by the change feed
@@ -30,6 +31,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("routes", &["app", "auth::Caller", "auth::bearer_token", "domain", "error", "export", "pagination"]),
     // Middleware: the per-caller rate limit needs the caller.
     ("limits", &["auth::Caller", "error", "telemetry"]),
+    // Middleware: the input screen applies the pure input rules before any handler.
+    // Its unit test reads the assembled document to find every date field.
+    ("input", &["domain", "error", "startup::openapi"]),
     ("openapi", &["domain", "error"]),
     // Tools run from the command line, beside the server.
     ("seed", &["app", "auth::password", "db", "domain", "error", "reference_data", "store"]),
