@@ -3,6 +3,14 @@
 //! and the matching engine, refreshes the index, and returns API values or an
 //! [`ApiError`](crate::error::ApiError). Nothing here knows about HTTP.
 
+pub mod applications;
 pub mod context;
+pub mod health;
+pub mod matches;
+pub mod offers;
+pub mod reference;
+pub mod skills;
+pub mod students;
+pub mod version;
 
 pub use context::AppState;

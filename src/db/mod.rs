@@ -169,13 +169,14 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
 
-/// Runs `work` in a transaction that writes. On SQLite the write lock is
-/// taken first, as `BEGIN IMMEDIATE` would: in WAL mode a transaction that has
-/// read and then wants to write while another writer holds the lock fails at
-/// once with "database is locked" (waiting could not make its snapshot
-/// current), whereas one that asks for the lock before reading waits for it
-/// up to the busy timeout. Concurrent roster imports answered 500 without it.
-/// PostgreSQL needs nothing.
+/// Runs `work` in a transaction that writes. On SQLite it begins with
+/// `BEGIN IMMEDIATE`, which takes the write lock first: in WAL mode a
+/// transaction that has read and then wants to write while another writer
+/// holds the lock fails at once with "database is locked" (waiting could not
+/// make its snapshot current), whereas one that asks for the lock before
+/// reading waits for it up to the busy timeout. Concurrent roster imports
+/// answered 500 without it. PostgreSQL needs nothing. Inside a transaction
+/// already begun this way, `work` runs in a savepoint of it.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -183,13 +184,26 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    conn.transaction(|conn| {
-        if conn.backend() == Backend::Sqlite {
-            // A write that changes nothing, to take the write lock now.
-            conn.batch_execute("UPDATE schools SET id = id WHERE 0")?;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
+        return conn.transaction(work);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    // The rest is what `Connection::transaction` does after its own BEGIN.
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
         }
-        work(conn)
-    })
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
 }
 
 /// Runs `work` on a pooled connection on the blocking thread pool, so that the

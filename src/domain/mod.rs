@@ -83,6 +83,18 @@ text_enum! {
     }
 }
 
+impl OfferKind {
+    /// Reads a stored comma-separated list of kinds; unknown names are skipped.
+    pub fn decode_list(text: &str) -> Vec<OfferKind> {
+        text.split(',').filter_map(|kind| kind.trim().parse().ok()).collect()
+    }
+
+    /// The stored form of a list of kinds, comma-separated.
+    pub fn encode_list(kinds: &[OfferKind]) -> String {
+        kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
 text_enum! {
     /// Where the work happens.
     WorkMode {

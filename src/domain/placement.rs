@@ -69,6 +69,10 @@ pub fn can_terminate(status: PlacementStatus) -> bool {
     !is_closed(status)
 }
 
+/// Placeholder for the names the agreement needs and the offer does not give;
+/// the parties replace it before anyone may sign.
+pub const TO_BE_NAMED: &str = "to be named";
+
 /// Longest termination reason, in characters.
 pub const MAX_TERMINATION_REASON_CHARS: usize = 2_000;
 

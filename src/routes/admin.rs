@@ -214,7 +214,7 @@ pub struct SkillPatch {
     pub label_en: Option<String>,
     #[schema(example = "ai")]
     pub domain: Option<String>,
-    #[serde(default, deserialize_with = "crate::routes::students::nullable")]
+    #[serde(default, deserialize_with = "crate::app::students::nullable")]
     #[schema(value_type = Option<String>)]
     #[schema(example = "machine-learning")]
     pub parent: Option<Option<String>>,
@@ -279,7 +279,7 @@ fn created<T: Serialize>(body: T) -> HttpResponse {
     security(("bearer" = [])),
     request_body = NewSchool,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::School),
+        (status = 201, description = "Added", body = crate::app::reference::School),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -307,7 +307,7 @@ pub async fn create_school(
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
     })
     .await?;
-    Ok(created(crate::routes::reference::School::from(school)))
+    Ok(created(crate::app::reference::School::from(school)))
 }
 
 /// Rename a school or change its city or kind.
@@ -319,7 +319,7 @@ pub async fn create_school(
     params(("id" = i64, Path, description = "School id")),
     request_body = SchoolPatch,
     responses(
-        (status = 200, description = "Changed", body = crate::routes::reference::School),
+        (status = 200, description = "Changed", body = crate::app::reference::School),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -331,7 +331,7 @@ pub async fn patch_school(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<SchoolPatch>,
-) -> Result<web::Json<crate::routes::reference::School>, ApiError> {
+) -> Result<web::Json<crate::app::reference::School>, ApiError> {
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
@@ -364,7 +364,7 @@ pub async fn patch_school(
     security(("bearer" = [])),
     request_body = NewOrganisation,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::Organisation),
+        (status = 201, description = "Added", body = crate::app::reference::Organisation),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -392,7 +392,7 @@ pub async fn create_organisation(
         reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))
     })
     .await?;
-    Ok(created(crate::routes::reference::Organisation::from(organisation)))
+    Ok(created(crate::app::reference::Organisation::from(organisation)))
 }
 
 /// Rename an organisation or change its city.
@@ -404,7 +404,7 @@ pub async fn create_organisation(
     params(("id" = i64, Path, description = "Organisation id")),
     request_body = OrganisationPatch,
     responses(
-        (status = 200, description = "Changed", body = crate::routes::reference::Organisation),
+        (status = 200, description = "Changed", body = crate::app::reference::Organisation),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -416,7 +416,7 @@ pub async fn patch_organisation(
     caller: Caller,
     path: web::Path<i64>,
     body: web::Json<OrganisationPatch>,
-) -> Result<web::Json<crate::routes::reference::Organisation>, ApiError> {
+) -> Result<web::Json<crate::app::reference::Organisation>, ApiError> {
     policy::require_admin(&caller)?;
     let (id, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
@@ -437,7 +437,7 @@ pub async fn patch_organisation(
     Ok(web::Json(organisation.into()))
 }
 
-fn skill_answer(conn: &mut crate::db::DbConnection, slug: &str) -> Result<crate::routes::reference::Skill, ApiError> {
+fn skill_answer(conn: &mut crate::db::DbConnection, slug: &str) -> Result<crate::app::reference::Skill, ApiError> {
     Ok(reference::find_skill(conn, slug)?.ok_or_else(|| ApiError::not_found("skill"))?.into())
 }
 
@@ -456,7 +456,7 @@ fn taxonomy_changed(state: &AppState, conn: &mut crate::db::DbConnection) -> Res
     security(("bearer" = [])),
     request_body = NewSkill,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::Skill),
+        (status = 201, description = "Added", body = crate::app::reference::Skill),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug or an alias is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
@@ -520,7 +520,7 @@ pub async fn create_skill(
     params(("slug" = String, Path, description = "Slug or alias of the skill")),
     request_body = SkillPatch,
     responses(
-        (status = 200, description = "Changed", body = crate::routes::reference::Skill),
+        (status = 200, description = "Changed", body = crate::app::reference::Skill),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or a parent loop", body = Problem, content_type = "application/problem+json"),
@@ -532,7 +532,7 @@ pub async fn patch_skill(
     caller: Caller,
     path: web::Path<String>,
     body: web::Json<SkillPatch>,
-) -> Result<web::Json<crate::routes::reference::Skill>, ApiError> {
+) -> Result<web::Json<crate::app::reference::Skill>, ApiError> {
     policy::require_admin(&caller)?;
     let (slug, body) = (path.into_inner(), body.into_inner());
     let mut violations = Vec::new();
@@ -591,7 +591,7 @@ pub async fn patch_skill(
     params(("slug" = String, Path, description = "Slug or alias of the skill")),
     request_body = NewAlias,
     responses(
-        (status = 201, description = "Added", body = crate::routes::reference::Skill),
+        (status = 201, description = "Added", body = crate::app::reference::Skill),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The alias names a skill already", body = Problem, content_type = "application/problem+json"),

@@ -5,234 +5,24 @@
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Months, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-use utoipa::{IntoParams, ToSchema};
 
+use crate::app::applications::{
+    self as app, Application, ApplicationDraft, ApplicationEvent, ApplicationQuery, Reply, Transition,
+};
 use crate::app::AppState;
-use crate::auth::{policy, Caller};
-use crate::db::DbConnection;
-use crate::domain::application::{allowed_moves, check_move, ApplicationActor, ApplicationStatus, MoveRefused};
-use crate::domain::placement::{agreement_kind_for, AgreementTerms, PlacementStatus, MAX_MONTHLY_STIPEND_MAD};
-use crate::domain::{OfferKind, OfferStatus, Violation, WorkMode};
-use crate::error::{parse_stored as parse, ApiError, Problem};
-use crate::pagination::{Page, PageQuery};
-use crate::routes::offers::visible_offer;
-use crate::store::applications::{self as store, ApplicationFilter, ApplicationRecord, Claim, NewApplication};
-use crate::store::{offers, placements, students};
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::pagination::Page;
 
-/// Longest cover letter, in characters.
-pub const MAX_COVER_LETTER_CHARS: usize = 5_000;
-/// Longest partner portal name, in characters.
-pub const MAX_SOURCE_CHARS: usize = 100;
-/// Longest transition note, in characters.
-pub const MAX_NOTE_CHARS: usize = 2_000;
-/// Longest `Idempotency-Key`, in characters.
-pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
-/// Placeholder for the names the agreement needs and the offer does not give;
-/// the parties replace it before anyone may sign.
-pub const TO_BE_NAMED: &str = "to be named";
-/// Length of a placement whose offer gives no duration.
-const DEFAULT_DURATION_MONTHS: u32 = 6;
-
-/// What a student sends to apply.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ApplicationDraft {
-    /// Up to 5,000 characters.
-    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
-    pub cover_letter: Option<String>,
-    /// The partner portal the student applied through, up to 100 characters.
-    #[schema(example = "ecc-careers")]
-    pub source: Option<String>,
-}
-
-/// An application as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Application {
-    #[schema(example = 42)]
-    pub id: i64,
-    #[schema(example = 7)]
-    pub offer_id: i64,
-    #[schema(example = 12)]
-    pub student_id: i64,
-    pub status: ApplicationStatus,
-    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
-    pub cover_letter: String,
-    #[schema(example = "ecc-careers")]
-    pub source: String,
-    /// The match score when the student applied, 0 to 1.
-    #[schema(example = 0.8125)]
-    pub score: f64,
-    /// Why the score is what it is (skills met, partly met, missing, failed
-    /// filters), as computed when the student applied.
-    #[schema(value_type = Object)]
-    pub explanation: serde_json::Value,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub updated_at: DateTime<Utc>,
-    /// The statuses the caller may move the application to now.
-    #[schema(example = json!(["in_review", "withdrawn"]))]
-    pub allowed_moves: Vec<ApplicationStatus>,
-    /// The placement opened when the student accepted.
-    #[schema(example = 9)]
-    pub placement_id: Option<i64>,
-}
-
-fn actor_of(caller: &Caller, record: &ApplicationRecord) -> ApplicationActor {
-    ApplicationActor::classify(
-        caller.role,
-        record.student_account == Some(caller.account_id),
-        caller.organisation_id == Some(record.row.organisation_id),
-    )
-}
-
-fn views(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    records: Vec<ApplicationRecord>,
-) -> Result<Vec<Application>, ApiError> {
-    let ids: Vec<i64> = records.iter().map(|r| r.row.id).collect();
-    let placed = placements::ids_for_applications(conn, &ids)?;
-    records
-        .into_iter()
-        .map(|record| {
-            let status: ApplicationStatus = parse(&record.row.status)?;
-            let actor = actor_of(caller, &record);
-            let row = record.row;
-            Ok(Application {
-                id: row.id,
-                offer_id: row.offer_id,
-                student_id: row.student_id,
-                status,
-                cover_letter: row.cover_letter,
-                source: row.source,
-                score: f64::from(row.score_sixtieths) / 60.0,
-                explanation: serde_json::from_str(&row.explanation).unwrap_or_default(),
-                created_at: row.created_at.and_utc(),
-                updated_at: row.updated_at.and_utc(),
-                allowed_moves: allowed_moves(status, actor),
-                placement_id: placed.iter().find(|(application, _)| *application == row.id).map(|(_, id)| *id),
-            })
-        })
-        .collect()
-}
-
-fn view(conn: &mut DbConnection, caller: &Caller, record: ApplicationRecord) -> Result<Application, ApiError> {
-    views(conn, caller, vec![record])?.pop().ok_or_else(|| ApiError::not_found("application"))
-}
-
-/// Loads an application the caller may see: 403 for a role that reads no
-/// applications, 404 for one outside the caller's scope.
-fn visible(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<ApplicationRecord, ApiError> {
-    let scope = policy::pipeline_scope(caller)?;
-    let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
-    if policy::in_pipeline_scope(scope, record.student_account, record.school_id, record.row.organisation_id) {
-        Ok(record)
-    } else {
-        Err(ApiError::not_found("application"))
-    }
-}
-
-/// The `Idempotency-Key` header: required, 1 to 200 visible ASCII characters.
-fn idempotency_key(request: &HttpRequest) -> Result<String, ApiError> {
-    let value = request.headers().get("idempotency-key").ok_or_else(|| {
-        ApiError::BadRequest(
-            "send an Idempotency-Key header (1 to 200 characters) so the request can be retried".into(),
-        )
-    })?;
-    let key = value.to_str().map(str::trim).unwrap_or_default();
-    if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
-        return Err(ApiError::BadRequest("the Idempotency-Key must be 1 to 200 visible ASCII characters".into()));
-    }
-    Ok(key.to_owned())
-}
-
-/// The fingerprint a replay must match: the offer and the body, with the
-/// fields in a fixed order so that formatting does not matter.
-pub fn request_hash(offer_id: i64, draft: &ApplicationDraft) -> String {
-    let canonical =
-        serde_json::json!({"offer_id": offer_id, "cover_letter": draft.cover_letter, "source": draft.source});
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
-}
-
-fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
-    let mut violations = Vec::new();
-    let limits =
-        [("cover_letter", &draft.cover_letter, MAX_COVER_LETTER_CHARS), ("source", &draft.source, MAX_SOURCE_CHARS)];
-    for (field, value, max) in limits {
-        if value.as_deref().is_some_and(|text| text.chars().count() > max) {
-            violations.push(Violation::new(field, "too_long", format!("{field} is at most {max} characters")));
-        }
-    }
-    violations
-}
-
-/// The answer to an application request, kept as sent so that a replay gets
-/// the very same bytes.
-struct Answer {
-    status: u16,
-    body: String,
-    location: Option<String>,
-}
-
-fn answer(answer: Answer) -> HttpResponse {
-    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::OK);
+/// The reply as sent the first time, with the application's `Location`.
+fn answer(reply: Reply) -> HttpResponse {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
     let mut response = HttpResponse::build(status);
     response.insert_header((CONTENT_TYPE, "application/json"));
-    if let Some(location) = answer.location {
+    if let Some(location) = location_of(&reply.body) {
         response.insert_header((LOCATION, location));
     }
-    response.body(answer.body)
-}
-
-fn apply(
-    state: &AppState,
-    conn: &mut DbConnection,
-    caller: &Caller,
-    offer_id: i64,
-    draft: &ApplicationDraft,
-    key: &str,
-) -> Result<String, ApiError> {
-    let student = students::find_by_account(conn, caller.account_id)?
-        .ok_or_else(|| ApiError::Forbidden("this account has no student profile".into()))?;
-    let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
-    let today = Utc::now().date_naive();
-    if offer_status != OfferStatus::Open {
-        return Err(ApiError::conflict(format!("the offer is {offer_status}, not open to applications")));
-    }
-    if offer.deadline.is_some_and(|deadline| deadline < today) {
-        return Err(ApiError::conflict("the deadline to apply has passed"));
-    }
-    let already = || ApiError::conflict("you already applied to this offer");
-    if store::exists(conn, offer_id, student.id)? {
-        return Err(already());
-    }
-    let matched = state.index.explain(student.id, offer_id, today, false);
-    let score_sixtieths = matched.as_ref().map_or(0, |m| (m.score.clamp(0.0, 1.0) * 60.0).round() as i32);
-    let explanation = matched.as_ref().and_then(|m| serde_json::to_string(m).ok()).unwrap_or_else(|| "{}".into());
-    let status = ApplicationStatus::Submitted.as_str();
-    let new = NewApplication {
-        offer_id,
-        student_id: student.id,
-        organisation_id: offer.organisation_id,
-        status,
-        cover_letter: draft.cover_letter.as_deref().map(str::trim).unwrap_or_default(),
-        source: draft.source.as_deref().map(str::trim).unwrap_or_default(),
-        score_sixtieths,
-        explanation: &explanation,
-    };
-    let body = crate::db::write_transaction(conn, |conn| -> Result<String, ApiError> {
-        let id = store::insert(conn, &new, caller.account_id)?.ok_or_else(already)?;
-        let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
-        let body = serde_json::to_string(&view(conn, caller, record)?).map_err(anyhow::Error::new)?;
-        store::complete_key(conn, caller.account_id, key, StatusCode::CREATED.as_u16(), &body)?;
-        Ok(body)
-    })?;
-    state.refresh_index(conn);
-    Ok(body)
+    response.body(reply.body)
 }
 
 /// Apply to an offer.
@@ -271,63 +61,15 @@ pub async fn create_application(
     path: web::Path<i64>,
     body: web::Json<ApplicationDraft>,
 ) -> Result<HttpResponse, ApiError> {
-    policy::require_applicant(&caller)?;
-    let offer_id = path.into_inner();
-    let key = idempotency_key(&request)?;
-    let draft = body.into_inner();
-    ApiError::check(validate_draft(&draft))?;
-    let hash = request_hash(offer_id, &draft);
-    let shared = state.clone();
-    let reply = crate::db::run(&state.pool, move |conn| {
-        match store::claim_key(conn, caller.account_id, &key, &hash)? {
-            Claim::Claimed => {}
-            Claim::Replay { status, body } => return Ok(Answer { status, location: location_of(&body), body }),
-            Claim::InProgress => {
-                return Err(ApiError::conflict(
-                    "a request with this Idempotency-Key is still being processed; retry shortly",
-                ))
-            }
-            Claim::Mismatch => {
-                return Err(ApiError::invalid(
-                    "Idempotency-Key",
-                    "reused",
-                    "this Idempotency-Key was used for a different request; use a new key",
-                ))
-            }
-        }
-        match apply(&shared, conn, &caller, offer_id, &draft, &key) {
-            Ok(body) => Ok(Answer { status: StatusCode::CREATED.as_u16(), location: location_of(&body), body }),
-            Err(error) => {
-                if let Err(release) = store::release_key(conn, caller.account_id, &key) {
-                    tracing::warn!(error = %release, "idempotency key not released");
-                }
-                Err(error)
-            }
-        }
-    })
-    .await?;
+    // An unreadable header counts as an empty key.
+    let key = request.headers().get("idempotency-key").map(|v| v.to_str().unwrap_or_default().to_owned());
+    let reply = app::create_application(&state, caller, path.into_inner(), body.into_inner(), key).await?;
     Ok(answer(reply))
 }
 
 fn location_of(body: &str) -> Option<String> {
     let id = serde_json::from_str::<serde_json::Value>(body).ok()?.get("id")?.as_i64()?;
     Some(format!("/api/v1/applications/{id}"))
-}
-
-/// Filters of the application list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ApplicationQuery {
-    #[param(example = "in_review")]
-    pub status: Option<ApplicationStatus>,
-    #[param(example = 7)]
-    pub offer_id: Option<i64>,
-    #[param(example = 12)]
-    pub student_id: Option<i64>,
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
 }
 
 /// List applications, oldest first.
@@ -351,21 +93,7 @@ pub async fn list_applications(
     caller: Caller,
     query: web::Query<ApplicationQuery>,
 ) -> Result<web::Json<Page<Application>>, ApiError> {
-    let scope = policy::pipeline_scope(&caller)?;
-    let query = query.into_inner();
-    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
-    let filter = ApplicationFilter {
-        status: query.status.map(|s| s.as_str().to_owned()),
-        offer_id: query.offer_id,
-        student_id: query.student_id,
-    };
-    crate::db::run(&state.pool, move |conn| {
-        let records = store::list(conn, scope, &filter, after, limit)?;
-        let (records, next_cursor) = crate::pagination::paginate(records, limit, |r| r.row.id);
-        Ok(web::Json(Page { items: views(conn, &caller, records)?, next_cursor }))
-    })
-    .await
+    Ok(web::Json(app::list_applications(&state, caller, query.into_inner()).await?))
 }
 
 /// One application.
@@ -388,98 +116,7 @@ pub async fn get_application(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<Application>, ApiError> {
-    let id = path.into_inner();
-    crate::db::run(&state.pool, move |conn| {
-        let record = visible(conn, &caller, id)?;
-        Ok(web::Json(view(conn, &caller, record)?))
-    })
-    .await
-}
-
-/// A requested status change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Transition {
-    /// The status to move to.
-    pub to: ApplicationStatus,
-    /// Why, up to 2,000 characters; shown to everyone who sees the application,
-    /// the student included.
-    #[schema(example = "Profil retenu pour un entretien.")]
-    pub note: Option<String>,
-}
-
-/// One recorded status change.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApplicationEvent {
-    #[schema(example = 42)]
-    pub id: i64,
-    /// The account that made the change.
-    #[schema(example = 5)]
-    pub actor_account_id: i64,
-    /// Absent for the submission itself.
-    pub from: Option<ApplicationStatus>,
-    pub to: ApplicationStatus,
-    #[schema(example = "Profil retenu pour un entretien.")]
-    pub note: String,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub at: DateTime<Utc>,
-}
-
-fn refusal(refused: MoveRefused, from: ApplicationStatus, to: ApplicationStatus) -> ApiError {
-    let allowed: Vec<String> = refused.allowed().iter().map(|s| s.as_str().to_owned()).collect();
-    match refused {
-        MoveRefused::ForbiddenForActor { .. } => {
-            ApiError::ForbiddenMove { detail: format!("moving from {from} to {to} is not yours to do"), allowed }
-        }
-        MoveRefused::NotAllowed { .. } => ApiError::Conflict {
-            detail: format!("an application cannot move from {from} to {to}"),
-            allowed: Some(allowed),
-        },
-    }
-}
-
-/// The agreement terms a placement starts from: the offer's dates and work
-/// mode, and placeholders for the two names only the parties know.
-pub fn initial_terms(offer: &offers::OfferRow, today: NaiveDate) -> AgreementTerms {
-    let start_date = offer.start_date.unwrap_or(today);
-    let months = offer.duration_months.and_then(|m| u32::try_from(m).ok()).filter(|m| *m > 0);
-    let end_date = start_date
-        .checked_add_months(Months::new(months.unwrap_or(DEFAULT_DURATION_MONTHS)))
-        .and_then(|end| end.pred_opt())
-        .filter(|end| *end > start_date)
-        .unwrap_or(start_date + chrono::Days::new(1));
-    AgreementTerms {
-        start_date,
-        end_date,
-        company_tutor: TO_BE_NAMED.into(),
-        academic_referent: TO_BE_NAMED.into(),
-        work_mode: offer.work_mode.parse().unwrap_or(WorkMode::OnSite),
-        monthly_stipend_mad: offer
-            .stipend_mad
-            .and_then(|s| u32::try_from(s).ok())
-            .map(|s| s.min(MAX_MONTHLY_STIPEND_MAD)),
-    }
-}
-
-/// Takes a position and opens the placement with version 1 of its agreement,
-/// in the caller's transaction.
-fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result<i64, ApiError> {
-    if !store::take_position(conn, record.row.offer_id)? {
-        return Err(ApiError::conflict("no position left on this offer"));
-    }
-    let offer = offers::find(conn, record.row.offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-    let kind: OfferKind = parse(&offer.kind)?;
-    let terms = serde_json::to_string(&initial_terms(&offer, Utc::now().date_naive())).map_err(anyhow::Error::new)?;
-    let new = placements::NewPlacement {
-        application_id: record.row.id,
-        offer_id: record.row.offer_id,
-        student_id: record.row.student_id,
-        school_id: record.school_id,
-        organisation_id: record.row.organisation_id,
-        kind: agreement_kind_for(kind).as_str(),
-        status: PlacementStatus::PendingSignatures.as_str(),
-    };
-    Ok(placements::insert(conn, &new, &terms)?)
+    Ok(web::Json(app::get_application(&state, caller, path.into_inner()).await?))
 }
 
 /// Move an application to another status.
@@ -514,34 +151,7 @@ pub async fn transition_application(
     path: web::Path<i64>,
     body: web::Json<Transition>,
 ) -> Result<web::Json<Application>, ApiError> {
-    let id = path.into_inner();
-    let Transition { to, note } = body.into_inner();
-    let note = note.unwrap_or_default().trim().to_owned();
-    if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(ApiError::invalid("note", "too_long", format!("note is at most {MAX_NOTE_CHARS} characters")));
-    }
-    let shared = state.clone();
-    crate::db::run(&state.pool, move |conn| {
-        let record = visible(conn, &caller, id)?;
-        let from: ApplicationStatus = parse(&record.row.status)?;
-        check_move(from, to, actor_of(&caller, &record)).map_err(|refused| refusal(refused, from, to))?;
-        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
-            if !store::move_status(conn, id, from.as_str(), to.as_str())? {
-                return Err(ApiError::conflict("the application was moved meanwhile; read it again"));
-            }
-            store::record_event(conn, id, caller.account_id, Some(from.as_str()), to.as_str(), &note)?;
-            if to == ApplicationStatus::Accepted {
-                open_placement(conn, &record)?;
-            }
-            Ok(())
-        })?;
-        if to == ApplicationStatus::Accepted {
-            shared.refresh_index(conn);
-        }
-        let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
-        Ok(web::Json(view(conn, &caller, record)?))
-    })
-    .await
+    Ok(web::Json(app::transition_application(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// The history of an application, oldest first: who moved it, from what, to
@@ -564,23 +174,5 @@ pub async fn list_application_events(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<Vec<ApplicationEvent>>, ApiError> {
-    let id = path.into_inner();
-    crate::db::run(&state.pool, move |conn| {
-        visible(conn, &caller, id)?;
-        let events = store::events(conn, id)?
-            .into_iter()
-            .map(|event| {
-                Ok(ApplicationEvent {
-                    id: event.id,
-                    actor_account_id: event.actor_account_id,
-                    from: event.from_status.as_deref().map(parse).transpose()?,
-                    to: parse(&event.to_status)?,
-                    note: event.note,
-                    at: event.at.and_utc(),
-                })
-            })
-            .collect::<Result<_, ApiError>>()?;
-        Ok(web::Json(events))
-    })
-    .await
+    Ok(web::Json(app::list_application_events(&state, caller, path.into_inner()).await?))
 }

@@ -1,7 +1,6 @@
 //! Liveness and readiness probes for the load balancer and the orchestrator.
 
 use actix_web::{get, web, HttpResponse};
-use diesel::connection::SimpleConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -37,9 +36,6 @@ pub async fn live() -> HttpResponse {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    crate::db::run(&state.pool, |conn| {
-        conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(format!("the database does not answer: {e}")))
-    })
-    .await?;
+    crate::app::health::ready(&state).await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
 }

@@ -2,151 +2,12 @@
 //! the score of one pair with what is met and missing.
 
 use actix_web::{get, web};
-use chrono::Utc;
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
+use crate::app::matches::{self as app, Match, MatchQuery};
 use crate::app::AppState;
-use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
-use crate::db::schema::{offers as offer_table, students as student_table};
-use crate::domain::OfferKind;
 use crate::error::{ApiError, Problem};
-use crate::live_index::LiveIndex;
-use crate::matching::{MatchResult, MissingSkill, SkillMatch};
 use crate::pagination::validate_limit;
-use crate::routes::offers::visible_offer;
-use crate::routes::students::visible_student;
-
-/// A skill the student holds for a requirement.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SkillCredit {
-    #[schema(example = "python")]
-    pub skill: String,
-    /// The student's level (through the taxonomy: a skill counts for its broader skills at the same level).
-    #[schema(example = 4)]
-    pub student_level: u8,
-    /// The requirement's minimum level m.
-    #[schema(example = 3)]
-    pub required_level: u8,
-    /// The requirement's weight w.
-    #[schema(example = 4)]
-    pub weight: u8,
-    /// w when the level meets m; w·l/m below it.
-    #[schema(example = 4.0)]
-    pub credit: f64,
-    #[schema(example = true)]
-    pub required: bool,
-}
-
-/// A requirement the student does not hold at all.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MissingRequirement {
-    #[schema(example = "python")]
-    pub skill: String,
-    #[schema(example = 3)]
-    pub required_level: u8,
-    #[schema(example = 4)]
-    pub weight: u8,
-}
-
-/// Why a score is what it is.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Explanation {
-    /// Requirements held at or above their level.
-    pub met: Vec<SkillCredit>,
-    /// Requirements held below their level (partial credit; a required one makes the student ineligible).
-    pub partially_met: Vec<SkillCredit>,
-    /// Required skills the student lacks.
-    pub missing_required: Vec<MissingRequirement>,
-    /// Preferred skills the student lacks.
-    pub missing_preferred: Vec<MissingRequirement>,
-    /// Hard filters that fail: not_open, deadline_passed, kind_not_wanted, not_available, degree_too_low,
-    /// city_not_acceptable, not_discoverable, missing_required_skill.
-    #[schema(example = json!(["deadline_passed"]))]
-    pub failed_filters: Vec<String>,
-}
-
-/// One scored pair of a student and an offer.
-///
-/// score = Σ credit ÷ Σ weight over the offer's requirements, in [0, 1]; eligible when every required skill
-/// is held at its level and every hard filter passes. Rankings order by score, then number of preferred skills
-/// met, then id.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Match {
-    #[schema(example = 12)]
-    pub student_id: i64,
-    #[schema(example = 7)]
-    pub offer_id: i64,
-    #[schema(example = 0.8125)]
-    pub score: f64,
-    #[schema(example = true)]
-    pub eligible: bool,
-    /// Preferred skills held at their level.
-    #[schema(example = 1)]
-    pub preferred_met: u32,
-    /// The offer's title (in rankings of offers).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "Stage PFE – Data Scientist")]
-    pub offer_title: Option<String>,
-    /// The candidate's name (in rankings of candidates).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "Salma Bennani")]
-    pub student_name: Option<String>,
-    pub explanation: Explanation,
-}
-
-fn credit_view(index: &LiveIndex, m: &SkillMatch) -> SkillCredit {
-    SkillCredit {
-        skill: index.slug(m.skill.0),
-        student_level: m.student_level,
-        required_level: m.required_level,
-        weight: m.weight,
-        credit: m.credit,
-        required: m.required,
-    }
-}
-
-fn gap_view(index: &LiveIndex, m: &MissingSkill) -> MissingRequirement {
-    MissingRequirement { skill: index.slug(m.skill.0), required_level: m.required_level, weight: m.weight }
-}
-
-fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
-    Match {
-        student_id: result.student_id,
-        offer_id: result.offer_id,
-        score: result.score,
-        eligible: result.eligible,
-        preferred_met: result.preferred_met,
-        offer_title: None,
-        student_name: None,
-        explanation: Explanation {
-            met: result.met.iter().map(|m| credit_view(index, m)).collect(),
-            partially_met: result.partially_met.iter().map(|m| credit_view(index, m)).collect(),
-            missing_required: result.missing_required.iter().map(|m| gap_view(index, m)).collect(),
-            missing_preferred: result.missing_preferred.iter().map(|m| gap_view(index, m)).collect(),
-            failed_filters: result
-                .failed_filters
-                .iter()
-                .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
-                .collect(),
-        },
-    }
-}
-
-/// Parameters of a ranking.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct MatchQuery {
-    /// Only offers of this kind (rankings of offers).
-    #[param(example = "internship")]
-    pub kind: Option<OfferKind>,
-    /// Results, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<i64>,
-}
 
 fn limit_of(query: &MatchQuery) -> Result<usize, ApiError> {
     Ok(usize::try_from(validate_limit(query.limit, 20, 100)?).unwrap_or(20))
@@ -173,34 +34,7 @@ pub async fn offers_for_student(
     query: web::Query<MatchQuery>,
 ) -> Result<web::Json<Vec<Match>>, ApiError> {
     let (id, limit) = (path.into_inner(), limit_of(&query)?);
-    let shared = state.clone();
-    let ranked = crate::db::run(&state.pool, move |conn| {
-        full_view_of(conn, &caller, id)?;
-        let results = shared.index.offers_for_student(id, query.kind, limit, Utc::now().date_naive());
-        let ids: Vec<i64> = results.iter().map(|r| r.offer_id).collect();
-        let titles: std::collections::HashMap<i64, String> = offer_table::table
-            .filter(offer_table::id.eq_any(&ids))
-            .select((offer_table::id, offer_table::title))
-            .load(conn)?
-            .into_iter()
-            .collect();
-        Ok(results
-            .into_iter()
-            .map(|r| {
-                let title = titles.get(&r.offer_id).cloned();
-                Match { offer_title: title, ..match_view(&shared.index, r) }
-            })
-            .collect())
-    })
-    .await?;
-    Ok(web::Json(ranked))
-}
-
-fn full_view_of(conn: &mut crate::db::DbConnection, caller: &Caller, id: i64) -> Result<(), ApiError> {
-    match visible_student(conn, caller, id)? {
-        (_, StudentView::Full) => Ok(()),
-        _ => Err(ApiError::not_found("student")),
-    }
+    Ok(web::Json(app::offers_for_student(&state, caller, id, query.kind, limit).await?))
 }
 
 /// Eligible candidates ranked for an offer: students who consented to be
@@ -226,31 +60,7 @@ pub async fn candidates_for_offer(
     query: web::Query<MatchQuery>,
 ) -> Result<web::Json<Vec<Match>>, ApiError> {
     let (id, limit) = (path.into_inner(), limit_of(&query)?);
-    let shared = state.clone();
-    let ranked = crate::db::run(&state.pool, move |conn| {
-        let (offer, _) = visible_offer(conn, &caller, id)?;
-        if !(policy::can_edit_offer(&caller, offer.organisation_id) || caller.role == crate::domain::Role::Admin) {
-            return Err(ApiError::Forbidden("only recruiters of the offer's organisation rank its candidates".into()));
-        }
-        let results = shared.index.candidates_for_offer(id, limit, Utc::now().date_naive());
-        let ids: Vec<i64> = results.iter().map(|r| r.student_id).collect();
-        let names: std::collections::HashMap<i64, String> = student_table::table
-            .filter(student_table::id.eq_any(&ids))
-            .select((student_table::id, student_table::first_name, student_table::last_name))
-            .load::<(i64, String, String)>(conn)?
-            .into_iter()
-            .map(|(id, first, last)| (id, format!("{first} {last}")))
-            .collect();
-        Ok(results
-            .into_iter()
-            .map(|r| {
-                let name = names.get(&r.student_id).cloned();
-                Match { student_name: name, ..match_view(&shared.index, r) }
-            })
-            .collect())
-    })
-    .await?;
-    Ok(web::Json(ranked))
+    Ok(web::Json(app::candidates_for_offer(&state, caller, id, limit).await?))
 }
 
 /// The score and explanation of one offer for a student, eligible or not: the
@@ -273,16 +83,5 @@ pub async fn explain_pair(
     path: web::Path<(i64, i64)>,
 ) -> Result<web::Json<Match>, ApiError> {
     let (id, offer_id) = path.into_inner();
-    let shared = state.clone();
-    let result = crate::db::run(&state.pool, move |conn| {
-        full_view_of(conn, &caller, id)?;
-        let (offer, _) = visible_offer(conn, &caller, offer_id)?;
-        let result = shared
-            .index
-            .explain(id, offer_id, Utc::now().date_naive(), false)
-            .ok_or_else(|| ApiError::not_found("student profile or offer in the matching index"))?;
-        Ok(Match { offer_title: Some(offer.title), ..match_view(&shared.index, result) })
-    })
-    .await?;
-    Ok(web::Json(result))
+    Ok(web::Json(app::explain_pair(&state, caller, id, offer_id).await?))
 }

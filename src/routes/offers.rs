@@ -2,205 +2,15 @@
 
 use actix_web::http::header::LOCATION;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
+use crate::app::offers::{self as app, Offer, OfferPatch, OfferQuery};
 use crate::app::AppState;
-use crate::auth::{policy, Caller};
-use crate::db::DbConnection;
-use crate::domain::offer::{offer_status_move, validate_offer, validate_publish, OfferDraft, RequirementDraft};
-use crate::domain::{DegreeLevel, OfferKind, OfferStatus, Role, WorkMode};
-use crate::error::{parse_stored as parse, ApiError, Problem};
-use crate::pagination::{paginate, Page, PageQuery};
-use crate::routes::precondition::{if_match_of, require_if_match, tagged_json};
-use crate::routes::students::resolve_skills;
-use crate::store::offers::{self, OfferCursor, OfferFields, OfferFilter, OfferRow, OfferSort, RequirementKey};
-
-/// A skill requirement of an offer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Requirement {
-    #[schema(example = "python")]
-    pub skill: String,
-    /// Lowest useful level, 1 to 5.
-    #[schema(example = 3)]
-    pub min_level: u8,
-    /// Importance in matching, 1 to 5.
-    #[schema(example = 4)]
-    pub weight: u8,
-    /// A student without it at `min_level` is not eligible.
-    #[schema(example = true)]
-    pub required: bool,
-}
-
-/// An offer as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Offer {
-    #[schema(example = 42)]
-    pub id: i64,
-    /// The AXA organisation that posted it.
-    #[schema(example = 2)]
-    pub organisation_id: i64,
-    /// draft → open → closed; filled when every position is taken.
-    pub status: OfferStatus,
-    pub kind: OfferKind,
-    #[schema(example = "Stage PFE – Data Scientist")]
-    pub title: String,
-    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
-    pub description: String,
-    #[schema(example = "Casablanca")]
-    pub city: String,
-    pub work_mode: WorkMode,
-    #[schema(example = "2027-02-01")]
-    pub start_date: Option<NaiveDate>,
-    #[schema(example = 6)]
-    pub duration_months: Option<u8>,
-    /// Students the offer takes, 1 to 500.
-    #[schema(example = 2)]
-    pub positions: u32,
-    /// Positions taken by accepted applications.
-    #[schema(example = 1)]
-    pub positions_taken: u32,
-    pub min_degree_level: Option<DegreeLevel>,
-    /// Last day to apply.
-    #[schema(example = "2027-01-15")]
-    pub deadline: Option<NaiveDate>,
-    /// Monthly stipend in dirhams.
-    #[schema(example = 4000)]
-    pub stipend_mad: Option<u32>,
-    #[schema(example = json!(["French", "English"]))]
-    pub languages: Vec<String>,
-    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
-    pub requirements: Vec<Requirement>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub updated_at: DateTime<Utc>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-fn offer_views(conn: &mut DbConnection, rows: Vec<OfferRow>) -> Result<Vec<Offer>, ApiError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut requirements = offers::requirements_of(conn, &ids)?;
-    rows.into_iter()
-        .map(|row| {
-            let mine: Vec<Requirement> = requirements
-                .extract_if(.., |r| r.offer_id == row.id)
-                .map(|r| Requirement {
-                    skill: r.slug,
-                    min_level: u8::try_from(r.min_level).unwrap_or(0),
-                    weight: u8::try_from(r.weight).unwrap_or(0),
-                    required: r.required,
-                })
-                .collect();
-            Ok(Offer {
-                id: row.id,
-                organisation_id: row.organisation_id,
-                status: parse(&row.status)?,
-                kind: parse(&row.kind)?,
-                title: row.title,
-                description: row.description,
-                city: row.city,
-                work_mode: parse(&row.work_mode)?,
-                start_date: row.start_date,
-                duration_months: row.duration_months.and_then(|m| u8::try_from(m).ok()),
-                positions: u32::try_from(row.positions).unwrap_or(0),
-                positions_taken: u32::try_from(row.positions_taken).unwrap_or(0),
-                min_degree_level: row.min_degree_level.as_deref().map(parse).transpose()?,
-                deadline: row.deadline,
-                stipend_mad: row.stipend_mad.and_then(|s| u32::try_from(s).ok()),
-                languages: serde_json::from_str(&row.languages).unwrap_or_default(),
-                requirements: mine,
-                created_at: row.created_at.and_utc(),
-                updated_at: row.updated_at.and_utc(),
-                published_at: row.published_at.map(|at| at.and_utc()),
-            })
-        })
-        .collect()
-}
-
-fn offer_view(conn: &mut DbConnection, row: OfferRow) -> Result<Offer, ApiError> {
-    offer_views(conn, vec![row])?.pop().ok_or_else(|| ApiError::not_found("offer"))
-}
-
-/// The stored offer and its version, to answer with.
-fn current(conn: &mut DbConnection, id: i64) -> Result<(i64, Offer), ApiError> {
-    let row = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-    let version = row.version;
-    Ok((version, offer_view(conn, row)?))
-}
-
-/// Canonicalises requirement skills, validates, and encodes the offer for storage.
-fn prepare(
-    conn: &mut DbConnection,
-    mut draft: OfferDraft,
-) -> Result<(OfferDraft, OfferFields, Vec<RequirementKey>), ApiError> {
-    let resolved = resolve_skills(conn, "requirements", draft.requirements.iter().map(|r| r.skill.clone()))?;
-    for (requirement, (_, slug)) in draft.requirements.iter_mut().zip(&resolved) {
-        requirement.skill = slug.clone();
-    }
-    ApiError::check(validate_offer(&draft))?;
-    let keys = resolved
-        .iter()
-        .zip(&draft.requirements)
-        .map(|((id, _), r)| (*id, i32::from(r.min_level), i32::from(r.weight), r.required))
-        .collect();
-    let fields = OfferFields::from_draft(&draft);
-    Ok((draft, fields, keys))
-}
-
-/// The stored offer as a draft, to merge a patch into or to check for publishing.
-fn draft_of(view: &Offer) -> OfferDraft {
-    OfferDraft {
-        kind: view.kind,
-        title: view.title.clone(),
-        description: view.description.clone(),
-        city: view.city.clone(),
-        work_mode: view.work_mode,
-        start_date: view.start_date,
-        duration_months: view.duration_months,
-        positions: view.positions,
-        min_degree_level: view.min_degree_level,
-        deadline: view.deadline,
-        stipend_mad: view.stipend_mad,
-        languages: view.languages.clone(),
-        requirements: view
-            .requirements
-            .iter()
-            .map(|r| RequirementDraft {
-                skill: r.skill.clone(),
-                min_level: r.min_level,
-                weight: r.weight,
-                required: r.required,
-            })
-            .collect(),
-    }
-}
-
-/// Loads an offer the caller may see (404 otherwise) and, when `edit`, may change (403).
-/// An offer row the caller may see, with its status; 404 otherwise.
-pub(crate) fn visible_offer(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: i64,
-) -> Result<(OfferRow, OfferStatus), ApiError> {
-    let row = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-    let status: OfferStatus = parse(&row.status)?;
-    if !policy::can_view_offer(caller, row.organisation_id, status) {
-        return Err(ApiError::not_found("offer"));
-    }
-    Ok((row, status))
-}
-
-fn load(conn: &mut DbConnection, caller: &Caller, id: i64, edit: bool) -> Result<(OfferRow, Offer), ApiError> {
-    let (row, _) = visible_offer(conn, caller, id)?;
-    if edit && !policy::can_edit_offer(caller, row.organisation_id) {
-        return Err(ApiError::Forbidden("only recruiters of the offer's organisation change it".into()));
-    }
-    let view = offer_view(conn, row.clone())?;
-    Ok((row, view))
-}
+use crate::auth::Caller;
+use crate::domain::offer::OfferDraft;
+use crate::domain::OfferStatus;
+use crate::error::{ApiError, Problem};
+use crate::pagination::Page;
+use crate::routes::precondition::{if_match_of, tagged_json};
 
 /// Post a new offer, as a draft.
 ///
@@ -224,52 +34,10 @@ pub async fn create_offer(
     caller: Caller,
     body: web::Json<OfferDraft>,
 ) -> Result<HttpResponse, ApiError> {
-    let organisation = policy::offer_author_organisation(&caller)?;
-    let shared = state.clone();
-    let (version, view) = crate::db::run(&state.pool, move |conn| {
-        let (_, fields, requirements) = prepare(conn, body.into_inner())?;
-        let id = offers::insert(conn, organisation, caller.account_id, &fields, &requirements)?;
-        shared.refresh_index(conn);
-        current(conn, id)
-    })
-    .await?;
+    let (version, view) = app::create_offer(&state, caller, body.into_inner()).await?;
     let mut created = HttpResponse::Created();
     created.insert_header((LOCATION, format!("/api/v1/offers/{}", view.id)));
     Ok(tagged_json(created, version, &view))
-}
-
-/// Filters and order of the offer list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct OfferQuery {
-    #[param(example = "internship")]
-    pub kind: Option<OfferKind>,
-    /// City, case-insensitive.
-    #[param(example = "Casablanca")]
-    pub city: Option<String>,
-    #[param(example = "on_site")]
-    pub work_mode: Option<WorkMode>,
-    /// Offers with a requirement in this domain (cybersecurity, data, ai, cloud, devops, testing, ...).
-    #[param(example = "data")]
-    pub domain: Option<String>,
-    /// Offers asking for this skill or a narrower one: `machine-learning` finds an offer asking for PyTorch.
-    #[param(example = "python")]
-    pub skill: Option<String>,
-    #[param(example = 2)]
-    pub organisation_id: Option<i64>,
-    /// Only offers in this state (recruiters see their own drafts and closed offers).
-    #[param(example = "open")]
-    pub status: Option<OfferStatus>,
-    /// Words in the title or description.
-    #[param(example = "python")]
-    pub q: Option<String>,
-    /// `newest` (default) or `deadline` (earliest first).
-    #[param(example = "deadline")]
-    pub sort: Option<String>,
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<i64>,
-    pub cursor: Option<String>,
 }
 
 /// List offers.
@@ -292,45 +60,7 @@ pub async fn list_offers(
     caller: Caller,
     query: web::Query<OfferQuery>,
 ) -> Result<web::Json<Page<Offer>>, ApiError> {
-    let query = query.into_inner();
-    let sort = match query.sort.as_deref() {
-        None | Some("newest") => OfferSort::Newest,
-        Some("deadline") => OfferSort::Deadline,
-        Some(_) => {
-            return Err(ApiError::InvalidParameters(vec![crate::domain::Violation::new(
-                "sort",
-                "unknown_value",
-                "sort is newest or deadline",
-            )]))
-        }
-    };
-    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let (limit, after) = (page.limit()?, page.after::<OfferCursor>()?);
-    crate::db::run(&state.pool, move |conn| {
-        let skill_id = match &query.skill {
-            Some(name) => Some(crate::routes::students::resolve_skill_filter(conn, name)?),
-            None => None,
-        };
-        let filter = OfferFilter {
-            kind: query.kind.map(|k| k.as_str().into()),
-            city: query.city,
-            work_mode: query.work_mode.map(|w| w.as_str().into()),
-            domain: query.domain,
-            skill_id,
-            organisation_id: query.organisation_id,
-            status: query.status.map(|s| s.as_str().into()),
-            q: query.q,
-            own_organisation: caller.organisation_id.filter(|_| caller.role == Role::Recruiter),
-            see_all: caller.role == Role::Admin,
-        };
-        let rows = offers::list(conn, &filter, sort, after, limit)?;
-        let (rows, next_cursor) = paginate(rows, limit, |r| match sort {
-            OfferSort::Newest => OfferCursor::Newest(r.id),
-            OfferSort::Deadline => OfferCursor::Deadline(r.deadline, r.id),
-        });
-        Ok(web::Json(Page { items: offer_views(conn, rows)?, next_cursor }))
-    })
-    .await
+    Ok(web::Json(app::list_offers(&state, caller, query.into_inner()).await?))
 }
 
 /// One offer.
@@ -352,39 +82,8 @@ pub async fn get_offer(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let (row, view) = crate::db::run(&state.pool, move |conn| load(conn, &caller, id, false)).await?;
-    Ok(tagged_json(HttpResponse::Ok(), row.version, &view))
-}
-
-/// Changes to an offer; absent fields stay as they are, `requirements`
-/// replaces the whole list.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OfferPatch {
-    pub kind: Option<OfferKind>,
-    #[schema(example = "Stage PFE – Data Scientist")]
-    pub title: Option<String>,
-    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
-    pub description: Option<String>,
-    #[schema(example = "Casablanca")]
-    pub city: Option<String>,
-    pub work_mode: Option<WorkMode>,
-    #[schema(example = "2027-02-01")]
-    pub start_date: Option<NaiveDate>,
-    #[schema(example = 6)]
-    pub duration_months: Option<u8>,
-    #[schema(example = 2)]
-    pub positions: Option<u32>,
-    pub min_degree_level: Option<DegreeLevel>,
-    #[schema(example = "2027-01-15")]
-    pub deadline: Option<NaiveDate>,
-    #[schema(example = 4000)]
-    pub stipend_mad: Option<u32>,
-    #[schema(example = json!(["French", "English"]))]
-    pub languages: Option<Vec<String>>,
-    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
-    pub requirements: Option<Vec<RequirementDraft>>,
+    let (version, view) = app::get_offer(&state, caller, path.into_inner()).await?;
+    Ok(tagged_json(HttpResponse::Ok(), version, &view))
 }
 
 /// Change an offer.
@@ -415,79 +114,9 @@ pub async fn patch_offer(
     path: web::Path<i64>,
     body: web::Json<OfferPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
     let if_match = if_match_of(&request);
-    let shared = state.clone();
-    let (version, view) = crate::db::run(&state.pool, move |conn| {
-        let (row, view) = load(conn, &caller, id, true)?;
-        if !matches!(view.status, OfferStatus::Draft | OfferStatus::Open) {
-            return Err(ApiError::conflict(format!("a {} offer cannot be changed", view.status)));
-        }
-        let patch = body.into_inner();
-        let stored = draft_of(&view);
-        let merged = OfferDraft {
-            kind: patch.kind.unwrap_or(stored.kind),
-            title: patch.title.unwrap_or(stored.title),
-            description: patch.description.unwrap_or(stored.description),
-            city: patch.city.unwrap_or(stored.city),
-            work_mode: patch.work_mode.unwrap_or(stored.work_mode),
-            start_date: patch.start_date.or(stored.start_date),
-            duration_months: patch.duration_months.or(stored.duration_months),
-            positions: patch.positions.unwrap_or(stored.positions),
-            min_degree_level: patch.min_degree_level.or(stored.min_degree_level),
-            deadline: patch.deadline.or(stored.deadline),
-            stipend_mad: patch.stipend_mad.or(stored.stipend_mad),
-            languages: patch.languages.unwrap_or(stored.languages),
-            requirements: patch.requirements.unwrap_or(stored.requirements),
-        };
-        if merged.positions < view.positions_taken {
-            return Err(ApiError::invalid(
-                "positions",
-                "below_taken",
-                format!("{} positions are already taken", view.positions_taken),
-            ));
-        }
-        // Invalid content is refused as such (422) before its precondition is looked at.
-        let (_, fields, requirements) = prepare(conn, merged)?;
-        require_if_match(if_match.as_ref(), row.version)?;
-        if !offers::update(conn, id, row.version, &fields, &requirements)? {
-            return Err(ApiError::PreconditionFailed("the offer changed since you read it".into()));
-        }
-        shared.refresh_index(conn);
-        current(conn, id)
-    })
-    .await?;
+    let (version, view) = app::patch_offer(&state, caller, path.into_inner(), body.into_inner(), if_match).await?;
     Ok(tagged_json(HttpResponse::Ok(), version, &view))
-}
-
-fn move_offer(
-    state: &AppState,
-    conn: &mut DbConnection,
-    caller: &Caller,
-    id: i64,
-    to: OfferStatus,
-) -> Result<(i64, Offer), ApiError> {
-    let (_, view) = load(conn, caller, id, true)?;
-    if !offer_status_move(view.status, to) {
-        return Err(ApiError::Conflict {
-            detail: format!("a {} offer cannot become {to}", view.status),
-            allowed: Some(
-                [OfferStatus::Open, OfferStatus::Closed]
-                    .into_iter()
-                    .filter(|s| offer_status_move(view.status, *s))
-                    .map(|s| s.as_str().to_owned())
-                    .collect(),
-            ),
-        });
-    }
-    if to == OfferStatus::Open {
-        ApiError::check(validate_publish(&draft_of(&view), Utc::now().date_naive()))?;
-    }
-    if !offers::set_status(conn, id, view.status, to)? {
-        return Err(ApiError::conflict("the offer changed meanwhile; read it again"));
-    }
-    state.refresh_index(conn);
-    current(conn, id)
 }
 
 async fn answer_move(
@@ -496,8 +125,7 @@ async fn answer_move(
     id: i64,
     to: OfferStatus,
 ) -> Result<HttpResponse, ApiError> {
-    let shared = state.clone();
-    let (version, view) = crate::db::run(&state.pool, move |conn| move_offer(&shared, conn, &caller, id, to)).await?;
+    let (version, view) = app::move_offer(&state, caller, id, to).await?;
     Ok(tagged_json(HttpResponse::Ok(), version, &view))
 }
 

@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::students::{profile_view, StudentProfile};
 use crate::app::AppState;
 use crate::auth::policy;
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
-use crate::routes::students::{profile_view, StudentProfile};
 use crate::store::personal_data::{self as store, ProfileViewRow};
 use crate::store::{applications, placements, students};
 
@@ -168,7 +168,7 @@ pub struct PersonalDataExport {
 /// Loads a student for a data-rights request: 404 when the caller may not even
 /// see the student, 403 when they see it but the rights are not theirs.
 fn rights_holder(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<students::StudentRow, ApiError> {
-    let (row, _) = crate::routes::students::visible_student(conn, caller, id)?;
+    let (row, _) = crate::app::students::visible_student(conn, caller, id)?;
     if !policy::can_exercise_data_rights(caller, row.account_id) {
         return Err(ApiError::Forbidden("only the student and admins exercise the student's data rights".into()));
     }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
+use crate::domain::placement::TO_BE_NAMED;
 use crate::domain::placement::{
     can_terminate, status_on, validate_termination_reason, Agreement, AgreementKind, AgreementTerms, AmendOutcome,
     AmendRefused, Party, PlacementStatus, SignRefused, Signature,
@@ -16,8 +17,7 @@ use crate::domain::placement::{
 use crate::domain::WorkMode;
 use crate::error::{parse_stored as parse, ApiError, Problem};
 use crate::pagination::{paginate, Page, PageQuery};
-use crate::routes::applications::TO_BE_NAMED;
-use crate::routes::precondition::{check_optional_if_match, if_match_of, require_if_match, tagged_json};
+use crate::routes::precondition::{if_match_of, tagged_json};
 use crate::store::placements::{self as store, PlacementChange, PlacementRecord, SignatureRow, VersionRow};
 
 /// A signature of the agreement.
@@ -344,7 +344,7 @@ pub async fn patch_placement(
             AmendRefused::Invalid(violations) => ApiError::Validation(violations),
             AmendRefused::Closed { status } => ApiError::conflict(format!("a {status} placement does not change")),
         })?;
-        require_if_match(if_match.as_ref(), loaded.row.version)?;
+        if_match.require(loaded.row.version)?;
         let row = &loaded.row;
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             match &outcome {
@@ -419,7 +419,7 @@ pub async fn sign_placement(
             let row = loaded.row.clone();
             let party = policy::signatory_party(&caller, loaded.student_account, row.school_id, row.organisation_id)
                 .ok_or_else(|| ApiError::Forbidden("only the student, the school and the organisation sign".into()))?;
-            check_optional_if_match(if_match.as_ref(), row.version)?;
+            if_match.check_if_sent(row.version)?;
             let terms = &loaded.agreement.terms;
             if [&terms.company_tutor, &terms.academic_referent].iter().any(|name| name.as_str() == TO_BE_NAMED) {
                 return Err(ApiError::conflict("name the company tutor and the academic referent before signing"));
@@ -448,7 +448,7 @@ pub async fn sign_placement(
             if signed {
                 return visible(conn, &caller, id);
             }
-            if if_match.is_some() {
+            if if_match.sent {
                 return Err(changed_meanwhile());
             }
         }

@@ -1,15 +1,10 @@
-//! Optimistic concurrency: every editable resource carries an `ETag` naming
-//! its version, and a change needs `If-Match` with the current one.
+//! Optimistic concurrency over HTTP: every editable resource carries an `ETag`
+//! naming its version, and a change needs `If-Match` with the current one.
 
 use actix_web::http::header::{HeaderValue, ETAG, IF_MATCH};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
-use crate::error::ApiError;
-
-/// The entity tag of a version.
-pub fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
-}
+use crate::app::version::{etag, IfMatch};
 
 /// Adds the `ETag` header.
 pub fn with_etag(mut response: HttpResponseBuilder, version: i64) -> HttpResponseBuilder {
@@ -24,32 +19,8 @@ pub fn tagged_json<T: serde::Serialize>(response: HttpResponseBuilder, version: 
     with_etag(response, version).json(body)
 }
 
-/// Checks `If-Match` against the current version: 428 without it, 412 when stale.
-pub fn require_if_match(if_match: Option<&HeaderValue>, current_version: i64) -> Result<(), ApiError> {
-    let header = if_match
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::PreconditionRequired("send If-Match with the ETag you read".into()))?;
-    let current = etag(current_version);
-    let matches = header
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag == current || tag.strip_prefix("W/") == Some(&current));
-    if matches {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed(format!("the resource changed since you read it; it is now {current}")))
-    }
-}
-
-/// Checks `If-Match` only when the caller sent one.
-pub fn check_optional_if_match(if_match: Option<&HeaderValue>, current_version: i64) -> Result<(), ApiError> {
-    match if_match {
-        Some(_) => require_if_match(if_match, current_version),
-        None => Ok(()),
-    }
-}
-
-/// The request's `If-Match` header, to check on the blocking pool.
-pub fn if_match_of(request: &HttpRequest) -> Option<HeaderValue> {
-    request.headers().get(IF_MATCH).cloned()
+/// The request's `If-Match` header, for the use case to check.
+pub fn if_match_of(request: &HttpRequest) -> IfMatch {
+    let header = request.headers().get(IF_MATCH);
+    IfMatch { sent: header.is_some(), tags: header.and_then(|v| v.to_str().ok()).map(str::to_owned) }
 }

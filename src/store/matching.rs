@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use crate::db::schema::{applications, offer_requirements, offers, skills, student_skills, students};
 use crate::db::DbConnection;
 use crate::matching::{OfferProfile, Requirement, SkillId, StudentProfile};
-use crate::routes::students::decode_kinds;
 
 /// The skill tree: `parents[id]` is the parent of skill `id`; unused ids are `None`.
 pub struct TaxonomyRows {
@@ -72,7 +71,7 @@ pub fn load_students(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResul
         .map(|(id, kinds, from, until, cities, remote_ok, degree, discoverable)| StudentProfile {
             id,
             skills: skills_by_student.remove(&id).unwrap_or_default(),
-            wanted_kinds: decode_kinds(&kinds),
+            wanted_kinds: crate::domain::OfferKind::decode_list(&kinds),
             available_from: from,
             available_until: until,
             cities: serde_json::from_str(&cities).unwrap_or_default(),

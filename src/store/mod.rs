@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod change_feed;
+pub mod health;
 pub mod matching;
 pub mod offers;
 pub mod personal_data;

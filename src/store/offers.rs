@@ -322,3 +322,14 @@ pub fn list(
     };
     query.load(conn)
 }
+
+/// The titles of these offers, by id.
+pub fn titles(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
+    use crate::db::schema::offers as offer_table;
+    Ok(offer_table::table
+        .filter(offer_table::id.eq_any(ids))
+        .select((offer_table::id, offer_table::title))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}

@@ -233,3 +233,15 @@ pub fn list(
     }
     query.load(conn)
 }
+
+/// The full names of these students, by id.
+pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
+    use crate::db::schema::students as student_table;
+    Ok(student_table::table
+        .filter(student_table::id.eq_any(ids))
+        .select((student_table::id, student_table::first_name, student_table::last_name))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, first, last)| (id, format!("{first} {last}")))
+        .collect())
+}

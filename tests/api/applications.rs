@@ -127,8 +127,8 @@ async fn a_replay_while_the_first_request_runs_is_409() {
     let app = spawn().await;
     let c = cast(&app).await;
     let offer = open_offer(&app, &c.recruiter, 2).await;
-    let draft = passerelle::routes::applications::ApplicationDraft { cover_letter: None, source: None };
-    let hash = passerelle::routes::applications::request_hash(offer, &draft);
+    let draft = passerelle::app::applications::ApplicationDraft { cover_letter: None, source: None };
+    let hash = passerelle::app::applications::request_hash(offer, &draft);
     {
         use passerelle::db::schema::idempotency_keys as k;
         let mut conn = app.connection();
@@ -381,8 +381,8 @@ async fn a_claim_abandoned_by_a_crashed_request_is_taken_over() {
     let app = spawn().await;
     let c = cast(&app).await;
     let offer = open_offer(&app, &c.recruiter, 2).await;
-    let draft = passerelle::routes::applications::ApplicationDraft { cover_letter: None, source: None };
-    let hash = passerelle::routes::applications::request_hash(offer, &draft);
+    let draft = passerelle::app::applications::ApplicationDraft { cover_letter: None, source: None };
+    let hash = passerelle::app::applications::request_hash(offer, &draft);
     {
         use passerelle::db::schema::idempotency_keys as k;
         let mut conn = app.connection();

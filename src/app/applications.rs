@@ -1,0 +1,467 @@
+//! Applications: a student applies to an open offer, the recruiting side moves
+//! the application along, the student answers an offer; accepting takes one of
+//! the offer's positions and opens the placement.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::app::offers::visible_offer;
+use crate::app::AppState;
+use crate::auth::{policy, Caller};
+use crate::db::DbConnection;
+use crate::domain::application::{allowed_moves, check_move, ApplicationActor, ApplicationStatus, MoveRefused};
+use crate::domain::placement::{
+    agreement_kind_for, AgreementTerms, PlacementStatus, MAX_MONTHLY_STIPEND_MAD, TO_BE_NAMED,
+};
+use crate::domain::{OfferKind, OfferStatus, Violation, WorkMode};
+use crate::error::{parse_stored as parse, ApiError};
+use crate::pagination::{Page, PageQuery};
+use crate::store::applications::{self as store, ApplicationFilter, ApplicationRecord, Claim, NewApplication};
+use crate::store::{offers, placements, students};
+
+/// Longest cover letter, in characters.
+pub const MAX_COVER_LETTER_CHARS: usize = 5_000;
+/// Longest partner portal name, in characters.
+pub const MAX_SOURCE_CHARS: usize = 100;
+/// Longest transition note, in characters.
+pub const MAX_NOTE_CHARS: usize = 2_000;
+/// Longest `Idempotency-Key`, in characters.
+pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 200;
+/// Length of a placement whose offer gives no duration.
+const DEFAULT_DURATION_MONTHS: u32 = 6;
+
+/// What a student sends to apply.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationDraft {
+    /// Up to 5,000 characters.
+    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
+    pub cover_letter: Option<String>,
+    /// The partner portal the student applied through, up to 100 characters.
+    #[schema(example = "ecc-careers")]
+    pub source: Option<String>,
+}
+
+/// An application as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Application {
+    #[schema(example = 42)]
+    pub id: i64,
+    #[schema(example = 7)]
+    pub offer_id: i64,
+    #[schema(example = 12)]
+    pub student_id: i64,
+    pub status: ApplicationStatus,
+    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
+    pub cover_letter: String,
+    #[schema(example = "ecc-careers")]
+    pub source: String,
+    /// The match score when the student applied, 0 to 1.
+    #[schema(example = 0.8125)]
+    pub score: f64,
+    /// Why the score is what it is (skills met, partly met, missing, failed
+    /// filters), as computed when the student applied.
+    #[schema(value_type = Object)]
+    pub explanation: serde_json::Value,
+    #[schema(example = "2026-11-29T10:15:00Z")]
+    pub created_at: DateTime<Utc>,
+    #[schema(example = "2026-11-29T10:15:00Z")]
+    pub updated_at: DateTime<Utc>,
+    /// The statuses the caller may move the application to now.
+    #[schema(example = json!(["in_review", "withdrawn"]))]
+    pub allowed_moves: Vec<ApplicationStatus>,
+    /// The placement opened when the student accepted.
+    #[schema(example = 9)]
+    pub placement_id: Option<i64>,
+}
+
+fn actor_of(caller: &Caller, record: &ApplicationRecord) -> ApplicationActor {
+    ApplicationActor::classify(
+        caller.role,
+        record.student_account == Some(caller.account_id),
+        caller.organisation_id == Some(record.row.organisation_id),
+    )
+}
+
+fn views(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    records: Vec<ApplicationRecord>,
+) -> Result<Vec<Application>, ApiError> {
+    let ids: Vec<i64> = records.iter().map(|r| r.row.id).collect();
+    let placed = placements::ids_for_applications(conn, &ids)?;
+    records
+        .into_iter()
+        .map(|record| {
+            let status: ApplicationStatus = parse(&record.row.status)?;
+            let actor = actor_of(caller, &record);
+            let row = record.row;
+            Ok(Application {
+                id: row.id,
+                offer_id: row.offer_id,
+                student_id: row.student_id,
+                status,
+                cover_letter: row.cover_letter,
+                source: row.source,
+                score: f64::from(row.score_sixtieths) / 60.0,
+                explanation: serde_json::from_str(&row.explanation).unwrap_or_default(),
+                created_at: row.created_at.and_utc(),
+                updated_at: row.updated_at.and_utc(),
+                allowed_moves: allowed_moves(status, actor),
+                placement_id: placed.iter().find(|(application, _)| *application == row.id).map(|(_, id)| *id),
+            })
+        })
+        .collect()
+}
+
+fn view(conn: &mut DbConnection, caller: &Caller, record: ApplicationRecord) -> Result<Application, ApiError> {
+    views(conn, caller, vec![record])?.pop().ok_or_else(|| ApiError::not_found("application"))
+}
+
+/// Loads an application the caller may see: 403 for a role that reads no
+/// applications, 404 for one outside the caller's scope.
+fn visible(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<ApplicationRecord, ApiError> {
+    let scope = policy::pipeline_scope(caller)?;
+    let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
+    if policy::in_pipeline_scope(scope, record.student_account, record.school_id, record.row.organisation_id) {
+        Ok(record)
+    } else {
+        Err(ApiError::not_found("application"))
+    }
+}
+
+/// The fingerprint a replay must match: the offer and the body, with the
+/// fields in a fixed order so that formatting does not matter.
+pub fn request_hash(offer_id: i64, draft: &ApplicationDraft) -> String {
+    let canonical =
+        serde_json::json!({"offer_id": offer_id, "cover_letter": draft.cover_letter, "source": draft.source});
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
+    let mut violations = Vec::new();
+    let limits =
+        [("cover_letter", &draft.cover_letter, MAX_COVER_LETTER_CHARS), ("source", &draft.source, MAX_SOURCE_CHARS)];
+    for (field, value, max) in limits {
+        if value.as_deref().is_some_and(|text| text.chars().count() > max) {
+            violations.push(Violation::new(field, "too_long", format!("{field} is at most {max} characters")));
+        }
+    }
+    violations
+}
+
+fn apply(
+    state: &AppState,
+    conn: &mut DbConnection,
+    caller: &Caller,
+    offer_id: i64,
+    draft: &ApplicationDraft,
+    key: &str,
+) -> Result<String, ApiError> {
+    let student = students::find_by_account(conn, caller.account_id)?
+        .ok_or_else(|| ApiError::Forbidden("this account has no student profile".into()))?;
+    let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
+    let today = Utc::now().date_naive();
+    if offer_status != OfferStatus::Open {
+        return Err(ApiError::conflict(format!("the offer is {offer_status}, not open to applications")));
+    }
+    if offer.deadline.is_some_and(|deadline| deadline < today) {
+        return Err(ApiError::conflict("the deadline to apply has passed"));
+    }
+    let already = || ApiError::conflict("you already applied to this offer");
+    if store::exists(conn, offer_id, student.id)? {
+        return Err(already());
+    }
+    let matched = state.index.explain(student.id, offer_id, today, false);
+    let score_sixtieths = matched.as_ref().map_or(0, |m| (m.score.clamp(0.0, 1.0) * 60.0).round() as i32);
+    let explanation = matched.as_ref().and_then(|m| serde_json::to_string(m).ok()).unwrap_or_else(|| "{}".into());
+    let status = ApplicationStatus::Submitted.as_str();
+    let new = NewApplication {
+        offer_id,
+        student_id: student.id,
+        organisation_id: offer.organisation_id,
+        status,
+        cover_letter: draft.cover_letter.as_deref().map(str::trim).unwrap_or_default(),
+        source: draft.source.as_deref().map(str::trim).unwrap_or_default(),
+        score_sixtieths,
+        explanation: &explanation,
+    };
+    let body = crate::db::write_transaction(conn, |conn| -> Result<String, ApiError> {
+        let id = store::insert(conn, &new, caller.account_id)?.ok_or_else(already)?;
+        let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
+        let body = serde_json::to_string(&view(conn, caller, record)?).map_err(anyhow::Error::new)?;
+        store::complete_key(conn, caller.account_id, key, CREATED, &body)?;
+        Ok(body)
+    })?;
+    state.refresh_index(conn);
+    Ok(body)
+}
+
+/// Filters of the application list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationQuery {
+    #[param(example = "in_review")]
+    pub status: Option<ApplicationStatus>,
+    #[param(example = 7)]
+    pub offer_id: Option<i64>,
+    #[param(example = 12)]
+    pub student_id: Option<i64>,
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// A requested status change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    /// The status to move to.
+    pub to: ApplicationStatus,
+    /// Why, up to 2,000 characters; shown to everyone who sees the application,
+    /// the student included.
+    #[schema(example = "Profil retenu pour un entretien.")]
+    pub note: Option<String>,
+}
+
+/// One recorded status change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicationEvent {
+    #[schema(example = 42)]
+    pub id: i64,
+    /// The account that made the change.
+    #[schema(example = 5)]
+    pub actor_account_id: i64,
+    /// Absent for the submission itself.
+    pub from: Option<ApplicationStatus>,
+    pub to: ApplicationStatus,
+    #[schema(example = "Profil retenu pour un entretien.")]
+    pub note: String,
+    #[schema(example = "2026-11-29T10:15:00Z")]
+    pub at: DateTime<Utc>,
+}
+
+fn refusal(refused: MoveRefused, from: ApplicationStatus, to: ApplicationStatus) -> ApiError {
+    let allowed: Vec<String> = refused.allowed().iter().map(|s| s.as_str().to_owned()).collect();
+    match refused {
+        MoveRefused::ForbiddenForActor { .. } => {
+            ApiError::ForbiddenMove { detail: format!("moving from {from} to {to} is not yours to do"), allowed }
+        }
+        MoveRefused::NotAllowed { .. } => ApiError::Conflict {
+            detail: format!("an application cannot move from {from} to {to}"),
+            allowed: Some(allowed),
+        },
+    }
+}
+
+/// The agreement terms a placement starts from: the offer's dates and work
+/// mode, and placeholders for the two names only the parties know.
+pub fn initial_terms(offer: &offers::OfferRow, today: NaiveDate) -> AgreementTerms {
+    let start_date = offer.start_date.unwrap_or(today);
+    let months = offer.duration_months.and_then(|m| u32::try_from(m).ok()).filter(|m| *m > 0);
+    let end_date = start_date
+        .checked_add_months(Months::new(months.unwrap_or(DEFAULT_DURATION_MONTHS)))
+        .and_then(|end| end.pred_opt())
+        .filter(|end| *end > start_date)
+        .unwrap_or(start_date + chrono::Days::new(1));
+    AgreementTerms {
+        start_date,
+        end_date,
+        company_tutor: TO_BE_NAMED.into(),
+        academic_referent: TO_BE_NAMED.into(),
+        work_mode: offer.work_mode.parse().unwrap_or(WorkMode::OnSite),
+        monthly_stipend_mad: offer
+            .stipend_mad
+            .and_then(|s| u32::try_from(s).ok())
+            .map(|s| s.min(MAX_MONTHLY_STIPEND_MAD)),
+    }
+}
+
+/// Takes a position and opens the placement with version 1 of its agreement,
+/// in the caller's transaction.
+fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result<i64, ApiError> {
+    if !store::take_position(conn, record.row.offer_id)? {
+        return Err(ApiError::conflict("no position left on this offer"));
+    }
+    let offer = offers::find(conn, record.row.offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+    let kind: OfferKind = parse(&offer.kind)?;
+    let terms = serde_json::to_string(&initial_terms(&offer, Utc::now().date_naive())).map_err(anyhow::Error::new)?;
+    let new = placements::NewPlacement {
+        application_id: record.row.id,
+        offer_id: record.row.offer_id,
+        student_id: record.row.student_id,
+        school_id: record.school_id,
+        organisation_id: record.row.organisation_id,
+        kind: agreement_kind_for(kind).as_str(),
+        status: PlacementStatus::PendingSignatures.as_str(),
+    };
+    Ok(placements::insert(conn, &new, &terms)?)
+}
+
+/// The status of a new application.
+const CREATED: u16 = 201;
+
+/// The answer to an application request, kept as sent so that a replay gets
+/// the very same bytes.
+pub struct Reply {
+    /// The HTTP status first answered.
+    pub status: u16,
+    /// The JSON body first answered.
+    pub body: String,
+}
+
+/// The `Idempotency-Key`: required, 1 to 200 visible ASCII characters (an
+/// unreadable header counts as empty).
+fn idempotency_key(sent: Option<String>) -> Result<String, ApiError> {
+    let value = sent.ok_or_else(|| {
+        ApiError::BadRequest(
+            "send an Idempotency-Key header (1 to 200 characters) so the request can be retried".into(),
+        )
+    })?;
+    let key = value.trim();
+    if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
+        return Err(ApiError::BadRequest("the Idempotency-Key must be 1 to 200 visible ASCII characters".into()));
+    }
+    Ok(key.to_owned())
+}
+
+/// A student applies to an offer, once per `Idempotency-Key`: a replay of the
+/// same request answers what the first one answered.
+pub async fn create_application(
+    state: &Arc<AppState>,
+    caller: Caller,
+    offer_id: i64,
+    draft: ApplicationDraft,
+    idempotency: Option<String>,
+) -> Result<Reply, ApiError> {
+    policy::require_applicant(&caller)?;
+    let key = idempotency_key(idempotency)?;
+    ApiError::check(validate_draft(&draft))?;
+    let hash = request_hash(offer_id, &draft);
+    let shared = state.clone();
+    crate::db::run(&state.pool, move |conn| {
+        match store::claim_key(conn, caller.account_id, &key, &hash)? {
+            Claim::Claimed => {}
+            Claim::Replay { status, body } => return Ok(Reply { status, body }),
+            Claim::InProgress => {
+                return Err(ApiError::conflict(
+                    "a request with this Idempotency-Key is still being processed; retry shortly",
+                ))
+            }
+            Claim::Mismatch => {
+                return Err(ApiError::invalid(
+                    "Idempotency-Key",
+                    "reused",
+                    "this Idempotency-Key was used for a different request; use a new key",
+                ))
+            }
+        }
+        match apply(&shared, conn, &caller, offer_id, &draft, &key) {
+            Ok(body) => Ok(Reply { status: CREATED, body }),
+            Err(error) => {
+                if let Err(release) = store::release_key(conn, caller.account_id, &key) {
+                    tracing::warn!(error = %release, "idempotency key not released");
+                }
+                Err(error)
+            }
+        }
+    })
+    .await
+}
+
+/// A page of the applications in the caller's scope, oldest first.
+pub async fn list_applications(
+    state: &AppState,
+    caller: Caller,
+    query: ApplicationQuery,
+) -> Result<Page<Application>, ApiError> {
+    let scope = policy::pipeline_scope(&caller)?;
+    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
+    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let filter = ApplicationFilter {
+        status: query.status.map(|s| s.as_str().to_owned()),
+        offer_id: query.offer_id,
+        student_id: query.student_id,
+    };
+    crate::db::run(&state.pool, move |conn| {
+        let records = store::list(conn, scope, &filter, after, limit)?;
+        let (records, next_cursor) = crate::pagination::paginate(records, limit, |r| r.row.id);
+        Ok(Page { items: views(conn, &caller, records)?, next_cursor })
+    })
+    .await
+}
+
+/// One application in the caller's scope.
+pub async fn get_application(state: &AppState, caller: Caller, id: i64) -> Result<Application, ApiError> {
+    crate::db::run(&state.pool, move |conn| {
+        let record = visible(conn, &caller, id)?;
+        view(conn, &caller, record)
+    })
+    .await
+}
+
+/// Moves an application; accepting takes a position and opens the placement.
+pub async fn transition_application(
+    state: &Arc<AppState>,
+    caller: Caller,
+    id: i64,
+    transition: Transition,
+) -> Result<Application, ApiError> {
+    let Transition { to, note } = transition;
+    let note = note.unwrap_or_default().trim().to_owned();
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(ApiError::invalid("note", "too_long", format!("note is at most {MAX_NOTE_CHARS} characters")));
+    }
+    let shared = state.clone();
+    crate::db::run(&state.pool, move |conn| {
+        let record = visible(conn, &caller, id)?;
+        let from: ApplicationStatus = parse(&record.row.status)?;
+        check_move(from, to, actor_of(&caller, &record)).map_err(|refused| refusal(refused, from, to))?;
+        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
+            if !store::move_status(conn, id, from.as_str(), to.as_str())? {
+                return Err(ApiError::conflict("the application was moved meanwhile; read it again"));
+            }
+            store::record_event(conn, id, caller.account_id, Some(from.as_str()), to.as_str(), &note)?;
+            if to == ApplicationStatus::Accepted {
+                open_placement(conn, &record)?;
+            }
+            Ok(())
+        })?;
+        if to == ApplicationStatus::Accepted {
+            shared.refresh_index(conn);
+        }
+        let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
+        view(conn, &caller, record)
+    })
+    .await
+}
+
+/// The history of an application in the caller's scope, oldest first.
+pub async fn list_application_events(
+    state: &AppState,
+    caller: Caller,
+    id: i64,
+) -> Result<Vec<ApplicationEvent>, ApiError> {
+    crate::db::run(&state.pool, move |conn| {
+        visible(conn, &caller, id)?;
+        store::events(conn, id)?
+            .into_iter()
+            .map(|event| {
+                Ok(ApplicationEvent {
+                    id: event.id,
+                    actor_account_id: event.actor_account_id,
+                    from: event.from_status.as_deref().map(parse).transpose()?,
+                    to: parse(&event.to_status)?,
+                    note: event.note,
+                    at: event.at.and_utc(),
+                })
+            })
+            .collect()
+    })
+    .await
+}
