@@ -78,7 +78,7 @@ pub struct Instance {
 
 /// How an offer saw a student: the recruiter's rank if the recruiter ranked
 /// them, and the match score.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Standing {
     /// Position in the recruiter's ranking, from 1; absent when not ranked.
     pub recruiter_rank: Option<u32>,
@@ -176,7 +176,7 @@ pub struct OfferOutcome {
 }
 
 /// The organiser's figures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Figures {
     /// Students who took part.
     pub students: u32,

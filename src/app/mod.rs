@@ -4,6 +4,7 @@
 //! [`ApiError`](crate::error::ApiError). Nothing here knows about HTTP.
 
 pub mod applications;
+pub mod campaigns;
 pub mod context;
 pub mod health;
 pub mod matches;
