@@ -314,7 +314,7 @@ pub fn run(instance: &Instance) -> Outcome {
             let draw = tie_break(instance.seed, student_id, offer.offer_id);
             (priority(standing.recruiter_rank, standing.score, draw, student_id), p)
         }));
-        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        keyed.sort_unstable_by_key(|a| a.0);
         for (r, (_, p)) in keyed.iter().enumerate() {
             slots[r] = *p;
             prop_rank[*p as usize] = r as u32;

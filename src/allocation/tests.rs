@@ -242,16 +242,19 @@ fn the_draw_is_a_published_function() {
 
 // --- Properties on random instances ------------------------------------------
 
+/// An offer's order key of a candidate, lowest first.
+type Key = (u32, Reverse<u64>, u64, i64);
+
 /// How offer `o` ranks a student, lowest first; written independently of
 /// `run` from the rule in the module documentation.
-fn offer_key(instance: &Instance, o: &OfferSeats, student_id: i64, score: f64) -> (u32, Reverse<u64>, u64, i64) {
+fn offer_key(instance: &Instance, o: &OfferSeats, student_id: i64, score: f64) -> Key {
     let rank = o.ranking.iter().position(|&s| s == student_id).map_or(u32::MAX, |p| p as u32);
     (rank, Reverse(score.to_bits()), tie_break(instance.seed, student_id, o.offer_id), student_id)
 }
 
 /// For each student, their acceptable offers in preference order, with the key
 /// the offer gives them.
-type Acceptable = Vec<Vec<(usize, (u32, Reverse<u64>, u64, i64))>>;
+type Acceptable = Vec<Vec<(usize, Key)>>;
 
 fn acceptable(instance: &Instance) -> Acceptable {
     instance
@@ -277,7 +280,7 @@ type Matching = Vec<Option<usize>>;
 
 fn is_stable(instance: &Instance, acc: &Acceptable, m: &Matching) -> bool {
     let mut load = vec![0u32; instance.offers.len()];
-    let mut worst: Vec<Option<(u32, Reverse<u64>, u64, i64)>> = vec![None; instance.offers.len()];
+    let mut worst: Vec<Option<Key>> = vec![None; instance.offers.len()];
     for (s, pick) in m.iter().enumerate() {
         if let Some(k) = pick {
             let (o, key) = acc[s][*k];

@@ -183,6 +183,11 @@ mod tests {
         }
     }
 
+    /// Choices, the maximum, and the (field, code) pairs expected.
+    type ChoiceCase = (Vec<i64>, i64, Vec<(&'static str, &'static str)>);
+    /// Ranking, exclusions, and the (field, code) pairs expected.
+    type RankingCase = (Vec<i64>, Vec<i64>, Vec<(&'static str, &'static str)>);
+
     fn fields(violations: &[Violation]) -> Vec<(String, String)> {
         violations.iter().map(|v| (v.field.clone(), v.code.clone())).collect()
     }
@@ -224,7 +229,7 @@ mod tests {
     fn choice_rules() {
         let in_campaign = |o: i64| o < 10;
         let eligible = |o: i64| o != 3;
-        let cases: Vec<(Vec<i64>, i64, Vec<(&str, &str)>)> = vec![
+        let cases: Vec<ChoiceCase> = vec![
             (vec![1, 2], 3, vec![]),
             (vec![], 3, vec![]),
             (vec![1, 2, 4, 5], 3, vec![("offer_ids", "too_many")]),
@@ -242,7 +247,7 @@ mod tests {
     #[test]
     fn ranking_rules() {
         let candidate = |s: i64| s < 10;
-        let cases: Vec<(Vec<i64>, Vec<i64>, Vec<(&str, &str)>)> = vec![
+        let cases: Vec<RankingCase> = vec![
             (vec![1, 2], vec![3], vec![]),
             (vec![1, 1], vec![], vec![("ranking[1]", "duplicate")]),
             (vec![1], vec![1], vec![("excluded[0]", "duplicate")]),
