@@ -289,6 +289,16 @@ impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
         match error {
             diesel::result::Error::NotFound => Self::NotFound("not found".into()),
+            // A race lost to a concurrent write: what won already exists.
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, info) => {
+                Self::conflict(crate::db::conflict::already_exists(info.as_ref()))
+            }
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::SerializationFailure, _) => {
+                Self::conflict(crate::db::conflict::CONCURRENT_CHANGE)
+            }
+            diesel::result::Error::DatabaseError(_, info) if crate::db::conflict::is_busy(info.as_ref()) => {
+                Self::conflict(crate::db::conflict::CONCURRENT_CHANGE)
+            }
             other if lost_connection(&other) => {
                 tracing::warn!(error = %other, "database connection lost");
                 Self::Unavailable("the database is unreachable; retry shortly".into())

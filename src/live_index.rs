@@ -1,6 +1,7 @@
-//! The matching index of this process, kept fresh: built from the database at
-//! start, then brought up to date from the change feed after every committed
-//! write of this process and, every half second, for the writes of the others.
+//! The matching index of this process, and the revoked tokens, kept fresh:
+//! built from the database at start, then brought up to date from the change
+//! feed after every committed write of this process and, every half second,
+//! for the writes of the others.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, RwLock};
@@ -8,10 +9,11 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use crate::auth::revocation::{AccountTokens, Revocations};
 use crate::db::DbConnection;
 use crate::domain::OfferKind;
 use crate::matching::{MatchIndex, MatchResult, Taxonomy};
-use crate::store::{change_feed, matching as rows};
+use crate::store::{accounts, change_feed, matching as rows};
 
 /// Feed rows read per catch-up round.
 const FEED_BATCH: i64 = 5_000;
@@ -28,10 +30,12 @@ struct FeedPosition {
     gaps: BTreeMap<i64, Instant>,
 }
 
-/// The shared index and the skill slugs its answers name.
+/// The shared index and the skill slugs its answers name, and the revoked
+/// tokens: one feed position serves both.
 pub struct LiveIndex {
     index: RwLock<MatchIndex>,
     slugs: RwLock<HashMap<u32, String>>,
+    revocations: Revocations,
     position: Mutex<FeedPosition>,
 }
 
@@ -64,9 +68,11 @@ impl LiveIndex {
             index.add_application(student, offer);
         }
         index.shrink_to_fit();
+        let revocations = Revocations::new(accounts::token_states(conn, None)?);
         let live = Self {
             index: RwLock::new(index),
             slugs: RwLock::new(taxonomy.slugs),
+            revocations,
             position: Mutex::new(FeedPosition { applied: start, gaps: BTreeMap::new() }),
         };
         live.catch_up(conn)?;
@@ -124,6 +130,17 @@ impl LiveIndex {
             rows::load_applications(conn, Some(&application_ids))?
         };
         let taxonomy = if ids.contains_key(change_feed::SKILL) { Some(rows::load_taxonomy(conn)?) } else { None };
+        let account_ids = wanted(change_feed::ACCOUNT);
+        if !account_ids.is_empty() {
+            let states = accounts::token_states(conn, Some(&account_ids))?;
+            // An account gone from the table has no valid token either.
+            let gone = account_ids
+                .iter()
+                .filter(|id| !states.iter().any(|(found, _)| found == *id))
+                .map(|id| (*id, AccountTokens { token_version: 0, disabled: true }))
+                .collect::<Vec<_>>();
+            self.revocations.update(states.into_iter().chain(gone));
+        }
         let mut index = self.index.write().map_err(|_| IndexError::Poisoned)?;
         if let Some(taxonomy) = taxonomy {
             index.replace_taxonomy(Taxonomy::new(taxonomy.parents)?);
@@ -179,6 +196,11 @@ impl LiveIndex {
     /// The slug of a skill of the index.
     pub fn slug(&self, skill: u32) -> String {
         self.slugs.read().ok().and_then(|slugs| slugs.get(&skill).cloned()).unwrap_or_default()
+    }
+
+    /// Which access tokens are revoked, as of the last feed read.
+    pub fn revocations(&self) -> &Revocations {
+        &self.revocations
     }
 
     /// Students and offers held.

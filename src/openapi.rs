@@ -88,7 +88,8 @@ impl Modify for BearerSecurity {
 
 /// Adds the answers that the shared machinery gives on any operation, so that
 /// each handler documents only its own: the JSON, path and query extractors'
-/// 400, 413 and 415, the bearer check's 401, and 503 when the database is
+/// 400, 413 and 415, the bearer check's 401, the 409 of a write that lost a
+/// race (a unique key taken meanwhile), and 503 when the database is
 /// unreachable or the request exceeds the time limit. Operations added later
 /// get them too.
 pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
@@ -104,8 +105,16 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
             .build()
     };
     for item in doc.paths.paths.values_mut() {
-        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
-        for operation in operations.into_iter().flatten() {
+        let operations = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
+        for (operation, writes) in
+            operations.into_iter().filter_map(|(operation, writes)| Some((operation.as_mut()?, writes)))
+        {
             let has_body = operation.request_body.is_some();
             let has_parameters = operation
                 .parameters
@@ -121,7 +130,10 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
                 ));
             }
             if secured {
-                shared.push(("401", "Missing, invalid or expired access token"));
+                shared.push(("401", "Missing, invalid, expired or revoked access token, or a disabled account"));
+            }
+            if writes {
+                shared.push(("409", "A concurrent request wrote the same data first; the problem says what exists"));
             }
             if has_body {
                 shared.push(("413", "Body larger than the limit"));

@@ -21,7 +21,7 @@ pub struct PageQuery {
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// The `next_cursor` of the previous page; omit for the first page.
+    /// The `next_cursor` of the previous page; omit it, or leave it empty, for the first page.
     pub cursor: Option<String>,
 }
 
@@ -40,9 +40,11 @@ impl PageQuery {
         validate_limit(self.limit, DEFAULT_LIMIT, MAX_LIMIT)
     }
 
-    /// The decoded position to resume after, if any.
+    /// The decoded position to resume after, if any. An empty `cursor=` is
+    /// the first page, as if absent: clients that template the previous
+    /// page's `next_cursor` into the URL send it so.
     pub fn after<K: DeserializeOwned>(&self) -> Result<Option<K>, ApiError> {
-        self.cursor.as_deref().map(decode_cursor).transpose()
+        self.cursor.as_deref().filter(|c| !c.is_empty()).map(decode_cursor).transpose()
     }
 }
 

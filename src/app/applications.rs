@@ -39,10 +39,13 @@ const DEFAULT_DURATION_MONTHS: u32 = 6;
 #[serde(deny_unknown_fields)]
 pub struct ApplicationDraft {
     /// Up to 5,000 characters.
-    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
+    #[schema(
+        example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.",
+        max_length = 5_000
+    )]
     pub cover_letter: Option<String>,
     /// The partner portal the student applied through, up to 100 characters.
-    #[schema(example = "ecc-careers")]
+    #[schema(example = "ecc-careers", max_length = 100)]
     pub source: Option<String>,
 }
 
@@ -225,7 +228,7 @@ pub struct Transition {
     pub to: ApplicationStatus,
     /// Why, up to 2,000 characters; shown to everyone who sees the application,
     /// the student included.
-    #[schema(example = "Profil retenu pour un entretien.")]
+    #[schema(example = "Profil retenu pour un entretien.", max_length = 2_000)]
     pub note: Option<String>,
 }
 
@@ -324,7 +327,7 @@ fn idempotency_key(sent: Option<String>) -> Result<String, ApiError> {
         )
     })?;
     let key = value.trim();
-    if key.is_empty() || key.chars().count() > MAX_IDEMPOTENCY_KEY_CHARS {
+    if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::BadRequest("the Idempotency-Key must be 1 to 200 visible ASCII characters".into()));
     }
     Ok(key.to_owned())

@@ -225,7 +225,7 @@ pub struct OfferQuery {
     #[param(example = "python")]
     pub q: Option<String>,
     /// `newest` (default) or `deadline` (earliest first).
-    #[param(example = "deadline")]
+    #[param(example = "deadline", value_type = Option<crate::domain::OfferOrder>, inline)]
     pub sort: Option<String>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
@@ -238,27 +238,41 @@ pub struct OfferQuery {
 #[serde(deny_unknown_fields)]
 pub struct OfferPatch {
     pub kind: Option<OfferKind>,
-    #[schema(example = "Stage PFE – Data Scientist")]
+    #[schema(example = "Stage PFE – Data Scientist", min_length = 3, max_length = 200, pattern = "\\S")]
     pub title: Option<String>,
-    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
+    #[schema(
+        example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.",
+        max_length = 10_000
+    )]
     pub description: Option<String>,
-    #[schema(example = "Casablanca")]
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: Option<String>,
     pub work_mode: Option<WorkMode>,
     #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
-    #[schema(example = 6)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 6, minimum = 1, maximum = 36)]
     pub duration_months: Option<u8>,
-    #[schema(example = 2)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 2, minimum = 1, maximum = 500)]
     pub positions: Option<u32>,
     pub min_degree_level: Option<DegreeLevel>,
     #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
-    #[schema(example = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub stipend_mad: Option<u32>,
-    #[schema(example = json!(["French", "English"]))]
+    #[schema(
+        example = json!(["French", "English"]),
+        value_type = Option<Vec<crate::domain::texts::LanguageName>>,
+        max_items = 10
+    )]
     pub languages: Option<Vec<String>>,
-    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
+    #[schema(
+        example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]),
+        min_items = 1,
+        max_items = 30
+    )]
     pub requirements: Option<Vec<RequirementDraft>>,
 }
 

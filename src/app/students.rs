@@ -202,18 +202,26 @@ pub struct ProfilePatch {
     #[schema(example = "2027-03-01")]
     pub available_until: Option<Option<NaiveDate>>,
     /// At most 20.
-    #[schema(example = json!(["Casablanca", "Rabat"]))]
+    #[schema(
+        example = json!(["Casablanca", "Rabat"]),
+        value_type = Option<Vec<crate::domain::texts::CityName>>,
+        max_items = 20
+    )]
     pub cities: Option<Vec<String>>,
     #[schema(example = true)]
     pub remote_ok: Option<bool>,
     /// At most 10, each once.
-    #[schema(example = json!([{"language": "French", "level": "c1"}]))]
+    #[schema(example = json!([{"language": "French", "level": "c1"}]), max_items = 10)]
     pub languages: Option<Vec<LanguageSkill>>,
     /// At most 2,000 characters.
-    #[schema(example = "Passionnée de data science et d'actuariat.")]
+    #[schema(example = "Passionnée de data science et d'actuariat.", max_length = 2_000)]
     pub bio: Option<String>,
     /// At most 10 http(s) links.
-    #[schema(example = json!(["https://github.com/salma-bennani"]))]
+    #[schema(
+        example = json!(["https://github.com/salma-bennani"]),
+        value_type = Option<Vec<crate::domain::texts::WebLink>>,
+        max_items = 10
+    )]
     pub links: Option<Vec<String>>,
     /// Consent to appear in recruiters' rankings; each change is recorded with its time.
     #[schema(example = true)]
@@ -263,6 +271,7 @@ pub struct SkillLevel {
     #[schema(example = "k8s")]
     pub skill: String,
     /// 1 (notions) to 5 (expert).
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
     #[schema(example = 3, minimum = 1, maximum = 5)]
     pub level: u8,
 }

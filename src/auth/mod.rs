@@ -3,6 +3,7 @@
 
 pub mod password;
 pub mod policy;
+pub mod revocation;
 pub mod secret;
 pub mod token;
 
@@ -55,8 +56,8 @@ fn development_key(data_dir: &Path) -> anyhow::Result<SigningKey> {
 }
 
 /// The authenticated caller, from a valid bearer access token (the routes
-/// extract it: missing, malformed, expired or forged tokens are answered 401
-/// with `WWW-Authenticate: Bearer`).
+/// extract it: missing, malformed, expired, forged or revoked tokens, and
+/// those of a disabled account, are answered 401 with `WWW-Authenticate: Bearer`).
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub account_id: i64,
@@ -65,6 +66,14 @@ pub struct Caller {
     pub school_id: Option<i64>,
     /// For recruiters: their organisation.
     pub organisation_id: Option<i64>,
+}
+
+/// The token of an `Authorization` value: the scheme is case-insensitive
+/// (RFC 9110 §11.1), followed by one or more spaces.
+pub fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Login throttling: a budget of attempts per minute for each account and for
@@ -96,5 +105,28 @@ impl Throttle {
             self.per_address.check_key(&address).map_err(wait)?;
         }
         self.per_account.check_key(&account.to_owned()).map_err(wait)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bearer_token;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        let cases = [
+            ("Bearer abc", Some("abc")),
+            ("bearer abc", Some("abc")),
+            ("BEARER abc", Some("abc")),
+            ("bEaReR   abc ", Some("abc")),
+            ("Bearer", None),
+            ("Bearer ", None),
+            ("Basic abc", None),
+            ("Bearerabc", None),
+            ("Token abc", None),
+        ];
+        for (value, token) in cases {
+            assert_eq!(bearer_token(value), token, "{value:?}");
+        }
     }
 }

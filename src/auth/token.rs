@@ -79,6 +79,14 @@ pub struct AccessClaims {
     pub iat: i64,
     /// Unique token identifier, so a single token can be traced or denied.
     pub jti: String,
+    /// The account's token version when the token was issued. Signing out
+    /// everywhere, a password change or disabling the account raises the
+    /// account's version, which revokes every token of an older one. A counter
+    /// rather than an issue time: `iat` has whole seconds, so a token issued
+    /// in the same second as a revocation could not be told apart from one
+    /// issued just after it. Absent in tokens of before versions: 0.
+    #[serde(default)]
+    pub ver: i64,
 }
 
 /// Why keys were refused or a token could not be issued or verified.
@@ -298,8 +306,9 @@ impl TokenKeys {
         self.access_ttl
     }
 
-    /// Issues an access token for `sub` valid from `now` for the configured
-    /// lifetime, signed by the first key and naming it in `kid`.
+    /// Issues an access token for `sub` at the account's `token_version`,
+    /// valid from `now` for the configured lifetime, signed by the first key
+    /// and naming it in `kid`.
     ///
     /// Returns the token and its expiry. Times are whole seconds, as JWTs
     /// carry them.
@@ -309,6 +318,7 @@ impl TokenKeys {
         role: &str,
         school_id: Option<i64>,
         organisation_id: Option<i64>,
+        token_version: i64,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), TokenError> {
         let iat = now.timestamp();
@@ -327,6 +337,7 @@ impl TokenKeys {
             exp,
             iat,
             jti: URL_SAFE_NO_PAD.encode(jti),
+            ver: token_version,
         };
 
         let mut header = Header::new(ALGORITHM);
@@ -413,7 +424,7 @@ mod tests {
     }
 
     fn issue_now(keys: &TokenKeys) -> String {
-        keys.issue("42", "student", Some(7), None, Utc::now()).unwrap().0
+        keys.issue("42", "student", Some(7), None, 0, Utc::now()).unwrap().0
     }
 
     fn b64(value: &serde_json::Value) -> String {
@@ -442,7 +453,7 @@ mod tests {
     fn round_trip() {
         let keys = keys();
         let now = Utc::now();
-        let (token, expires_at) = keys.issue("42", "school_admin", Some(7), None, now).unwrap();
+        let (token, expires_at) = keys.issue("42", "school_admin", Some(7), None, 3, now).unwrap();
         assert_eq!(expires_at.timestamp(), now.timestamp() + 15 * 60);
 
         let claims = keys.verify(&token).unwrap();
@@ -455,11 +466,18 @@ mod tests {
         assert_eq!(claims.iat, now.timestamp());
         assert_eq!(claims.exp, expires_at.timestamp());
         assert!(!claims.jti.is_empty());
+        assert_eq!(claims.ver, 3);
 
         let header = decode_part(token.split('.').next().unwrap());
         assert_eq!(header["alg"], "HS256");
         assert_eq!(header["typ"], "JWT");
         assert_eq!(header["kid"], "k1");
+    }
+
+    #[test]
+    fn a_token_without_a_version_is_of_version_zero() {
+        let token = sign_with(Algorithm::HS256, Some("k1"), &key("k1", 1).secret, &valid_claims());
+        assert_eq!(keys().verify(&token).map(|claims| claims.ver), Ok(0));
     }
 
     #[test]
@@ -533,7 +551,7 @@ mod tests {
     fn expired_token_is_refused() {
         let keys = keys();
         let long_ago = Utc::now() - Duration::hours(2);
-        let (token, _) = keys.issue("42", "student", None, None, long_ago).unwrap();
+        let (token, _) = keys.issue("42", "student", None, None, 0, long_ago).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::Expired));
     }
 
@@ -541,11 +559,11 @@ mod tests {
     fn leeway_is_at_most_thirty_seconds() {
         let keys = keys();
         let issued = Utc::now() - Duration::minutes(15) - Duration::seconds(31);
-        let (token, _) = keys.issue("42", "student", None, None, issued).unwrap();
+        let (token, _) = keys.issue("42", "student", None, None, 0, issued).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::Expired));
 
         let issued = Utc::now() - Duration::minutes(15) + Duration::seconds(5);
-        let (token, _) = keys.issue("42", "student", None, None, issued).unwrap();
+        let (token, _) = keys.issue("42", "student", None, None, 0, issued).unwrap();
         assert!(keys.verify(&token).is_ok());
     }
 
@@ -553,7 +571,7 @@ mod tests {
     fn token_issued_in_the_future_is_refused() {
         let keys = keys();
         let later = Utc::now() + Duration::minutes(5);
-        let (token, _) = keys.issue("42", "student", None, None, later).unwrap();
+        let (token, _) = keys.issue("42", "student", None, None, 0, later).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::IssuedInFuture));
     }
 

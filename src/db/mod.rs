@@ -1,6 +1,7 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, the
 //! pool, the embedded migrations, and the one way handlers reach the database.
 
+pub mod conflict;
 pub mod schema;
 
 use std::time::Duration;
@@ -103,9 +104,12 @@ impl DatabaseTarget {
                 let mut conn = diesel::SqliteConnection::establish(path)?;
                 // WAL lets readers proceed during a write; the busy timeout makes
                 // concurrent writers wait for the lock instead of failing at once.
+                // Secure delete overwrites deleted content with zeros, so that an
+                // erased student's e-mail and password hash do not linger in free
+                // space of the file (law 09-08).
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;",
                 )?;
                 Ok(DbConnection::Sqlite(conn))
             }

@@ -53,6 +53,7 @@ diesel::table! {
         activation_expires_at -> Nullable<Timestamp>,
         disabled -> Bool,
         created_at -> Timestamp,
+        token_version -> BigInt,
     }
 }
 
@@ -66,6 +67,7 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        token_version -> BigInt,
     }
 }
 

@@ -7,6 +7,8 @@ pub mod offer;
 pub mod placement;
 pub mod reports;
 pub mod student;
+pub mod texts;
+pub mod whole_number;
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -133,6 +135,42 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// Order of the offer list.
+    OfferOrder {
+        /// Most recently created first (the default).
+        Newest => "newest",
+        /// Earliest deadline first; offers without a deadline last.
+        Deadline => "deadline",
+    }
+}
+
+text_enum! {
+    /// The kind of a participating school.
+    SchoolKind {
+        EngineeringSchool => "engineering_school",
+        BusinessSchool => "business_school",
+        University => "university",
+        Institute => "institute",
+    }
+}
+
+text_enum! {
+    /// The domain of a skill of the taxonomy: the convention's axes, plus
+    /// transversal skills and languages.
+    SkillDomain {
+        Cybersecurity => "cybersecurity",
+        Data => "data",
+        Ai => "ai",
+        Cloud => "cloud",
+        Devops => "devops",
+        Testing => "testing",
+        SoftwareEngineering => "software_engineering",
+        Transversal => "transversal",
+        Languages => "languages",
+    }
+}
+
 /// One broken rule about one field of a request, as listed in a validation
 /// problem's `errors` member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -176,6 +214,14 @@ pub const LEVEL_RANGE: std::ops::RangeInclusive<u8> = 1..=5;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documented_kinds_and_domains_are_the_accepted_ones() {
+        let kinds: Vec<&str> = SchoolKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(kinds, ["engineering_school", "business_school", "university", "institute"]);
+        let domains: Vec<&str> = SkillDomain::ALL.iter().map(|d| d.as_str()).collect();
+        assert_eq!(domains, crate::reference_data::DOMAINS);
+    }
 
     #[test]
     fn text_enums_round_trip_through_their_text_form() {

@@ -39,10 +39,12 @@ pub struct RequirementDraft {
     #[schema(example = "python")]
     pub skill: String,
     /// Lowest useful level, from 1 (notions) to 5 (expert).
-    #[schema(example = 3)]
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
+    #[schema(example = 3, minimum = 1, maximum = 5)]
     pub min_level: u8,
     /// Importance in matching, from 1 to 5.
-    #[schema(example = 4)]
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
+    #[schema(example = 4, minimum = 1, maximum = 5)]
     pub weight: u8,
     /// Whether a student without this skill at `min_level` is out of the running.
     #[schema(example = true)]
@@ -56,13 +58,16 @@ pub struct OfferDraft {
     /// Internship or work-study.
     pub kind: OfferKind,
     /// 3 to 200 characters.
-    #[schema(example = "Stage PFE – Data Scientist")]
+    #[schema(example = "Stage PFE – Data Scientist", min_length = 3, max_length = 200, pattern = "\\S")]
     pub title: String,
     /// At most 10,000 characters.
-    #[schema(example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.")]
+    #[schema(
+        example = "Conception de modèles de tarification automobile avec l'équipe Data d'AXA Maroc.",
+        max_length = 10_000
+    )]
     pub description: String,
     /// Where the work happens, 1 to 100 characters.
-    #[schema(example = "Casablanca")]
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: String,
     /// On site, hybrid or remote.
     pub work_mode: WorkMode,
@@ -70,10 +75,12 @@ pub struct OfferDraft {
     #[schema(example = "2027-02-01")]
     pub start_date: Option<NaiveDate>,
     /// Length in months, from 1 to 36.
-    #[schema(example = 6)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 6, minimum = 1, maximum = 36)]
     pub duration_months: Option<u8>,
     /// How many students may be taken, from 1 to 500.
-    #[schema(example = 2)]
+    #[serde(deserialize_with = "crate::domain::whole_number::deserialize")]
+    #[schema(example = 2, minimum = 1, maximum = 500)]
     pub positions: u32,
     /// Lowest degree level a candidate must have.
     pub min_degree_level: Option<DegreeLevel>,
@@ -82,14 +89,15 @@ pub struct OfferDraft {
     #[schema(example = "2027-01-15")]
     pub deadline: Option<NaiveDate>,
     /// Monthly stipend in dirhams (MAD), at most 100,000.
-    #[schema(example = 4000)]
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub stipend_mad: Option<u32>,
     /// Working languages, e.g. `French`; at most 10, each once, 1 to 50 characters.
     #[serde(default)]
-    #[schema(example = json!(["French", "English"]))]
+    #[schema(example = json!(["French", "English"]), value_type = Vec<super::texts::LanguageName>, max_items = 10)]
     pub languages: Vec<String>,
     /// Skills asked for: 1 to 30, each skill once.
-    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]))]
+    #[schema(example = json!([{"skill": "python", "min_level": 3, "weight": 5, "required": true}]), min_items = 1, max_items = 30)]
     pub requirements: Vec<RequirementDraft>,
 }
 

@@ -160,7 +160,7 @@ impl Scope {
 }
 
 /// How a report splits its students.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum GroupBy {
     Programme,
     Kind,
@@ -278,17 +278,18 @@ pub struct Figures {
     /// nobody accepted.
     #[schema(example = 23.5)]
     pub median_days_to_first_acceptance: Option<f64>,
-    /// True when the group has fewer than 5 seeking students and the caller
-    /// is the committee: every figure above is then null.
+    /// True when the caller is the committee and the group is withheld: it
+    /// has fewer than 5 seeking students, or is withheld with such a group so
+    /// that subtraction does not recover it (see the report). Every figure
+    /// above is then null.
     #[schema(example = false)]
     pub suppressed: bool,
 }
 
 impl Figures {
-    /// The figures of `counts`, with every one withheld when `suppress` is
-    /// asked and the group has fewer than [`MIN_GROUP_SIZE`] seeking students.
-    pub fn from_counts(counts: &Counts, suppress: bool) -> Self {
-        if suppress && is_suppressed(counts.seeking) {
+    /// The figures of `counts`, every one withheld when `withhold` is set.
+    pub fn from_counts(counts: &Counts, withhold: bool) -> Self {
+        if withhold {
             return Figures {
                 students_seeking: None,
                 students_placed: None,
@@ -313,15 +314,243 @@ impl Figures {
     }
 }
 
-/// Every group key of `students` under `by`, with its figures.
-pub fn grouped(students: &[StudentFacts], by: GroupBy, window: Window, suppress: bool) -> Vec<(String, Figures)> {
-    let keys: BTreeSet<String> = students.iter().flat_map(|s| group_keys(s, by)).collect();
-    keys.into_iter()
-        .map(|key| {
-            let figures = Figures::from_counts(&tally(students, &scope_of(by, &key), window), suppress);
-            (key, figures)
-        })
-        .collect()
+/// The groups of `students` under `by`: every offer kind of `kinds` (a list
+/// known beforehand), or each programme or domain someone is in, by name.
+pub fn group_names(students: &[StudentFacts], by: GroupBy, kinds: &[&str]) -> Vec<String> {
+    let names: BTreeSet<String> = match by {
+        GroupBy::Kind => kinds.iter().map(|k| (*k).to_owned()).collect(),
+        _ => students.iter().flat_map(|s| group_keys(s, by)).collect(),
+    };
+    names.into_iter().collect()
+}
+
+/// Each of `schools` with its own students.
+pub fn by_school(students: &[StudentFacts], schools: &[i64]) -> Vec<(i64, Vec<StudentFacts>)> {
+    schools.iter().map(|&id| (id, students.iter().filter(|s| s.school_id == id).cloned().collect())).collect()
+}
+
+/// Cells that split (or cover) the students of another: the groups of one
+/// `group_by` under their total, the schools under the network, the buckets
+/// of a span under the span. Withholding a child is only safe when the rest
+/// of the family does not give it away by subtraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Family {
+    pub parent: usize,
+    pub children: Vec<usize>,
+    /// The fewest seeking students a child is known to hold: 1 for groups that
+    /// are listed because someone is in them (programmes, domains), 0 for
+    /// lists known beforehand (schools, offer kinds, buckets).
+    pub floor: u32,
+}
+
+/// Whether the withheld children `hidden` of a family are safe from
+/// subtraction when their parent is known, i.e. their sum (parent minus the
+/// children shown) leaves every one of them open:
+/// - at least two of them, holding more seeking students than the floors
+///   account for (n groups of one student summing to n would all be known);
+/// - every per-student yes/no figure mixed in their sum: some but not all
+///   placed, some but not all with applications (a sum of 0 or of everyone
+///   would tell each hidden student's outcome);
+/// - some offers received among them (a sum of 0 would tell each group's 0).
+pub fn protects(hidden: &[&Counts], floor: u32) -> bool {
+    let n = u32::try_from(hidden.len()).unwrap_or(u32::MAX);
+    let sum = |figure: fn(&Counts) -> u32| hidden.iter().map(|c| figure(c)).fold(0u32, u32::saturating_add);
+    let seeking = sum(|c| c.seeking);
+    let mixed = |count: u32| 0 < count && count < seeking;
+    n >= 2
+        && seeking > floor.saturating_mul(n)
+        && mixed(sum(|c| c.placed))
+        && mixed(sum(|c| c.with_applications))
+        && sum(|c| c.offers_received) > 0
+}
+
+/// Which cells to withhold from the committee (primary and complementary
+/// suppression), over every family at once so that no view of the same
+/// students gives away what another withholds:
+/// 1. a cell with fewer than [`MIN_GROUP_SIZE`] seeking students is withheld;
+/// 2. in a family with a withheld child or a withheld parent, further
+///    children are withheld, the fewest seeking students first (then in the
+///    family's order), until the withheld children [`protects`] them;
+/// 3. when even all its children withheld do not, and they add up to the
+///    parent (a partition, like programmes or schools), the parent is withheld too,
+///    which in turn applies rule 2 to every family of that parent (every
+///    `group_by` of the same students) and to every family it is a child of;
+///
+/// until nothing changes. A withheld total thus depends on its students only,
+/// not on the `group_by` asked, and never leaves a view adding up to it.
+pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
+    let mut hidden: Vec<bool> = cells.iter().map(|c| is_suppressed(c.seeking)).collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for family in families {
+            let parent_hidden = hidden[family.parent];
+            if !parent_hidden && family.children.iter().all(|&c| !hidden[c]) {
+                continue;
+            }
+            loop {
+                let withheld: Vec<&Counts> =
+                    family.children.iter().filter(|&&c| hidden[c]).map(|&c| &cells[c]).collect();
+                if protects(&withheld, family.floor) {
+                    break;
+                }
+                let next = family.children.iter().filter(|&&c| !hidden[c]).min_by_key(|&&c| cells[c].seeking);
+                match next {
+                    Some(&child) => hidden[child] = true,
+                    None => {
+                        // Groups that overlap or leave students out (kinds, domains) do
+                        // not add up to their total, which then tells nothing of their sum.
+                        if !parent_hidden && adds_up(cells, family) {
+                            hidden[family.parent] = true;
+                        }
+                        break;
+                    }
+                }
+                changed = true;
+            }
+            changed |= !parent_hidden && hidden[family.parent];
+        }
+    }
+    hidden
+}
+
+/// Whether the children's seeking and placed counts add up to the parent's,
+/// so that subtracting the shown ones gives the sum of the withheld ones.
+fn adds_up(cells: &[Counts], family: &Family) -> bool {
+    let sum =
+        |figure: fn(&Counts) -> u32| family.children.iter().map(|&c| figure(&cells[c])).fold(0u32, u32::saturating_add);
+    let parent = &cells[family.parent];
+    sum(|c| c.seeking) == parent.seeking && sum(|c| c.placed) == parent.placed
+}
+
+/// What a cell of the placement reports counts, over a window.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Part {
+    /// Every school together.
+    Network,
+    /// Every school together, one offer kind.
+    NetworkKind(String),
+    /// One school.
+    School(i64),
+    /// One group of one school.
+    Group(i64, GroupBy, String),
+}
+
+/// The cells of the placement reports over some windows (numbered by the
+/// caller), with what is withheld.
+#[derive(Debug, Clone, Default)]
+pub struct Disclosure {
+    index: BTreeMap<(usize, Part), usize>,
+    cells: Vec<Counts>,
+    families: Vec<Family>,
+    hidden: Vec<bool>,
+}
+
+impl Disclosure {
+    fn cell(&mut self, window: usize, cell: Part, counts: Counts) -> usize {
+        let id = self.cells.len();
+        self.cells.push(counts);
+        self.index.insert((window, cell), id);
+        id
+    }
+
+    fn id(&self, window: usize, cell: &Part) -> Option<usize> {
+        self.index.get(&(window, cell.clone())).copied()
+    }
+
+    /// Adds every cell of the network over `window` (numbered `at`): the
+    /// network, each offer kind, each school and each of its groups under
+    /// every `group_by`, with the families that tie them together. Every
+    /// `group_by` is counted whichever one is asked, so that what is withheld
+    /// does not depend on the one asked.
+    /// `schools` holds each school with its own students, `students` all of them.
+    pub fn add_window(
+        &mut self,
+        at: usize,
+        students: &[StudentFacts],
+        schools: &[(i64, Vec<StudentFacts>)],
+        kinds: &[&str],
+        window: Window,
+    ) {
+        let network = self.cell(at, Part::Network, tally(students, &Scope::All, window));
+        let network_kinds: Vec<usize> = kinds
+            .iter()
+            .map(|k| {
+                self.cell(
+                    at,
+                    Part::NetworkKind((*k).to_owned()),
+                    tally(students, &Scope::Kind((*k).to_owned()), window),
+                )
+            })
+            .collect();
+        let mut school_cells = Vec::new();
+        let mut kind_columns: Vec<Vec<usize>> = vec![Vec::new(); kinds.len()];
+        for (school, own) in schools {
+            let school = *school;
+            let total = self.cell(at, Part::School(school), tally(own, &Scope::All, window));
+            school_cells.push(total);
+            for (by, floor) in [(GroupBy::Programme, 1), (GroupBy::Kind, 0), (GroupBy::Domain, 1)] {
+                let children: Vec<usize> = group_names(own, by, kinds)
+                    .into_iter()
+                    .map(|key| {
+                        let counts = tally(own, &scope_of(by, &key), window);
+                        let kind_position = kinds.iter().position(|k| *k == key);
+                        let id = self.cell(at, Part::Group(school, by, key), counts);
+                        if let (GroupBy::Kind, Some(column)) = (by, kind_position) {
+                            kind_columns[column].push(id);
+                        }
+                        id
+                    })
+                    .collect();
+                self.families.push(Family { parent: total, children, floor });
+            }
+        }
+        self.families.push(Family { parent: network, children: school_cells, floor: 0 });
+        self.families.push(Family { parent: network, children: network_kinds.clone(), floor: 0 });
+        for (parent, column) in network_kinds.into_iter().zip(kind_columns) {
+            self.families.push(Family { parent, children: column, floor: 0 });
+        }
+    }
+
+    /// Ties the buckets `parts` of the span `whole` together: the network and
+    /// each offer kind of the span against the same cell of every bucket,
+    /// since applications and offers add up over the buckets.
+    pub fn add_buckets(&mut self, whole: usize, parts: &[usize], kinds: &[&str]) {
+        let cells = std::iter::once(Part::Network).chain(kinds.iter().map(|k| Part::NetworkKind((*k).to_owned())));
+        for cell in cells {
+            let (Some(parent), children) =
+                (self.id(whole, &cell), parts.iter().filter_map(|&p| self.id(p, &cell)).collect())
+            else {
+                continue;
+            };
+            self.families.push(Family { parent, children, floor: 0 });
+        }
+    }
+
+    /// The groups of `school` under `by` in window `at`, by name, with their figures.
+    pub fn groups(&self, at: usize, school: i64, by: GroupBy) -> Vec<(String, Figures)> {
+        self.index
+            .iter()
+            .filter_map(|((window, part), _)| match part {
+                Part::Group(s, b, key) if *window == at && *s == school && *b == by => {
+                    Some((key.clone(), self.figures(at, part)?))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Decides what is withheld; `suppress` false (exact audiences) withholds nothing.
+    pub fn settle(mut self, suppress: bool) -> Self {
+        self.hidden = if suppress { withheld(&self.cells, &self.families) } else { vec![false; self.cells.len()] };
+        self
+    }
+
+    /// The figures of a cell, withheld as settled; `None` for a cell never added.
+    pub fn figures(&self, window: usize, cell: &Part) -> Option<Figures> {
+        let id = self.id(window, cell)?;
+        Some(Figures::from_counts(&self.cells[id], self.hidden.get(id).copied().unwrap_or(false)))
+    }
 }
 
 crate::domain::text_enum! {
@@ -435,7 +664,7 @@ mod tests {
         let hidden = Figures::from_counts(&four, true);
         assert_eq!((hidden.students_seeking, hidden.placement_rate, hidden.suppressed), (None, None, true));
         let five = Counts { seeking: 5, placed: 2, ..Counts::default() };
-        assert_eq!(Figures::from_counts(&five, true).placement_rate, Some(0.4));
+        assert_eq!(Figures::from_counts(&five, false).placement_rate, Some(0.4));
     }
 
     #[test]
@@ -540,9 +769,8 @@ mod tests {
                 "{scope:?}"
             );
         }
-        let keys: Vec<String> =
-            grouped(&students, GroupBy::Domain, Window::ALL, false).into_iter().map(|g| g.0).collect();
-        assert_eq!(keys, ["cloud", "data"]);
+        assert_eq!(group_names(&students, GroupBy::Domain, &["internship"]), ["cloud", "data"]);
+        assert_eq!(group_names(&students, GroupBy::Kind, &["internship", "work_study"]), ["internship", "work_study"]);
     }
 
     #[test]
@@ -577,6 +805,290 @@ mod tests {
         assert_eq!(quarters, ["2026-Q1", "2026-Q2", "2026-Q3"]);
         assert_eq!(buckets(d(2, 1), d(12, 31), Period::Year).len(), 1);
         assert!(buckets(d(3, 1), d(2, 1), Period::Month).is_empty());
+    }
+
+    /// Counts of a cell: seeking, placed, with applications, offers received.
+    fn c(seeking: u32, placed: u32, with_applications: u32, offers: u32) -> Counts {
+        Counts {
+            seeking,
+            placed,
+            with_applications,
+            applications: with_applications,
+            offers_received: offers,
+            ..Counts::default()
+        }
+    }
+
+    #[test]
+    fn a_withheld_group_takes_enough_others_with_it() {
+        let family =
+            |parent, children: std::ops::Range<usize>, floor| Family { parent, children: children.collect(), floor };
+        // (cells, families, withheld): cell 0 is the total unless said otherwise.
+        type Case = (&'static str, Vec<Counts>, Vec<Family>, Vec<bool>);
+        let cases: Vec<Case> = vec![
+            (
+                "nothing small: nothing withheld",
+                vec![c(12, 3, 6, 2), c(6, 1, 3, 1), c(6, 2, 3, 1)],
+                vec![family(0, 1..3, 1)],
+                vec![false; 3],
+            ),
+            // Issue 11: 6 seeking / 1 placed, a programme 5 / 0 shown gave the other as 1 / 1.
+            (
+                "the issue's programmes",
+                vec![c(6, 1, 3, 1), c(5, 0, 2, 0), c(1, 1, 1, 1)],
+                vec![family(0, 1..3, 1)],
+                vec![false, true, true],
+            ),
+            // Issue 11: by kind, 38 - 37 = 1.
+            (
+                "the issue's kinds",
+                vec![c(38, 9, 20, 10), c(37, 8, 19, 9), c(1, 1, 1, 1)],
+                vec![family(0, 1..3, 0)],
+                vec![false, true, true],
+            ),
+            // A 2-student school beside empty ones: all unplaced would tell their outcome; the next school goes too.
+            (
+                "a small school among empty ones",
+                vec![c(47, 11, 30, 12), c(40, 10, 25, 10), c(5, 1, 3, 2), c(2, 0, 2, 0), c(0, 0, 0, 0)],
+                vec![family(0, 1..5, 0)],
+                vec![false, false, true, true, true],
+            ),
+            // Five groups of one (each known to hold someone) sum to 5: a sixth group must go too.
+            (
+                "groups of one",
+                vec![
+                    c(15, 4, 8, 3),
+                    c(1, 0, 1, 0),
+                    c(1, 1, 1, 1),
+                    c(1, 0, 0, 0),
+                    c(1, 0, 1, 1),
+                    c(1, 0, 0, 0),
+                    c(10, 3, 5, 1),
+                ],
+                vec![family(0, 1..7, 1)],
+                vec![false, true, true, true, true, true, true],
+            ),
+            // The smallest shown group goes first, not the largest.
+            (
+                "smallest first",
+                vec![c(30, 6, 12, 4), c(3, 1, 1, 1), c(7, 2, 3, 1), c(20, 3, 8, 2)],
+                vec![family(0, 1..4, 0)],
+                vec![false, true, true, false],
+            ),
+            // Nobody placed: no set of groups hides anyone's outcome, so the total
+            // goes, and with it every other view of the same students.
+            (
+                "nobody placed",
+                vec![c(10, 0, 4, 1), c(2, 0, 1, 0), c(8, 0, 3, 1), c(5, 0, 2, 1), c(5, 0, 2, 0)],
+                vec![family(0, 1..3, 1), family(0, 3..5, 0)],
+                vec![true; 5],
+            ),
+            // A total withheld for being small withholds every group of every view.
+            (
+                "a small total",
+                vec![c(4, 1, 2, 1), c(4, 1, 2, 1), c(3, 1, 1, 1), c(1, 0, 1, 0)],
+                vec![family(0, 1..2, 1), family(0, 2..4, 0)],
+                vec![true; 4],
+            ),
+            // A withheld child of two families (a school's kind, under the school and
+            // under the network's kind) takes a sibling in both.
+            (
+                "two families",
+                vec![
+                    c(20, 5, 10, 4),
+                    c(12, 3, 6, 2),
+                    c(8, 2, 4, 2),
+                    c(10, 3, 5, 2),
+                    c(2, 0, 1, 0),
+                    c(6, 2, 3, 2),
+                    c(6, 1, 3, 1),
+                ],
+                // 0 network; 1, 2 schools; 3 network kind; 4 school 2's kind (under 2 and 3); 5 school 2's other kind; 6 school 1's kind.
+                vec![
+                    family(0, 1..3, 0),
+                    Family { parent: 2, children: vec![4, 5], floor: 0 },
+                    Family { parent: 3, children: vec![6, 4], floor: 0 },
+                ],
+                vec![false, false, false, false, true, true, true],
+            ),
+        ];
+        for (name, cells, families, expected) in cases {
+            assert_eq!(withheld(&cells, &families), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_withheld_set_protects_when_its_sum_leaves_each_open() {
+        let cases = [
+            (vec![c(3, 1, 2, 1)], 0, false),
+            (vec![c(3, 1, 2, 1), c(2, 0, 1, 0)], 0, true),
+            (vec![c(1, 0, 1, 0), c(1, 1, 1, 1)], 1, false),
+            (vec![c(1, 0, 1, 0), c(2, 1, 1, 1)], 1, true),
+            (vec![c(3, 0, 2, 1), c(2, 0, 1, 0)], 0, false),
+            (vec![c(3, 3, 2, 1), c(2, 2, 1, 0)], 0, false),
+            (vec![c(3, 1, 3, 1), c(2, 1, 2, 0)], 0, false),
+            (vec![c(3, 1, 2, 0), c(2, 1, 1, 0)], 0, false),
+            (vec![c(0, 0, 0, 0), c(0, 0, 0, 0)], 0, false),
+        ];
+        for (hidden, floor, expected) in cases {
+            assert_eq!(protects(&hidden.iter().collect::<Vec<_>>(), floor), expected, "{hidden:?} floor {floor}");
+        }
+    }
+
+    mod brute_force {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        /// Every way of giving `total` to `parts` cells of at least `floor` each.
+        fn splits(parts: usize, total: u32, floor: u32) -> Vec<Vec<u32>> {
+            if parts == 0 {
+                return if total == 0 { vec![vec![]] } else { vec![] };
+            }
+            let mut out = Vec::new();
+            for first in floor..=total {
+                for mut rest in splits(parts - 1, total - first, floor) {
+                    rest.insert(0, first);
+                    out.push(rest);
+                }
+            }
+            out
+        }
+
+        /// Every way of placing `total` students among cells of `seeking`, at most all of each.
+        fn placements(seeking: &[u32], total: u32) -> Vec<Vec<u32>> {
+            let Some((&first, rest)) = seeking.split_first() else {
+                return if total == 0 { vec![vec![]] } else { vec![] };
+            };
+            let mut out = Vec::new();
+            for placed in 0..=first.min(total) {
+                for mut tail in placements(rest, total - placed) {
+                    tail.insert(0, placed);
+                    out.push(tail);
+                }
+            }
+            out
+        }
+
+        /// What one can tell of a view's withheld cells from its shown cells and a
+        /// total of `(seeking, placed)`: every `(seeking, placed)` each can hold.
+        fn view_options(
+            cells: &[Counts],
+            hidden: &[bool],
+            floor: u32,
+            total: (u32, u32),
+        ) -> Option<Vec<BTreeSet<(u32, u32)>>> {
+            let shown_seeking: u32 = cells.iter().zip(hidden).filter(|(_, h)| !**h).map(|(c, _)| c.seeking).sum();
+            let shown_placed: u32 = cells.iter().zip(hidden).filter(|(_, h)| !**h).map(|(c, _)| c.placed).sum();
+            let (seeking, placed) = (total.0.checked_sub(shown_seeking)?, total.1.checked_sub(shown_placed)?);
+            let n = hidden.iter().filter(|h| **h).count();
+            let mut options = vec![BTreeSet::new(); n];
+            for split in splits(n, seeking, floor) {
+                for placing in placements(&split, placed) {
+                    for (i, option) in options.iter_mut().enumerate() {
+                        option.insert((split[i], placing[i]));
+                    }
+                }
+            }
+            options
+                .first()
+                .is_none_or(|o| !o.is_empty())
+                .then_some(options)
+                .filter(|_| n > 0 || (seeking, placed) == (0, 0))
+        }
+
+        fn open(values: &BTreeSet<(u32, u32)>) -> Result<(), String> {
+            let seeking: BTreeSet<u32> = values.iter().map(|v| v.0).collect();
+            let placed: BTreeSet<u32> = values.iter().map(|v| v.1).collect();
+            let rates: BTreeSet<Option<(u32, u32)>> =
+                values.iter().map(|&(s, p)| (s > 0).then(|| (p / gcd(p, s).max(1), s / gcd(p, s).max(1)))).collect();
+            if seeking.len() < 2 || placed.len() < 2 || rates.len() < 2 {
+                return Err(format!("determined: {values:?}"));
+            }
+            Ok(())
+        }
+
+        fn gcd(a: u32, b: u32) -> u32 {
+            if b == 0 {
+                a
+            } else {
+                gcd(b, a % b)
+            }
+        }
+
+        /// A student: programme (0..3), kind (0..2), placed, applied, offers.
+        type Student = (usize, usize, bool, bool, u32);
+
+        fn student() -> impl Strategy<Value = Student> {
+            (0..3usize, 0..2usize, any::<bool>(), any::<bool>(), 0..2u32)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            /// Two views of the same students (programmes, known only when
+            /// someone is in them; offer kinds, a fixed list) under one total:
+            /// whatever is withheld, every withheld seeking count, placed count and
+            /// rate can take at least two values given all that is shown and
+            /// what is known (the views add up to the total, placed ≤ seeking,
+            /// each programme holds someone). With nobody at all, the empty list of
+            /// programmes tells the total of 0: there is no one to protect.
+            #[test]
+            fn no_withheld_figure_is_determined(students in proptest::collection::vec(student(), 1..14)) {
+                let count = |f: &dyn Fn(&Student) -> bool| {
+                    let members: Vec<_> = students.iter().filter(|s| f(s)).collect();
+                    let n = |g: &dyn Fn(&&Student) -> bool| u32::try_from(members.iter().filter(|s| g(s)).count()).unwrap();
+                    Counts {
+                        seeking: n(&|_| true),
+                        placed: n(&|s| s.2),
+                        with_applications: n(&|s| s.3),
+                        applications: n(&|s| s.3),
+                        offers_received: members.iter().map(|s| s.4).sum(),
+                        days_to_acceptance: vec![],
+                    }
+                };
+                let programmes: Vec<usize> = students.iter().map(|s| s.0).collect::<BTreeSet<_>>().into_iter().collect();
+                let mut cells = vec![count(&|_| true)];
+                cells.extend(programmes.iter().map(|&p| count(&|s| s.0 == p)));
+                cells.extend((0..2).map(|k| count(&|s| s.1 == k)));
+                let a = 1..1 + programmes.len();
+                let b = a.end..a.end + 2;
+                let families = [
+                    Family { parent: 0, children: a.clone().collect(), floor: 1 },
+                    Family { parent: 0, children: b.clone().collect(), floor: 0 },
+                ];
+                let hidden = withheld(&cells, &families);
+                let totals: Vec<(u32, u32)> = if hidden[0] {
+                    let top = cells[0].seeking + 4;
+                    (0..=top).flat_map(|s| (0..=s).map(move |p| (s, p))).collect()
+                } else {
+                    vec![(cells[0].seeking, cells[0].placed)]
+                };
+                let mut seen_a = vec![BTreeSet::new(); a.len()];
+                let mut seen_b = vec![BTreeSet::new(); b.len()];
+                let mut seen_total = BTreeSet::new();
+                for total in totals {
+                    let (Some(in_a), Some(in_b)) = (
+                        view_options(&cells[a.clone()], &hidden[a.clone()], 1, total),
+                        view_options(&cells[b.clone()], &hidden[b.clone()], 0, total),
+                    ) else { continue };
+                    seen_total.insert(total);
+                    let hidden_a = a.clone().filter(|&i| hidden[i]).map(|i| i - a.start);
+                    for (slot, options) in hidden_a.zip(in_a) { seen_a[slot].extend(options); }
+                    let hidden_b = b.clone().filter(|&i| hidden[i]).map(|i| i - b.start);
+                    for (slot, options) in hidden_b.zip(in_b) { seen_b[slot].extend(options); }
+                }
+                prop_assert!(seen_total.contains(&(cells[0].seeking, cells[0].placed)));
+                if hidden[0] {
+                    prop_assert!(open(&seen_total).is_ok(), "total {:?}: {:?}", cells[0], open(&seen_total));
+                }
+                for (range, seen) in [(a, &seen_a), (b, &seen_b)] {
+                    for i in range.clone().filter(|&i| hidden[i]) {
+                        let verdict = open(&seen[i - range.start]);
+                        prop_assert!(verdict.is_ok(), "cell {} {:?} of {:?}: {:?}", i, cells[i], cells, verdict);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -64,7 +64,7 @@ crate::domain::text_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct LanguageSkill {
     /// Language name, e.g. `French`; 1 to 50 characters, once per profile.
-    #[schema(example = "French")]
+    #[schema(example = "French", min_length = 1, max_length = 50, pattern = "\\S")]
     pub language: String,
     /// CEFR level, or native.
     pub level: LanguageLevel,
@@ -169,25 +169,29 @@ fn is_sane_email(email: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RosterRow {
     /// The school's own identifier: 1 to 32 of letters, digits, `-`, `_`, `/`.
-    #[schema(example = "ECC-2027-0042")]
+    #[schema(example = "ECC-2027-0042", pattern = "^[A-Za-z0-9_/-]{1,32}$")]
     pub student_number: String,
     /// 1 to 100 characters.
-    #[schema(example = "Salma")]
+    #[schema(example = "Salma", min_length = 1, max_length = 100, pattern = "\\S")]
     pub first_name: String,
     /// 1 to 100 characters.
-    #[schema(example = "Bennani")]
+    #[schema(example = "Bennani", min_length = 1, max_length = 100, pattern = "\\S")]
     pub last_name: String,
     /// The student's address; the account is created for it.
-    #[schema(example = "salma.bennani@ecc.example.org")]
+    #[schema(
+        example = "salma.bennani@ecc.example.org",
+        max_length = 254,
+        pattern = "^[^\\s@\\x00-\\x1f\\x7f-\\x9f]{1,64}@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+$"
+    )]
     pub email: String,
     /// Programme name, 1 to 200 characters.
-    #[schema(example = "Génie informatique")]
+    #[schema(example = "Génie informatique", min_length = 1, max_length = 200, pattern = "\\S")]
     pub programme: String,
     /// One of `bac+2`, `bac+3`, `bac+4`, `bac+5`, `bac+8` (case and spaces ignored).
-    #[schema(example = "bac+5")]
+    #[schema(example = "bac+5", value_type = DegreeLevel)]
     pub degree_level: String,
     /// Expected graduation year, from 2000 to 2100.
-    #[schema(example = "2027")]
+    #[schema(example = "2027", pattern = "^(20[0-9]{2}|2100)$")]
     pub graduation_year: String,
 }
 

@@ -1,4 +1,4 @@
-//! Operator endpoints: staff accounts.
+//! Operator endpoints: staff accounts, disabling accounts, reference data.
 
 use actix_web::{patch, post, web, HttpResponse};
 use chrono::{Duration, Utc};
@@ -18,14 +18,20 @@ use crate::store::{accounts, change_feed, reference};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffAccount {
-    #[schema(example = "nadia.alaoui@axa.example.org")]
+    #[schema(
+        example = "nadia.alaoui@axa.example.org",
+        max_length = 254,
+        pattern = "^[^\\s@\\x00-\\x1f\\x7f-\\x9f]{1,64}@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+$"
+    )]
     pub email: String,
-    #[schema(example = "Nadia Alaoui")]
+    #[schema(example = "Nadia Alaoui", min_length = 1, max_length = 200, pattern = "\\S")]
     pub display_name: String,
     /// `recruiter` (needs `organisation_id`), `school_staff` (needs `school_id`), `committee` or `admin`.
     pub role: Role,
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
     #[schema(example = 3)]
     pub school_id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
     #[schema(example = 2)]
     pub organisation_id: Option<i64>,
 }
@@ -136,15 +142,16 @@ pub async fn create_staff_account(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSchool {
-    /// Stable code: upper-case letters, digits and `-`.
-    #[schema(example = "ENSA-KENITRA")]
+    /// Stable code: 1 to 64 upper-case letters, digits and `-`.
+    #[schema(example = "ENSA-KENITRA", pattern = "^[A-Z0-9-]{1,64}$")]
     pub code: String,
-    #[schema(example = "École Centrale Casablanca")]
+    /// 1 to 200 characters, not counting surrounding spaces.
+    #[schema(example = "École Centrale Casablanca", min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
-    #[schema(example = "Casablanca")]
+    /// 1 to 100 characters, not counting surrounding spaces.
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: String,
-    /// engineering_school, business_school, university or institute.
-    #[schema(example = "engineering_school")]
+    #[schema(value_type = crate::domain::SchoolKind)]
     pub kind: String,
 }
 
@@ -152,11 +159,13 @@ pub struct NewSchool {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolPatch {
-    #[schema(example = "École Centrale Casablanca")]
+    /// 1 to 200 characters, not counting surrounding spaces.
+    #[schema(example = "École Centrale Casablanca", min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
-    #[schema(example = "Casablanca")]
+    /// 1 to 100 characters, not counting surrounding spaces.
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: Option<String>,
-    #[schema(example = "engineering_school")]
+    #[schema(value_type = Option<crate::domain::SchoolKind>)]
     pub kind: Option<String>,
 }
 
@@ -164,11 +173,12 @@ pub struct SchoolPatch {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrganisation {
-    #[schema(example = "AXA-ASSISTANCE-MAROC")]
+    /// Stable code: 1 to 64 upper-case letters, digits and `-`.
+    #[schema(example = "AXA-ASSISTANCE-MAROC", pattern = "^[A-Z0-9-]{1,64}$")]
     pub code: String,
-    #[schema(example = "AXA Assurance Maroc")]
+    #[schema(example = "AXA Assurance Maroc", min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: String,
-    #[schema(example = "Casablanca")]
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: String,
 }
 
@@ -176,9 +186,9 @@ pub struct NewOrganisation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationPatch {
-    #[schema(example = "AXA Assurance Maroc")]
+    #[schema(example = "AXA Assurance Maroc", min_length = 1, max_length = 200, pattern = "\\S")]
     pub name: Option<String>,
-    #[schema(example = "Casablanca")]
+    #[schema(example = "Casablanca", min_length = 1, max_length = 100, pattern = "\\S")]
     pub city: Option<String>,
 }
 
@@ -186,21 +196,21 @@ pub struct OrganisationPatch {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSkill {
-    /// Lower-case letters, digits and `-`.
-    #[schema(example = "llm-ops")]
+    /// 1 to 64 lower-case letters, digits and `-`.
+    #[schema(example = "llm-ops", pattern = "^[a-z0-9-]{1,64}$")]
     pub slug: String,
-    #[schema(example = "Opérations LLM")]
+    #[schema(example = "Opérations LLM", min_length = 1, max_length = 200, pattern = "\\S")]
     pub label_fr: String,
-    #[schema(example = "LLM operations")]
+    #[schema(example = "LLM operations", min_length = 1, max_length = 200, pattern = "\\S")]
     pub label_en: String,
-    /// cybersecurity, data, ai, cloud, devops, testing, software_engineering, transversal or languages.
-    #[schema(example = "ai")]
+    #[schema(value_type = crate::domain::SkillDomain)]
     pub domain: String,
     /// Slug or alias of the broader skill.
     #[schema(example = "machine-learning")]
     pub parent: Option<String>,
+    /// Other names, 1 to 100 characters each.
     #[serde(default)]
-    #[schema(example = json!(["llmops"]))]
+    #[schema(example = json!(["llmops"]), value_type = Vec<crate::domain::texts::SkillAlias>)]
     pub aliases: Vec<String>,
 }
 
@@ -208,11 +218,11 @@ pub struct NewSkill {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillPatch {
-    #[schema(example = "Opérations LLM")]
+    #[schema(example = "Opérations LLM", min_length = 1, max_length = 200, pattern = "\\S")]
     pub label_fr: Option<String>,
-    #[schema(example = "LLM operations")]
+    #[schema(example = "LLM operations", min_length = 1, max_length = 200, pattern = "\\S")]
     pub label_en: Option<String>,
-    #[schema(example = "ai")]
+    #[schema(value_type = Option<crate::domain::SkillDomain>)]
     pub domain: Option<String>,
     #[serde(default, deserialize_with = "crate::app::students::nullable")]
     #[schema(value_type = Option<String>)]
@@ -224,11 +234,14 @@ pub struct SkillPatch {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAlias {
-    #[schema(example = "kube")]
+    /// 1 to 100 characters, not counting surrounding spaces.
+    #[schema(example = "kube", min_length = 1, max_length = 100, pattern = "\\S")]
     pub alias: String,
 }
 
-const SCHOOL_KINDS: &[&str] = &["engineering_school", "business_school", "university", "institute"];
+fn school_kinds() -> impl Iterator<Item = &'static str> {
+    crate::domain::SchoolKind::ALL.iter().map(|k| k.as_str())
+}
 
 fn check_code(field: &str, code: &str, allowed: fn(char) -> bool, out: &mut Vec<Violation>) {
     check_text(field, code, 1, 64, out);
@@ -248,8 +261,12 @@ fn check_name_and_city(name: Option<&String>, city: Option<&String>, out: &mut V
 }
 
 fn check_school_kind(kind: &str, out: &mut Vec<Violation>) {
-    if !SCHOOL_KINDS.contains(&kind) {
-        out.push(Violation::new("kind", "unknown_value", format!("one of {}", SCHOOL_KINDS.join(", "))));
+    if kind.parse::<crate::domain::SchoolKind>().is_err() {
+        out.push(Violation::new(
+            "kind",
+            "unknown_value",
+            format!("one of {}", school_kinds().collect::<Vec<_>>().join(", ")),
+        ));
     }
 }
 
@@ -668,4 +685,33 @@ pub async fn reissue_activation(
     })
     .await?;
     Ok(created(ActivationToken { activation_token: token, activation_expires_at: expires_at }))
+}
+
+/// Disable an account: it can no longer sign in, and every token it holds is
+/// refused from the next request on, on every server process.
+///
+/// Admins only; an admin cannot disable their own account (409), so that the
+/// last admin cannot lock everyone out by mistake. Disabling a disabled
+/// account changes nothing. There is no re-enabling: a person coming back gets
+/// a new staff account, a student activates again from the roster.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "Disabled", body = Account),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The caller's own account", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/admin/accounts/{id}/disable")]
+pub async fn disable_account(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<Account>, ApiError> {
+    let (row, student_id) = crate::app::sessions::disable_account(&state, caller, path.into_inner()).await?;
+    Ok(web::Json(account_view(&row, student_id)?))
 }

@@ -41,7 +41,8 @@ fn answer(reply: Reply) -> HttpResponse {
     security(("bearer" = [])),
     params(
         ("id" = i64, Path, description = "Offer id"),
-        ("Idempotency-Key" = String, Header, description = "1 to 200 characters, unique per request of this account"),
+        ("Idempotency-Key" = String, Header, min_length = 1, max_length = 200, pattern = "^[!-~]{1,200}$",
+            description = "1 to 200 visible ASCII characters (no spaces), unique per request of this account"),
     ),
     request_body = ApplicationDraft,
     responses(

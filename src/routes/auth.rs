@@ -1,5 +1,5 @@
-//! Sign-in: student activation, staff activation, login, token refresh and
-//! logout, and the caller's own account.
+//! Sign-in: student activation, staff activation, login, token refresh,
+//! logout (of one session or everywhere), and the caller's own account.
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, Utc};
@@ -54,17 +54,21 @@ pub struct RefreshRequest {
 #[serde(deny_unknown_fields)]
 pub struct StudentActivation {
     /// Code of the student's school.
-    #[schema(example = "ECC")]
+    #[schema(example = "ECC", min_length = 1)]
     pub school_code: String,
     /// The student number on the roster: with the e-mail, it proves the
     /// student is who the roster says, so that knowing an address is not enough.
-    #[schema(example = "ECC-2027-0042")]
+    #[schema(example = "ECC-2027-0042", min_length = 1)]
     pub student_number: String,
     /// The e-mail on the roster.
-    #[schema(example = "salma.bennani@ecc.example.org")]
+    #[schema(
+        example = "salma.bennani@ecc.example.org",
+        max_length = 254,
+        pattern = "^[^\\s@\\x00-\\x1f\\x7f-\\x9f]{1,64}@[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+(\\.[^\\s@.\\x00-\\x1f\\x7f-\\x9f]+)+$"
+    )]
     pub email: String,
     /// 12 to 128 characters.
-    #[schema(example = "correct horse battery staple")]
+    #[schema(example = "correct horse battery staple", min_length = 12, max_length = 128)]
     pub password: String,
 }
 
@@ -72,10 +76,10 @@ pub struct StudentActivation {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffActivation {
-    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678")]
+    #[schema(example = "at_8b1f0c9e2d3a4b5c6d7e8f9012345678", min_length = 1)]
     pub activation_token: String,
     /// 12 to 128 characters.
-    #[schema(example = "correct horse battery staple")]
+    #[schema(example = "correct horse battery staple", min_length = 12, max_length = 128)]
     pub password: String,
 }
 
@@ -134,13 +138,21 @@ fn issue_pair(
     let now = Utc::now();
     let (access_token, expires_at) = state
         .tokens
-        .issue(&account.id.to_string(), &account.role, account.school_id, account.organisation_id, now)
+        .issue(
+            &account.id.to_string(),
+            &account.role,
+            account.school_id,
+            account.organisation_id,
+            account.token_version,
+            now,
+        )
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("issuing a token: {e}")))?;
     let refresh_token = secret::random_token();
     let refresh_expires_at = now + Duration::days(state.settings.auth.refresh_ttl_days);
     accounts::insert_refresh_token(
         conn,
         account.id,
+        account.token_version,
         family,
         &secret::token_digest(&refresh_token),
         refresh_expires_at.naive_utc(),
@@ -231,7 +243,9 @@ pub async fn refresh(
             if !accounts::spend_refresh_token(conn, token.id)? {
                 return Ok(None);
             }
-            let account = accounts::find(conn, token.account_id)?.filter(|a| !a.disabled && a.password_hash.is_some());
+            // A token of an older version was revoked by a concurrent sign-out everywhere.
+            let account = accounts::find(conn, token.account_id)?
+                .filter(|a| !a.disabled && a.password_hash.is_some() && a.token_version <= token.token_version);
             match account {
                 Some(account) => issue_pair(&shared, conn, &account, &token.family).map(Some),
                 None => Ok(None),
@@ -265,6 +279,25 @@ pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>)
         Ok(())
     })
     .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sign out everywhere: revoke every access and refresh token of the caller.
+///
+/// Any signed-in user, for their own account. From the next request on, on
+/// every server process, the caller's tokens issued so far are refused (401);
+/// signing in again gives tokens that work.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Every token of the caller revoked"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout-all")]
+pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    crate::app::sessions::logout_all(&state, caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -28,9 +28,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let token = header
         .to_str()
         .ok()
-        .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
+        .and_then(crate::auth::bearer_token)
         .ok_or_else(|| ApiError::Unauthenticated("the Authorization header is not `Bearer <token>`".into()))?;
     let claims = state.tokens.verify(token).map_err(|error| {
         tracing::info!(reason = %error, "access token refused");
@@ -38,5 +36,8 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     })?;
     let account_id = claims.sub.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
     let role = claims.role.parse().map_err(|_| ApiError::Unauthenticated("the access token is invalid".into()))?;
+    if !state.index.revocations().admits(account_id, claims.ver) {
+        return Err(ApiError::Unauthenticated("the access token has been revoked".into()));
+    }
     Ok(Caller { account_id, role, school_id: claims.school_id, organisation_id: claims.organisation_id })
 }

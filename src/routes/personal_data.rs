@@ -3,270 +3,12 @@
 //! erasure.
 
 use actix_web::{delete, get, web, HttpResponse};
-use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-use crate::app::students::{profile_view, StudentProfile};
+use crate::app::personal_data::{self as app, PersonalDataExport, ProfileView};
 use crate::app::AppState;
-use crate::auth::policy;
 use crate::auth::Caller;
-use crate::db::DbConnection;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
-use crate::store::personal_data::{self as store, ProfileViewRow};
-use crate::store::{applications, placements, students};
-
-/// One reading of a student's profile by a recruiter or a member of school staff.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProfileView {
-    #[schema(example = 42)]
-    pub id: i64,
-    /// The account that read the profile.
-    #[schema(example = 5)]
-    pub viewer_account_id: i64,
-    /// `recruiter` or `school_staff`.
-    #[schema(example = "recruiter")]
-    pub viewer_role: String,
-    /// When, in UTC.
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub at: DateTime<Utc>,
-}
-
-fn view_of(row: ProfileViewRow) -> ProfileView {
-    ProfileView {
-        id: row.id,
-        viewer_account_id: row.viewer_account_id,
-        viewer_role: row.viewer_role,
-        at: row.at.and_utc(),
-    }
-}
-
-/// The student's account.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportAccount {
-    #[schema(example = 42)]
-    pub id: i64,
-    #[schema(example = "salma.bennani@ecc.example.org")]
-    pub email: String,
-    #[schema(example = "Salma Bennani")]
-    pub display_name: String,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-}
-
-/// One change of an application's status.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportEvent {
-    #[schema(example = "submitted")]
-    pub from_status: Option<String>,
-    #[schema(example = "in_review")]
-    pub to_status: String,
-    #[schema(example = 5)]
-    pub actor_account_id: i64,
-    #[schema(example = "Profil retenu pour un entretien.")]
-    pub note: String,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub at: DateTime<Utc>,
-}
-
-/// One application with its whole history.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportApplication {
-    #[schema(example = 42)]
-    pub id: i64,
-    #[schema(example = 7)]
-    pub offer_id: i64,
-    #[schema(example = "Stage PFE – Data Scientist")]
-    pub offer_title: String,
-    #[schema(example = 2)]
-    pub organisation_id: i64,
-    #[schema(example = "in_review")]
-    pub status: String,
-    #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
-    pub cover_letter: String,
-    #[schema(example = "ecc-careers")]
-    pub source: String,
-    /// Match score from 0 to 1 when the student applied.
-    #[schema(example = 0.8125)]
-    pub score: f64,
-    /// How the score was reached.
-    pub explanation: serde_json::Value,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub updated_at: DateTime<Utc>,
-    pub events: Vec<ExportEvent>,
-}
-
-/// One signature of one agreement version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportSignature {
-    #[schema(example = "school")]
-    pub party: String,
-    #[schema(example = 5)]
-    pub account_id: i64,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub signed_at: DateTime<Utc>,
-}
-
-/// One version of a placement's agreement.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportAgreementVersion {
-    #[schema(example = 1)]
-    pub version: i32,
-    /// The terms as agreed in this version.
-    pub terms: serde_json::Value,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-    pub signatures: Vec<ExportSignature>,
-}
-
-/// One placement with every agreement version and signature.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ExportPlacement {
-    #[schema(example = 42)]
-    pub id: i64,
-    #[schema(example = 42)]
-    pub application_id: i64,
-    #[schema(example = 7)]
-    pub offer_id: i64,
-    #[schema(example = 2)]
-    pub organisation_id: i64,
-    #[schema(example = 3)]
-    pub school_id: i64,
-    /// The agreement kind.
-    #[schema(example = "convention_de_stage")]
-    pub kind: String,
-    #[schema(example = "signed")]
-    pub status: String,
-    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
-    pub terminated_reason: Option<String>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub updated_at: DateTime<Utc>,
-    pub agreement_versions: Vec<ExportAgreementVersion>,
-}
-
-/// Everything Passerelle holds about one student.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PersonalDataExport {
-    /// When this export was made, in UTC.
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub exported_at: DateTime<Utc>,
-    /// Roster fields, profile, skills and the history of consents.
-    pub profile: StudentProfile,
-    /// The account the student signs in with; absent before activation.
-    pub account: Option<ExportAccount>,
-    pub applications: Vec<ExportApplication>,
-    pub placements: Vec<ExportPlacement>,
-    /// Every reading of the profile by recruiters and school staff, oldest first.
-    pub profile_views: Vec<ProfileView>,
-}
-
-/// Loads a student for a data-rights request: 404 when the caller may not even
-/// see the student, 403 when they see it but the rights are not theirs.
-fn rights_holder(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<students::StudentRow, ApiError> {
-    let (row, _) = crate::app::students::visible_student(conn, caller, id)?;
-    if !policy::can_exercise_data_rights(caller, row.account_id) {
-        return Err(ApiError::Forbidden("only the student and admins exercise the student's data rights".into()));
-    }
-    Ok(row)
-}
-
-fn json_of(text: &str) -> serde_json::Value {
-    // Written only by this service; a malformed value reads as null rather than failing the export.
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<PersonalDataExport, ApiError> {
-    let student_id = row.id;
-    let account = match row.account_id {
-        Some(id) => store::account_of(conn, id)?.map(|(email, display_name, created_at)| ExportAccount {
-            id,
-            email,
-            display_name,
-            created_at: created_at.and_utc(),
-        }),
-        None => None,
-    };
-    let profile = profile_view(conn, row, policy::StudentView::Full)?;
-    let mut exported_applications = Vec::new();
-    for app in store::applications_of(conn, student_id)? {
-        let events = applications::events(conn, app.id)?
-            .into_iter()
-            .map(|e| ExportEvent {
-                from_status: e.from_status,
-                to_status: e.to_status,
-                actor_account_id: e.actor_account_id,
-                note: e.note,
-                at: e.at.and_utc(),
-            })
-            .collect();
-        exported_applications.push(ExportApplication {
-            id: app.id,
-            offer_id: app.offer_id,
-            offer_title: app.offer_title,
-            organisation_id: app.organisation_id,
-            status: app.status,
-            cover_letter: app.cover_letter,
-            source: app.source,
-            score: f64::from(app.score_sixtieths) / 60.0,
-            explanation: json_of(&app.explanation),
-            created_at: app.created_at.and_utc(),
-            updated_at: app.updated_at.and_utc(),
-            events,
-        });
-    }
-    let placement_ids = store::placement_ids_of(conn, student_id)?;
-    let versions = placements::versions_of(conn, &placement_ids)?;
-    let signatures = placements::signatures_of(conn, &placement_ids)?;
-    let mut exported_placements = Vec::new();
-    for id in placement_ids {
-        let Some((placement, _)) = placements::find(conn, id)? else { continue };
-        let agreement_versions = versions
-            .iter()
-            .filter(|(p, _)| *p == id)
-            .map(|(_, v)| ExportAgreementVersion {
-                version: v.version,
-                terms: json_of(&v.terms),
-                created_at: v.created_at.and_utc(),
-                signatures: signatures
-                    .iter()
-                    .filter(|(p, s)| *p == id && s.version == v.version)
-                    .map(|(_, s)| ExportSignature {
-                        party: s.party.clone(),
-                        account_id: s.account_id,
-                        signed_at: s.signed_at.and_utc(),
-                    })
-                    .collect(),
-            })
-            .collect();
-        exported_placements.push(ExportPlacement {
-            id,
-            application_id: placement.application_id,
-            offer_id: placement.offer_id,
-            organisation_id: placement.organisation_id,
-            school_id: placement.school_id,
-            kind: placement.kind,
-            status: placement.status,
-            terminated_reason: placement.terminated_reason,
-            created_at: placement.created_at.and_utc(),
-            updated_at: placement.updated_at.and_utc(),
-            agreement_versions,
-        });
-    }
-    let profile_views = store::views(conn, student_id, None, None)?.into_iter().map(view_of).collect();
-    Ok(PersonalDataExport {
-        exported_at: Utc::now(),
-        profile,
-        account,
-        applications: exported_applications,
-        placements: exported_placements,
-        profile_views,
-    })
-}
 
 /// Everything held about a student (right of access, law 09-08).
 ///
@@ -293,12 +35,7 @@ pub async fn export_student(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<web::Json<PersonalDataExport>, ApiError> {
-    let id = path.into_inner();
-    crate::db::run(&state.pool, move |conn| {
-        let row = rights_holder(conn, &caller, id)?;
-        Ok(web::Json(export(conn, row)?))
-    })
-    .await
+    Ok(web::Json(app::export_student(&state, caller, path.into_inner()).await?))
 }
 
 /// Who read a student's profile.
@@ -326,14 +63,7 @@ pub async fn list_profile_views(
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ProfileView>>, ApiError> {
-    let id = path.into_inner();
-    let (limit, after) = (query.limit()?, query.after::<i64>()?);
-    crate::db::run(&state.pool, move |conn| {
-        rights_holder(conn, &caller, id)?;
-        let rows = store::views(conn, id, after, Some(limit + 1))?;
-        Ok(web::Json(Page::from_rows(rows, limit, |r| r.id, view_of)))
-    })
-    .await
+    Ok(web::Json(app::list_profile_views(&state, caller, path.into_inner(), query.into_inner()).await?))
 }
 
 /// Erase a student's personal data (right to erasure, law 09-08).
@@ -341,15 +71,23 @@ pub async fn list_profile_views(
 /// The student themselves, or an admin (others as for the export: 403 when
 /// they see the student, 404 otherwise). In one transaction: names, e-mail,
 /// student number, bio, links, cities, languages, availability, cover letters,
-/// application notes, termination reasons and the tutor and referent names of
-/// agreements are overwritten; consents and profile readings are deleted; the
-/// account is disabled, its e-mail anonymised and its password removed, and
-/// every refresh token revoked, so the student can no longer sign in. What the
-/// reports count is kept, anonymous: the student's school, programme, degree
-/// level, cohort, `seeking` flag, wanted kinds and skills, the applications'
-/// offers, statuses and dates, and the placements with their dates and
-/// signatures; so reports computed before and after the erasure are the same.
-/// The student then no longer exists for the API (404).
+/// the applications' `source`, application notes, termination reasons and the
+/// tutor and referent names of agreements are overwritten; consents and
+/// profile readings are deleted; the account is disabled, its e-mail
+/// anonymised and its password removed. Every access and refresh token of the
+/// student is revoked: refused (401) from the next request on, by every
+/// server process. On SQLite, deleted content is overwritten in the database
+/// file too (secure delete), so the old e-mail and password hash do not stay
+/// in its free space.
+///
+/// What is kept, and why: the convention's follow-up committee and the
+/// schools evaluate placement rates and the skills gap, and a report must not
+/// change because a student left. So the facts those reports count are kept,
+/// attached to no name, e-mail or number: the student's school, programme,
+/// degree level, cohort, `seeking` flag, wanted kinds and skills, the
+/// applications' offers, statuses and dates, and the placements with their
+/// dates and signatures. Reports computed before and after the erasure are
+/// the same. The student then no longer exists for the API (404).
 #[utoipa::path(
     tag = "personal data",
     security(("bearer" = [])),
@@ -367,16 +105,6 @@ pub async fn erase_student(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let shared = state.clone();
-    crate::db::run(&state.pool, move |conn| {
-        rights_holder(conn, &caller, id)?;
-        if !store::erase(conn, id)? {
-            return Err(ApiError::not_found("student"));
-        }
-        shared.refresh_index(conn);
-        Ok(())
-    })
-    .await?;
+    app::erase_student(&state, caller, path.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

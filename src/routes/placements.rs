@@ -2,202 +2,16 @@
 //! signing, terminating.
 
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
+use crate::app::placements::{self as app, Placement, Termination, TermsPatch};
 use crate::app::AppState;
-use crate::auth::{policy, Caller};
-use crate::db::DbConnection;
-use crate::domain::placement::TO_BE_NAMED;
-use crate::domain::placement::{
-    can_terminate, status_on, validate_termination_reason, Agreement, AgreementKind, AgreementTerms, AmendOutcome,
-    AmendRefused, Party, PlacementStatus, SignRefused, Signature,
-};
-use crate::domain::WorkMode;
-use crate::error::{parse_stored as parse, ApiError, Problem};
-use crate::pagination::{paginate, Page, PageQuery};
+use crate::auth::Caller;
+use crate::error::{ApiError, Problem};
+use crate::pagination::{Page, PageQuery};
 use crate::routes::precondition::{if_match_of, tagged_json};
-use crate::store::placements::{self as store, PlacementChange, PlacementRecord, SignatureRow, VersionRow};
 
-/// A signature of the agreement.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct SignatureView {
-    pub party: Party,
-    /// The account that signed for the party.
-    #[schema(example = 5)]
-    pub account_id: i64,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub signed_at: DateTime<Utc>,
-}
-
-/// One version of the agreement with the signatures it gathered.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AgreementVersion {
-    #[schema(example = 1)]
-    pub version: u32,
-    pub terms: AgreementTerms,
-    pub signatures: Vec<SignatureView>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-}
-
-/// A placement as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Placement {
-    #[schema(example = 42)]
-    pub id: i64,
-    /// The accepted application it comes from.
-    #[schema(example = 42)]
-    pub application_id: i64,
-    #[schema(example = 7)]
-    pub offer_id: i64,
-    #[schema(example = 12)]
-    pub student_id: i64,
-    /// The student's school, a signatory.
-    #[schema(example = 3)]
-    pub school_id: i64,
-    /// The hosting organisation, a signatory.
-    #[schema(example = 2)]
-    pub organisation_id: i64,
-    /// The legal document, from the offer's kind.
-    pub kind: AgreementKind,
-    /// pending_signatures → signed → in_progress → completed (from the dates),
-    /// or terminated.
-    pub status: PlacementStatus,
-    /// The current version of the agreement; each amendment after a signature adds one.
-    #[schema(example = 1)]
-    pub agreement_version: u32,
-    /// The terms of the current version.
-    pub terms: AgreementTerms,
-    /// Signatures of the current version.
-    pub signatures: Vec<SignatureView>,
-    /// Parties yet to sign the current version.
-    #[schema(example = json!(["school", "organisation"]))]
-    pub missing_signatures: Vec<Party>,
-    /// Earlier versions, oldest first, with the signatures they had gathered.
-    pub previous_versions: Vec<AgreementVersion>,
-    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
-    pub terminated_reason: Option<String>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub created_at: DateTime<Utc>,
-    #[schema(example = "2026-11-29T10:15:00Z")]
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A placement with the domain form of its current agreement.
-struct Loaded {
-    row: store::PlacementRow,
-    student_account: Option<i64>,
-    agreement: Agreement,
-    status: PlacementStatus,
-    view: Placement,
-}
-
-fn terms_of(row: &VersionRow) -> Result<AgreementTerms, ApiError> {
-    serde_json::from_str(&row.terms).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
-}
-
-fn signature_views(
-    signatures: &[(i64, SignatureRow)],
-    placement: i64,
-    version: i32,
-) -> Result<Vec<SignatureView>, ApiError> {
-    signatures
-        .iter()
-        .filter(|(id, s)| *id == placement && s.version == version)
-        .map(|(_, s)| {
-            Ok(SignatureView { party: parse(&s.party)?, account_id: s.account_id, signed_at: s.signed_at.and_utc() })
-        })
-        .collect()
-}
-
-fn load_all(conn: &mut DbConnection, records: Vec<PlacementRecord>, today: NaiveDate) -> Result<Vec<Loaded>, ApiError> {
-    let ids: Vec<i64> = records.iter().map(|(row, _)| row.id).collect();
-    let versions = store::versions_of(conn, &ids)?;
-    let signatures = store::signatures_of(conn, &ids)?;
-    records
-        .into_iter()
-        .map(|(row, student_account)| {
-            let mine: Vec<&VersionRow> = versions.iter().filter(|(id, _)| *id == row.id).map(|(_, v)| v).collect();
-            let current = mine
-                .iter()
-                .find(|v| v.version == row.current_version)
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("placement {} lacks its current version", row.id)))?;
-            let current_signatures = signature_views(&signatures, row.id, row.current_version)?;
-            let agreement = Agreement {
-                version: u32::try_from(row.current_version).unwrap_or(1),
-                terms: terms_of(current)?,
-                signatures: current_signatures
-                    .iter()
-                    .map(|s| Signature { party: s.party, signed_at: s.signed_at.naive_utc() })
-                    .collect(),
-            };
-            let terminated = row.status == PlacementStatus::Terminated.as_str();
-            let status = status_on(
-                agreement.is_fully_signed(),
-                terminated,
-                agreement.terms.start_date,
-                agreement.terms.end_date,
-                today,
-            );
-            let previous_versions = mine
-                .iter()
-                .filter(|v| v.version < row.current_version)
-                .map(|v| {
-                    Ok(AgreementVersion {
-                        version: u32::try_from(v.version).unwrap_or(0),
-                        terms: terms_of(v)?,
-                        signatures: signature_views(&signatures, row.id, v.version)?,
-                        created_at: v.created_at.and_utc(),
-                    })
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            let view = Placement {
-                id: row.id,
-                application_id: row.application_id,
-                offer_id: row.offer_id,
-                student_id: row.student_id,
-                school_id: row.school_id,
-                organisation_id: row.organisation_id,
-                kind: parse(&row.kind)?,
-                status,
-                agreement_version: agreement.version,
-                terms: agreement.terms.clone(),
-                signatures: current_signatures,
-                missing_signatures: agreement.missing_parties(),
-                previous_versions,
-                terminated_reason: row.terminated_reason.clone(),
-                created_at: row.created_at.and_utc(),
-                updated_at: row.updated_at.and_utc(),
-            };
-            Ok(Loaded { row, student_account, agreement, status, view })
-        })
-        .collect()
-}
-
-/// Loads a placement the caller may see: 403 for a role that reads no
-/// placements, 404 for one outside the caller's scope.
-fn visible(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<Loaded, ApiError> {
-    let scope = policy::pipeline_scope(caller)?;
-    let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("placement"))?;
-    if !policy::in_pipeline_scope(scope, record.1, record.0.school_id, record.0.organisation_id) {
-        return Err(ApiError::not_found("placement"));
-    }
-    load_all(conn, vec![record], Utc::now().date_naive())?.pop().ok_or_else(|| ApiError::not_found("placement"))
-}
-
-fn answer(loaded: Loaded) -> HttpResponse {
-    tagged_json(HttpResponse::Ok(), loaded.row.version, &loaded.view)
-}
-
-/// The stored status: what `status_on` cannot derive from dates.
-fn stored_status(signed: bool) -> &'static str {
-    if signed {
-        PlacementStatus::Signed.as_str()
-    } else {
-        PlacementStatus::PendingSignatures.as_str()
-    }
+fn answer((version, placement): (i64, Placement)) -> HttpResponse {
+    tagged_json(HttpResponse::Ok(), version, &placement)
 }
 
 /// List placements, oldest first.
@@ -221,15 +35,7 @@ pub async fn list_placements(
     caller: Caller,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Placement>>, ApiError> {
-    let scope = policy::pipeline_scope(&caller)?;
-    let (limit, after) = (query.limit()?, query.after::<i64>()?);
-    crate::db::run(&state.pool, move |conn| {
-        let records = store::list(conn, scope, after, limit)?;
-        let (records, next_cursor) = paginate(records, limit, |(row, _)| row.id);
-        let items = load_all(conn, records, Utc::now().date_naive())?.into_iter().map(|l| l.view).collect();
-        Ok(web::Json(Page { items, next_cursor }))
-    })
-    .await
+    Ok(web::Json(app::list_placements(&state, caller, query.into_inner()).await?))
 }
 
 /// One placement, with the current terms and signatures and every earlier
@@ -254,47 +60,7 @@ pub async fn get_placement(
     caller: Caller,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let loaded = crate::db::run(&state.pool, move |conn| visible(conn, &caller, id)).await?;
-    Ok(answer(loaded))
-}
-
-/// Changes to the terms; absent fields stay as they are.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TermsPatch {
-    #[schema(example = "2027-02-01")]
-    pub start_date: Option<NaiveDate>,
-    #[schema(example = "2027-07-31")]
-    pub end_date: Option<NaiveDate>,
-    #[schema(example = "Youssef El Idrissi")]
-    pub company_tutor: Option<String>,
-    #[schema(example = "Pr. Karim Tazi")]
-    pub academic_referent: Option<String>,
-    pub work_mode: Option<WorkMode>,
-    #[schema(example = 4000)]
-    pub monthly_stipend_mad: Option<u32>,
-}
-
-fn merge(current: &AgreementTerms, patch: TermsPatch) -> AgreementTerms {
-    AgreementTerms {
-        start_date: patch.start_date.unwrap_or(current.start_date),
-        end_date: patch.end_date.unwrap_or(current.end_date),
-        company_tutor: patch.company_tutor.map_or_else(|| current.company_tutor.clone(), |t| t.trim().to_owned()),
-        academic_referent: patch
-            .academic_referent
-            .map_or_else(|| current.academic_referent.clone(), |t| t.trim().to_owned()),
-        work_mode: patch.work_mode.unwrap_or(current.work_mode),
-        monthly_stipend_mad: patch.monthly_stipend_mad.or(current.monthly_stipend_mad),
-    }
-}
-
-fn changed_meanwhile() -> ApiError {
-    ApiError::PreconditionFailed("the placement changed since you read it; read it again".into())
-}
-
-fn encode(terms: &AgreementTerms) -> Result<String, ApiError> {
-    serde_json::to_string(terms).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
+    Ok(answer(app::get_placement(&state, caller, path.into_inner()).await?))
 }
 
 /// Change the terms of the agreement.
@@ -329,60 +95,9 @@ pub async fn patch_placement(
     path: web::Path<i64>,
     body: web::Json<TermsPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
     let if_match = if_match_of(&request);
-    let loaded = crate::db::run(&state.pool, move |conn| {
-        let mut loaded = visible(conn, &caller, id)?;
-        if !policy::can_manage_placement(&caller, loaded.row.school_id, loaded.row.organisation_id) {
-            return Err(ApiError::Forbidden(
-                "the terms are set by the hosting organisation's recruiters and the school's staff".into(),
-            ));
-        }
-        let terms = merge(&loaded.agreement.terms, body.into_inner());
-        // Invalid content is refused as such (422) before its precondition is looked at.
-        let outcome = loaded.agreement.amend(terms, loaded.status).map_err(|refused| match refused {
-            AmendRefused::Invalid(violations) => ApiError::Validation(violations),
-            AmendRefused::Closed { status } => ApiError::conflict(format!("a {status} placement does not change")),
-        })?;
-        if_match.require(loaded.row.version)?;
-        let row = &loaded.row;
-        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
-            match &outcome {
-                AmendOutcome::Unchanged => {}
-                AmendOutcome::InPlace => {
-                    let change = PlacementChange {
-                        status: &row.status,
-                        current_version: row.current_version,
-                        terminated_reason: None,
-                    };
-                    if !store::update_if_version(conn, id, row.version, &change)? {
-                        return Err(changed_meanwhile());
-                    }
-                    store::replace_terms(conn, id, row.current_version, &encode(&loaded.agreement.terms)?)?;
-                }
-                AmendOutcome::NewVersion { .. } => {
-                    let version = i32::try_from(loaded.agreement.version).map_err(anyhow::Error::new)?;
-                    let change = PlacementChange {
-                        status: PlacementStatus::PendingSignatures.as_str(),
-                        current_version: version,
-                        terminated_reason: None,
-                    };
-                    if !store::update_if_version(conn, id, row.version, &change)? {
-                        return Err(changed_meanwhile());
-                    }
-                    store::insert_version(conn, id, version, &encode(&loaded.agreement.terms)?)?;
-                }
-            }
-            Ok(())
-        })?;
-        visible(conn, &caller, id)
-    })
-    .await?;
-    Ok(answer(loaded))
+    Ok(answer(app::patch_placement(&state, caller, path.into_inner(), body.into_inner(), if_match).await?))
 }
-
-/// How often a signature is retried when another party signs at the same instant.
-const SIGN_ATTEMPTS: usize = 3;
 
 /// Sign the current version of the agreement.
 ///
@@ -411,60 +126,8 @@ pub async fn sign_placement(
     request: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
     let if_match = if_match_of(&request);
-    let loaded = crate::db::run(&state.pool, move |conn| {
-        for _ in 0..SIGN_ATTEMPTS {
-            let mut loaded = visible(conn, &caller, id)?;
-            let row = loaded.row.clone();
-            let party = policy::signatory_party(&caller, loaded.student_account, row.school_id, row.organisation_id)
-                .ok_or_else(|| ApiError::Forbidden("only the student, the school and the organisation sign".into()))?;
-            if_match.check_if_sent(row.version)?;
-            let terms = &loaded.agreement.terms;
-            if [&terms.company_tutor, &terms.academic_referent].iter().any(|name| name.as_str() == TO_BE_NAMED) {
-                return Err(ApiError::conflict("name the company tutor and the academic referent before signing"));
-            }
-            let now = Utc::now().naive_utc();
-            loaded.agreement.sign(party, now, loaded.status).map_err(|refused| match refused {
-                SignRefused::AlreadySigned { party, version } => {
-                    ApiError::conflict(format!("the {party} already signed version {version}"))
-                }
-                SignRefused::Closed { status } => {
-                    ApiError::conflict(format!("a {status} placement takes no signature"))
-                }
-            })?;
-            let change = PlacementChange {
-                status: stored_status(loaded.agreement.is_fully_signed()),
-                current_version: row.current_version,
-                terminated_reason: None,
-            };
-            let signed = crate::db::write_transaction(conn, |conn| -> Result<bool, ApiError> {
-                if !store::update_if_version(conn, id, row.version, &change)? {
-                    return Ok(false);
-                }
-                store::insert_signature(conn, id, row.current_version, party.as_str(), caller.account_id, now)?;
-                Ok(true)
-            })?;
-            if signed {
-                return visible(conn, &caller, id);
-            }
-            if if_match.sent {
-                return Err(changed_meanwhile());
-            }
-        }
-        Err(ApiError::conflict("the placement is changing right now; retry shortly"))
-    })
-    .await?;
-    Ok(answer(loaded))
-}
-
-/// Why a placement ends early.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Termination {
-    /// 1 to 2,000 characters.
-    #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
-    pub reason: String,
+    Ok(answer(app::sign_placement(&state, caller, path.into_inner(), if_match).await?))
 }
 
 /// End a placement early, with a reason.
@@ -491,29 +154,5 @@ pub async fn terminate_placement(
     path: web::Path<i64>,
     body: web::Json<Termination>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let reason = body.into_inner().reason.trim().to_owned();
-    let loaded = crate::db::run(&state.pool, move |conn| {
-        let loaded = visible(conn, &caller, id)?;
-        if !policy::can_manage_placement(&caller, loaded.row.school_id, loaded.row.organisation_id) {
-            return Err(ApiError::Forbidden(
-                "a placement is terminated by the hosting organisation's recruiters or the school's staff".into(),
-            ));
-        }
-        ApiError::check(validate_termination_reason(&reason))?;
-        if !can_terminate(loaded.status) {
-            return Err(ApiError::conflict(format!("a {} placement cannot be terminated", loaded.status)));
-        }
-        let change = PlacementChange {
-            status: PlacementStatus::Terminated.as_str(),
-            current_version: loaded.row.current_version,
-            terminated_reason: Some(&reason),
-        };
-        if !store::update_if_version(conn, id, loaded.row.version, &change)? {
-            return Err(ApiError::conflict("the placement changed meanwhile; read it again"));
-        }
-        visible(conn, &caller, id)
-    })
-    .await?;
-    Ok(answer(loaded))
+    Ok(answer(app::terminate_placement(&state, caller, path.into_inner(), body.into_inner()).await?))
 }

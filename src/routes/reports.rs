@@ -16,11 +16,11 @@ use crate::app::AppState;
 use crate::auth::policy::{self, ReportAudience};
 use crate::auth::Caller;
 use crate::domain::reports::{
-    buckets, effective_levels, gap_ratio, grouped, is_suppressed, tally, Figures, GroupBy, Period, Scope, StudentFacts,
-    Window,
+    buckets, by_school, effective_levels, gap_ratio, is_suppressed, Disclosure, Figures, GroupBy, Part, Period, Window,
 };
 use crate::domain::{OfferKind, Violation};
 use crate::error::{ApiError, Problem};
+use crate::export::{self, Cell};
 use crate::store::reports::{self as store, Population};
 
 /// Longest span a period report covers, in months: ten years of monthly buckets.
@@ -98,15 +98,8 @@ fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, Na
 }
 
 fn wants_csv(request: &HttpRequest) -> bool {
-    request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.to_ascii_lowercase().contains("text/csv"))
-}
-
-fn cell<T: ToString>(value: Option<T>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
+    let accept = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    export::negotiate(accept, &export::REPORT_FORMS) == Some(export::TEXT_CSV)
 }
 
 const FIGURE_COLUMNS: [&str; 8] = [
@@ -120,28 +113,22 @@ const FIGURE_COLUMNS: [&str; 8] = [
     "suppressed",
 ];
 
-fn figure_cells(f: &Figures) -> Vec<String> {
+fn figure_cells(f: &Figures) -> Vec<Cell> {
     vec![
-        cell(f.students_seeking),
-        cell(f.students_placed),
-        cell(f.placement_rate),
-        cell(f.students_with_applications),
-        cell(f.applications),
-        cell(f.offers_received),
-        cell(f.median_days_to_first_acceptance),
-        f.suppressed.to_string(),
+        Cell::figure(f.students_seeking),
+        Cell::figure(f.students_placed),
+        Cell::figure(f.placement_rate),
+        Cell::figure(f.students_with_applications),
+        Cell::figure(f.applications),
+        Cell::figure(f.offers_received),
+        Cell::figure(f.median_days_to_first_acceptance),
+        Cell::text(f.suppressed.to_string()),
     ]
 }
 
 /// A CSV answer: one header row, then the rows; withheld figures are empty cells.
-fn csv_answer(header: &[&str], rows: Vec<Vec<String>>) -> Result<HttpResponse, ApiError> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let failed = |e: csv::Error| ApiError::Internal(anyhow::Error::new(e));
-    writer.write_record(header).map_err(failed)?;
-    for row in rows {
-        writer.write_record(&row).map_err(failed)?;
-    }
-    let body = writer.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
+fn csv_answer(header: &[&str], rows: &[Vec<Cell>]) -> Result<HttpResponse, ApiError> {
+    let body = export::csv(header, rows).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
     Ok(HttpResponse::Ok().content_type(TEXT_CSV).body(body))
 }
 
@@ -188,8 +175,7 @@ pub struct SchoolPlacementStats {
 /// A school's placement statistics.
 ///
 /// Staff of that school and admins see exact figures; the committee sees
-/// them with every group of fewer than 5 seeking students withheld (figures
-/// null, `suppressed: true`; the whole school too when it is that small).
+/// them withheld as below.
 /// Students, recruiters and other schools' staff get 403: schools are public,
 /// so a 404 would hide nothing. An unknown school is a 404.
 ///
@@ -197,13 +183,34 @@ pub struct SchoolPlacementStats {
 /// With a cohort alone, everything that ever happened counts; with a period,
 /// only the activity in it: applications created, offers made, acceptances
 /// and signatures completed in the period (see each figure). `group_by`
-/// splits by `programme`, `kind` or `domain`; an offer's domain is the domain
-/// of its requirement with the highest weight, a required skill before a
-/// preferred one at equal weight, then the smallest skill slug.
+/// splits by `programme`, `kind` (every offer kind listed) or `domain`; an
+/// offer's domain is the domain of its requirement with the highest weight, a
+/// required skill before a preferred one at equal weight, then the smallest
+/// skill slug.
 ///
-/// With `Accept: text/csv`, the same figures as CSV: one header row
+/// **Withholding (committee only).** A group (school, programme, kind,
+/// domain, bucket) with fewer than 5 seeking students is withheld: every
+/// figure null, `suppressed: true`. So that it cannot be recovered by
+/// subtracting the groups shown from their total, more groups of the same
+/// split are then withheld, the fewest seeking students first, until the
+/// withheld groups are at least two, hold more seeking students than one per
+/// group (for programmes and domains, which are listed because someone is in
+/// them), include some but not all of their students placed and some but not
+/// all with applications, and some offers received. When even every group of
+/// a split that adds up to its total (programmes, schools) cannot meet that,
+/// the total is withheld too, and then, the same way, groups of every other
+/// split of the same students. Every split (`programme`, `kind`, `domain`) of
+/// every school and the network's schools, kinds and buckets are settled
+/// together for the same cohort and period, whichever is asked, so that a
+/// total is withheld in all views or in none. Reports of different periods
+/// are not compared with one another.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one), the same figures as CSV: one header row
 /// (`scope,group,` then the figures), a first row `overall` then one row per
-/// group; withheld figures are empty cells.
+/// group; withheld figures are empty cells. Text cells starting with `=`,
+/// `+`, `-`, `@`, tab or carriage return get a leading `'` so that a
+/// spreadsheet does not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -234,18 +241,28 @@ pub async fn school_placement_stats(
         return Err(invalid("cohort", "give a cohort, a period (from, to) or both"));
     }
     check_order(query.from, query.to)?;
-    let facts = crate::db::run(&state.pool, move |conn| {
+    let hide = suppress(audience);
+    // The committee's view withholds what the network's report withholds: both are settled over every school.
+    let (facts, schools) = crate::db::run(&state.pool, move |conn| {
         if !store::school_exists(conn, school_id)? {
             return Err(ApiError::not_found("school"));
         }
-        Ok(store::student_facts(conn, Population { school_id: Some(school_id), cohort: query.cohort })?)
+        let population = Population { school_id: (!hide).then_some(school_id), cohort: query.cohort };
+        let schools: Vec<i64> =
+            if hide { store::schools(conn)?.into_iter().map(|s| s.0).collect() } else { vec![school_id] };
+        Ok((store::student_facts(conn, population)?, schools))
     })
     .await?;
     let window = Window::of_dates(query.from, query.to);
-    let hide = suppress(audience);
-    let overall = Figures::from_counts(&tally(&facts, &Scope::All, window), hide);
+    let mut disclosure = Disclosure::default();
+    disclosure.add_window(0, &facts, &by_school(&facts, &schools), &kinds(), window);
+    let disclosure = disclosure.settle(hide);
+    let overall = disclosure
+        .figures(0, &Part::School(school_id))
+        .unwrap_or_else(|| Figures::from_counts(&Default::default(), hide));
     let groups = match query.group_by {
-        Some(by) => grouped(&facts, by.domain(), window, hide)
+        Some(by) => disclosure
+            .groups(0, school_id, by.domain())
             .into_iter()
             .map(|(group, figures)| GroupFigures { group, figures })
             .collect(),
@@ -264,11 +281,11 @@ pub async fn school_placement_stats(
         let mut header = vec!["scope", "group"];
         header.extend(FIGURE_COLUMNS);
         let scope = stats.group_by.clone().unwrap_or_default();
-        let mut rows = vec![[vec!["overall".to_owned(), String::new()], figure_cells(&stats.overall)].concat()];
-        rows.extend(
-            stats.groups.iter().map(|g| [vec![scope.clone(), g.group.clone()], figure_cells(&g.figures)].concat()),
-        );
-        return csv_answer(&header, rows);
+        let mut rows = vec![[vec![Cell::text("overall"), Cell::Empty], figure_cells(&stats.overall)].concat()];
+        rows.extend(stats.groups.iter().map(|g| {
+            [vec![Cell::text(scope.as_str()), Cell::text(g.group.as_str())], figure_cells(&g.figures)].concat()
+        }));
+        return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(stats))
 }
@@ -342,21 +359,27 @@ pub struct PlacementRatesReport {
     pub periods: Vec<PeriodFigures>,
 }
 
-fn by_kind(facts: &[StudentFacts], window: Window, hide: bool) -> Vec<GroupFigures> {
-    OfferKind::ALL
-        .iter()
-        .map(|kind| GroupFigures {
-            group: kind.as_str().to_owned(),
-            figures: Figures::from_counts(&tally(facts, &Scope::Kind(kind.as_str().to_owned()), window), hide),
+fn kinds() -> Vec<&'static str> {
+    OfferKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+fn by_kind(disclosure: &Disclosure, at: usize, school: Option<i64>) -> Vec<GroupFigures> {
+    kinds()
+        .into_iter()
+        .filter_map(|kind| {
+            let part = match school {
+                Some(school) => Part::Group(school, GroupBy::Kind, kind.to_owned()),
+                None => Part::NetworkKind(kind.to_owned()),
+            };
+            Some(GroupFigures { group: kind.to_owned(), figures: disclosure.figures(at, &part)? })
         })
         .collect()
 }
 
 /// Placement rates of every school and of the network.
 ///
-/// The committee and admins; others get 403. The committee sees every group
-/// (a school, a kind, a bucket) of fewer than 5 seeking students withheld
-/// (figures null, `suppressed: true`). The figures are those of
+/// The committee and admins; others get 403. The committee sees the figures
+/// withheld as below. The figures are those of
 /// `GET /schools/{id}/placement-stats` over the period `from`–`to`:
 /// for the whole network, for each school, by offer kind, and cut into
 /// calendar buckets (`period=month|quarter|year`, clamped to the span). A
@@ -364,9 +387,32 @@ fn by_kind(facts: &[StudentFacts], window: Window, hide: bool) -> Vec<GroupFigur
 /// flag is set or they applied before the bucket's end, placed when the
 /// signatures were completed in it.
 ///
-/// With `Accept: text/csv`: one header row (`school,period,kind,` then the
+/// **Withholding (committee only).** A group (school, programme, kind,
+/// domain, bucket) with fewer than 5 seeking students is withheld: every
+/// figure null, `suppressed: true`. So that it cannot be recovered by
+/// subtracting the groups shown from their total, more groups of the same
+/// split are then withheld, the fewest seeking students first, until the
+/// withheld groups are at least two, hold more seeking students than one per
+/// group (for programmes and domains, which are listed because someone is in
+/// them), include some but not all of their students placed and some but not
+/// all with applications, and some offers received. When even every group of
+/// a split that adds up to its total (programmes, schools) cannot meet that,
+/// the total is withheld too, and then, the same way, groups of every other
+/// split of the same students. Every split (`programme`, `kind`, `domain`) of
+/// every school and the network's schools, kinds and buckets are settled
+/// together for the same cohort and period, whichever is asked, so that a
+/// total is withheld in all views or in none. Reports of different periods
+/// are not compared with one another.
+/// Here the buckets count as a split of the span (applications and offers
+/// add up over them), and each kind of each school as a split of the
+/// network's kind.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`school,period,kind,` then the
 /// figures), `all` naming the whole network, the whole span or every kind;
-/// withheld figures are empty cells.
+/// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
+/// not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -398,30 +444,40 @@ pub async fn placement_rates(
     })
     .await?;
     let window = Window::of_dates(Some(from), Some(to));
+    let ids: Vec<i64> = schools.iter().map(|s| s.0).collect();
+    let own = by_school(&facts, &ids);
+    let bucketed = buckets(from, to, period);
+    // Window 0 is the span, window i the i-th bucket: settled together, so that
+    // the buckets do not give away what the span withholds, nor the reverse.
+    let mut disclosure = Disclosure::default();
+    disclosure.add_window(0, &facts, &own, &kinds(), window);
+    for (i, (_, first, last)) in bucketed.iter().enumerate() {
+        disclosure.add_window(i + 1, &facts, &own, &kinds(), Window::of_dates(Some(*first), Some(*last)));
+    }
+    disclosure.add_buckets(0, &(1..=bucketed.len()).collect::<Vec<_>>(), &kinds());
+    let disclosure = disclosure.settle(hide);
+    let figures_of = |at: usize, part: &Part| {
+        disclosure.figures(at, part).unwrap_or_else(|| Figures::from_counts(&Default::default(), hide))
+    };
     let schools = schools
         .into_iter()
-        .map(|(school_id, code, name)| {
-            let own: Vec<StudentFacts> = facts.iter().filter(|f| f.school_id == school_id).cloned().collect();
-            SchoolRates {
-                school_id,
-                code,
-                name,
-                figures: Figures::from_counts(&tally(&own, &Scope::All, window), hide),
-                by_kind: by_kind(&own, window, hide),
-            }
+        .map(|(school_id, code, name)| SchoolRates {
+            school_id,
+            code,
+            name,
+            figures: figures_of(0, &Part::School(school_id)),
+            by_kind: by_kind(&disclosure, 0, Some(school_id)),
         })
         .collect();
-    let periods = buckets(from, to, period)
+    let periods = bucketed
         .into_iter()
-        .map(|(label, first, last)| {
-            let bucket = Window::of_dates(Some(first), Some(last));
-            PeriodFigures {
-                period: label,
-                from: first,
-                to: last,
-                figures: Figures::from_counts(&tally(&facts, &Scope::All, bucket), hide),
-                by_kind: by_kind(&facts, bucket, hide),
-            }
+        .enumerate()
+        .map(|(i, (label, first, last))| PeriodFigures {
+            period: label,
+            from: first,
+            to: last,
+            figures: figures_of(i + 1, &Part::Network),
+            by_kind: by_kind(&disclosure, i + 1, None),
         })
         .collect();
     let report = PlacementRatesReport {
@@ -429,8 +485,8 @@ pub async fn placement_rates(
         to,
         period,
         cohort,
-        overall: Figures::from_counts(&tally(&facts, &Scope::All, window), hide),
-        by_kind: by_kind(&facts, window, hide),
+        overall: figures_of(0, &Part::Network),
+        by_kind: by_kind(&disclosure, 0, None),
         schools,
         periods,
     };
@@ -438,7 +494,7 @@ pub async fn placement_rates(
         let mut header = vec!["school", "period", "kind"];
         header.extend(FIGURE_COLUMNS);
         let row = |school: &str, period: &str, kind: &str, f: &Figures| {
-            [vec![school.to_owned(), period.to_owned(), kind.to_owned()], figure_cells(f)].concat()
+            [vec![Cell::text(school), Cell::text(period), Cell::text(kind)], figure_cells(f)].concat()
         };
         let mut rows = vec![row("all", "all", "all", &report.overall)];
         rows.extend(report.by_kind.iter().map(|g| row("all", "all", &g.group, &g.figures)));
@@ -450,7 +506,7 @@ pub async fn placement_rates(
             rows.push(row("all", &bucket.period, "all", &bucket.figures));
             rows.extend(bucket.by_kind.iter().map(|g| row("all", &bucket.period, &g.group, &g.figures)));
         }
-        return csv_answer(&header, rows);
+        return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(report))
 }
@@ -616,11 +672,16 @@ fn gap_order(a: &SkillGap, b: &SkillGap) -> std::cmp::Ordering {
 /// level, as in matching. School staff see the supply of their own school's
 /// students only; admins and the committee every school's, the committee
 /// with supply under 5 students withheld. `trend` repeats the figures month
-/// by month.
+/// by month. No complementary withholding is needed here: skills overlap
+/// (a student holds several) and a month's supply counts everyone on a
+/// roster by its end, so no figure is a sum of others.
 ///
-/// With `Accept: text/csv`: one header row (`month,` then the skill
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`month,` then the skill
 /// columns), `all` for the whole span then one row per month and skill;
-/// withheld figures are empty cells.
+/// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
+/// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
+/// not run them; figures are written as numbers.
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
@@ -712,24 +773,24 @@ pub async fn skills_gap(
         ];
         let row = |month: &str, g: &SkillGap| {
             vec![
-                month.to_owned(),
-                g.skill.clone(),
-                g.label_en.clone(),
-                g.domain.clone(),
-                g.level.to_string(),
-                g.demand_required.to_string(),
-                g.demand_preferred.to_string(),
-                g.demand.to_string(),
-                cell(g.supply),
-                cell(g.ratio),
-                g.suppressed.to_string(),
+                Cell::text(month),
+                Cell::text(g.skill.as_str()),
+                Cell::text(g.label_en.as_str()),
+                Cell::text(g.domain.as_str()),
+                Cell::number(g.level),
+                Cell::number(g.demand_required),
+                Cell::number(g.demand_preferred),
+                Cell::number(g.demand),
+                Cell::figure(g.supply),
+                Cell::figure(g.ratio),
+                Cell::text(g.suppressed.to_string()),
             ]
         };
-        let mut rows: Vec<Vec<String>> = report.skills.iter().map(|g| row("all", g)).collect();
+        let mut rows: Vec<Vec<Cell>> = report.skills.iter().map(|g| row("all", g)).collect();
         for month in &report.trend {
             rows.extend(month.skills.iter().map(|g| row(&month.month, g)));
         }
-        return csv_answer(&header, rows);
+        return csv_answer(&header, &rows);
     }
     Ok(HttpResponse::Ok().json(report))
 }

@@ -1,116 +1,12 @@
 //! A school's roster import: CSV or JSON, all rows or none.
 
-use std::collections::{HashMap, HashSet};
-
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{post, web, HttpRequest};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
+use crate::app::roster::{self as app, RosterFormat, RosterImport, RosterUpload};
 use crate::app::AppState;
-use crate::auth::{policy, Caller};
-use crate::domain::student::{parse_roster_row, RosterEntry, RosterRow};
-use crate::domain::Violation;
+use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
-use crate::store::{reference, roster};
-
-/// A roster sent as JSON.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RosterUpload {
-    #[schema(example = json!([{"student_number": "ECC-2027-0042", "first_name": "Salma", "last_name": "Bennani", "email": "salma.bennani@ecc.example.org", "programme": "Génie informatique", "degree_level": "bac+5", "graduation_year": "2027"}]))]
-    pub rows: Vec<RosterRow>,
-}
-
-/// What an import did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RosterImport {
-    /// Rows received.
-    #[schema(example = 2)]
-    pub rows: usize,
-    /// Students added to the roster.
-    #[schema(example = 1)]
-    pub created: usize,
-    /// Students already on the roster (same student number), updated.
-    #[schema(example = 1)]
-    pub updated: usize,
-}
-
-/// Parses a CSV roster; each row keeps its line number (the header is line 1).
-fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body);
-    let headers = reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
-    let expected =
-        ["student_number", "first_name", "last_name", "email", "programme", "degree_level", "graduation_year"];
-    let missing: Vec<Violation> = expected
-        .iter()
-        .filter(|column| !headers.iter().any(|h| h == **column))
-        .map(|column| {
-            Violation::new(format!("header.{column}"), "required", format!("line 1: the {column} column is missing"))
-        })
-        .collect();
-    ApiError::check(missing)?;
-    reader
-        .deserialize::<RosterRow>()
-        .enumerate()
-        .map(|(index, row)| {
-            let line = index + 2;
-            row.map(|row| (line, row)).map_err(|e| {
-                ApiError::Validation(vec![Violation::new(
-                    format!("line {line}"),
-                    "unreadable",
-                    format!("line {line}: {e}"),
-                )])
-            })
-        })
-        .collect()
-}
-
-/// Checks every row, the uniqueness of student numbers and e-mails in the file
-/// and against the roster already stored.
-fn check_rows(
-    rows: Vec<(usize, RosterRow)>,
-    existing: &HashMap<String, (i64, String)>,
-) -> Result<Vec<RosterEntry>, ApiError> {
-    let mut violations = Vec::new();
-    let mut entries = Vec::with_capacity(rows.len());
-    let mut numbers = HashSet::new();
-    let mut emails: HashMap<String, String> =
-        existing.iter().map(|(number, (_, email))| (email.clone(), number.clone())).collect();
-    for (line, row) in rows {
-        match parse_roster_row(&row) {
-            Ok(entry) => {
-                if !numbers.insert(entry.student_number.clone()) {
-                    violations.push(Violation::new(
-                        format!("line {line}.student_number"),
-                        "duplicate",
-                        format!("line {line}: student number {} appears twice", entry.student_number),
-                    ));
-                }
-                match emails.get(&entry.email) {
-                    Some(owner) if *owner != entry.student_number => violations.push(Violation::new(
-                        format!("line {line}.email"),
-                        "duplicate",
-                        format!("line {line}: {} belongs to student {owner}", entry.email),
-                    )),
-                    _ => {
-                        emails.insert(entry.email.clone(), entry.student_number.clone());
-                    }
-                }
-                entries.push(entry);
-            }
-            Err(found) => violations.extend(found.into_iter().map(|v| {
-                Violation::new(
-                    format!("line {line}.{}", v.field),
-                    v.code,
-                    format!("line {line}: {}: {}", v.field, v.message),
-                )
-            })),
-        }
-    }
-    ApiError::check(violations)?;
-    Ok(entries)
-}
 
 /// Import or update a school's roster.
 ///
@@ -141,29 +37,13 @@ pub async fn import_roster(
     path: web::Path<i64>,
     body: web::Bytes,
 ) -> Result<web::Json<RosterImport>, ApiError> {
-    let school_id = path.into_inner();
-    if !policy::can_manage_roster(&caller, school_id) {
-        return Err(ApiError::Forbidden("only this school's staff may manage its roster".into()));
-    }
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let rows = if content_type.starts_with("text/csv") {
-        parse_csv(&body)?
+    let format = if content_type.starts_with("text/csv") {
+        RosterFormat::Csv
     } else if content_type.starts_with("application/json") {
-        let upload: RosterUpload =
-            serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
-        upload.rows.into_iter().enumerate().map(|(index, row)| (index + 2, row)).collect()
+        RosterFormat::Json
     } else {
-        return Err(ApiError::UnsupportedMediaType("send the roster as text/csv or application/json".into()));
+        RosterFormat::Other
     };
-    let count = rows.len();
-    let outcome = crate::db::run(&state.pool, move |conn| {
-        reference::find_school(conn, school_id)?.ok_or_else(|| ApiError::not_found("school"))?;
-        crate::db::write_transaction(conn, |conn| {
-            let existing = roster::existing_entries(conn, school_id)?;
-            let entries = check_rows(rows, &existing)?;
-            Ok(roster::import(conn, school_id, &entries, &existing)?)
-        })
-    })
-    .await?;
-    Ok(web::Json(RosterImport { rows: count, created: outcome.created, updated: outcome.updated }))
+    Ok(web::Json(app::import_roster(&state, caller, path.into_inner(), format, &body).await?))
 }

@@ -3,9 +3,11 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::auth::revocation::AccountTokens;
 use crate::db::schema::{accounts, refresh_tokens, students};
 use crate::db::DbConnection;
 use crate::domain::Role;
+use crate::store::change_feed;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
@@ -20,6 +22,8 @@ pub struct AccountRow {
     pub activation_expires_at: Option<NaiveDateTime>,
     pub disabled: bool,
     pub created_at: NaiveDateTime,
+    /// Tokens issued at a lower version are revoked.
+    pub token_version: i64,
 }
 
 impl AccountRow {
@@ -122,11 +126,14 @@ pub struct RefreshTokenRow {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The account's token version when it was issued.
+    pub token_version: i64,
 }
 
 pub fn insert_refresh_token(
     conn: &mut DbConnection,
     account_id: i64,
+    token_version: i64,
     family: &str,
     digest: &str,
     expires_at: NaiveDateTime,
@@ -134,6 +141,7 @@ pub fn insert_refresh_token(
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::account_id.eq(account_id),
+            refresh_tokens::token_version.eq(token_version),
             refresh_tokens::family.eq(family),
             refresh_tokens::digest.eq(digest),
             refresh_tokens::expires_at.eq(expires_at),
@@ -174,13 +182,45 @@ pub fn revoke_family(conn: &mut DbConnection, family: &str) -> QueryResult<usize
     .execute(conn)
 }
 
-/// Revokes every refresh token of an account (on erasure, say).
-pub fn revoke_all(conn: &mut DbConnection, account_id: i64) -> QueryResult<usize> {
+/// Revokes every access and refresh token of an account issued so far, on
+/// every server process: raises its token version and tells the change feed.
+/// Inside the caller's transaction.
+pub fn revoke_tokens(conn: &mut DbConnection, account_id: i64) -> QueryResult<()> {
+    diesel::update(accounts::table.find(account_id))
+        .set(accounts::token_version.eq(accounts::token_version + 1))
+        .execute(conn)?;
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::account_id.eq(account_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(Utc::now().naive_utc()))
-    .execute(conn)
+    .execute(conn)?;
+    change_feed::record(conn, change_feed::ACCOUNT, account_id)
+}
+
+/// Disables an account and revokes its tokens: `false` when there is no such account.
+pub fn disable(conn: &mut DbConnection, account_id: i64) -> QueryResult<bool> {
+    let updated = diesel::update(accounts::table.find(account_id)).set(accounts::disabled.eq(true)).execute(conn)?;
+    if updated == 0 {
+        return Ok(false);
+    }
+    revoke_tokens(conn, account_id)?;
+    Ok(true)
+}
+
+/// The token state of the given accounts, or of every account that differs
+/// from the default (version 0, enabled) when `ids` is `None`: a few rows
+/// even among a million accounts.
+pub fn token_states(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<(i64, AccountTokens)>> {
+    let mut query = accounts::table.select((accounts::id, accounts::token_version, accounts::disabled)).into_boxed();
+    query = match ids {
+        Some(ids) => query.filter(accounts::id.eq_any(ids)),
+        None => query.filter(accounts::token_version.gt(0).or(accounts::disabled.eq(true))),
+    };
+    Ok(query
+        .load::<(i64, i64, bool)>(conn)?
+        .into_iter()
+        .map(|(id, token_version, disabled)| (id, AccountTokens { token_version, disabled }))
+        .collect())
 }

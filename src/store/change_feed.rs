@@ -1,5 +1,6 @@
-//! The change feed: one row per committed change to what matching reads, with
-//! increasing ids, so every server process can tail it and stay fresh.
+//! The change feed: one row per committed change to what matching or token
+//! checks read, with increasing ids, so every server process can tail it and
+//! stay fresh.
 
 use chrono::Utc;
 use diesel::prelude::*;
@@ -13,6 +14,8 @@ pub const OFFER: &str = "offer";
 pub const APPLICATION: &str = "application";
 /// Any change to the taxonomy: the whole tree is reloaded.
 pub const SKILL: &str = "skill";
+/// An account's token version or disabled flag changed.
+pub const ACCOUNT: &str = "account";
 
 /// Records a change, inside the caller's transaction.
 pub fn record(conn: &mut DbConnection, entity: &str, entity_id: i64) -> QueryResult<()> {

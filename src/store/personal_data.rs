@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::{
     accounts, agreement_versions, application_events, applications, consent_events, idempotency_keys, offers,
-    placements, profile_views, refresh_tokens, students,
+    placements, profile_views, students,
 };
 use crate::db::DbConnection;
 use crate::store::change_feed;
@@ -168,7 +168,8 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
         let application_ids: Vec<i64> =
             applications::table.filter(applications::student_id.eq(student_id)).select(applications::id).load(conn)?;
         diesel::update(applications::table.filter(applications::student_id.eq(student_id)))
-            .set(applications::cover_letter.eq(""))
+            // The source may name the portal's own identifier of the person.
+            .set((applications::cover_letter.eq(""), applications::source.eq("")))
             .execute(conn)?;
         diesel::update(application_events::table.filter(application_events::application_id.eq_any(&application_ids)))
             .set(application_events::note.eq(""))
@@ -203,13 +204,7 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
                     accounts::disabled.eq(true),
                 ))
                 .execute(conn)?;
-            diesel::update(
-                refresh_tokens::table
-                    .filter(refresh_tokens::account_id.eq(account))
-                    .filter(refresh_tokens::revoked_at.is_null()),
-            )
-            .set(refresh_tokens::revoked_at.eq(Some(now)))
-            .execute(conn)?;
+            crate::store::accounts::revoke_tokens(conn, account)?;
             // Replayable answers hold the cover letters as they were sent.
             diesel::delete(idempotency_keys::table.filter(idempotency_keys::account_id.eq(account))).execute(conn)?;
         }

@@ -4,7 +4,9 @@
 mod admin;
 mod applications;
 mod campaigns;
+mod contract;
 mod demo;
+mod erasure;
 mod foundation;
 mod helpers;
 mod identity;
@@ -15,5 +17,7 @@ mod permissions;
 mod personal_data;
 mod placements;
 mod profiles;
+mod races;
 mod reports;
+mod revocation;
 mod tokens;

@@ -210,6 +210,10 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
     rows.push((Method::GET, format!("{campaign}/assignments"), None, [401, 200, 200, 200, 404, 403, 200]));
     // Publishing waits for the window to close.
     rows.push((Method::POST, format!("{campaign}/publish"), None, [401, 403, 403, 409, 404, 403, 409]));
+    // Disabling, of an account none of the matrix's callers signs in with.
+    let disabled = app.staff(cast.users.get("admin").expect("admin"), "committee", None, None).await;
+    let disable = format!("/api/v1/admin/accounts/{}/disable", disabled.account_id);
+    rows.push((Method::POST, disable, Some(json!({})), [401, 403, 403, 403, 403, 403, 200]));
     let mut mismatches = Vec::new();
     for (method, path, body, expected) in &rows {
         for (role, want) in ROLES.iter().zip(expected) {
@@ -217,6 +221,18 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
             if got != *want {
                 mismatches.push(format!("{method} {path} as {role}: got {got}, want {want}"));
             }
+        }
+    }
+    // Signing out everywhere, last: every caller's tokens stop working.
+    let logout_all = (Method::POST, "/api/v1/auth/logout-all", [401, 204, 204, 204, 204, 204, 204]);
+    for (role, want) in ROLES.iter().zip(logout_all.2) {
+        let got = call(&app, &cast, role, &logout_all.0, logout_all.1, Some(&json!({}))).await;
+        if got != want {
+            mismatches.push(format!("{} {} as {role}: got {got}, want {want}", logout_all.0, logout_all.1));
+        }
+        let after = call(&app, &cast, role, &Method::GET, "/api/v1/me", None).await;
+        if after != 401 {
+            mismatches.push(format!("GET /api/v1/me as {role} after logout-all: got {after}, want 401"));
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));

@@ -12,10 +12,23 @@ use crate::offers::recruiters;
 /// A student on ECC's roster (programme Data Science, cohort 2027) with the
 /// given names, activated and signed in; returns the user and the student id.
 pub async fn student_named(app: &TestApp, staff: &User, number: &str, first: &str, last: &str) -> (User, i64) {
-    let school_id = app.id_of("schools", "ECC").await;
+    student_in(app, staff, "ECC", number, &format!("{first},{last}"), "Data Science").await
+}
+
+/// A student on a school's roster (cohort 2027) in `programme` (a CSV field,
+/// quoted as needed), activated and signed in; `names` is `first,last`.
+pub async fn student_in(
+    app: &TestApp,
+    staff: &User,
+    school: &str,
+    number: &str,
+    names: &str,
+    programme: &str,
+) -> (User, i64) {
+    let school_id = app.id_of("schools", school).await;
     let email = format!("{}@student.example.org", number.to_lowercase());
     let csv = format!(
-        "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n{number},{first},{last},{email},Data Science,bac+5,2027\n"
+        "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n{number},{names},{email},{programme},bac+5,2027\n"
     );
     let imported = app.post_csv(&format!("/api/v1/schools/{school_id}/roster"), &staff.token, csv).await;
     assert_eq!(imported.status(), 200, "roster import");
@@ -23,7 +36,7 @@ pub async fn student_named(app: &TestApp, staff: &User, number: &str, first: &st
         .post_json(
             "/api/v1/auth/activate-student",
             None,
-            &json!({"school_code": "ECC", "student_number": number, "email": email, "password": PASSWORD}),
+            &json!({"school_code": school, "student_number": number, "email": email, "password": PASSWORD}),
         )
         .await;
     assert_eq!(activated.status(), 201, "student activation");
@@ -219,10 +232,13 @@ async fn school_statistics_match_the_hand_computed_figures() {
 
     add_sixth(&app, &mut data).await;
     let five = figures(5, 1, json!(0.2), 3, 3, 2, json!(6.5));
-    for user in [&data.staff, &data.admin, &data.committee] {
+    for user in [&data.staff, &data.admin] {
         let body = stats(&app, user, ecc, "cohort=2027").await;
         assert_eq!(body["overall"], five, "{body}");
     }
+    // ECC is the only school with students: shown, it would tell by subtraction
+    // from the network's total that every other school has none.
+    assert_eq!(stats(&app, &data.committee, ecc, "cohort=2027").await["overall"], withheld());
     // Another cohort has nobody: no rate rather than 0.
     let empty = stats(&app, &data.staff, ecc, "cohort=2030").await;
     assert_eq!(empty["overall"], figures(0, 0, Value::Null, 0, 0, 0, Value::Null));
@@ -231,12 +247,16 @@ async fn school_statistics_match_the_hand_computed_figures() {
     let by_kind = stats(&app, &data.staff, ecc, "cohort=2027&group_by=kind").await;
     assert_eq!(
         by_kind["groups"],
-        json!([{"group": "internship", "figures": figures(3, 1, json!(1.0 / 3.0), 3, 3, 2, json!(6.5))}])
+        json!([
+            {"group": "internship", "figures": figures(3, 1, json!(1.0 / 3.0), 3, 3, 2, json!(6.5))},
+            // Every kind is listed, so that a missing one does not tell its 0.
+            {"group": "work_study", "figures": figures(0, 0, Value::Null, 0, 0, 0, Value::Null)}
+        ])
     );
     let by_domain = stats(&app, &data.admin, ecc, "cohort=2027&group_by=domain").await;
     assert_eq!(by_domain["groups"][0]["group"], "ai");
     let by_programme = stats(&app, &data.committee, ecc, "cohort=2027&group_by=programme").await;
-    assert_eq!(by_programme["groups"], json!([{"group": "Data Science", "figures": five}]));
+    assert_eq!(by_programme["groups"], json!([{"group": "Data Science", "figures": withheld()}]));
     // The kind group has 3 students: withheld from the committee, shown to staff.
     let committee_kind = stats(&app, &data.committee, ecc, "cohort=2027&group_by=kind").await;
     assert_eq!(committee_kind["groups"][0]["figures"], withheld());
@@ -269,6 +289,7 @@ async fn school_statistics_match_the_hand_computed_figures() {
             "scope,group,students_seeking,students_placed,placement_rate,students_with_applications,applications,offers_received,median_days_to_first_acceptance,suppressed",
             "overall,,5,1,0.2,3,3,2,6.5,false",
             &format!("kind,internship,3,1,{},3,3,2,6.5,false", 1.0_f64 / 3.0),
+            "kind,work_study,0,0,,0,0,0,,false",
         ]
     );
     let committee_csv = app
@@ -323,8 +344,10 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     assert_eq!(admin["periods"][0]["period"], today[..7]);
 
     let committee = json(app.get(&path, Some(&data.committee.token)).await).await;
-    assert_eq!(committee["overall"], window);
-    assert_eq!(school(&committee, "ECC")["figures"], window);
+    assert_eq!(committee["overall"], window, "{committee}");
+    // The only school with students is withheld with the empty ones, which the
+    // network's total minus ECC would otherwise show to be empty.
+    assert_eq!(school(&committee, "ECC")["figures"], withheld());
     assert_eq!(school(&committee, "ENSAM-RABAT")["figures"], withheld());
     // The internship group has 3 students.
     assert_eq!(committee["by_kind"][0]["figures"], withheld());
@@ -385,4 +408,164 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     }
     let too_long = "/api/v1/reports/placement-rates?from=2000-01-01&to=2026-01-01";
     assert_problem(app.get(too_long, Some(&data.admin.token)).await, 400).await;
+}
+
+async fn csv_of(app: &TestApp, user: &User, path: &str, accept: &str) -> (String, String) {
+    let response =
+        app.client.get(app.url(path)).bearer_auth(&user.token).header("accept", accept).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    (content_type, response.text().await.unwrap())
+}
+
+/// Reproduces issue 11, item 3: a roster's programme and an admin's skill
+/// label that a spreadsheet would run as formulas came out as they were.
+#[tokio::test]
+async fn csv_exports_neutralise_text_a_spreadsheet_would_run() {
+    let app = spawn().await;
+    let r = recruiters(&app).await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let staff = app.staff(&r.admin, "school_staff", Some(ecc), None).await;
+    let formula = r#"=HYPERLINK("http://evil.example","Rapport")"#;
+    let field = format!("\"{}\"", formula.replace('"', "\"\""));
+    student_in(&app, &staff, "ECC", "ECC-F1", "Nour,Berrada", &field).await;
+    let (_, stats) = csv_of(
+        &app,
+        &staff,
+        &format!("/api/v1/schools/{ecc}/placement-stats?cohort=2027&group_by=programme"),
+        "text/csv",
+    )
+    .await;
+    let row = stats.lines().nth(2).unwrap();
+    assert_eq!(row, format!("programme,\"'{}\",1,0,0,0,0,0,,false", formula.replace('"', "\"\"")), "{stats}");
+
+    open_offer(&app, &r.own, 1).await;
+    let patched = app
+        .client
+        .patch(app.url("/api/v1/admin/skills/pytorch"))
+        .bearer_auth(&r.admin.token)
+        .json(&json!({"label_en": "@SUM(1+1)*cmd|' /C calc'!A0"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let today = today();
+    let (_, gap) =
+        csv_of(&app, &r.admin, &format!("/api/v1/reports/skills-gap?from={today}&to={today}"), "text/csv").await;
+    let pytorch = gap.lines().find(|l| l.starts_with("all,pytorch,")).unwrap();
+    assert!(pytorch.starts_with("all,pytorch,'@SUM(1+1)*cmd|' /C calc'!A0,ai,3,"), "{gap}");
+}
+
+/// Reproduces issue 11, item 9: `text/csv;q=0.1` won over `application/json` (q=1).
+#[tokio::test]
+async fn reports_honour_the_weights_of_accept() {
+    let app = spawn().await;
+    let admin = app.admin().await;
+    let path = "/api/v1/reports/skills-gap";
+    let (json_type, body) = csv_of(&app, &admin, path, "application/json, text/csv;q=0.1").await;
+    assert!(json_type.starts_with("application/json"), "{json_type}");
+    assert!(serde_json::from_str::<Value>(&body).is_ok());
+    let (csv_type, _) = csv_of(&app, &admin, path, "application/json;q=0.5, text/csv").await;
+    assert!(csv_type.starts_with("text/csv"), "{csv_type}");
+}
+
+/// Applies to a new offer, is offered it, accepts, and has the placement signed.
+async fn place(app: &TestApp, recruiter: &User, student: &User, staff: &User) {
+    let offer = open_offer(app, recruiter, 1).await;
+    let application = apply(app, student, offer).await["id"].as_i64().unwrap();
+    move_to(app, recruiter, application, "offered").await;
+    let placement = move_to(app, student, application, "accepted").await["placement_id"].as_i64().unwrap();
+    sign_placement(app, placement, "Tutor Mansouri", [student, staff, recruiter]).await;
+}
+
+/// What subtraction tells of the withheld children of a shown total: nothing
+/// when none is withheld; else at least two withheld whose sum (total minus
+/// the shown) leaves each open: someone in them, some but not all placed.
+fn assert_open(total: &Value, children: &[&Value], what: &str) {
+    let figure = |f: &Value, name: &str| f[name].as_u64();
+    let withheld: Vec<&&Value> = children.iter().filter(|c| c["suppressed"] == true).collect();
+    if withheld.is_empty() || total["suppressed"] == true {
+        return;
+    }
+    let shown = |name: &str| -> u64 { children.iter().filter_map(|c| figure(c, name)).sum() };
+    let seeking = figure(total, "students_seeking").unwrap() - shown("students_seeking");
+    let placed = figure(total, "students_placed").unwrap() - shown("students_placed");
+    assert!(withheld.len() >= 2, "{what}: one group withheld, {seeking} seeking / {placed} placed by subtraction");
+    assert!(seeking > 0 && 0 < placed && placed < seeking, "{what}: withheld groups hold {seeking} / {placed}");
+}
+
+/// Reproduces issue 11, item 2: the committee recovered a programme of one
+/// student (6 / 1 overall, 5 / 0 shown) and a school of two (the network
+/// minus the schools shown) by subtraction.
+#[tokio::test]
+async fn withheld_groups_cannot_be_recovered_by_subtraction() {
+    let app = spawn().await;
+    let r = recruiters(&app).await;
+    let committee = app.staff(&r.admin, "committee", None, None).await;
+    let mut staff = Vec::new();
+    for code in ["ECC", "ENSAM-RABAT", "ESITH"] {
+        let id = app.id_of("schools", code).await;
+        staff.push((id, app.staff(&r.admin, "school_staff", Some(id), None).await));
+    }
+    let (ecc, ensam, esith) = (&staff[0], &staff[1], &staff[2]);
+    for n in 1..=5 {
+        student_in(&app, &ecc.1, "ECC", &format!("ECC-D{n}"), "Nour,Berrada", "Data Science").await;
+    }
+    let finance = student_in(&app, &ecc.1, "ECC", "ECC-F1", "Omar,Fassi", "Finance").await;
+    place(&app, &r.own, &finance.0, &ecc.1).await;
+    let mut first = None;
+    for n in 1..=5 {
+        let student = student_in(&app, &ensam.1, "ENSAM-RABAT", &format!("EN-{n}"), "Hind,Kettani", "Génie").await;
+        first.get_or_insert(student);
+    }
+    place(&app, &r.own, &first.unwrap().0, &ensam.1).await;
+    for n in 1..=2 {
+        student_in(&app, &esith.1, "ESITH", &format!("ES-{n}"), "Reda,Lahlou", "Textile").await;
+    }
+
+    let stats = json(
+        app.get(
+            &format!("/api/v1/schools/{}/placement-stats?cohort=2027&group_by=programme", ecc.0),
+            Some(&committee.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((&stats["overall"]["students_seeking"], &stats["overall"]["students_placed"]), (&json!(6), &json!(1)));
+    let groups: Vec<&Value> = stats["groups"].as_array().unwrap().iter().map(|g| &g["figures"]).collect();
+    assert_eq!(groups.len(), 2);
+    assert_open(&stats["overall"], &groups, "ECC by programme");
+    for by in ["kind", "domain"] {
+        let view = json(
+            app.get(
+                &format!("/api/v1/schools/{}/placement-stats?cohort=2027&group_by={by}", ecc.0),
+                Some(&committee.token),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(view["overall"], stats["overall"], "the total is the same in every view");
+    }
+    // Staff of the school see their own students exactly.
+    let exact = json(
+        app.get(
+            &format!("/api/v1/schools/{}/placement-stats?cohort=2027&group_by=programme", ecc.0),
+            Some(&ecc.1.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(exact["groups"][1]["figures"]["students_placed"], 1);
+
+    let today = today();
+    let path = format!("/api/v1/reports/placement-rates?from={today}&to={today}&cohort=2027");
+    let network = json(app.get(&path, Some(&committee.token)).await).await;
+    assert_eq!(network["overall"]["students_seeking"], 13, "{network}");
+    let schools: Vec<&Value> = network["schools"].as_array().unwrap().iter().map(|s| &s["figures"]).collect();
+    assert_open(&network["overall"], &schools, "the network by school");
+    let esith_row = network["schools"].as_array().unwrap().iter().find(|s| s["code"] == "ESITH").unwrap();
+    assert_eq!(esith_row["figures"]["suppressed"], true);
+    for (i, bucket) in network["periods"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(bucket["figures"]["suppressed"], network["overall"]["suppressed"], "bucket {i}");
+    }
 }

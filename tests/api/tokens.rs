@@ -84,6 +84,21 @@ async fn forged_and_broken_tokens_are_refused() {
     assert_problem(missing, 401).await;
 }
 
+/// RFC 9110 §11.1: the authentication scheme is case-insensitive.
+#[tokio::test]
+async fn the_bearer_scheme_is_accepted_in_any_case() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let me = |value: String| app.client.get(app.url("/api/v1/me")).header("authorization", value).send();
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let response = me(format!("{scheme} {}", admin.token)).await.unwrap();
+        assert_eq!(response.status(), 200, "{scheme}");
+    }
+    for value in [format!("Basic {}", admin.token), format!("Bearer{}", admin.token), "BEARER ".to_owned()] {
+        assert_problem(me(value.clone()).await.unwrap(), 401).await;
+    }
+}
+
 #[tokio::test]
 async fn a_rotated_key_keeps_old_tokens_valid_until_removed() {
     let app = spawn_app().await;
