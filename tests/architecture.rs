@@ -11,7 +11,8 @@
 //! seed, bench_cli            command-line tools over the use cases and the store
 //! app                        use cases: transactions, policy, store, matching, index
 //! live_index                 the in-memory matching index fed by the change feed
-//! auth, store, matching      permission rules, tokens, passwords; queries; the engine
+//! auth, store, matching,     permission rules, tokens, passwords; queries; the engine;
+//! allocation                 deferred acceptance for campaigns
 //! db                         connections, pool, migrations, the backend fork
 //! domain, error, pagination, rules and types, the one error type, page parameters,
 //! reference_data, export,    reference files, CSV writing and media types,
@@ -37,11 +38,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("openapi", &["domain", "error"]),
     // Tools run from the command line, beside the server.
     ("seed", &["app", "auth::password", "db", "domain", "error", "reference_data", "store"]),
-    ("bench_cli", &["db", "domain", "matching", "store"]),
+    ("bench_cli", &["allocation", "db", "domain", "matching", "store"]),
     // Use cases open transactions (db) and ask everything below them.
     (
         "app",
         &[
+            "allocation",
             "auth",
             "config",
             "db",
@@ -73,6 +75,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("matching", &["domain"]),
+    // Deferred acceptance for campaigns: pure, beside the matching engine.
+    ("allocation", &[]),
     // `db::run` answers with the one error type.
     ("db", &["error"]),
     ("pagination", &["domain", "error"]),
