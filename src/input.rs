@@ -44,6 +44,9 @@ struct Rules {
     date_parameters: Vec<String>,
     /// Where the dates of the JSON body are; `None` when the body is not screened.
     body: Option<Option<DateShape>>,
+    /// Whether the documented body is an object: serde's derived structs also
+    /// read a JSON array positionally, which the document does not allow.
+    object_body: bool,
 }
 
 /// The rules of every documented operation.
@@ -94,11 +97,13 @@ fn rules_of(method: Method, path: &str, operation: &Operation, schemas: &HashMap
         .filter(|p| p.schema.as_ref().and_then(|s| date_shape(s, schemas, 0)) == Some(DateShape::Date))
         .map(|p| p.name.clone())
         .collect();
-    let body = (!RAW_BODY_ROUTES.contains(&path))
+    let json_body = (!RAW_BODY_ROUTES.contains(&path))
         .then_some(operation.request_body.as_ref())
         .flatten()
         .and_then(|body| body.content.iter().find(|(media, _)| media.contains("json")))
-        .map(|(_, content)| content.schema.as_ref().and_then(|s| date_shape(s, schemas, 0)));
+        .map(|(_, content)| content.schema.as_ref());
+    let body = json_body.map(|schema| schema.and_then(|s| date_shape(s, schemas, 0)));
+    let object_body = json_body.flatten().is_some_and(|schema| is_object(schema, schemas, 0));
     Rules {
         method,
         route: ResourceDef::new(path),
@@ -106,6 +111,21 @@ fn rules_of(method: Method, path: &str, operation: &Operation, schemas: &HashMap
         query_parameters: parameters.clone().any(|p| matches!(p.parameter_in, ParameterIn::Query)),
         date_parameters,
         body,
+        object_body,
+    }
+}
+
+/// Whether a schema is an object with members, following references.
+fn is_object(schema: &RefOr<Schema>, schemas: &HashMap<&str, &RefOr<Schema>>, depth: usize) -> bool {
+    match schema {
+        RefOr::Ref(reference) if depth <= MAX_DEPTH => reference
+            .ref_location
+            .rsplit('/')
+            .next()
+            .and_then(|name| schemas.get(name))
+            .is_some_and(|schema| is_object(schema, schemas, depth + 1)),
+        RefOr::T(Schema::Object(object)) => !object.properties.is_empty(),
+        _ => false,
     }
 }
 
@@ -185,6 +205,9 @@ pub async fn screen(
             Err(error) => return Ok(req.into_response(error.error_response())),
         };
         let checked = match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(value) if operation.object_body && !value.is_object() => {
+                Err(ApiError::invalid("body", "not_an_object", "the body must be a JSON object"))
+            }
             Ok(value) => {
                 let mut violations = input::check_json_characters(&value);
                 if let Some(Some(shape)) = &operation.body {

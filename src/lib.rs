@@ -1,6 +1,7 @@
 //! Passerelle: matches students of the AXA skills convention schools to AXA
 //! internship and work-study offers, and follows them to signed placements.
 
+pub mod allocation;
 pub mod app;
 pub mod auth;
 pub mod bench_cli;

@@ -43,6 +43,28 @@ descending, then preferred skills met descending, then id."),
         (name = "placements", description = "Placements and their tripartite agreements: terms, amendments, signatures"),
         (name = "personal data", description = "A student's rights under law 09-08: access (export), who read the profile, erasure"),
         (name = "reports", description = "Placement rates and the skills gap, in JSON or CSV; anonymised for the committee"),
+        (name = "campaigns", description = "Allocation campaigns: a cohort placed at once, fairly and stably.\n\n\
+An organiser (an admin for the network, school staff for their school's students) opens a campaign over open \
+offers with a preference window, a maximum number of choices and a published random seed. During the window \
+each student ranks up to that many campaign offers they are eligible for; a recruiter may rank or exclude the \
+students who ranked their offer. A run places everyone by student-proposing deferred acceptance with \
+capacities (Gale–Shapley; Roth–Peranson without couples): each unplaced student proposes to their next choice; \
+the offer holds the best candidates up to its free positions and releases the worst when a better one \
+proposes; this repeats until nobody is left to propose.\n\n\
+How an offer orders its candidates: first those its recruiter ranked, in that order; then the others by match \
+score, best first; equal scores by the draw `mix(mix(mix(seed) ^ student_id) ^ offer_id)`, lowest first, where \
+`mix` is SplitMix64's finaliser (z += 0x9E3779B97F4A7C15; z = (z ^ z>>30)·0xBF58476D1CE4E5B9; \
+z = (z ^ z>>27)·0x94D049BB133111EB; z ^ z>>31, on 64-bit words); then by student id. Excluded candidates are \
+never admitted.\n\n\
+Guarantees: the matching is stable (no student and offer would both rather have each other than what they \
+got, and an offer with a free position takes anyone acceptable who wanted it); it is the best stable matching \
+for every student at once (student-optimal), so a student can do no better than rank offers in their true \
+order of preference (strategy-proof for students); no offer admits more than its free positions; nobody is \
+placed on an offer they did not rank, are not eligible for, or were excluded from; the same inputs and seed \
+give the same result, whatever the order of the inputs. Each student learns, for every better-ranked choice \
+they did not get, why: not eligible, excluded by the recruiter, no free position, or filled by candidates \
+ranked higher (with the lowest admitted score or rank, and theirs). Publishing turns each assignment into an \
+application in state `offered`, answered through the applications pipeline."),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation))
 )]
@@ -212,10 +234,7 @@ fn problem_example(status: u16, path: &str, description: &str) -> serde_json::Va
         500.. => "internal",
         _ => "bad-request",
     };
-    let title = crate::routes::problems::PROBLEM_TYPES
-        .iter()
-        .find(|(s, _, _)| *s == slug)
-        .map_or("Error", |(_, title, _)| *title);
+    let title = crate::error::PROBLEM_TYPES.iter().find(|(s, _, _)| *s == slug).map_or("Error", |(_, title, _)| *title);
     let mut example = serde_json::json!({
         "type": format!("/problems/{slug}"),
         "title": title,

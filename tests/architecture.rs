@@ -6,11 +6,13 @@
 //!
 //! ```text
 //! startup                    assembles everything
-//! routes, limits, openapi    HTTP: extract, call one use case, answer
+//! routes, limits, input,     HTTP: extract, call one use case, answer
+//! openapi
 //! seed, bench_cli            command-line tools over the use cases and the store
 //! app                        use cases: transactions, policy, store, matching, index
 //! live_index                 the in-memory matching index fed by the change feed
-//! auth, store, matching      permission rules, tokens, passwords; queries; the engine
+//! auth, store, matching,     permission rules, tokens, passwords; queries; the engine;
+//! allocation                 deferred acceptance for campaigns
 //! db                         connections, pool, migrations, the backend fork
 //! domain, error, pagination, rules and types, the one error type, page parameters,
 //! reference_data, export,    reference files, CSV writing and media types,
@@ -30,14 +32,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("routes", &["app", "auth::Caller", "auth::bearer_token", "domain", "error", "export", "pagination"]),
     // Middleware: the per-caller rate limit needs the caller.
     ("limits", &["auth::Caller", "error", "telemetry"]),
-    ("openapi", &["domain", "error"]),
+    // Middleware: the input screen applies the pure input rules before any handler.
+    // Its unit test reads the assembled document to find every date field.
+    ("input", &["domain", "error", "startup::openapi"]),
+    // The document states the page bound of the lists answered whole.
+    ("openapi", &["domain", "error", "pagination"]),
     // Tools run from the command line, beside the server.
     ("seed", &["app", "auth::password", "db", "domain", "error", "reference_data", "store"]),
-    ("bench_cli", &["db", "domain", "matching", "store"]),
+    ("bench_cli", &["allocation", "db", "domain", "matching", "store"]),
     // Use cases open transactions (db) and ask everything below them.
     (
         "app",
         &[
+            "allocation",
             "auth",
             "config",
             "db",
@@ -69,6 +76,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("matching", &["domain"]),
+    // Deferred acceptance for campaigns: pure, beside the matching engine.
+    ("allocation", &[]),
     // `db::run` answers with the one error type.
     ("db", &["error"]),
     ("pagination", &["domain", "error"]),

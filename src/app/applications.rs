@@ -186,11 +186,7 @@ fn apply(
     if store::exists(conn, offer_id, student.id)? {
         return Err(already());
     }
-    let matched = state.index.explain(student.id, offer_id, today, false);
-    // A student or offer missing from the index (not yet refreshed) scores 0 with nothing met.
-    let score = matched.as_ref().map_or(0.0, |m| m.score);
-    let explanation = matched.as_ref().map(|m| explanation_of(&state.index, m)).unwrap_or_default();
-    let explanation = serde_json::to_string(&explanation).map_err(anyhow::Error::new)?;
+    let (score, explanation) = scored_now(state, student.id, offer_id)?;
     let status = ApplicationStatus::Submitted.as_str();
     let new = NewApplication {
         offer_id,
@@ -211,6 +207,16 @@ fn apply(
     })?;
     state.refresh_index(conn);
     Ok(body)
+}
+
+/// The exact score and the explanation, as stored, of a student for an offer
+/// today: the same the matching endpoints give. A student or offer missing
+/// from the index (not yet refreshed) scores 0 with nothing met.
+pub fn scored_now(state: &AppState, student_id: i64, offer_id: i64) -> Result<(f64, String), ApiError> {
+    let matched = state.index.explain(student_id, offer_id, Utc::now().date_naive(), false);
+    let score = matched.as_ref().map_or(0.0, |m| m.score);
+    let explanation = matched.as_ref().map(|m| explanation_of(&state.index, m)).unwrap_or_default();
+    Ok((score, serde_json::to_string(&explanation).map_err(anyhow::Error::new)?))
 }
 
 /// Filters of the application list.

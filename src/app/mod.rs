@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod campaigns;
 pub mod context;
 pub mod health;
 pub mod matches;

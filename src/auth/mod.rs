@@ -37,13 +37,13 @@ fn signing_keys(settings: &Settings) -> anyhow::Result<Vec<SigningKey>> {
     })
 }
 
-/// The seal of pagination cursors, derived from the key that signs tokens
-/// (the first of the list): every process of a deployment shares it, and
-/// rotating the token key only sends clients back to a list's first page.
-pub fn cursor_seal(settings: &Settings) -> anyhow::Result<crate::pagination::CursorSeal> {
+/// The secret of the key that signs tokens (the first of the list), from
+/// which the pagination cursors' seal is derived: every process of a
+/// deployment shares it, and rotating the token key only sends clients back
+/// to a list's first page.
+pub fn signing_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
     let keys = signing_keys(settings)?;
-    let first = keys.first().context("no token signing key")?;
-    Ok(crate::pagination::CursorSeal::derive(&first.secret))
+    Ok(keys.into_iter().next().context("no token signing key")?.secret)
 }
 
 /// Why production refuses to start without a configured signing key.

@@ -217,6 +217,70 @@ pub fn skills_gap_scope(caller: &Caller) -> Result<(ReportAudience, Option<i64>)
     }
 }
 
+/// Who a caller is for one allocation campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignRole {
+    /// Admins, for every campaign; school staff, for their school's: run,
+    /// publish, read every assignment.
+    Organiser,
+    /// A student the campaign places (a network campaign, or their school's):
+    /// ranks offers, reads their own assignment once published.
+    Student,
+    /// A recruiter of an organisation with an offer in the campaign: ranks or
+    /// excludes the candidates of those offers, reads their assignments once published.
+    Recruiter,
+    /// School staff looking at a network campaign: read it, nothing more.
+    Observer,
+}
+
+/// What `caller` is for a campaign of `campaign_school` (`None`: the whole
+/// network). `student_school` is the caller's school when a student;
+/// `holds_own_offer` whether the campaign holds an offer of the caller's
+/// organisation. `None` answers 404; the committee gets 403 from
+/// [`require_campaign_reader`] first.
+pub fn campaign_role(
+    caller: &Caller,
+    campaign_school: Option<i64>,
+    student_school: Option<i64>,
+    holds_own_offer: bool,
+) -> Option<CampaignRole> {
+    match caller.role {
+        Role::Admin => Some(CampaignRole::Organiser),
+        Role::SchoolStaff if caller.school_id.is_some() && campaign_school == caller.school_id => {
+            Some(CampaignRole::Organiser)
+        }
+        Role::SchoolStaff if campaign_school.is_none() => Some(CampaignRole::Observer),
+        Role::Student if student_school.is_some_and(|own| campaign_school.is_none_or(|c| c == own)) => {
+            Some(CampaignRole::Student)
+        }
+        Role::Recruiter if holds_own_offer => Some(CampaignRole::Recruiter),
+        _ => None,
+    }
+}
+
+/// Campaigns place people: the committee, which never reads a person's data, is refused.
+pub fn require_campaign_reader(caller: &Caller) -> Result<(), ApiError> {
+    if caller.role == Role::Committee {
+        Err(ApiError::Forbidden("the committee reads aggregated reports only".into()))
+    } else {
+        Ok(())
+    }
+}
+
+/// The school a new campaign places the students of: any school or the whole
+/// network (`None`) for admins, their own school for school staff; nobody else
+/// organises campaigns.
+pub fn campaign_organiser_school(caller: &Caller, requested: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match (caller.role, caller.school_id) {
+        (Role::Admin, _) => Ok(requested),
+        (Role::SchoolStaff, Some(own)) if requested.is_none_or(|school| school == own) => Ok(Some(own)),
+        (Role::SchoolStaff, Some(_)) => {
+            Err(ApiError::Forbidden("school staff organise campaigns for their own school only".into()))
+        }
+        _ => Err(ApiError::Forbidden("only admins and school staff organise campaigns".into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +374,51 @@ mod tests {
             assert_eq!(can_exercise_data_rights(who, Some(7)), rights, "{who:?}");
             assert_eq!(records_profile_view(who), recorded, "{who:?}");
         }
+    }
+
+    #[test]
+    fn campaign_roles() {
+        use CampaignRole::*;
+        let admin = caller(Role::Admin, 1, None, None);
+        let staff = caller(Role::SchoolStaff, 2, Some(10), None);
+        let student = caller(Role::Student, 3, None, None);
+        let recruiter = caller(Role::Recruiter, 4, None, Some(7));
+        let committee = caller(Role::Committee, 5, None, None);
+        let cases = [
+            (&admin, Some(10), None, false, Some(Organiser)),
+            (&admin, None, None, false, Some(Organiser)),
+            (&staff, Some(10), None, false, Some(Organiser)),
+            (&staff, Some(11), None, false, None),
+            (&staff, None, None, false, Some(Observer)),
+            (&student, None, Some(10), false, Some(Student)),
+            (&student, Some(10), Some(10), false, Some(Student)),
+            (&student, Some(11), Some(10), false, None),
+            (&student, None, None, false, None),
+            (&recruiter, None, None, true, Some(Recruiter)),
+            (&recruiter, Some(10), None, false, None),
+            (&committee, None, None, true, None),
+        ];
+        for (who, campaign_school, student_school, holds, expected) in cases {
+            assert_eq!(
+                campaign_role(who, campaign_school, student_school, holds),
+                expected,
+                "{who:?} {campaign_school:?}"
+            );
+        }
+        assert!(require_campaign_reader(&committee).is_err());
+        assert!(require_campaign_reader(&student).is_ok());
+    }
+
+    #[test]
+    fn campaign_organisers() {
+        let admin = caller(Role::Admin, 1, None, None);
+        let staff = caller(Role::SchoolStaff, 2, Some(10), None);
+        let recruiter = caller(Role::Recruiter, 4, None, Some(7));
+        assert_eq!(campaign_organiser_school(&admin, None).ok(), Some(None));
+        assert_eq!(campaign_organiser_school(&admin, Some(11)).ok(), Some(Some(11)));
+        assert_eq!(campaign_organiser_school(&staff, None).ok(), Some(Some(10)));
+        assert_eq!(campaign_organiser_school(&staff, Some(10)).ok(), Some(Some(10)));
+        assert!(campaign_organiser_school(&staff, Some(11)).is_err());
+        assert!(campaign_organiser_school(&recruiter, None).is_err());
     }
 }

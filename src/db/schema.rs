@@ -252,6 +252,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        name -> Text,
+        school_id -> Nullable<BigInt>,
+        created_by -> BigInt,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        max_choices -> Integer,
+        seed -> BigInt,
+        status -> Text,
+        inputs_version -> BigInt,
+        run_inputs_version -> Nullable<BigInt>,
+        figures -> Nullable<Text>,
+        run_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_offers (campaign_id, offer_id) {
+        campaign_id -> BigInt,
+        offer_id -> BigInt,
+        capacity -> Nullable<Integer>,
+        admitted -> Nullable<Integer>,
+        cutoff -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    campaign_preferences (campaign_id, student_id, choice_rank) {
+        campaign_id -> BigInt,
+        student_id -> BigInt,
+        choice_rank -> Integer,
+        offer_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    campaign_rankings (campaign_id, offer_id, student_id) {
+        campaign_id -> BigInt,
+        offer_id -> BigInt,
+        student_id -> BigInt,
+        position -> Nullable<Integer>,
+        excluded -> Bool,
+    }
+}
+
+diesel::table! {
+    campaign_assignments (campaign_id, student_id) {
+        campaign_id -> BigInt,
+        student_id -> BigInt,
+        offer_id -> Nullable<BigInt>,
+        choice_rank -> Nullable<Integer>,
+        outcome -> Text,
+        application_id -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(applications -> offers (offer_id));
 diesel::joinable!(applications -> students (student_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -268,6 +328,11 @@ diesel::joinable!(offers -> organisations (organisation_id));
 diesel::joinable!(offer_requirements -> offers (offer_id));
 diesel::joinable!(offer_requirements -> skills (skill_id));
 diesel::joinable!(profile_views -> students (student_id));
+diesel::joinable!(campaign_offers -> campaigns (campaign_id));
+diesel::joinable!(campaign_offers -> offers (offer_id));
+diesel::joinable!(campaign_preferences -> campaigns (campaign_id));
+diesel::joinable!(campaign_assignments -> campaigns (campaign_id));
+diesel::joinable!(campaign_assignments -> students (student_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     schools,
@@ -289,4 +354,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     agreement_versions,
     agreement_signatures,
     profile_views,
+    campaigns,
+    campaign_offers,
+    campaign_preferences,
+    campaign_rankings,
+    campaign_assignments,
 );

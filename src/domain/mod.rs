@@ -2,6 +2,7 @@
 //! Nothing here does I/O; the rules are plain functions with table-driven tests.
 
 pub mod application;
+pub mod campaign;
 pub mod input;
 pub mod offer;
 pub mod placement;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod applications;
 pub mod auth;
 pub mod caller;
+pub mod campaigns;
 pub mod extract;
 pub mod health;
 pub mod matches;
@@ -76,6 +77,16 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(placements::terminate_placement)
             .service(reports::school_placement_stats)
             .service(reports::placement_rates)
-            .service(reports::skills_gap),
+            .service(reports::skills_gap)
+            .service(campaigns::create_campaign)
+            .service(campaigns::list_campaigns)
+            .service(campaigns::get_campaign)
+            .service(campaigns::put_preferences)
+            .service(campaigns::my_preferences)
+            .service(campaigns::get_ranking)
+            .service(campaigns::put_ranking)
+            .service(campaigns::run_campaign)
+            .service(campaigns::list_assignments)
+            .service(campaigns::publish_campaign),
     );
 }

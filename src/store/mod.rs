@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod campaigns;
 pub mod change_feed;
 pub mod health;
 pub mod matching;

@@ -439,3 +439,18 @@ async fn a_roster_e_mail_change_is_the_sign_in_e_mail_change_or_a_409() {
 async fn login_status(app: &TestApp, email: &str) -> u16 {
     app.post_json("/api/v1/auth/login", None, &json!({"email": email, "password": PASSWORD})).await.status().as_u16()
 }
+
+/// serde's derived structs read a JSON array positionally (`[null, null]` was
+/// taken as an organisation patch): a documented object body is an object.
+#[tokio::test]
+async fn a_body_documented_as_an_object_must_be_one() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let axa_go = app.id_of("organisations", "AXA-GO").await;
+    let path = format!("/api/v1/admin/organisations/{axa_go}");
+    let response = send(&app, Method::PATCH, &path, Some(&admin.token), Some(&json!([null, null]))).await;
+    let problem = assert_problem(response, 422).await;
+    assert_eq!(fields(&problem), ["body"]);
+    let response = send(&app, Method::PATCH, &path, Some(&admin.token), Some(&json!({"city": "Rabat"}))).await;
+    assert_ne!(response.status().as_u16(), 422, "an object body passes the screen");
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod applications;
+mod campaigns;
 mod contract;
 mod demo;
 mod document;

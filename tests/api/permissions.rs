@@ -179,6 +179,37 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
     let doomed_id =
         crate::helpers::json(app.get("/api/v1/me/profile", Some(&doomed.token)).await).await["id"].as_i64().unwrap();
     rows.push((Method::DELETE, format!("/api/v1/students/{doomed_id}"), None, [401, 404, 404, 403, 404, 404, 204]));
+    // Campaigns: one of ECC's, over a fresh open offer of the recruiter's, its window open.
+    let recruiter = cast.users.get("recruiter").expect("recruiter");
+    let campaign_offer = crate::applications::open_offer(&app, recruiter, 2).await;
+    let now = chrono::Utc::now();
+    let campaign_body = json!({"name": "PFE", "offer_ids": [campaign_offer], "opens_at": now - chrono::Duration::hours(1),
+        "closes_at": now + chrono::Duration::hours(1), "max_choices": 3});
+    let campaign =
+        crate::helpers::json(app.post_json("/api/v1/campaigns", Some(&school_staff.token), &campaign_body).await).await
+            ["id"]
+            .as_i64()
+            .unwrap();
+    let campaign = format!("/api/v1/campaigns/{campaign}");
+    let ranking = format!("{campaign}/offers/{campaign_offer}/ranking");
+    // Other staff open one for their own school; admins one for the network.
+    rows.push((Method::POST, "/api/v1/campaigns".into(), Some(campaign_body), [401, 403, 403, 201, 201, 403, 201]));
+    rows.push((Method::GET, "/api/v1/campaigns".into(), None, [401, 200, 200, 200, 200, 403, 200]));
+    rows.push((Method::GET, campaign.clone(), None, [401, 200, 200, 200, 404, 403, 200]));
+    let no_choices = json!({"offer_ids": []});
+    rows.push((Method::PUT, format!("{campaign}/preferences"), Some(no_choices), [401, 200, 403, 403, 404, 403, 403]));
+    rows.push((Method::GET, format!("{campaign}/preferences/me"), None, [401, 200, 403, 403, 404, 403, 403]));
+    rows.push((Method::GET, ranking.clone(), None, [401, 403, 200, 403, 404, 403, 200]));
+    rows.push((
+        Method::PUT,
+        ranking,
+        Some(json!({"ranking": [], "excluded": []})),
+        [401, 403, 200, 403, 404, 403, 200],
+    ));
+    rows.push((Method::POST, format!("{campaign}/run"), None, [401, 403, 403, 200, 404, 403, 200]));
+    rows.push((Method::GET, format!("{campaign}/assignments"), None, [401, 200, 200, 200, 404, 403, 200]));
+    // Publishing waits for the window to close.
+    rows.push((Method::POST, format!("{campaign}/publish"), None, [401, 403, 403, 409, 404, 403, 409]));
     // Disabling, of an account none of the matrix's callers signs in with.
     let disabled = app.staff(cast.users.get("admin").expect("admin"), "committee", None, None).await;
     let disable = format!("/api/v1/admin/accounts/{}/disable", disabled.account_id);
