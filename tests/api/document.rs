@@ -76,3 +76,11 @@ fn error_examples_match_their_status_and_optional_filters_are_not_prefilled() {
     let roster = &doc["paths"]["/api/v1/schools/{id}/roster"]["post"]["requestBody"]["content"];
     assert!(roster["application/json"].is_object() && roster["text/csv"].is_object(), "{roster}");
 }
+
+#[test]
+fn the_placement_figures_are_documented_as_themselves() {
+    let doc = document();
+    let stats = &doc["components"]["schemas"]["SchoolPlacementStats"]["properties"]["overall"]["$ref"];
+    let name = stats.as_str().expect("a reference").trim_start_matches("#/components/schemas/");
+    assert!(doc["components"]["schemas"][name]["properties"]["students_placed"].is_object(), "{name}");
+}
