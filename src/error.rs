@@ -15,6 +15,28 @@ use crate::telemetry::RequestId;
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Each problem type: its slug, title and what a client does about it.
+pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
+    ("bad-request", "Bad request", "The request cannot be read: a body that is not JSON, or a header missing or malformed (the detail says which). Fix the request; sending it again unchanged fails again."),
+    ("invalid-parameters", "Invalid parameters", "A path or query parameter breaks a rule. `errors` lists each one with its `field` (the parameter name), a `code` and a message saying what is accepted."),
+    ("unauthenticated", "Authentication required", "No access token, or one that is invalid, expired or revoked. Sign in (`POST /api/v1/auth/login`) or refresh the token (`POST /api/v1/auth/refresh`) and retry."),
+    ("wrong-credentials", "Wrong e-mail or password", "The sign-in failed: the e-mail is unknown or the password is wrong (the answer does not say which). Repeated failures are throttled."),
+    ("forbidden", "Forbidden", "The caller is known but this is not theirs to do. For a move of an application, `allowed` lists the moves the caller may make instead."),
+    ("not-found", "Not found", "Nothing with this id exists within what the caller may see. Another caller may see it."),
+    ("method-not-allowed", "Method not allowed", "The path exists but not with this HTTP method; the `Allow` header lists the methods it takes."),
+    ("request-timeout", "Request timeout", "The body did not arrive in time. Retry."),
+    ("conflict", "Conflict", "The request is valid but the current state refuses it (a duplicate, a move the state machine does not have, no position left). `allowed` lists what the state allows, when it is a state."),
+    ("payload-too-large", "Payload too large", "The body is larger than the operation takes. Send less, for a roster in several imports."),
+    ("unsupported-media-type", "Unsupported media type", "The body was sent with a `Content-Type` the operation does not take (JSON, or CSV where said)."),
+    ("precondition-failed", "Precondition failed", "The `If-Match` sent does not match the current `ETag`: the resource changed since it was read. Read it again, then retry."),
+    ("precondition-required", "Precondition required", "This write needs an `If-Match` header with the `ETag` of the version read."),
+    ("validation", "Validation failed", "A field of the body breaks a rule. `errors` lists each one with its `field` (a JSON path such as `requirements[2].min_level`), a `code` and a message saying what is accepted."),
+    ("too-many-requests", "Too many requests", "The rate limit for this operation is reached. Wait for the number of seconds in `Retry-After`."),
+    ("unavailable", "Service unavailable", "The database is unreachable or the request took too long. Retry later; nothing was half done."),
+    ("internal", "Internal server error", "An unexpected error. Quote the `request_id` when reporting it; the cause is in the service's logs under that id."),
+    ("client-error", "Client error", "The request was refused; the status and the detail say why."),
+];
+
 /// Everything a request can fail with. Each variant maps to one status and one
 /// problem `type`; the mapping lives in [`ApiError::parts`] alone.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +48,10 @@ pub enum ApiError {
     InvalidParameters(Vec<Violation>),
     #[error("authentication required: {0}")]
     Unauthenticated(String),
+    /// A sign-in with an unknown e-mail or a wrong password (one answer for
+    /// both, so that it tells nobody which accounts exist).
+    #[error("the e-mail or the password is wrong")]
+    WrongCredentials,
     #[error("{0}")]
     Forbidden(String),
     /// A move that belongs to someone else: a 403 listing the caller's own moves.
@@ -60,7 +86,8 @@ pub enum ApiError {
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Problem {
-    /// URI naming the kind of problem (`about:blank` style relative URIs under `/problems/`).
+    /// URI naming the kind of problem, relative to the server: `GET` it for a
+    /// page saying what it means and what to do.
     #[serde(rename = "type")]
     #[schema(example = "/problems/validation")]
     pub problem_type: String,
@@ -77,7 +104,7 @@ pub struct Problem {
     #[schema(example = "/api/v1/offers")]
     pub instance: String,
     /// The request id, also sent as the `X-Request-Id` header and found in the logs.
-    #[schema(example = "01JDQ7ZQ3V5M8X2K4N6P9R1T3W")]
+    #[schema(example = "0b6f3c3e-5a1d-4c8e-9f3a-2d7b1e4c6a90", format = Uuid)]
     pub request_id: String,
     /// For validation problems: each broken rule, naming its field.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -117,6 +144,7 @@ impl ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             Self::InvalidParameters(_) => (StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid parameters"),
             Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
+            Self::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong-credentials", "Wrong e-mail or password"),
             Self::Forbidden(_) | Self::ForbiddenMove { .. } => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
@@ -187,7 +215,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
-            Self::Unauthenticated(_) => {
+            Self::Unauthenticated(_) | Self::WrongCredentials => {
                 response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
             }
             Self::TooManyRequests { retry_after_seconds } => {

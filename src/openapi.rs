@@ -14,7 +14,10 @@ them apply, turns accepted applications into signed placements, and gives school
 follow-up committee their placement rates and skills-gap reports.\n\n\
 Partner portals call the API with the user's own bearer token (`POST /api/v1/auth/login`). Every error is an \
 RFC 9457 `application/problem+json` document; validation errors list each field in `errors`. Lists are \
-paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`.",
+paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`, which is valid only for the \
+list, order and filters it came with (any other cursor answers 400), except three answered whole \
+with a stated bound (`maxItems`): the two rankings (the top `limit`, at most 100, recomputed on every call) and \
+an application's history (at most 6 events).",
         version = "1.0.0",
         license(name = "MIT OR Apache-2.0"),
     ),
@@ -146,6 +149,124 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
             for (status, description) in shared {
                 if !responses.contains_key(status) {
                     responses.insert(status.into(), problem(description).into());
+                }
+            }
+        }
+    }
+}
+
+/// Makes each `Page_X` schema refer to `X` for its items. utoipa inlines the
+/// type parameter of a generic schema, which gives generated clients a second,
+/// anonymous copy of every item type (a `PageOfferItemsItem` beside `Offer`).
+pub fn reference_page_items(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+    let Some(components) = doc.components.as_mut() else { return };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    for (name, schema) in components.schemas.iter_mut() {
+        let Some(item) = name.strip_prefix("Page_").filter(|item| names.iter().any(|n| n == item)) else {
+            continue;
+        };
+        let RefOr::T(Schema::Object(page)) = schema else { continue };
+        if let Some(RefOr::T(Schema::Array(items))) = page.properties.get_mut("items") {
+            items.items = ArrayItems::RefOrSchema(Box::new(Ref::from_schema_name(item).into()));
+        }
+    }
+}
+
+/// The lists answered whole rather than by page, with their hard bound.
+/// Rankings are a top `limit` (at most 100) recomputed from the live index on
+/// every call, so a second page would come from another ranking; an
+/// application's history is bounded by its state machine.
+pub const BOUNDED_LISTS: &[(&str, usize)] = &[
+    ("/api/v1/students/{id}/matches", crate::pagination::MAX_LIMIT as usize),
+    ("/api/v1/offers/{id}/matches", crate::pagination::MAX_LIMIT as usize),
+    ("/api/v1/applications/{id}/events", crate::domain::application::MAX_EVENTS),
+];
+
+/// States the bound of each list answered whole (`maxItems`).
+pub fn bound_lists(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::RefOr;
+    for (path, bound) in BOUNDED_LISTS {
+        let Some(get) = doc.paths.paths.get_mut(*path).and_then(|item| item.get.as_mut()) else { continue };
+        let Some(RefOr::T(ok)) = get.responses.responses.get_mut("200") else { continue };
+        for content in ok.content.values_mut() {
+            if let Some(RefOr::T(Schema::Array(list))) = content.schema.as_mut() {
+                list.max_items = Some(*bound);
+            }
+        }
+    }
+}
+
+/// Gives every problem response an example of its own status (the `Problem`
+/// schema's single example is a 422), with a request id shaped as real ones.
+pub fn exemplify_problems(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            for (status, response) in operation.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else { continue };
+                let Some(content) = response.content.get_mut(crate::error::PROBLEM_JSON) else { continue };
+                let Ok(code) = status.parse::<u16>() else { continue };
+                content.example = Some(problem_example(code, path, &response.description));
+            }
+        }
+    }
+}
+
+fn problem_example(status: u16, path: &str, description: &str) -> serde_json::Value {
+    let slug = match status {
+        400 if description.contains("parameter") || description.contains("limit") => "invalid-parameters",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        409 => "conflict",
+        412 => "precondition-failed",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        422 => "validation",
+        428 => "precondition-required",
+        429 => "too-many-requests",
+        503 => "unavailable",
+        500.. => "internal",
+        _ => "bad-request",
+    };
+    let title = crate::error::PROBLEM_TYPES.iter().find(|(s, _, _)| *s == slug).map_or("Error", |(_, title, _)| *title);
+    let mut example = serde_json::json!({
+        "type": format!("/problems/{slug}"),
+        "title": title,
+        "status": status,
+        "detail": description,
+        "instance": path,
+        "request_id": "0b6f3c3e-5a1d-4c8e-9f3a-2d7b1e4c6a90",
+    });
+    if status == 422 {
+        example["errors"] = serde_json::json!([{"field": "title", "code": "required", "message": "must not be empty"}]);
+    }
+    if status == 400 && slug == "invalid-parameters" {
+        example["errors"] = serde_json::json!([{"field": "limit", "code": "out_of_range", "message": "limit must be between 1 and 100"}]);
+    }
+    example
+}
+
+/// Removes `example` from optional query parameters: Swagger UI pre-fills
+/// "Try it out" with it, so a filter the user never chose (`kind=internship`)
+/// would narrow the answer. The values stay documented by the schema.
+pub fn unfill_optional_parameters(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::Required;
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            for parameter in operation.parameters.iter_mut().flatten() {
+                if matches!(parameter.parameter_in, ParameterIn::Query) && parameter.required != Required::True {
+                    let builder = utoipa::openapi::path::ParameterBuilder::from(parameter.clone());
+                    #[allow(deprecated)]
+                    let cleared = builder.example(None::<serde_json::Value>).build();
+                    *parameter = cleared;
                 }
             }
         }

@@ -21,7 +21,6 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::Throttle;
 use crate::config::Settings;
 use crate::db::{self, Pool};
-use crate::domain::Violation;
 use crate::error::{problem_details, ApiError};
 use crate::live_index::LiveIndex;
 use crate::openapi::ApiDoc;
@@ -88,7 +87,8 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     })
     .await??;
     let throttle = Throttle::new(settings.auth.login_attempts_per_minute);
-    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle, index: Arc::new(index) })
+    let cursors = crate::pagination::CursorSeal::derive(&crate::auth::signing_secret(&settings)?);
+    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle, index: Arc::new(index), cursors })
 }
 
 /// How often the change feed is read for other processes' writes.
@@ -142,6 +142,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::limits::document(&mut doc);
     crate::input::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
+    crate::openapi::reference_page_items(&mut doc);
+    crate::openapi::bound_lists(&mut doc);
+    crate::openapi::exemplify_problems(&mut doc);
+    crate::openapi::unfill_optional_parameters(&mut doc);
     doc
 }
 
@@ -217,6 +221,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .configure(crate::routes::configure)
             .split_for_parts();
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
+            .service(crate::routes::problems::problem_page)
             .route(
                 "/docs",
                 web::get()
@@ -313,36 +318,29 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             ApiError::UnsupportedMediaType("the body must be JSON, sent as Content-Type: application/json".into())
         }
         JsonPayloadError::Deserialize(cause) if cause.is_data() => {
-            ApiError::Validation(vec![Violation::new(field_of(&cause.to_string()), "invalid", cause.to_string())])
+            ApiError::Validation(vec![crate::routes::extract::body_violation("", &cause.to_string())])
         }
-        _ => ApiError::BadRequest(format!("malformed JSON body: {error}")),
+        JsonPayloadError::Deserialize(cause) if cause.is_eof() => {
+            ApiError::BadRequest("the body is not valid JSON: it ends too early".into())
+        }
+        JsonPayloadError::Deserialize(cause) => ApiError::BadRequest(format!(
+            "the body is not valid JSON (line {}, column {})",
+            cause.line(),
+            cause.column()
+        )),
+        _ => ApiError::BadRequest("the body could not be read".into()),
     };
     api_error.into()
 }
 
-/// The field a serde message names (`missing field `x``, `unknown field `x``), or `body`.
-fn field_of(message: &str) -> String {
-    message
-        .split('`')
-        .nth(1)
-        .filter(|_| message.starts_with("missing field") || message.starts_with("unknown field"))
-        .unwrap_or("body")
-        .to_owned()
-}
-
 fn query_error(error: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    let message = error.to_string();
-    ApiError::InvalidParameters(vec![Violation::new(field_of_query(&message), "invalid", message)]).into()
+    ApiError::InvalidParameters(vec![crate::routes::extract::query_violation("", &error.to_string())]).into()
 }
 
-fn field_of_query(message: &str) -> String {
-    // serde_urlencoded words its messages like serde_json's.
-    let inner = message.split_once(": ").map_or(message, |(_, rest)| rest);
-    field_of(inner).replace("body", "query")
-}
-
-fn path_error(error: PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::InvalidParameters(vec![Violation::new("path", "invalid", error.to_string())]).into()
+fn path_error(error: PathError, request: &HttpRequest) -> actix_web::Error {
+    let segments: Vec<(String, String)> =
+        request.match_info().iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect();
+    ApiError::InvalidParameters(vec![crate::routes::extract::path_violation(&error.to_string(), &segments)]).into()
 }
 
 #[cfg(test)]
@@ -355,13 +353,6 @@ mod tests {
         assert_eq!(redact_url("postgres://app:s3cret@db:5432/p"), "postgres://app:***@db:5432/p");
         assert_eq!(redact_url("postgres://app@db/p"), "postgres://app@db/p");
         assert_eq!(redact_url("sqlite://data/p.db"), "sqlite://data/p.db");
-    }
-
-    #[test]
-    fn serde_messages_name_their_field() {
-        assert_eq!(field_of("unknown field `role`, expected one of `a`"), "role");
-        assert_eq!(field_of("missing field `email` at line 1"), "email");
-        assert_eq!(field_of("invalid type: string"), "body");
     }
 
     #[test]

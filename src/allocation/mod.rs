@@ -177,6 +177,9 @@ pub struct OfferOutcome {
 
 /// The organiser's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+// Named apart from the reports' `Figures`: utoipa keeps one schema per name,
+// and the placement statistics were documented with these fields.
+#[schema(as = CampaignFigures)]
 pub struct Figures {
     /// Students who took part.
     pub students: u32,

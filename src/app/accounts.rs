@@ -123,7 +123,7 @@ pub fn account_view(row: &accounts::AccountRow, student_id: Option<i64>) -> Resu
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::Unauthenticated("invalid e-mail or password".into())
+    ApiError::WrongCredentials
 }
 
 fn check_password(password: &str) -> Result<(), ApiError> {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::matches::{explanation_of, Explanation};
 use crate::app::offers::visible_offer;
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
@@ -63,13 +64,13 @@ pub struct Application {
     pub cover_letter: String,
     #[schema(example = "ecc-careers")]
     pub source: String,
-    /// The match score when the student applied, 0 to 1.
+    /// The match score when the student applied, 0 to 1, exactly as the
+    /// matching endpoints gave it then.
     #[schema(example = 0.8125)]
     pub score: f64,
-    /// Why the score is what it is (skills met, partly met, missing, failed
-    /// filters), as computed when the student applied.
-    #[schema(value_type = Object)]
-    pub explanation: serde_json::Value,
+    /// Why the score is what it is, as computed when the student applied: the
+    /// same explanation `GET /students/{id}/matches/{offer_id}` gave then.
+    pub explanation: Explanation,
     #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
     #[schema(example = "2026-11-29T10:15:00Z")]
@@ -110,8 +111,8 @@ fn views(
                 status,
                 cover_letter: row.cover_letter,
                 source: row.source,
-                score: f64::from(row.score_sixtieths) / 60.0,
-                explanation: serde_json::from_str(&row.explanation).unwrap_or_default(),
+                score: row.score,
+                explanation: stored_explanation(&row.explanation)?,
                 created_at: row.created_at.and_utc(),
                 updated_at: row.updated_at.and_utc(),
                 allowed_moves: allowed_moves(status, actor),
@@ -119,6 +120,12 @@ fn views(
             })
         })
         .collect()
+}
+
+/// Reads an explanation the service stored itself; one that does not parse is
+/// a corrupted row, an internal error.
+pub fn stored_explanation(text: &str) -> Result<Explanation, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
 }
 
 fn view(conn: &mut DbConnection, caller: &Caller, record: ApplicationRecord) -> Result<Application, ApiError> {
@@ -179,9 +186,7 @@ fn apply(
     if store::exists(conn, offer_id, student.id)? {
         return Err(already());
     }
-    let matched = state.index.explain(student.id, offer_id, today, false);
-    let score_sixtieths = matched.as_ref().map_or(0, |m| (m.score.clamp(0.0, 1.0) * 60.0).round() as i32);
-    let explanation = matched.as_ref().and_then(|m| serde_json::to_string(m).ok()).unwrap_or_else(|| "{}".into());
+    let (score, explanation) = scored_now(state, student.id, offer_id)?;
     let status = ApplicationStatus::Submitted.as_str();
     let new = NewApplication {
         offer_id,
@@ -190,7 +195,7 @@ fn apply(
         status,
         cover_letter: draft.cover_letter.as_deref().map(str::trim).unwrap_or_default(),
         source: draft.source.as_deref().map(str::trim).unwrap_or_default(),
-        score_sixtieths,
+        score,
         explanation: &explanation,
     };
     let body = crate::db::write_transaction(conn, |conn| -> Result<String, ApiError> {
@@ -202,6 +207,16 @@ fn apply(
     })?;
     state.refresh_index(conn);
     Ok(body)
+}
+
+/// The exact score and the explanation, as stored, of a student for an offer
+/// today: the same the matching endpoints give. A student or offer missing
+/// from the index (not yet refreshed) scores 0 with nothing met.
+pub fn scored_now(state: &AppState, student_id: i64, offer_id: i64) -> Result<(f64, String), ApiError> {
+    let matched = state.index.explain(student_id, offer_id, Utc::now().date_naive(), false);
+    let score = matched.as_ref().map_or(0.0, |m| m.score);
+    let explanation = matched.as_ref().map(|m| explanation_of(&state.index, m)).unwrap_or_default();
+    Ok((score, serde_json::to_string(&explanation).map_err(anyhow::Error::new)?))
 }
 
 /// Filters of the application list.
@@ -385,7 +400,9 @@ pub async fn list_applications(
 ) -> Result<Page<Application>, ApiError> {
     let scope = policy::pipeline_scope(&caller)?;
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let list = format!("applications {:?}", (query.status, query.offer_id, query.student_id));
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &list)?);
+    let cursors = state.cursors.clone();
     let filter = ApplicationFilter {
         status: query.status.map(|s| s.as_str().to_owned()),
         offer_id: query.offer_id,
@@ -393,7 +410,7 @@ pub async fn list_applications(
     };
     crate::db::run(&state.pool, move |conn| {
         let records = store::list(conn, scope, &filter, after, limit)?;
-        let (records, next_cursor) = crate::pagination::paginate(records, limit, |r| r.row.id);
+        let (records, next_cursor) = crate::pagination::paginate(records, limit, &cursors, &list, |r| r.row.id);
         Ok(Page { items: views(conn, &caller, records)?, next_cursor })
     })
     .await

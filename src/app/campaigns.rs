@@ -410,7 +410,8 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
 /// The campaigns the caller may see, newest first.
 pub async fn list_campaigns(state: &AppState, caller: Caller, page: PageQuery) -> Result<Page<Campaign>, ApiError> {
     policy::require_campaign_reader(&caller)?;
-    let (limit, before) = (page.limit()?, page.after::<i64>()?);
+    let (limit, before) = (page.limit()?, page.after::<i64>(&state.cursors, "campaigns")?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         let scope = match (caller.role, caller.school_id, caller.organisation_id) {
             (Role::Admin, _, _) => Some(CampaignScope::All),
@@ -423,7 +424,7 @@ pub async fn list_campaigns(state: &AppState, caller: Caller, page: PageQuery) -
             return Ok(Page { items: Vec::new(), next_cursor: None });
         };
         let rows = store::list(conn, scope, before, limit)?;
-        let (rows, next_cursor) = paginate(rows, limit, |r| r.id);
+        let (rows, next_cursor) = paginate(rows, limit, &cursors, "campaigns", |r| r.id);
         let items = rows.into_iter().map(|row| view(conn, row)).collect::<Result<_, _>>()?;
         Ok(Page { items, next_cursor })
     })
@@ -745,7 +746,9 @@ pub async fn list_assignments(
     query: AssignmentQuery,
 ) -> Result<Page<Assignment>, ApiError> {
     let page = PageQuery { limit: query.limit, cursor: query.cursor };
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let list = format!("assignments {id}");
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &list)?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         let (row, role, student) = load(conn, &caller, id)?;
         let published = row.status == store::PUBLISHED;
@@ -763,7 +766,7 @@ pub async fn list_assignments(
             return Ok(Page { items: Vec::new(), next_cursor: None });
         }
         let rows = store::assignments(conn, id, scope, after, limit)?;
-        let (rows, next_cursor) = paginate(rows, limit, |r| r.student_id);
+        let (rows, next_cursor) = paginate(rows, limit, &cursors, &list, |r| r.student_id);
         let items = rows.into_iter().map(assignment_view).collect::<Result<_, _>>()?;
         Ok(Page { items, next_cursor })
     })
@@ -800,9 +803,7 @@ fn offer_position(
         return Ok(application);
     }
     let offer = crate::store::offers::find(conn, offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
-    let matched = state.index.explain(student_id, offer_id, Utc::now().date_naive(), false);
-    let score_sixtieths = matched.as_ref().map_or(0, |m| (m.score.clamp(0.0, 1.0) * 60.0).round() as i32);
-    let explanation = matched.as_ref().and_then(|m| serde_json::to_string(m).ok()).unwrap_or_else(|| "{}".into());
+    let (score, explanation) = crate::app::applications::scored_now(state, student_id, offer_id)?;
     let source = format!("campaign:{campaign}");
     let new = NewApplication {
         offer_id,
@@ -811,7 +812,7 @@ fn offer_position(
         status: offered,
         cover_letter: "",
         source: &source,
-        score_sixtieths,
+        score,
         explanation: &explanation,
     };
     applications::insert(conn, &new, actor)?

@@ -19,6 +19,8 @@ pub struct AppState {
     pub passwords: PasswordHasher,
     pub throttle: Throttle,
     pub index: Arc<LiveIndex>,
+    /// Seals and opens pagination cursors.
+    pub cursors: crate::pagination::CursorSeal,
 }
 
 impl AppState {

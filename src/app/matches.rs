@@ -21,7 +21,7 @@ use crate::matching::{MatchResult, MissingSkill, SkillMatch};
 use crate::store::{offers, students};
 
 /// A skill the student holds for a requirement.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SkillCredit {
     #[schema(example = "python")]
     pub skill: String,
@@ -42,7 +42,7 @@ pub struct SkillCredit {
 }
 
 /// A requirement the student does not hold at all.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MissingRequirement {
     #[schema(example = "python")]
     pub skill: String,
@@ -52,8 +52,9 @@ pub struct MissingRequirement {
     pub weight: u8,
 }
 
-/// Why a score is what it is.
-#[derive(Debug, Serialize, ToSchema)]
+/// Why a score is what it is. An application keeps the one computed when the
+/// student applied, in this same form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Explanation {
     /// Requirements held at or above their level.
     pub met: Vec<SkillCredit>,
@@ -113,8 +114,24 @@ fn gap_view(index: &LiveIndex, m: &MissingSkill) -> MissingRequirement {
     MissingRequirement { skill: index.slug(m.skill.0), required_level: m.required_level, weight: m.weight }
 }
 
+/// The explanation of a scored pair as clients see it: skills by slug.
+pub fn explanation_of(index: &LiveIndex, result: &MatchResult) -> Explanation {
+    Explanation {
+        met: result.met.iter().map(|m| credit_view(index, m)).collect(),
+        partially_met: result.partially_met.iter().map(|m| credit_view(index, m)).collect(),
+        missing_required: result.missing_required.iter().map(|m| gap_view(index, m)).collect(),
+        missing_preferred: result.missing_preferred.iter().map(|m| gap_view(index, m)).collect(),
+        failed_filters: result
+            .failed_filters
+            .iter()
+            .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
+            .collect(),
+    }
+}
+
 fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
     Match {
+        explanation: explanation_of(index, &result),
         student_id: result.student_id,
         offer_id: result.offer_id,
         score: result.score,
@@ -122,17 +139,6 @@ fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
         preferred_met: result.preferred_met,
         offer_title: None,
         student_name: None,
-        explanation: Explanation {
-            met: result.met.iter().map(|m| credit_view(index, m)).collect(),
-            partially_met: result.partially_met.iter().map(|m| credit_view(index, m)).collect(),
-            missing_required: result.missing_required.iter().map(|m| gap_view(index, m)).collect(),
-            missing_preferred: result.missing_preferred.iter().map(|m| gap_view(index, m)).collect(),
-            failed_filters: result
-                .failed_filters
-                .iter()
-                .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
-                .collect(),
-        },
     }
 }
 

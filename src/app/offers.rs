@@ -333,7 +333,23 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
         }
     };
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let (limit, after) = (page.limit()?, page.after::<OfferCursor>()?);
+    // The order and every filter: a cursor carried over to others would skip or repeat offers.
+    let list = format!(
+        "offers {:?}",
+        (
+            &query.sort,
+            query.kind,
+            &query.city,
+            query.work_mode,
+            &query.domain,
+            &query.skill,
+            query.organisation_id,
+            query.status,
+            &query.q
+        )
+    );
+    let (limit, after) = (page.limit()?, page.after::<OfferCursor>(&state.cursors, &list)?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         let skill_id = match &query.skill {
             Some(name) => Some(resolve_skill_filter(conn, name)?),
@@ -352,7 +368,7 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
             see_all: caller.role == Role::Admin,
         };
         let rows = offers::list(conn, &filter, sort, after, limit)?;
-        let (rows, next_cursor) = paginate(rows, limit, |r| match sort {
+        let (rows, next_cursor) = paginate(rows, limit, &cursors, &list, |r| match sort {
             OfferSort::Newest => OfferCursor::Newest(r.id),
             OfferSort::Deadline => OfferCursor::Deadline(r.deadline, r.id),
         });

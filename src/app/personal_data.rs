@@ -8,11 +8,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::applications::stored_explanation;
+use crate::app::matches::Explanation;
 use crate::app::students::{profile_view, visible_student, StudentProfile};
 use crate::app::AppState;
 use crate::auth::policy;
 use crate::auth::Caller;
 use crate::db::DbConnection;
+use crate::domain::placement::AgreementTerms;
 use crate::domain::student::ProfileReading;
 use crate::error::ApiError;
 use crate::pagination::{Page, PageQuery};
@@ -117,8 +120,8 @@ pub struct ExportApplication {
     /// Match score from 0 to 1 when the student applied.
     #[schema(example = 0.8125)]
     pub score: f64,
-    /// How the score was reached.
-    pub explanation: serde_json::Value,
+    /// How the score was reached, as computed when the student applied.
+    pub explanation: Explanation,
     #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
     #[schema(example = "2026-11-29T10:15:00Z")]
@@ -143,7 +146,7 @@ pub struct ExportAgreementVersion {
     #[schema(example = 1)]
     pub version: i32,
     /// The terms as agreed in this version.
-    pub terms: serde_json::Value,
+    pub terms: AgreementTerms,
     #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
     pub signatures: Vec<ExportSignature>,
@@ -202,11 +205,6 @@ fn rights_holder(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<st
     Ok(row)
 }
 
-fn json_of(text: &str) -> serde_json::Value {
-    // Written only by this service; a malformed value reads as null rather than failing the export.
-    serde_json::from_str(text).unwrap_or_default()
-}
-
 fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<PersonalDataExport, ApiError> {
     let student_id = row.id;
     let account = match row.account_id {
@@ -239,8 +237,8 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
             status: app.status,
             cover_letter: app.cover_letter,
             source: app.source,
-            score: f64::from(app.score_sixtieths) / 60.0,
-            explanation: json_of(&app.explanation),
+            score: app.score,
+            explanation: stored_explanation(&app.explanation)?,
             created_at: app.created_at.and_utc(),
             updated_at: app.updated_at.and_utc(),
             events,
@@ -255,21 +253,23 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
         let agreement_versions = versions
             .iter()
             .filter(|(p, _)| *p == id)
-            .map(|(_, v)| ExportAgreementVersion {
-                version: v.version,
-                terms: json_of(&v.terms),
-                created_at: v.created_at.and_utc(),
-                signatures: signatures
-                    .iter()
-                    .filter(|(p, s)| *p == id && s.version == v.version)
-                    .map(|(_, s)| ExportSignature {
-                        party: s.party.clone(),
-                        account_id: s.account_id,
-                        signed_at: s.signed_at.and_utc(),
-                    })
-                    .collect(),
+            .map(|(_, v)| {
+                Ok(ExportAgreementVersion {
+                    version: v.version,
+                    terms: serde_json::from_str(&v.terms).map_err(anyhow::Error::new)?,
+                    created_at: v.created_at.and_utc(),
+                    signatures: signatures
+                        .iter()
+                        .filter(|(p, s)| *p == id && s.version == v.version)
+                        .map(|(_, s)| ExportSignature {
+                            party: s.party.clone(),
+                            account_id: s.account_id,
+                            signed_at: s.signed_at.and_utc(),
+                        })
+                        .collect(),
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, ApiError>>()?;
         exported_placements.push(ExportPlacement {
             id,
             application_id: placement.application_id,
@@ -311,11 +311,13 @@ pub async fn list_profile_views(
     id: i64,
     page: PageQuery,
 ) -> Result<Page<ProfileView>, ApiError> {
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let scope = format!("profile-views {id}");
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &scope)?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         rights_holder(conn, &caller, id)?;
         let rows = store::views(conn, id, after, Some(limit + 1))?;
-        Ok(Page::from_rows(rows, limit, |r| r.id, view_of))
+        Ok(Page::from_rows(rows, limit, &cursors, &scope, |r| r.id, view_of))
     })
     .await
 }

@@ -260,10 +260,11 @@ pub struct Termination {
 /// A page of the placements in the caller's scope, oldest first.
 pub async fn list_placements(state: &AppState, caller: Caller, page: PageQuery) -> Result<Page<Placement>, ApiError> {
     let scope = policy::pipeline_scope(&caller)?;
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, "placements")?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         let records = store::list(conn, scope, after, limit)?;
-        let (records, next_cursor) = paginate(records, limit, |(row, _)| row.id);
+        let (records, next_cursor) = paginate(records, limit, &cursors, "placements", |(row, _)| row.id);
         let items = load_all(conn, records, Utc::now().date_naive())?.into_iter().map(|l| l.view).collect();
         Ok(Page { items, next_cursor })
     })

@@ -91,11 +91,12 @@ pub async fn list_skills(
     domain: Option<String>,
     page: PageQuery,
 ) -> Result<Page<Skill>, ApiError> {
+    let scope = format!("skills {:?}", (&q, &domain));
     let filter = SkillFilter { q, domain };
-    let (limit, after) = (page.limit()?, page.after::<String>()?);
+    let (limit, after) = (page.limit()?, page.after::<String>(&state.cursors, &scope)?);
     let rows =
         crate::db::run(&state.pool, move |conn| Ok(reference::list_skills(conn, &filter, after, limit)?)).await?;
-    Ok(Page::from_rows(rows, limit, |s| s.skill.slug.clone(), Skill::from))
+    Ok(Page::from_rows(rows, limit, &state.cursors, &scope, |s| s.skill.slug.clone(), Skill::from))
 }
 
 /// One skill, by slug or alias.
@@ -106,14 +107,14 @@ pub async fn get_skill(state: &AppState, slug: String) -> Result<Skill, ApiError
 
 /// A page of the participating schools, ordered by code.
 pub async fn list_schools(state: &AppState, page: PageQuery) -> Result<Page<School>, ApiError> {
-    let (limit, after) = (page.limit()?, page.after::<String>()?);
+    let (limit, after) = (page.limit()?, page.after::<String>(&state.cursors, "schools")?);
     let rows = crate::db::run(&state.pool, move |conn| Ok(reference::list_schools(conn, after, limit)?)).await?;
-    Ok(Page::from_rows(rows, limit, |s| s.code.clone(), School::from))
+    Ok(Page::from_rows(rows, limit, &state.cursors, "schools", |s| s.code.clone(), School::from))
 }
 
 /// A page of the AXA organisations, ordered by code.
 pub async fn list_organisations(state: &AppState, page: PageQuery) -> Result<Page<Organisation>, ApiError> {
-    let (limit, after) = (page.limit()?, page.after::<String>()?);
+    let (limit, after) = (page.limit()?, page.after::<String>(&state.cursors, "organisations")?);
     let rows = crate::db::run(&state.pool, move |conn| Ok(reference::list_organisations(conn, after, limit)?)).await?;
-    Ok(Page::from_rows(rows, limit, |o| o.code.clone(), Organisation::from))
+    Ok(Page::from_rows(rows, limit, &state.cursors, "organisations", |o| o.code.clone(), Organisation::from))
 }

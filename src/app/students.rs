@@ -395,7 +395,12 @@ pub async fn list_students(
 ) -> Result<Page<StudentProfile>, ApiError> {
     let scope = policy::student_list_scope(&caller)?;
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let (limit, after) = (page.limit()?, page.after::<i64>()?);
+    let list = format!(
+        "students {:?}",
+        (query.school_id, &query.programme, query.graduation_year, &query.skill, query.seeking)
+    );
+    let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &list)?);
+    let cursors = state.cursors.clone();
     crate::db::run(&state.pool, move |conn| {
         let skill_id = match &query.skill {
             Some(name) => Some(resolve_skill_filter(conn, name)?),
@@ -408,7 +413,8 @@ pub async fn list_students(
             skill_id,
             seeking: query.seeking,
         };
-        let (rows, next_cursor) = paginate(students::list(conn, &filter, after, limit)?, limit, |r| r.id);
+        let (rows, next_cursor) =
+            paginate(students::list(conn, &filter, after, limit)?, limit, &cursors, &list, |r| r.id);
         let shown: Vec<i64> = rows.iter().map(|row| row.id).collect();
         record_reading(conn, &caller, &shown, ProfileReading::StudentList, None)?;
         let items = rows.into_iter().map(|row| profile_view(conn, row, StudentView::Full)).collect::<Result<_, _>>()?;

@@ -23,14 +23,27 @@ use token::{SigningKey, TokenKeys};
 /// Builds the token keys from the settings. In development, without a
 /// configured key, one is generated once and kept under the data directory.
 pub fn token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
-    let keys = match &settings.auth.signing_keys {
-        Some(list) => TokenKeys::parse_key_list(list).context("PASSERELLE_AUTH__SIGNING_KEYS")?,
-        None if settings.environment == Environment::Production => anyhow::bail!(MISSING_KEY),
-        None => vec![development_key(&settings.data_dir)?],
-    };
+    let keys = signing_keys(settings)?;
     let ttl = chrono::Duration::seconds(settings.auth.access_ttl_seconds);
     TokenKeys::new(keys, settings.auth.issuer.clone(), settings.auth.audience.clone(), ttl)
         .context("token signing keys")
+}
+
+fn signing_keys(settings: &Settings) -> anyhow::Result<Vec<SigningKey>> {
+    Ok(match &settings.auth.signing_keys {
+        Some(list) => TokenKeys::parse_key_list(list).context("PASSERELLE_AUTH__SIGNING_KEYS")?,
+        None if settings.environment == Environment::Production => anyhow::bail!(MISSING_KEY),
+        None => vec![development_key(&settings.data_dir)?],
+    })
+}
+
+/// The secret of the key that signs tokens (the first of the list), from
+/// which the pagination cursors' seal is derived: every process of a
+/// deployment shares it, and rotating the token key only sends clients back
+/// to a list's first page.
+pub fn signing_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    let keys = signing_keys(settings)?;
+    Ok(keys.into_iter().next().context("no token signing key")?.secret)
 }
 
 /// Why production refuses to start without a configured signing key.

@@ -172,7 +172,7 @@ diesel::table! {
         status -> Text,
         cover_letter -> Text,
         source -> Text,
-        score_sixtieths -> Integer,
+        score -> Double,
         explanation -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,

@@ -132,6 +132,22 @@ fn side_of_move(from: ApplicationStatus, to: ApplicationStatus) -> Option<Side> 
     }
 }
 
+/// The most events an application's history can hold: the submission and
+/// then the longest run of moves (submitted → in_review → shortlisted →
+/// interview → offered → accepted), since the pipeline never goes back.
+pub const MAX_EVENTS: usize = 6;
+
+/// The longest run of moves from `from` to a final status.
+#[cfg(test)]
+fn longest_run(from: ApplicationStatus) -> usize {
+    ApplicationStatus::ALL
+        .iter()
+        .filter(|&&to| side_of_move(from, to).is_some())
+        .map(|&to| 1 + longest_run(to))
+        .max()
+        .unwrap_or(0)
+}
+
 fn may_act_for(actor: ApplicationActor, side: Side) -> bool {
     matches!(
         (actor, side),
@@ -309,5 +325,10 @@ mod tests {
     fn refusals_expose_what_is_allowed() {
         let refused = check_move(S::Offered, S::Accepted, A::Admin);
         assert_eq!(refused.as_ref().map_err(MoveRefused::allowed), Err([S::Rejected].as_slice()));
+    }
+
+    #[test]
+    fn a_history_holds_at_most_max_events() {
+        assert_eq!(1 + longest_run(S::Submitted), MAX_EVENTS);
     }
 }

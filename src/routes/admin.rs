@@ -1,5 +1,6 @@
 //! Operator endpoints: staff accounts.
 
+use crate::routes::extract::Json;
 use actix_web::{patch, post, web, HttpResponse};
 use serde::Serialize;
 
@@ -32,7 +33,7 @@ use crate::error::{ApiError, Problem};
 pub async fn create_staff_account(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewStaffAccount>,
+    body: Json<NewStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Created().json(app::create_staff_account(&state, caller, body.into_inner()).await?))
 }
@@ -59,7 +60,7 @@ fn created<T: Serialize>(body: T) -> HttpResponse {
 pub async fn create_school(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewSchool>,
+    body: Json<NewSchool>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(created(app::create_school(&state, caller, body.into_inner()).await?))
 }
@@ -84,7 +85,7 @@ pub async fn patch_school(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<SchoolPatch>,
+    body: Json<SchoolPatch>,
 ) -> Result<web::Json<School>, ApiError> {
     Ok(web::Json(app::patch_school(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
@@ -107,7 +108,7 @@ pub async fn patch_school(
 pub async fn create_organisation(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewOrganisation>,
+    body: Json<NewOrganisation>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(created(app::create_organisation(&state, caller, body.into_inner()).await?))
 }
@@ -132,7 +133,7 @@ pub async fn patch_organisation(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<OrganisationPatch>,
+    body: Json<OrganisationPatch>,
 ) -> Result<web::Json<Organisation>, ApiError> {
     Ok(web::Json(app::patch_organisation(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
@@ -156,7 +157,7 @@ pub async fn patch_organisation(
 pub async fn create_skill(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<NewSkill>,
+    body: Json<NewSkill>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(created(app::create_skill(&state, caller, body.into_inner()).await?))
 }
@@ -182,7 +183,7 @@ pub async fn patch_skill(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<SkillPatch>,
+    body: Json<SkillPatch>,
 ) -> Result<web::Json<Skill>, ApiError> {
     Ok(web::Json(app::patch_skill(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
@@ -208,7 +209,7 @@ pub async fn add_skill_alias(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<NewAlias>,
+    body: Json<NewAlias>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(created(app::add_skill_alias(&state, caller, path.into_inner(), body.into_inner()).await?))
 }

@@ -2,6 +2,7 @@
 //! the application along, the student answers an offer; accepting takes one of
 //! the offer's positions and opens the placement.
 
+use crate::routes::extract::{Json, Query};
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -60,7 +61,7 @@ pub async fn create_application(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<ApplicationDraft>,
+    body: Json<ApplicationDraft>,
 ) -> Result<HttpResponse, ApiError> {
     // An unreadable header counts as an empty key.
     let key = request.headers().get("idempotency-key").map(|v| v.to_str().unwrap_or_default().to_owned());
@@ -92,7 +93,7 @@ fn location_of(body: &str) -> Option<String> {
 pub async fn list_applications(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<ApplicationQuery>,
+    query: Query<ApplicationQuery>,
 ) -> Result<web::Json<Page<Application>>, ApiError> {
     Ok(web::Json(app::list_applications(&state, caller, query.into_inner()).await?))
 }
@@ -150,7 +151,7 @@ pub async fn transition_application(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<Transition>,
+    body: Json<Transition>,
 ) -> Result<web::Json<Application>, ApiError> {
     Ok(web::Json(app::transition_application(&state, caller, path.into_inner(), body.into_inner()).await?))
 }

@@ -1,6 +1,7 @@
 //! Sign-in: student activation, staff activation, login, token refresh,
 //! logout (of one session or everywhere), and the caller's own account.
 
+use crate::routes::extract::Json;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use crate::app::accounts::{
@@ -29,7 +30,7 @@ use crate::error::{ApiError, Problem};
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>, ApiError> {
     let address = request.peer_addr().map(|a| a.ip());
     Ok(web::Json(app::login(&state, body.into_inner(), address).await?))
@@ -49,10 +50,7 @@ pub async fn login(
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(
-    state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<web::Json<TokenPair>, ApiError> {
     Ok(web::Json(app::refresh(&state, body.into_inner()).await?))
 }
 
@@ -62,7 +60,7 @@ pub async fn refresh(
 /// silently, so the answer says nothing about tokens.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     app::logout(&state, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -86,7 +84,7 @@ pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>)
 pub async fn activate_student(
     state: web::Data<AppState>,
     request: HttpRequest,
-    body: web::Json<StudentActivation>,
+    body: Json<StudentActivation>,
 ) -> Result<HttpResponse, ApiError> {
     let address = request.peer_addr().map(|a| a.ip());
     Ok(HttpResponse::Created().json(app::activate_student(&state, body.into_inner(), address).await?))
@@ -107,7 +105,7 @@ pub async fn activate_student(
 #[post("/auth/activate")]
 pub async fn activate_staff(
     state: web::Data<AppState>,
-    body: web::Json<StaffActivation>,
+    body: Json<StaffActivation>,
 ) -> Result<web::Json<Account>, ApiError> {
     Ok(web::Json(app::activate_staff(&state, body.into_inner()).await?))
 }

@@ -1,6 +1,7 @@
 //! Allocation campaigns: a cohort placed at once by student-proposing
 //! deferred acceptance.
 
+use crate::routes::extract::{Json, Query};
 use actix_web::http::header::LOCATION;
 use actix_web::{get, post, put, web, HttpResponse};
 
@@ -36,7 +37,7 @@ use crate::pagination::{Page, PageQuery};
 pub async fn create_campaign(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<CampaignDraft>,
+    body: Json<CampaignDraft>,
 ) -> Result<HttpResponse, ApiError> {
     let view = app::create_campaign(&state, caller, body.into_inner()).await?;
     Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/campaigns/{}", view.id))).json(view))
@@ -61,7 +62,7 @@ pub async fn create_campaign(
 pub async fn list_campaigns(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    query: Query<PageQuery>,
 ) -> Result<web::Json<Page<Campaign>>, ApiError> {
     Ok(web::Json(app::list_campaigns(&state, caller, query.into_inner()).await?))
 }
@@ -115,7 +116,7 @@ pub async fn put_preferences(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<PreferencesDraft>,
+    body: Json<PreferencesDraft>,
 ) -> Result<web::Json<Preferences>, ApiError> {
     Ok(web::Json(app::put_preferences(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
@@ -191,7 +192,7 @@ pub async fn put_ranking(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
-    body: web::Json<RankingDraft>,
+    body: Json<RankingDraft>,
 ) -> Result<web::Json<Ranking>, ApiError> {
     let (id, offer_id) = path.into_inner();
     Ok(web::Json(app::put_ranking(&state, caller, id, offer_id, body.into_inner()).await?))
@@ -246,7 +247,7 @@ pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<AssignmentQuery>,
+    query: Query<AssignmentQuery>,
 ) -> Result<web::Json<Page<Assignment>>, ApiError> {
     Ok(web::Json(app::list_assignments(&state, caller, path.into_inner(), query.into_inner()).await?))
 }

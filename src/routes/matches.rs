@@ -1,6 +1,7 @@
 //! Matching: ranked offers for a student, ranked candidates for an offer, and
 //! the score of one pair with what is met and missing.
 
+use crate::routes::extract::Query;
 use actix_web::{get, web};
 
 use crate::app::matches::{self as app, Match, MatchQuery};
@@ -32,7 +33,7 @@ pub async fn offers_for_student(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<MatchQuery>,
+    query: Query<MatchQuery>,
 ) -> Result<web::Json<Vec<Match>>, ApiError> {
     let (id, limit) = (path.into_inner(), limit_of(&query)?);
     Ok(web::Json(app::offers_for_student(&state, caller, id, query.kind, limit).await?))
@@ -59,7 +60,7 @@ pub async fn candidates_for_offer(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<MatchQuery>,
+    query: Query<MatchQuery>,
 ) -> Result<web::Json<Vec<Match>>, ApiError> {
     let (id, limit) = (path.into_inner(), limit_of(&query)?);
     Ok(web::Json(app::candidates_for_offer(&state, caller, id, limit).await?))

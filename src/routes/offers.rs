@@ -1,5 +1,6 @@
 //! Internship and work-study offers: drafting, publishing, closing, listing.
 
+use crate::routes::extract::{Json, Query};
 use actix_web::http::header::LOCATION;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
@@ -32,7 +33,7 @@ use crate::routes::precondition::{if_match_of, tagged_json};
 pub async fn create_offer(
     state: web::Data<AppState>,
     caller: Caller,
-    body: web::Json<OfferDraft>,
+    body: Json<OfferDraft>,
 ) -> Result<HttpResponse, ApiError> {
     let (version, view) = app::create_offer(&state, caller, body.into_inner()).await?;
     let mut created = HttpResponse::Created();
@@ -58,7 +59,7 @@ pub async fn create_offer(
 pub async fn list_offers(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<OfferQuery>,
+    query: Query<OfferQuery>,
 ) -> Result<web::Json<Page<Offer>>, ApiError> {
     Ok(web::Json(app::list_offers(&state, caller, query.into_inner()).await?))
 }
@@ -112,7 +113,7 @@ pub async fn patch_offer(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<OfferPatch>,
+    body: Json<OfferPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match_of(&request);
     let (version, view) = app::patch_offer(&state, caller, path.into_inner(), body.into_inner(), if_match).await?;

@@ -2,6 +2,7 @@
 //! access to everything held (export), knowing who read the profile, and
 //! erasure.
 
+use crate::routes::extract::Query;
 use actix_web::{delete, get, web, HttpResponse};
 
 use crate::app::personal_data::{self as app, PersonalDataExport, ProfileView};
@@ -64,7 +65,7 @@ pub async fn list_profile_views(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    query: web::Query<PageQuery>,
+    query: Query<PageQuery>,
 ) -> Result<web::Json<Page<ProfileView>>, ApiError> {
     Ok(web::Json(app::list_profile_views(&state, caller, path.into_inner(), query.into_inner()).await?))
 }

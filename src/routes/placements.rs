@@ -1,6 +1,7 @@
 //! Placements and their tripartite agreement: reading, negotiating the terms,
 //! signing, terminating.
 
+use crate::routes::extract::{Json, Query};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
 use crate::app::placements::{self as app, Placement, Termination, TermsPatch};
@@ -33,7 +34,7 @@ fn answer((version, placement): (i64, Placement)) -> HttpResponse {
 pub async fn list_placements(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<PageQuery>,
+    query: Query<PageQuery>,
 ) -> Result<web::Json<Page<Placement>>, ApiError> {
     Ok(web::Json(app::list_placements(&state, caller, query.into_inner()).await?))
 }
@@ -93,7 +94,7 @@ pub async fn patch_placement(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<TermsPatch>,
+    body: Json<TermsPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match_of(&request);
     Ok(answer(app::patch_placement(&state, caller, path.into_inner(), body.into_inner(), if_match).await?))
@@ -152,7 +153,7 @@ pub async fn terminate_placement(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<Termination>,
+    body: Json<Termination>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(answer(app::terminate_placement(&state, caller, path.into_inner(), body.into_inner()).await?))
 }

@@ -1,6 +1,7 @@
 //! Public reference data: the skill taxonomy, the participating schools and
 //! the AXA organisations. No token needed.
 
+use crate::routes::extract::Query;
 use actix_web::{get, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -40,7 +41,7 @@ pub struct SkillQuery {
 #[get("/skills")]
 pub async fn list_skills(
     state: web::Data<AppState>,
-    query: web::Query<SkillQuery>,
+    query: Query<SkillQuery>,
 ) -> Result<web::Json<Page<Skill>>, ApiError> {
     let query = query.into_inner();
     let page = PageQuery { limit: query.limit, cursor: query.cursor };
@@ -77,7 +78,7 @@ pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> R
 #[get("/schools")]
 pub async fn list_schools(
     state: web::Data<AppState>,
-    page: web::Query<PageQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<School>>, ApiError> {
     Ok(web::Json(reference::list_schools(&state, page.into_inner()).await?))
 }
@@ -96,7 +97,7 @@ pub async fn list_schools(
 #[get("/organisations")]
 pub async fn list_organisations(
     state: web::Data<AppState>,
-    page: web::Query<PageQuery>,
+    page: Query<PageQuery>,
 ) -> Result<web::Json<Page<Organisation>>, ApiError> {
     Ok(web::Json(reference::list_organisations(&state, page.into_inner()).await?))
 }

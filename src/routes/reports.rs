@@ -4,6 +4,7 @@
 //! The figures are defined once, on [`Figures`]; how they are computed lives
 //! in `domain::reports`.
 
+use crate::routes::extract::Query;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use crate::app::reports::{
@@ -89,7 +90,7 @@ pub async fn school_placement_stats(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    query: web::Query<SchoolStatsQuery>,
+    query: Query<SchoolStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let stats = app::school_placement_stats(&state, caller, path.into_inner(), query.into_inner()).await?;
     if wants_csv(&request) {
@@ -155,7 +156,7 @@ pub async fn placement_rates(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    query: web::Query<PlacementRatesQuery>,
+    query: Query<PlacementRatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let report = app::placement_rates(&state, caller, query.into_inner()).await?;
     if wants_csv(&request) {
@@ -206,7 +207,7 @@ pub async fn skills_gap(
     state: web::Data<AppState>,
     caller: Caller,
     request: HttpRequest,
-    query: web::Query<SkillsGapQuery>,
+    query: Query<SkillsGapQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let report = app::skills_gap(&state, caller, query.into_inner()).await?;
     if wants_csv(&request) {

@@ -25,7 +25,13 @@ use crate::error::{ApiError, Problem};
     tag = "students",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "School id")),
-    request_body(content = RosterUpload, description = "JSON rows, or the same columns as text/csv", content_type = "application/json"),
+    request_body(
+        description = "JSON rows, or the same seven columns as CSV with a header line",
+        content(
+            (RosterUpload = "application/json"),
+            (String = "text/csv", example = "student_number,first_name,last_name,email,programme,degree_level,graduation_year\nECC-2027-0042,Salma,Bennani,salma.bennani@ecc.example.org,Génie informatique,bac+5,2027\n"),
+        ),
+    ),
     responses(
         (status = 200, description = "Imported", body = RosterImport),
         (status = 403, description = "Not staff of this school", body = Problem, content_type = "application/problem+json"),

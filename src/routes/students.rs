@@ -1,5 +1,6 @@
 //! Student profiles, skills and consents, and the school's student list.
 
+use crate::routes::extract::{Json, Query};
 use actix_web::{get, patch, put, web, HttpRequest, HttpResponse};
 
 use crate::app::students::{self as app, ProfilePatch, SkillSet, StudentProfile, StudentQuery};
@@ -80,7 +81,7 @@ pub async fn patch_student(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<ProfilePatch>,
+    body: Json<ProfilePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match_of(&request);
     Ok(answer(app::patch_student(&state, caller, path.into_inner(), body.into_inner(), if_match).await?))
@@ -110,7 +111,7 @@ pub async fn put_skills(
     caller: Caller,
     request: HttpRequest,
     path: web::Path<i64>,
-    body: web::Json<SkillSet>,
+    body: Json<SkillSet>,
 ) -> Result<HttpResponse, ApiError> {
     let if_match = if_match_of(&request);
     Ok(answer(app::put_skills(&state, caller, path.into_inner(), body.into_inner().skills, if_match).await?))
@@ -135,7 +136,7 @@ pub async fn put_skills(
 pub async fn list_students(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<StudentQuery>,
+    query: Query<StudentQuery>,
 ) -> Result<web::Json<Page<StudentProfile>>, ApiError> {
     Ok(web::Json(app::list_students(&state, caller, query.into_inner()).await?))
 }

@@ -26,7 +26,7 @@ pub struct ApplicationRow {
     pub status: String,
     pub cover_letter: String,
     pub source: String,
-    pub score_sixtieths: i32,
+    pub score: f64,
     pub explanation: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -117,7 +117,7 @@ pub struct NewApplication<'a> {
     pub status: &'a str,
     pub cover_letter: &'a str,
     pub source: &'a str,
-    pub score_sixtieths: i32,
+    pub score: f64,
     pub explanation: &'a str,
 }
 
@@ -133,7 +133,7 @@ pub fn insert(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> Quer
             applications::status.eq(new.status),
             applications::cover_letter.eq(new.cover_letter),
             applications::source.eq(new.source),
-            applications::score_sixtieths.eq(new.score_sixtieths),
+            applications::score.eq(new.score),
             applications::explanation.eq(new.explanation),
             applications::created_at.eq(now),
             applications::updated_at.eq(now),

@@ -195,6 +195,41 @@ async fn the_spec_describes_missing_skills_as_they_are_sent() {
     assert!(properties.get("demand").is_none(), "{properties}");
 }
 
+/// Reproduces the application that kept numeric skill ids and a score rounded
+/// to sixtieths (0.65 where the match said 0.6522).
+#[tokio::test]
+async fn an_application_keeps_the_explanation_and_the_exact_score_of_its_match() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let mut body = offer_body();
+    // Credits 4 + 5·1/3 + 0 over weights 4 + 5 + 2: 17/33, no whole number of sixtieths.
+    body["requirements"] = json!([
+        {"skill": "machine-learning", "min_level": 3, "weight": 4, "required": true},
+        {"skill": "sql", "min_level": 3, "weight": 5, "required": false},
+        {"skill": "kubernetes", "min_level": 2, "weight": 2, "required": false}
+    ]);
+    let offer = create_offer(&app, &s.recruiter, &body).await["id"].as_i64().unwrap();
+    publish(&app, &s.recruiter, offer).await;
+    let live_path = format!("/api/v1/students/{}/matches/{offer}", s.student_id);
+    let live = json(app.get(&live_path, Some(&s.student.token)).await).await;
+    assert_eq!(live["score"].as_f64(), Some(17.0 / 33.0), "{live}");
+
+    let applied = crate::applications::apply(&app, &s.student, offer).await;
+    assert_eq!(applied["score"], live["score"]);
+    assert_eq!(applied["explanation"], live["explanation"]);
+    assert_eq!(applied["explanation"]["met"][0]["skill"], "machine-learning");
+    assert_eq!(applied["explanation"]["missing_preferred"][0]["skill"], "kubernetes");
+
+    // Read back from storage: the same, and in the personal-data export too.
+    let read = json(app.get(&format!("/api/v1/applications/{}", applied["id"]), Some(&s.student.token)).await).await;
+    assert_eq!(read["score"], live["score"]);
+    assert_eq!(read["explanation"], live["explanation"]);
+    let export =
+        json(app.get(&format!("/api/v1/students/{}/export", s.student_id), Some(&s.student.token)).await).await;
+    assert_eq!(export["applications"][0]["score"], live["score"]);
+    assert_eq!(export["applications"][0]["explanation"], live["explanation"]);
+}
+
 #[tokio::test]
 async fn every_reading_of_a_student_by_staff_or_a_recruiter_is_listed_to_the_student() {
     let app = spawn_app().await;

@@ -256,3 +256,32 @@ async fn invalid_content_is_refused_as_such_even_with_a_stale_if_match() {
         .unwrap();
     assert_eq!(assert_problem(response, 422).await["errors"][0]["field"], "stipend_mad");
 }
+
+/// Reproduces forged cursors, and cursors carried over to another order or
+/// other filters, being accepted.
+#[tokio::test]
+async fn a_cursor_is_accepted_only_as_issued_for_its_order_and_filters() {
+    let app = spawn_app().await;
+    let r = recruiters(&app).await;
+    for _ in 0..3 {
+        create_offer(&app, &r.own, &offer_body()).await;
+    }
+    let first = json(app.get("/api/v1/offers?limit=1&sort=newest", Some(&r.own.token)).await).await;
+    let cursor = first["next_cursor"].as_str().expect("a next page").to_owned();
+    let next = app.get(&format!("/api/v1/offers?limit=1&sort=newest&cursor={cursor}"), Some(&r.own.token)).await;
+    assert_eq!(next.status(), 200);
+    assert_ne!(json(next).await["items"][0]["id"], first["items"][0]["id"]);
+
+    let (position, seal) = cursor.split_once('.').expect("a sealed cursor");
+    let forged = format!("eyJOZXdlc3QiOjF9.{seal}");
+    for path in [
+        format!("/api/v1/offers?limit=1&sort=deadline&cursor={cursor}"),
+        format!("/api/v1/offers?limit=1&sort=newest&kind=work_study&cursor={cursor}"),
+        format!("/api/v1/offers?limit=1&sort=newest&cursor={forged}"),
+        format!("/api/v1/offers?limit=1&sort=newest&cursor={position}"),
+        format!("/api/v1/schools?cursor={cursor}"),
+    ] {
+        let body = assert_problem(app.get(&path, Some(&r.own.token)).await, 400).await;
+        assert_eq!(body["errors"][0]["field"], "cursor", "{path}: {body}");
+    }
+}

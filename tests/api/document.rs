@@ -1,0 +1,86 @@
+//! The OpenAPI document as a client generator reads it: one schema per type,
+//! every list either a page or bounded.
+
+use serde_json::Value;
+
+fn document() -> Value {
+    serde_json::to_value(passerelle::startup::openapi()).expect("document as JSON")
+}
+
+#[test]
+fn each_page_refers_to_its_item_schema() {
+    let doc = document();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let pages: Vec<&String> = schemas.keys().filter(|name| name.starts_with("Page_")).collect();
+    assert!(pages.len() >= 8, "{pages:?}");
+    for name in pages {
+        let item = name.trim_start_matches("Page_");
+        assert_eq!(
+            schemas[name.as_str()]["properties"]["items"]["items"],
+            serde_json::json!({"$ref": format!("#/components/schemas/{item}")}),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_list_is_a_page_or_states_its_bound() {
+    let doc = document();
+    let mut bounded = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                for (media, content) in response["content"].as_object().into_iter().flatten() {
+                    let schema = &content["schema"];
+                    if schema["type"] == "array" {
+                        assert!(schema["maxItems"].is_u64(), "{method} {path} {status} {media}: no maxItems");
+                        bounded.push((path.clone(), schema["maxItems"].as_u64()));
+                    }
+                }
+            }
+        }
+    }
+    bounded.sort();
+    assert_eq!(
+        bounded,
+        vec![
+            ("/api/v1/applications/{id}/events".to_owned(), Some(6)),
+            ("/api/v1/offers/{id}/matches".to_owned(), Some(100)),
+            ("/api/v1/students/{id}/matches".to_owned(), Some(100)),
+        ]
+    );
+}
+
+#[test]
+fn error_examples_match_their_status_and_optional_filters_are_not_prefilled() {
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+                let problem = &response["content"]["application/problem+json"];
+                if problem.is_null() {
+                    continue;
+                }
+                let example = &problem["example"];
+                assert_eq!(example["status"].to_string(), *status, "{method} {path} {status}");
+                let id = example["request_id"].as_str().unwrap_or_default();
+                assert!(uuid::Uuid::parse_str(id).is_ok(), "{method} {path} {status}: {id}");
+            }
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if parameter["in"] == "query" && parameter["required"] != true {
+                    assert!(parameter.get("example").is_none(), "{method} {path}: {parameter}");
+                }
+            }
+        }
+    }
+    let roster = &doc["paths"]["/api/v1/schools/{id}/roster"]["post"]["requestBody"]["content"];
+    assert!(roster["application/json"].is_object() && roster["text/csv"].is_object(), "{roster}");
+}
+
+#[test]
+fn the_placement_figures_are_documented_as_themselves() {
+    let doc = document();
+    let stats = &doc["components"]["schemas"]["SchoolPlacementStats"]["properties"]["overall"]["$ref"];
+    let name = stats.as_str().expect("a reference").trim_start_matches("#/components/schemas/");
+    assert!(doc["components"]["schemas"][name]["properties"]["students_placed"].is_object(), "{name}");
+}
