@@ -112,7 +112,7 @@ pub struct Problem {
     pub errors: Option<Vec<Violation>>,
     /// For conflicts about a state: the moves that are allowed from the current state.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = json!(["close"]))]
+    #[schema(example = json!(["in_review", "rejected"]))]
     pub allowed: Option<Vec<String>>,
 }
 
@@ -126,7 +126,7 @@ impl ApiError {
     }
 
     /// One violation as a 422.
-    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: crate::domain::ViolationCode, message: impl Into<String>) -> Self {
         Self::Validation(vec![Violation::new(field, code, message)])
     }
 

@@ -7,6 +7,7 @@
 //! which a test keeps equal to the code: a date field added later is bounded
 //! as soon as it is documented.
 
+use crate::domain::ViolationCode;
 use std::collections::HashMap;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -206,7 +207,7 @@ pub async fn screen(
         };
         let checked = match serde_json::from_slice::<serde_json::Value>(&body) {
             Ok(value) if operation.object_body && !value.is_object() => {
-                Err(ApiError::invalid("body", "not_an_object", "the body must be a JSON object"))
+                Err(ApiError::invalid("body", ViolationCode::NotAnObject, "the body must be a JSON object"))
             }
             Ok(value) => {
                 let mut violations = input::check_json_characters(&value);

@@ -19,8 +19,9 @@ list, order and filters it came with (any other cursor answers 400), except thre
 with a stated bound (`maxItems`): the two rankings (the top `limit`, at most 100, recomputed on every call) and \
 an application's history (at most 6 events).",
         version = "1.0.0",
-        license(name = "MIT OR Apache-2.0"),
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
+    servers((url = "/", description = "The server that serves this document")),
     modifiers(&BearerSecurity),
     tags(
         (name = "health", description = "Liveness and readiness"),
@@ -152,6 +153,37 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
                 }
             }
         }
+    }
+}
+
+/// States `security: []` on the operations open to anyone, so that readers and
+/// linters know they are public on purpose rather than forgotten.
+pub fn declare_public_operations(doc: &mut utoipa::openapi::OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            operation.security.get_or_insert_with(Vec::new);
+        }
+    }
+}
+
+/// Lists the values of `Problem.allowed`: the statuses an application or an
+/// offer may move to. One Rust type cannot hold both sets, so the document
+/// states their union.
+pub fn enumerate_allowed_moves(doc: &mut utoipa::openapi::OpenApi) {
+    use crate::domain::application::ApplicationStatus;
+    use crate::domain::OfferStatus;
+    use utoipa::openapi::schema::{ArrayItems, ObjectBuilder, Schema, SchemaType, Type};
+    use utoipa::openapi::RefOr;
+    let mut moves: Vec<&str> = ApplicationStatus::ALL.iter().map(|s| s.as_str()).collect();
+    moves.extend(OfferStatus::ALL.iter().map(|s| s.as_str()).filter(|s| !moves.contains(s)).collect::<Vec<_>>());
+    let Some(RefOr::T(Schema::Object(problem))) = doc.components.as_mut().and_then(|c| c.schemas.get_mut("Problem"))
+    else {
+        return;
+    };
+    if let Some(RefOr::T(Schema::Array(allowed))) = problem.properties.get_mut("allowed") {
+        let status = ObjectBuilder::new().schema_type(SchemaType::Type(Type::String)).enum_values(Some(moves)).build();
+        allowed.items = ArrayItems::RefOrSchema(Box::new(RefOr::T(Schema::Object(status))));
     }
 }
 

@@ -7,6 +7,7 @@
 //! carried over to another order or other filters (where the position would
 //! silently skip or repeat items), is refused with a 400.
 
+use crate::domain::ViolationCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -64,7 +65,7 @@ pub fn validate_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64,
         Some(n) if (1..=max).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::InvalidParameters(vec![Violation::new(
             "limit",
-            "out_of_range",
+            ViolationCode::OutOfRange,
             format!("limit must be between 1 and {max}"),
         )])),
     }
@@ -118,7 +119,7 @@ impl CursorSeal {
         let invalid = || {
             ApiError::InvalidParameters(vec![Violation::new(
                 "cursor",
-                "invalid",
+                ViolationCode::Invalid,
                 "cursor is not one this service returned for this list with this order and these filters; \
                  start again without a cursor",
             )])

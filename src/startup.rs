@@ -142,6 +142,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::limits::document(&mut doc);
     crate::input::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
+    crate::openapi::declare_public_operations(&mut doc);
+    crate::openapi::enumerate_allowed_moves(&mut doc);
     crate::openapi::reference_page_items(&mut doc);
     crate::openapi::bound_lists(&mut doc);
     crate::openapi::exemplify_problems(&mut doc);

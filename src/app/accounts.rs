@@ -1,6 +1,7 @@
 //! Sign-in: student activation, staff activation, login, token refresh and
 //! logout, and the caller's own account.
 
+use crate::domain::ViolationCode;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -170,7 +171,7 @@ fn issue_pair(
 
 /// A violation for a field that must name an existing record.
 pub fn unknown(field: &str, what: &str) -> ApiError {
-    ApiError::Validation(vec![Violation::new(field, "unknown", format!("no such {what}"))])
+    ApiError::Validation(vec![Violation::new(field, ViolationCode::Unknown, format!("no such {what}"))])
 }
 
 /// Signs in with e-mail and password, within the login throttle.

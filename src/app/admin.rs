@@ -1,5 +1,6 @@
 //! Operator endpoints: staff accounts.
 
+use crate::domain::ViolationCode;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -58,7 +59,7 @@ fn validate_staff(body: &NewStaffAccount) -> Vec<Violation> {
         Role::Student => {
             violations.push(Violation::new(
                 "role",
-                "not_allowed",
+                ViolationCode::NotAllowed,
                 "students activate their account from their school's roster",
             ));
             (false, false)
@@ -72,9 +73,17 @@ fn validate_staff(body: &NewStaffAccount) -> Vec<Violation> {
         ("organisation_id", body.organisation_id.is_some(), needs_organisation),
     ] {
         if needed && !given {
-            violations.push(Violation::new(field, "required", format!("a {} account needs it", body.role)));
+            violations.push(Violation::new(
+                field,
+                ViolationCode::Required,
+                format!("a {} account needs it", body.role),
+            ));
         } else if given && !needed {
-            violations.push(Violation::new(field, "not_allowed", format!("a {} account has none", body.role)));
+            violations.push(Violation::new(
+                field,
+                ViolationCode::NotAllowed,
+                format!("a {} account has none", body.role),
+            ));
         }
     }
     violations
@@ -188,7 +197,7 @@ fn school_kinds() -> impl Iterator<Item = &'static str> {
 fn check_code(field: &str, code: &str, allowed: fn(char) -> bool, out: &mut Vec<Violation>) {
     check_text(field, code, 1, 64, out);
     if !code.chars().all(allowed) {
-        out.push(Violation::new(field, "invalid_format", "letters, digits and - only"));
+        out.push(Violation::new(field, ViolationCode::InvalidFormat, "letters, digits and - only"));
     }
 }
 
@@ -206,7 +215,7 @@ fn check_school_kind(kind: &str, out: &mut Vec<Violation>) {
     if kind.parse::<crate::domain::SchoolKind>().is_err() {
         out.push(Violation::new(
             "kind",
-            "unknown_value",
+            ViolationCode::UnknownValue,
             format!("one of {}", school_kinds().collect::<Vec<_>>().join(", ")),
         ));
     }
@@ -216,7 +225,7 @@ fn check_domain(domain: &str, out: &mut Vec<Violation>) {
     if !crate::reference_data::DOMAINS.contains(&domain) {
         out.push(Violation::new(
             "domain",
-            "unknown_value",
+            ViolationCode::UnknownValue,
             format!("one of {}", crate::reference_data::DOMAINS.join(", ")),
         ));
     }
@@ -469,7 +478,7 @@ pub async fn patch_skill(
                     if reference::would_loop(conn, id, parent)? {
                         return Err(ApiError::invalid(
                             "parent",
-                            "loop",
+                            ViolationCode::Loop,
                             "the parent is this skill or one of its descendants",
                         ));
                     }

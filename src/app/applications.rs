@@ -2,6 +2,7 @@
 //! the application along, the student answers an offer; accepting takes one of
 //! the offer's positions and opens the placement.
 
+use crate::domain::ViolationCode;
 use std::sync::Arc;
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
@@ -158,7 +159,11 @@ fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
         [("cover_letter", &draft.cover_letter, MAX_COVER_LETTER_CHARS), ("source", &draft.source, MAX_SOURCE_CHARS)];
     for (field, value, max) in limits {
         if value.as_deref().is_some_and(|text| text.chars().count() > max) {
-            violations.push(Violation::new(field, "too_long", format!("{field} is at most {max} characters")));
+            violations.push(Violation::new(
+                field,
+                ViolationCode::TooLong,
+                format!("{field} is at most {max} characters"),
+            ));
         }
     }
     violations
@@ -374,7 +379,7 @@ pub async fn create_application(
             Claim::Mismatch => {
                 return Err(ApiError::invalid(
                     "Idempotency-Key",
-                    "reused",
+                    ViolationCode::Reused,
                     "this Idempotency-Key was used for a different request; use a new key",
                 ))
             }
@@ -435,7 +440,11 @@ pub async fn transition_application(
     let Transition { to, note } = transition;
     let note = note.unwrap_or_default().trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
-        return Err(ApiError::invalid("note", "too_long", format!("note is at most {MAX_NOTE_CHARS} characters")));
+        return Err(ApiError::invalid(
+            "note",
+            ViolationCode::TooLong,
+            format!("note is at most {MAX_NOTE_CHARS} characters"),
+        ));
     }
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {

@@ -5,6 +5,7 @@
 //! ([`crate::allocation`]); publishing turns each assignment into an
 //! application in state `offered`, answered through the usual pipeline.
 
+use crate::domain::ViolationCode;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -348,7 +349,11 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
     crate::db::run(&state.pool, move |conn| {
         if let Some(school) = school_id {
             if !store::school_exists(conn, school)? {
-                return Err(ApiError::invalid("school_id", "unknown", format!("no school has id {school}")));
+                return Err(ApiError::invalid(
+                    "school_id",
+                    ViolationCode::Unknown,
+                    format!("no school has id {school}"),
+                ));
             }
         }
         let offer_ids = match (&draft.offer_ids, &draft.offer_filter) {
@@ -361,7 +366,7 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
                     .map(|(i, id)| {
                         Violation::new(
                             format!("offer_ids[{i}]"),
-                            "not_open",
+                            ViolationCode::NotOpen,
                             format!("offer {id} is not an open offer"),
                         )
                     })
@@ -378,12 +383,16 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
                 };
                 let ids = store::open_matching(conn, &selection, MAX_OFFERS as i64)?;
                 if ids.is_empty() {
-                    return Err(ApiError::invalid("offer_filter", "no_offer", "no open offer matches the filter"));
+                    return Err(ApiError::invalid(
+                        "offer_filter",
+                        ViolationCode::NoOffer,
+                        "no open offer matches the filter",
+                    ));
                 }
                 if ids.len() > MAX_OFFERS {
                     return Err(ApiError::invalid(
                         "offer_filter",
-                        "too_many",
+                        ViolationCode::TooMany,
                         format!("the filter matches more than {MAX_OFFERS} offers"),
                     ));
                 }

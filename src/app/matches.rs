@@ -64,10 +64,9 @@ pub struct Explanation {
     pub missing_required: Vec<MissingRequirement>,
     /// Preferred skills the student lacks.
     pub missing_preferred: Vec<MissingRequirement>,
-    /// Hard filters that fail: not_open, deadline_passed, kind_not_wanted, not_available, degree_too_low,
-    /// city_not_acceptable, not_discoverable, missing_required_skill.
+    /// Hard filters that fail.
     #[schema(example = json!(["deadline_passed"]))]
-    pub failed_filters: Vec<String>,
+    pub failed_filters: Vec<crate::matching::rules::HardFilter>,
 }
 
 /// One scored pair of a student and an offer.
@@ -121,11 +120,7 @@ pub fn explanation_of(index: &LiveIndex, result: &MatchResult) -> Explanation {
         partially_met: result.partially_met.iter().map(|m| credit_view(index, m)).collect(),
         missing_required: result.missing_required.iter().map(|m| gap_view(index, m)).collect(),
         missing_preferred: result.missing_preferred.iter().map(|m| gap_view(index, m)).collect(),
-        failed_filters: result
-            .failed_filters
-            .iter()
-            .filter_map(|f| serde_json::to_value(f).ok().and_then(|v| v.as_str().map(str::to_owned)))
-            .collect(),
+        failed_filters: result.failed_filters.clone(),
     }
 }
 

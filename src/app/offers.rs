@@ -1,5 +1,6 @@
 //! Internship and work-study offers: drafting, publishing, closing, listing.
 
+use crate::domain::ViolationCode;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -327,7 +328,7 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
         Some(_) => {
             return Err(ApiError::InvalidParameters(vec![crate::domain::Violation::new(
                 "sort",
-                "unknown_value",
+                ViolationCode::UnknownValue,
                 "sort is newest or deadline",
             )]))
         }
@@ -416,7 +417,7 @@ pub async fn patch_offer(
         if merged.positions < view.positions_taken {
             return Err(ApiError::invalid(
                 "positions",
-                "below_taken",
+                ViolationCode::BelowTaken,
                 format!("{} positions are already taken", view.positions_taken),
             ));
         }

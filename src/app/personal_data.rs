@@ -31,7 +31,7 @@ pub struct ProfileView {
     #[schema(example = 5)]
     pub viewer_account_id: i64,
     /// `recruiter` or `school_staff`.
-    #[schema(example = "recruiter")]
+    #[schema(value_type = crate::domain::Role, example = "recruiter")]
     pub viewer_role: String,
     /// When, in UTC.
     #[schema(example = "2026-11-29T10:15:00Z")]
@@ -88,9 +88,9 @@ pub struct ExportAccount {
 /// One change of an application's status.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportEvent {
-    #[schema(example = "submitted")]
+    #[schema(value_type = Option<crate::domain::application::ApplicationStatus>, example = "submitted")]
     pub from_status: Option<String>,
-    #[schema(example = "in_review")]
+    #[schema(value_type = crate::domain::application::ApplicationStatus, example = "in_review")]
     pub to_status: String,
     #[schema(example = 5)]
     pub actor_account_id: i64,
@@ -111,7 +111,7 @@ pub struct ExportApplication {
     pub offer_title: String,
     #[schema(example = 2)]
     pub organisation_id: i64,
-    #[schema(example = "in_review")]
+    #[schema(value_type = crate::domain::application::ApplicationStatus, example = "in_review")]
     pub status: String,
     #[schema(example = "Élève ingénieure en dernière année à l'ECC, je souhaite rejoindre l'équipe Data d'AXA.")]
     pub cover_letter: String,
@@ -166,9 +166,9 @@ pub struct ExportPlacement {
     #[schema(example = 3)]
     pub school_id: i64,
     /// The agreement kind.
-    #[schema(example = "convention_de_stage")]
+    #[schema(value_type = crate::domain::placement::AgreementKind, example = "convention_de_stage")]
     pub kind: String,
-    #[schema(example = "signed")]
+    #[schema(value_type = crate::domain::placement::PlacementStatus, example = "signed")]
     pub status: String,
     #[schema(example = "Fin anticipée à la demande de l'étudiante.")]
     pub terminated_reason: Option<String>,

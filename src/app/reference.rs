@@ -19,8 +19,7 @@ pub struct Skill {
     pub label_fr: String,
     #[schema(example = "Kubernetes")]
     pub label_en: String,
-    /// One of cybersecurity, data, ai, cloud, devops, testing, software_engineering, transversal, languages.
-    #[schema(example = "devops")]
+    #[schema(value_type = crate::domain::SkillDomain, example = "devops")]
     pub domain: String,
     /// The broader skill this one counts for in matching.
     #[schema(example = "container-orchestration")]
@@ -54,8 +53,7 @@ pub struct School {
     pub name: String,
     #[schema(example = "Casablanca")]
     pub city: String,
-    /// engineering_school, business_school, university or institute.
-    #[schema(example = "engineering_school")]
+    #[schema(value_type = crate::domain::SchoolKind, example = "engineering_school")]
     pub kind: String,
 }
 

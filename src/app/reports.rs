@@ -4,6 +4,7 @@
 //! The figures are defined once, on [`Figures`]; how they are computed lives
 //! in `domain::reports`.
 
+use crate::domain::ViolationCode;
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Utc};
@@ -68,7 +69,7 @@ fn suppress(audience: ReportAudience) -> bool {
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidParameters(vec![Violation::new(field, "invalid", message)])
+    ApiError::InvalidParameters(vec![Violation::new(field, ViolationCode::Invalid, message)])
 }
 
 fn check_order(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), ApiError> {
@@ -265,7 +266,7 @@ pub struct SkillGap {
     pub skill: String,
     #[schema(example = "Python")]
     pub label_en: String,
-    #[schema(example = "data")]
+    #[schema(value_type = crate::domain::SkillDomain, example = "data")]
     pub domain: String,
     /// The lowest level any offer of the span asks for this skill: supply
     /// counts the students at this level or above.

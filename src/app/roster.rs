@@ -1,5 +1,6 @@
 //! A school's roster import: CSV or JSON, all rows or none.
 
+use crate::domain::ViolationCode;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -39,11 +40,19 @@ fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body);
     let headers = reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
     let missing = ROSTER_COLUMNS.iter().filter(|column| !headers.iter().any(|h| h == **column)).map(|column| {
-        Violation::new(format!("header.{column}"), "required", format!("line 1: the {column} column is missing"))
+        Violation::new(
+            format!("header.{column}"),
+            ViolationCode::Required,
+            format!("line 1: the {column} column is missing"),
+        )
     });
     let unknown = headers.iter().filter(|h| !ROSTER_COLUMNS.contains(h)).map(|column| {
         let shown = column.escape_default();
-        Violation::new(format!("header.{shown}"), "unknown_column", format!("line 1: {}", unknown_column(&shown)))
+        Violation::new(
+            format!("header.{shown}"),
+            ViolationCode::UnknownColumn,
+            format!("line 1: {}", unknown_column(&shown)),
+        )
     });
     ApiError::check(missing.chain(unknown).collect())?;
     reader
@@ -54,7 +63,7 @@ fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
             row.map(|row| (line, row)).map_err(|e| {
                 ApiError::Validation(vec![Violation::new(
                     format!("line {line}"),
-                    "unreadable",
+                    ViolationCode::Unreadable,
                     format!("line {line}: {e}"),
                 )])
             })
@@ -88,7 +97,7 @@ fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
                 let shown = key.escape_default();
                 Violation::new(
                     format!("line {line}.{shown}"),
-                    "unknown_column",
+                    ViolationCode::UnknownColumn,
                     format!("line {line}: {}", unknown_column(&shown)),
                 )
             })
@@ -99,9 +108,11 @@ fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
         }
         match serde_json::from_value::<RosterRow>(serde_json::Value::Object(cells)) {
             Ok(row) => rows.push((line, row)),
-            Err(e) => {
-                violations.push(Violation::new(format!("line {line}"), "unreadable", format!("line {line}: {e}")))
-            }
+            Err(e) => violations.push(Violation::new(
+                format!("line {line}"),
+                ViolationCode::Unreadable,
+                format!("line {line}: {e}"),
+            )),
         }
     }
     ApiError::check(violations)?;
@@ -125,14 +136,14 @@ fn check_rows(
                 if !numbers.insert(entry.student_number.clone()) {
                     violations.push(Violation::new(
                         format!("line {line}.student_number"),
-                        "duplicate",
+                        ViolationCode::Duplicate,
                         format!("line {line}: student number {} appears twice", entry.student_number),
                     ));
                 }
                 match emails.get(&entry.email) {
                     Some(owner) if *owner != entry.student_number => violations.push(Violation::new(
                         format!("line {line}.email"),
-                        "duplicate",
+                        ViolationCode::Duplicate,
                         format!("line {line}: {} belongs to student {owner}", entry.email),
                     )),
                     _ => {

@@ -2,6 +2,7 @@
 
 use crate::db::DbConnection;
 use crate::domain::Violation;
+use crate::domain::ViolationCode;
 use crate::error::ApiError;
 use crate::store::{reference, taxonomy};
 
@@ -24,7 +25,7 @@ pub fn resolve_skills(
                     if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
                 violations.push(Violation::new(
                     format!("{field}[{index}].skill"),
-                    "unknown_skill",
+                    ViolationCode::UnknownSkill,
                     format!("unknown skill {name:?}{hint}"),
                 ));
             }

@@ -36,8 +36,7 @@ pub struct StudentSkill {
 /// A consent given or withdrawn, with its time.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentEvent {
-    /// `discoverable_by_recruiters`.
-    #[schema(example = "discoverable_by_recruiters")]
+    #[schema(value_type = crate::domain::Consent, example = "discoverable_by_recruiters")]
     pub consent: String,
     #[schema(example = true)]
     pub granted: bool,

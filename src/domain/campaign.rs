@@ -1,6 +1,7 @@
 //! The rules of an allocation campaign's inputs: the campaign itself, a
 //! student's choices and a recruiter's ranking. Plain functions, no I/O.
 
+use crate::domain::ViolationCode;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -64,19 +65,23 @@ pub fn validate_campaign(rules: &CampaignRules) -> Vec<Violation> {
     let mut violations = Vec::new();
     let name = rules.name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        violations.push(Violation::new("name", "length", format!("name is 1 to {MAX_NAME_CHARS} characters")));
+        violations.push(Violation::new(
+            "name",
+            ViolationCode::Length,
+            format!("name is 1 to {MAX_NAME_CHARS} characters"),
+        ));
     }
     match (rules.offer_ids, rules.has_filter) {
         (Some(_), true) | (None, false) => violations.push(Violation::new(
             "offer_ids",
-            "one_of",
+            ViolationCode::OneOf,
             "give either offer_ids or offer_filter, not both and not neither",
         )),
         (Some(ids), false) => {
             if ids.is_empty() || ids.len() > MAX_OFFERS {
                 violations.push(Violation::new(
                     "offer_ids",
-                    "length",
+                    ViolationCode::Length,
                     format!("offer_ids holds 1 to {MAX_OFFERS} offers"),
                 ));
             }
@@ -85,17 +90,21 @@ pub fn validate_campaign(rules: &CampaignRules) -> Vec<Violation> {
         (None, true) => {}
     }
     if rules.closes_at <= rules.opens_at {
-        violations.push(Violation::new("closes_at", "before_opening", "closes_at must be after opens_at"));
+        violations.push(Violation::new("closes_at", ViolationCode::BeforeOpening, "closes_at must be after opens_at"));
     }
     if !(1..=MAX_CHOICES).contains(&rules.max_choices) {
         violations.push(Violation::new(
             "max_choices",
-            "out_of_range",
+            ViolationCode::OutOfRange,
             format!("max_choices must be between 1 and {MAX_CHOICES}"),
         ));
     }
     if rules.seed.is_some_and(|seed| !(0..=MAX_SEED).contains(&seed)) {
-        violations.push(Violation::new("seed", "out_of_range", format!("seed must be between 0 and {MAX_SEED}")));
+        violations.push(Violation::new(
+            "seed",
+            ViolationCode::OutOfRange,
+            format!("seed must be between 0 and {MAX_SEED}"),
+        ));
     }
     violations
 }
@@ -106,7 +115,9 @@ fn duplicates(field: &str, ids: &[i64]) -> Vec<Violation> {
     ids.iter()
         .enumerate()
         .filter(|(_, id)| !seen.insert(**id))
-        .map(|(i, id)| Violation::new(format!("{field}[{i}]"), "duplicate", format!("offer {id} is listed twice")))
+        .map(|(i, id)| {
+            Violation::new(format!("{field}[{i}]"), ViolationCode::Duplicate, format!("offer {id} is listed twice"))
+        })
         .collect()
 }
 
@@ -122,7 +133,7 @@ pub fn validate_choices(
     if offer_ids.len() as i64 > max_choices {
         violations.push(Violation::new(
             "offer_ids",
-            "too_many",
+            ViolationCode::TooMany,
             format!("this campaign takes at most {max_choices} choices"),
         ));
     }
@@ -130,11 +141,15 @@ pub fn validate_choices(
     for (i, &offer) in offer_ids.iter().enumerate() {
         let field = format!("offer_ids[{i}]");
         if !in_campaign(offer) {
-            violations.push(Violation::new(field, "not_in_campaign", format!("offer {offer} is not in this campaign")));
+            violations.push(Violation::new(
+                field,
+                ViolationCode::NotInCampaign,
+                format!("offer {offer} is not in this campaign"),
+            ));
         } else if !eligible(offer) {
             violations.push(Violation::new(
                 field,
-                "not_eligible",
+                ViolationCode::NotEligible,
                 format!("you are not eligible for offer {offer} (its hard filters or required skills)"),
             ));
         }
@@ -152,11 +167,15 @@ pub fn validate_ranking(ranking: &[i64], excluded: &[i64], is_candidate: impl Fn
         for (i, &student) in ids.iter().enumerate() {
             let field = format!("{field}[{i}]");
             if !seen.insert(student) {
-                violations.push(Violation::new(field, "duplicate", format!("student {student} is listed twice")));
+                violations.push(Violation::new(
+                    field,
+                    ViolationCode::Duplicate,
+                    format!("student {student} is listed twice"),
+                ));
             } else if !is_candidate(student) {
                 violations.push(Violation::new(
                     field,
-                    "not_a_candidate",
+                    ViolationCode::NotACandidate,
                     format!("student {student} did not rank this offer in the campaign"),
                 ));
             }
@@ -189,7 +208,7 @@ mod tests {
     type RankingCase = (Vec<i64>, Vec<i64>, Vec<(&'static str, &'static str)>);
 
     fn fields(violations: &[Violation]) -> Vec<(String, String)> {
-        violations.iter().map(|v| (v.field.clone(), v.code.clone())).collect()
+        violations.iter().map(|v| (v.field.clone(), v.code.to_string())).collect()
     }
 
     #[test]

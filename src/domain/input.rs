@@ -3,6 +3,7 @@
 //! product has a use for the others), and dates within a sane range (the
 //! databases and the date library disagree on the extremes).
 
+use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -47,7 +48,7 @@ pub fn check_characters(field: &str, text: &str, multi_line: bool) -> Option<Vio
         let allowed = if multi_line { " other than line breaks and tabs" } else { "" };
         Violation::new(
             field,
-            "control_character",
+            ViolationCode::ControlCharacter,
             format!("must not contain control characters{allowed} (found U+{:04X})", u32::from(c)),
         )
     })
@@ -61,7 +62,7 @@ pub fn is_multi_line(key: &str) -> bool {
 /// A violation naming `field` when `date` is outside the accepted range.
 pub fn check_date(field: &str, date: NaiveDate) -> Option<Violation> {
     (!(EARLIEST_DATE..=LATEST_DATE).contains(&date))
-        .then(|| Violation::new(field, "out_of_range", format!("must be a date {}", date_range_text())))
+        .then(|| Violation::new(field, ViolationCode::OutOfRange, format!("must be a date {}", date_range_text())))
 }
 
 /// Reads a date as the API writes it (`YYYY-MM-DD`, with a sign and more

@@ -172,6 +172,56 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// A consent a student gives or withdraws.
+    Consent {
+        /// Recruiters may find the student in their rankings without an application.
+        DiscoverableByRecruiters => "discoverable_by_recruiters",
+    }
+}
+
+text_enum! {
+    /// The rule a field broke, stable and language-neutral: clients branch on
+    /// it, people read the `message` beside it.
+    ViolationCode {
+        AfterStartDate => "after_start_date",
+        BeforeAvailableFrom => "before_available_from",
+        BeforeOpening => "before_opening",
+        BelowTaken => "below_taken",
+        ControlCharacter => "control_character",
+        Duplicate => "duplicate",
+        InThePast => "in_the_past",
+        Invalid => "invalid",
+        InvalidFormat => "invalid_format",
+        Length => "length",
+        Loop => "loop",
+        NoOffer => "no_offer",
+        NotACandidate => "not_a_candidate",
+        NotAfterStartDate => "not_after_start_date",
+        NotAllowed => "not_allowed",
+        NotAnObject => "not_an_object",
+        NotEligible => "not_eligible",
+        NotInCampaign => "not_in_campaign",
+        NotOneOf => "not_one_of",
+        NotOpen => "not_open",
+        OneOf => "one_of",
+        OutOfRange => "out_of_range",
+        Required => "required",
+        Reused => "reused",
+        TooFew => "too_few",
+        TooLong => "too_long",
+        TooMany => "too_many",
+        TooShort => "too_short",
+        Unknown => "unknown",
+        UnknownColumn => "unknown_column",
+        UnknownField => "unknown_field",
+        UnknownSkill => "unknown_skill",
+        UnknownValue => "unknown_value",
+        Unreadable => "unreadable",
+        WrongType => "wrong_type",
+    }
+}
+
 /// One broken rule about one field of a request, as listed in a validation
 /// problem's `errors` member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -179,17 +229,16 @@ pub struct Violation {
     /// JSON path of the field, e.g. `requirements[2].min_level`.
     #[schema(example = "requirements[2].min_level")]
     pub field: String,
-    /// Stable machine-readable rule name, e.g. `out_of_range`.
-    #[schema(example = "out_of_range")]
-    pub code: String,
+    /// The rule broken.
+    pub code: ViolationCode,
     /// Human-readable explanation.
     #[schema(example = "must be between 1 and 5")]
     pub message: String,
 }
 
 impl Violation {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.into(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code, message: message.into() }
     }
 }
 
@@ -198,11 +247,11 @@ impl Violation {
 pub(crate) fn check_text(field: &str, value: &str, min: usize, max: usize, out: &mut Vec<Violation>) {
     let length = value.trim().chars().count();
     if length == 0 {
-        out.push(Violation::new(field, "required", "must not be empty"));
+        out.push(Violation::new(field, ViolationCode::Required, "must not be empty"));
     } else if length < min {
-        out.push(Violation::new(field, "too_short", format!("must be at least {min} characters")));
+        out.push(Violation::new(field, ViolationCode::TooShort, format!("must be at least {min} characters")));
     } else if length > max {
-        out.push(Violation::new(field, "too_long", format!("must be at most {max} characters")));
+        out.push(Violation::new(field, ViolationCode::TooLong, format!("must be at most {max} characters")));
     }
 }
 

@@ -5,6 +5,7 @@
 //! requirement to be matched against).
 
 use super::{check_text, DegreeLevel, OfferKind, OfferStatus, Violation, WorkMode, LEVEL_RANGE};
+use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -109,7 +110,7 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
     if draft.description.chars().count() > MAX_DESCRIPTION_CHARS {
         out.push(Violation::new(
             "description",
-            "too_long",
+            ViolationCode::TooLong,
             format!("must be at most {MAX_DESCRIPTION_CHARS} characters"),
         ));
     }
@@ -122,11 +123,19 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
     }
     if let (Some(deadline), Some(start)) = (draft.deadline, draft.start_date) {
         if deadline > start {
-            out.push(Violation::new("deadline", "after_start_date", "the deadline must not be after the start date"));
+            out.push(Violation::new(
+                "deadline",
+                ViolationCode::AfterStartDate,
+                "the deadline must not be after the start date",
+            ));
         }
     }
     if draft.stipend_mad.is_some_and(|stipend| stipend > MAX_STIPEND_MAD) {
-        out.push(Violation::new("stipend_mad", "out_of_range", format!("must be at most {MAX_STIPEND_MAD} MAD")));
+        out.push(Violation::new(
+            "stipend_mad",
+            ViolationCode::OutOfRange,
+            format!("must be at most {MAX_STIPEND_MAD} MAD"),
+        ));
     }
     check_languages(&draft.languages, &mut out);
     check_requirements(&draft.requirements, &mut out);
@@ -139,8 +148,10 @@ pub fn validate_publish(draft: &OfferDraft, today: NaiveDate) -> Vec<Violation> 
     let mut out = validate_offer(draft);
     for (field, date) in [("start_date", draft.start_date), ("deadline", draft.deadline)] {
         match date {
-            None => out.push(Violation::new(field, "required", "needed to publish")),
-            Some(date) if date < today => out.push(Violation::new(field, "in_the_past", "must not be in the past")),
+            None => out.push(Violation::new(field, ViolationCode::Required, "needed to publish")),
+            Some(date) if date < today => {
+                out.push(Violation::new(field, ViolationCode::InThePast, "must not be in the past"))
+            }
             Some(_) => {}
         }
     }
@@ -158,7 +169,7 @@ pub fn offer_status_move(from: OfferStatus, to: OfferStatus) -> bool {
 
 fn check_languages(languages: &[String], out: &mut Vec<Violation>) {
     if languages.len() > MAX_LANGUAGES {
-        out.push(Violation::new("languages", "too_many", format!("at most {MAX_LANGUAGES} languages")));
+        out.push(Violation::new("languages", ViolationCode::TooMany, format!("at most {MAX_LANGUAGES} languages")));
     }
     let mut seen = HashSet::new();
     for (index, language) in languages.iter().enumerate() {
@@ -166,18 +177,18 @@ fn check_languages(languages: &[String], out: &mut Vec<Violation>) {
         let before = out.len();
         check_text(&field, language, 1, MAX_LANGUAGE_CHARS, out);
         if out.len() == before && !seen.insert(language.trim().to_lowercase()) {
-            out.push(Violation::new(field, "duplicate", "this language is already listed"));
+            out.push(Violation::new(field, ViolationCode::Duplicate, "this language is already listed"));
         }
     }
 }
 
 fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation>) {
     if requirements.len() < *REQUIREMENT_COUNT.start() {
-        out.push(Violation::new("requirements", "too_few", "at least one skill requirement"));
+        out.push(Violation::new("requirements", ViolationCode::TooFew, "at least one skill requirement"));
     } else if requirements.len() > *REQUIREMENT_COUNT.end() {
         out.push(Violation::new(
             "requirements",
-            "too_many",
+            ViolationCode::TooMany,
             format!("at most {} skill requirements", REQUIREMENT_COUNT.end()),
         ));
     }
@@ -187,7 +198,7 @@ fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation
         let before = out.len();
         check_text(&field, &requirement.skill, 1, MAX_SKILL_CHARS, out);
         if out.len() == before && !seen.insert(requirement.skill.as_str()) {
-            out.push(Violation::new(field, "duplicate", "this skill is already required"));
+            out.push(Violation::new(field, ViolationCode::Duplicate, "this skill is already required"));
         }
         if !LEVEL_RANGE.contains(&requirement.min_level) {
             out.push(out_of_range(&format!("requirements[{index}].min_level"), &LEVEL_RANGE));
@@ -199,7 +210,7 @@ fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation
 }
 
 fn out_of_range<T: std::fmt::Display>(field: &str, range: &std::ops::RangeInclusive<T>) -> Violation {
-    Violation::new(field, "out_of_range", format!("must be between {} and {}", range.start(), range.end()))
+    Violation::new(field, ViolationCode::OutOfRange, format!("must be between {} and {}", range.start(), range.end()))
 }
 
 #[cfg(test)]
@@ -234,7 +245,7 @@ mod tests {
     }
 
     fn found(violations: Vec<Violation>) -> Vec<(String, String)> {
-        violations.into_iter().map(|v| (v.field, v.code)).collect()
+        violations.into_iter().map(|v| (v.field, v.code.to_string())).collect()
     }
 
     type Change = fn(&mut OfferDraft);

@@ -6,6 +6,7 @@
 //! sign again, and the version they signed is kept as evidence.
 
 use super::{check_text, OfferKind, UnknownValue, Violation, WorkMode};
+use crate::domain::ViolationCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -143,7 +144,7 @@ pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
     if terms.end_date <= terms.start_date {
         violations.push(Violation::new(
             "end_date",
-            "not_after_start_date",
+            ViolationCode::NotAfterStartDate,
             "the end date must be after the start date",
         ));
     }
@@ -152,7 +153,7 @@ pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
     if terms.monthly_stipend_mad.is_some_and(|stipend| stipend > MAX_MONTHLY_STIPEND_MAD) {
         violations.push(Violation::new(
             "monthly_stipend_mad",
-            "out_of_range",
+            ViolationCode::OutOfRange,
             format!("the monthly stipend must be at most {MAX_MONTHLY_STIPEND_MAD} MAD"),
         ));
     }
@@ -527,6 +528,6 @@ mod tests {
         for (reason, count) in cases {
             assert_eq!(validate_termination_reason(reason).len(), count, "{reason:?}");
         }
-        assert_eq!(validate_termination_reason(&"x".repeat(2_001))[0].code, "too_long");
+        assert_eq!(validate_termination_reason(&"x".repeat(2_001))[0].code.as_str(), "too_long");
     }
 }

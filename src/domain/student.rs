@@ -2,6 +2,7 @@
 //! skills, availability, credentials, roster rows and the free-text profile.
 
 use super::{check_text, DegreeLevel, UnknownValue, Violation, LEVEL_RANGE};
+use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -92,7 +93,7 @@ pub struct LanguageSkill {
 pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
     let mut out = Vec::new();
     if skills.len() > MAX_SKILLS {
-        out.push(Violation::new("skills", "too_many", format!("at most {MAX_SKILLS} skills")));
+        out.push(Violation::new("skills", ViolationCode::TooMany, format!("at most {MAX_SKILLS} skills")));
     }
     let mut seen = HashSet::new();
     for (index, (skill, level)) in skills.iter().enumerate() {
@@ -100,12 +101,12 @@ pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, skill, 1, MAX_SKILL_CHARS, &mut out);
         if out.len() == before && !seen.insert(skill.trim().to_lowercase()) {
-            out.push(Violation::new(field, "duplicate", "this skill is already listed"));
+            out.push(Violation::new(field, ViolationCode::Duplicate, "this skill is already listed"));
         }
         if !LEVEL_RANGE.contains(level) {
             out.push(Violation::new(
                 format!("skills[{index}].level"),
-                "out_of_range",
+                ViolationCode::OutOfRange,
                 format!("must be between {} and {}", LEVEL_RANGE.start(), LEVEL_RANGE.end()),
             ));
         }
@@ -119,7 +120,7 @@ pub fn validate_availability(from: Option<NaiveDate>, until: Option<NaiveDate>) 
     match (from, until) {
         (Some(from), Some(until)) if until < from => vec![Violation::new(
             "available_until",
-            "before_available_from",
+            ViolationCode::BeforeAvailableFrom,
             "must not be before the availability start",
         )],
         _ => Vec::new(),
@@ -132,11 +133,11 @@ pub fn validate_password(password: &str) -> Vec<Violation> {
     let length = password.chars().count();
     let (min, max) = (*PASSWORD_CHARS.start(), *PASSWORD_CHARS.end());
     if length == 0 {
-        vec![Violation::new("password", "required", "must not be empty")]
+        vec![Violation::new("password", ViolationCode::Required, "must not be empty")]
     } else if length < min {
-        vec![Violation::new("password", "too_short", format!("must be at least {min} characters"))]
+        vec![Violation::new("password", ViolationCode::TooShort, format!("must be at least {min} characters"))]
     } else if length > max {
-        vec![Violation::new("password", "too_long", format!("must be at most {max} characters"))]
+        vec![Violation::new("password", ViolationCode::TooLong, format!("must be at most {max} characters"))]
     } else {
         Vec::new()
     }
@@ -155,15 +156,19 @@ pub fn normalise_email(email: &str) -> String {
 pub fn validate_email(email: &str) -> Vec<Violation> {
     let email = email.trim();
     if email.is_empty() {
-        return vec![Violation::new("email", "required", "must not be empty")];
+        return vec![Violation::new("email", ViolationCode::Required, "must not be empty")];
     }
     if email.chars().count() > MAX_EMAIL_CHARS {
-        return vec![Violation::new("email", "too_long", format!("must be at most {MAX_EMAIL_CHARS} characters"))];
+        return vec![Violation::new(
+            "email",
+            ViolationCode::TooLong,
+            format!("must be at most {MAX_EMAIL_CHARS} characters"),
+        )];
     }
     if is_sane_email(email) {
         Vec::new()
     } else {
-        vec![Violation::new("email", "invalid_format", "not an email address")]
+        vec![Violation::new("email", ViolationCode::InvalidFormat, "not an email address")]
     }
 }
 
@@ -270,7 +275,11 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
     let student_number = row.student_number.trim();
     if out.len() == before && !student_number.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
     {
-        out.push(Violation::new("student_number", "invalid_format", "only letters, digits, '-', '_' and '/'"));
+        out.push(Violation::new(
+            "student_number",
+            ViolationCode::InvalidFormat,
+            "only letters, digits, '-', '_' and '/'",
+        ));
     }
     check_text("first_name", &row.first_name, 1, MAX_PERSON_NAME_CHARS, &mut out);
     check_text("last_name", &row.last_name, 1, MAX_PERSON_NAME_CHARS, &mut out);
@@ -281,7 +290,11 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
     let degree_level = level_text.parse::<DegreeLevel>().ok();
     if degree_level.is_none() {
         let known: Vec<&str> = DegreeLevel::ALL.iter().map(|level| level.as_str()).collect();
-        out.push(Violation::new("degree_level", "unknown_value", format!("must be one of {}", known.join(", "))));
+        out.push(Violation::new(
+            "degree_level",
+            ViolationCode::UnknownValue,
+            format!("must be one of {}", known.join(", ")),
+        ));
     }
 
     let graduation_year = match row.graduation_year.trim().parse::<i32>() {
@@ -289,13 +302,13 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
         Ok(_) => {
             out.push(Violation::new(
                 "graduation_year",
-                "out_of_range",
+                ViolationCode::OutOfRange,
                 format!("must be between {} and {}", GRADUATION_YEARS.start(), GRADUATION_YEARS.end()),
             ));
             None
         }
         Err(_) => {
-            out.push(Violation::new("graduation_year", "invalid_format", "must be a year, e.g. 2026"));
+            out.push(Violation::new("graduation_year", ViolationCode::InvalidFormat, "must be a year, e.g. 2026"));
             None
         }
     };
@@ -334,7 +347,7 @@ pub struct ProfileText<'a> {
 pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
     if text.bio.is_some_and(|bio| bio.chars().count() > MAX_BIO_CHARS) {
-        out.push(Violation::new("bio", "too_long", format!("must be at most {MAX_BIO_CHARS} characters")));
+        out.push(Violation::new("bio", ViolationCode::TooLong, format!("must be at most {MAX_BIO_CHARS} characters")));
     }
 
     check_count("links", text.links.len(), MAX_LINKS, &mut out);
@@ -342,9 +355,13 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let field = format!("links[{index}]");
         let link = link.trim();
         if link.chars().count() > MAX_LINK_CHARS {
-            out.push(Violation::new(field, "too_long", format!("must be at most {MAX_LINK_CHARS} characters")));
+            out.push(Violation::new(
+                field,
+                ViolationCode::TooLong,
+                format!("must be at most {MAX_LINK_CHARS} characters"),
+            ));
         } else if !is_web_link(link) {
-            out.push(Violation::new(field, "invalid_format", "must be an http or https link"));
+            out.push(Violation::new(field, ViolationCode::InvalidFormat, "must be an http or https link"));
         }
     }
 
@@ -355,7 +372,7 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, city, 1, MAX_CITY_CHARS, &mut out);
         if out.len() == before && !seen_cities.insert(city.trim().to_lowercase()) {
-            out.push(Violation::new(field, "duplicate", "this city is already listed"));
+            out.push(Violation::new(field, ViolationCode::Duplicate, "this city is already listed"));
         }
     }
 
@@ -366,7 +383,7 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, &skill.language, 1, MAX_LANGUAGE_CHARS, &mut out);
         if out.len() == before && !seen_languages.insert(skill.language.trim().to_lowercase()) {
-            out.push(Violation::new(field, "duplicate", "this language is already listed"));
+            out.push(Violation::new(field, ViolationCode::Duplicate, "this language is already listed"));
         }
     }
     out
@@ -383,7 +400,7 @@ fn is_web_link(link: &str) -> bool {
 
 fn check_count(field: &str, count: usize, max: usize, out: &mut Vec<Violation>) {
     if count > max {
-        out.push(Violation::new(field, "too_many", format!("at most {max} entries")));
+        out.push(Violation::new(field, ViolationCode::TooMany, format!("at most {max} entries")));
     }
 }
 
@@ -392,7 +409,7 @@ mod tests {
     use super::*;
 
     fn found(violations: Vec<Violation>) -> Vec<(String, String)> {
-        violations.into_iter().map(|v| (v.field, v.code)).collect()
+        violations.into_iter().map(|v| (v.field, v.code.to_string())).collect()
     }
 
     fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -452,7 +469,7 @@ mod tests {
             ("a".repeat(129), Some("too_long")),
         ];
         for (password, code) in cases {
-            let got: Vec<String> = validate_password(&password).into_iter().map(|v| v.code).collect();
+            let got: Vec<String> = validate_password(&password).into_iter().map(|v| v.code.to_string()).collect();
             assert_eq!(got, code.map(str::to_owned).into_iter().collect::<Vec<_>>(), "{password:?}");
         }
     }
@@ -478,11 +495,11 @@ mod tests {
             (long_domain.as_str(), Some("too_long")),
         ];
         for (email, code) in cases {
-            let got: Vec<String> = validate_email(email).into_iter().map(|v| v.code).collect();
+            let got: Vec<String> = validate_email(email).into_iter().map(|v| v.code.to_string()).collect();
             assert_eq!(got, code.map(str::to_owned).into_iter().collect::<Vec<_>>(), "{email:?}");
         }
         let local = format!("{}@example.ma", "l".repeat(65));
-        assert_eq!(validate_email(&local)[0].code, "invalid_format");
+        assert_eq!(validate_email(&local)[0].code.as_str(), "invalid_format");
     }
 
     #[test]

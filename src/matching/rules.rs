@@ -88,7 +88,7 @@ pub struct OfferProfile {
 
 /// A hard rule that a student–offer pair breaks; any one makes the pair
 /// ineligible whatever the score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HardFilter {
     /// The offer is not open.

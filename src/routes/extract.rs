@@ -3,6 +3,7 @@
 //! messages (`unknown variant ... at line 1 column 13`, `can not parse "abc" to
 //! a i64`) into a violation naming the field and what it accepts.
 
+use crate::domain::ViolationCode;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -142,7 +143,7 @@ pub fn body_violation(field: &str, message: &str) -> Violation {
     let shown = if field.is_empty() { "the body" } else { field };
     if message.starts_with("missing field") {
         let missing = joined(field, quoted(message).unwrap_or_default());
-        return Violation::new(&missing, "required", format!("{missing} is required"));
+        return Violation::new(&missing, ViolationCode::Required, format!("{missing} is required"));
     }
     if message.starts_with("unknown field") {
         let unknown = joined(field, quoted(message).unwrap_or_default());
@@ -152,29 +153,33 @@ pub fn body_violation(field: &str, message: &str) -> Violation {
         } else {
             format!("the fields are: {}", known.join(", "))
         };
-        return Violation::new(&unknown, "unknown_field", format!("{unknown} is not a field here; {hint}"));
+        return Violation::new(&unknown, ViolationCode::UnknownField, format!("{unknown} is not a field here; {hint}"));
     }
     if message.starts_with("unknown variant") {
         let accepted = expected_names(message);
-        return Violation::new(shown, "not_one_of", format!("{shown} must be one of: {}", accepted.join(", ")));
+        return Violation::new(
+            shown,
+            ViolationCode::NotOneOf,
+            format!("{shown} must be one of: {}", accepted.join(", ")),
+        );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
-        return Violation::new(shown, "wrong_type", format!("{shown} must be {}", kind_in_words(expected)));
+        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be {}", kind_in_words(expected)));
     }
     if let Some(rest) = message.strip_prefix("invalid value: ").or_else(|| message.strip_prefix("invalid length ")) {
         let expected = rest.split_once(", expected ").map_or(rest, |(_, e)| e);
-        return Violation::new(shown, "invalid", format!("{shown} must be {}", kind_in_words(expected)));
+        return Violation::new(shown, ViolationCode::Invalid, format!("{shown} must be {}", kind_in_words(expected)));
     }
     if message.starts_with("input contains invalid characters")
         || message.starts_with("premature end of input")
         || message.starts_with("trailing input")
         || message.contains("out of range")
     {
-        return Violation::new(shown, "invalid", format!("{shown} is not a valid value: {message}"));
+        return Violation::new(shown, ViolationCode::Invalid, format!("{shown} is not a valid value: {message}"));
     }
     // Messages the service's own deserializers write are already in its words.
-    Violation::new(shown, "invalid", format!("{shown}: {message}"))
+    Violation::new(shown, ViolationCode::Invalid, format!("{shown}: {message}"))
 }
 
 /// The violation for a query parameter at `field` (empty when the message
@@ -185,7 +190,7 @@ pub fn query_violation(field: &str, message: &str) -> Violation {
         let violation = body_violation(field, message);
         let hint = violation.message.replace("is not a field here", "is not a parameter of this operation");
         let hint = hint.replace("the fields are", "the parameters are");
-        return Violation::new(&violation.field, &violation.code, hint);
+        return Violation::new(&violation.field, violation.code, hint);
     }
     let shown = if field.is_empty() { "query" } else { field };
     let whole = [
@@ -195,17 +200,17 @@ pub fn query_violation(field: &str, message: &str) -> Violation {
         "number too small to fit in target type",
     ];
     if whole.iter().any(|m| message.starts_with(m)) {
-        return Violation::new(shown, "wrong_type", format!("{shown} must be a whole number"));
+        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be a whole number"));
     }
     if message.starts_with("invalid float literal") {
-        return Violation::new(shown, "wrong_type", format!("{shown} must be a number"));
+        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be a number"));
     }
     if message.starts_with("provided string was not `true` or `false`") {
-        return Violation::new(shown, "wrong_type", format!("{shown} must be true or false"));
+        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be true or false"));
     }
     if let Some(rest) = message.strip_prefix("can not parse \"") {
         let target = rest.split_once("\" to a ").map_or("", |(_, t)| t);
-        return Violation::new(shown, "wrong_type", format!("{shown} must be {}", kind_in_words(target)));
+        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be {}", kind_in_words(target)));
     }
     body_violation(if field.is_empty() { "query" } else { field }, message)
 }

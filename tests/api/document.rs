@@ -84,3 +84,51 @@ fn the_placement_figures_are_documented_as_themselves() {
     let name = stats.as_str().expect("a reference").trim_start_matches("#/components/schemas/");
     assert!(doc["components"]["schemas"][name]["properties"]["students_placed"].is_object(), "{name}");
 }
+
+#[test]
+fn every_operation_states_its_security_and_the_document_its_server() {
+    let doc = document();
+    assert!(doc["servers"].as_array().is_some_and(|servers| !servers.is_empty()), "no servers");
+    let mut public = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let security = operation["security"].as_array();
+            assert!(security.is_some(), "{method} {path}: security not stated");
+            if security.is_some_and(Vec::is_empty) {
+                public.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(public.contains(&"post /api/v1/auth/login".to_owned()), "{public:?}");
+    assert!(!public.iter().any(|operation| operation.contains("/students")), "{public:?}");
+}
+
+/// Fields whose values form a closed set are enums, so that generated clients
+/// get union types rather than `string`.
+#[test]
+fn closed_sets_of_values_are_enums() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let is_enum = |schema: &Value| {
+        let target = match schema["$ref"].as_str() {
+            Some(reference) => &schemas[reference.trim_start_matches("#/components/schemas/")],
+            None => schema,
+        };
+        target["enum"].is_array()
+    };
+    for (schema, field) in [
+        ("Violation", "code"),
+        ("ProfileView", "viewer_role"),
+        ("ConsentEvent", "consent"),
+        ("School", "kind"),
+        ("Skill", "domain"),
+        ("ExportApplication", "status"),
+        ("ExportEvent", "to_status"),
+        ("ExportPlacement", "kind"),
+        ("ExportPlacement", "status"),
+    ] {
+        assert!(is_enum(&schemas[schema]["properties"][field]), "{schema}.{field} is not an enum");
+    }
+    assert!(is_enum(&schemas["Explanation"]["properties"]["failed_filters"]["items"]));
+    assert!(is_enum(&schemas["Problem"]["properties"]["allowed"]["items"]));
+}
