@@ -6,9 +6,6 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
-use diesel::sql_types::BigInt;
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -21,6 +18,7 @@ use crate::domain::OfferStatus;
 use crate::matching::bench::{build_index, measure, BenchReport, Latency, TOP_K};
 use crate::matching::synthetic::{generate, SyntheticConfig, SyntheticData};
 use crate::matching::{BruteForce, Taxonomy};
+use crate::store::sql_baseline::{build_covering_index, drop_covering_index, top_candidates};
 use crate::store::synthetic::{self as store, SyntheticIds};
 
 /// `passerelle seed synthetic ...`: a generated data set (skills, schools,
@@ -415,44 +413,6 @@ pub fn print_table(runs: &[MatchingRun]) {
     }
 }
 
-#[derive(QueryableByName)]
-struct Ranked {
-    #[diesel(sql_type = BigInt)]
-    student_id: i64,
-    #[diesel(sql_type = BigInt)]
-    score: i64,
-}
-
-/// Credits in sixtieths, as the engine counts them, so scores compare
-/// exactly: `weight` when the level is met, else `weight·level/min_level`.
-/// `$1` is the offer id.
-const CANDIDATES_SQL: &str = "\
-SELECT ss.student_id AS student_id,
-       SUM(CASE WHEN ss.level >= r.min_level THEN r.weight * 60
-                ELSE r.weight * ss.level * (60 / r.min_level) END) AS score
-FROM offer_requirements r
-JOIN student_skills ss ON ss.skill_id = r.skill_id
-WHERE r.offer_id = $1
-GROUP BY ss.student_id
-HAVING SUM(CASE WHEN r.required AND ss.level >= r.min_level THEN 1 ELSE 0 END)
-     = (SELECT COUNT(*) FROM offer_requirements q WHERE q.offer_id = $1 AND q.required)
-ORDER BY score DESC, ss.student_id
-LIMIT 20";
-
-/// Lets the join read student ids and levels from the index alone, without
-/// visiting the table.
-const COVERING_INDEX: &str = "bench_student_skills_skill_student_level";
-
-fn top_candidates_sql(conn: &mut DbConnection, offer_id: i64) -> QueryResult<Vec<(i64, i64)>> {
-    let rows: Vec<Ranked> = match conn {
-        DbConnection::Postgresql(c) => diesel::sql_query(CANDIDATES_SQL).bind::<BigInt, _>(offer_id).load(c)?,
-        DbConnection::Sqlite(c) => {
-            diesel::sql_query(CANDIDATES_SQL.replace("$1", "?1")).bind::<BigInt, _>(offer_id).load(c)?
-        }
-    };
-    Ok(rows.into_iter().map(|r| (r.student_id, r.score)).collect())
-}
-
 /// Replaces any earlier synthetic set with `data`, indexes it, and times the
 /// one-query ranking for each engine offer id in `offers`.
 pub fn sql_baseline(conn: &mut DbConnection, data: &SyntheticData, offers: &[i64]) -> anyhow::Result<SqlFigures> {
@@ -461,43 +421,28 @@ pub fn sql_baseline(conn: &mut DbConnection, data: &SyntheticData, offers: &[i64
         Backend::Postgres => "postgresql",
     };
     // The index would slow the load; it is built once the rows are in.
-    conn.batch_execute(&format!("DROP INDEX IF EXISTS {COVERING_INDEX}"))?;
+    drop_covering_index(conn)?;
     if store::remove(conn)? {
         eprintln!("  removed the previous synthetic data set");
     }
     let (ids, load) = write_with_progress(conn, data)?;
     eprintln!("  {backend}: wrote the data set in {:.1} s; indexing", load.as_secs_f64());
     let start = Instant::now();
-    conn.batch_execute(&format!("CREATE INDEX {COVERING_INDEX} ON student_skills (skill_id, student_id, level)"))?;
-    match conn.backend() {
-        // Index-only scans need the visibility map that VACUUM sets; the
-        // aggregate over hundreds of thousands of students would spill to disk
-        // with the default 4 MB of work memory.
-        // Several statements in one call would run as one transaction block,
-        // where VACUUM is refused.
-        Backend::Postgres => {
-            for statement in
-                ["VACUUM ANALYZE student_skills", "VACUUM ANALYZE offer_requirements", "SET work_mem = '256MB'"]
-            {
-                conn.batch_execute(statement)?;
-            }
-        }
-        Backend::Sqlite => conn.batch_execute("ANALYZE;")?,
-    }
+    build_covering_index(conn)?;
     let prepare = start.elapsed();
 
     let db_offers: Vec<i64> = offers.iter().map(|&o| ids.offer(o)).collect();
     if let Some(&first) = db_offers.first() {
         // Warms the page cache and the statement cache; not timed.
-        top_candidates_sql(conn, first)?;
+        top_candidates(conn, first)?;
     }
     let mut samples = Vec::with_capacity(db_offers.len());
     for &offer in &db_offers {
         let start = Instant::now();
-        std::hint::black_box(top_candidates_sql(conn, offer)?);
+        std::hint::black_box(top_candidates(conn, offer)?);
         samples.push(start.elapsed());
     }
-    conn.batch_execute(&format!("DROP INDEX IF EXISTS {COVERING_INDEX}"))?;
+    drop_covering_index(conn)?;
     Ok(SqlFigures { backend, load, prepare, candidates: Latency::of(samples) })
 }
 
@@ -557,7 +502,7 @@ mod tests {
                 .collect();
             expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             expected.truncate(TOP_K);
-            let got = top_candidates_sql(&mut conn, ids.offer(offer.id)).unwrap();
+            let got = top_candidates(&mut conn, ids.offer(offer.id)).unwrap();
             assert_eq!(got, expected, "offer {}", offer.id);
         }
     }

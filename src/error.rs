@@ -317,60 +317,6 @@ where
     text.parse().map_err(|e| ApiError::Internal(anyhow::Error::new(e)))
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        match error {
-            diesel::result::Error::NotFound => Self::NotFound("not found".into()),
-            // A race lost to a concurrent write: what won already exists.
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, info) => {
-                Self::conflict(crate::db::conflict::already_exists(info.as_ref()))
-            }
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::SerializationFailure, _) => {
-                Self::conflict(crate::db::conflict::CONCURRENT_CHANGE)
-            }
-            diesel::result::Error::DatabaseError(_, info) if crate::db::conflict::is_busy(info.as_ref()) => {
-                Self::conflict(crate::db::conflict::CONCURRENT_CHANGE)
-            }
-            other if lost_connection(&other) => {
-                tracing::warn!(error = %other, "database connection lost");
-                Self::Unavailable("the database is unreachable; retry shortly".into())
-            }
-            other => Self::Internal(anyhow::Error::new(other)),
-        }
-    }
-}
-
-/// Whether a statement failed because the database went away (shut down,
-/// restarted, network cut) rather than because of the statement: the request
-/// may succeed when retried, so it is a 503, not a 500.
-fn lost_connection(error: &diesel::result::Error) -> bool {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match error {
-        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) | Error::BrokenTransactionManager => true,
-        Error::DatabaseError(DatabaseErrorKind::Unknown, info) => {
-            let message = info.message();
-            [
-                "terminating connection",
-                "server closed the connection",
-                "no connection to the server",
-                "could not connect",
-                "the database system is shutting down",
-                "the database system is starting up",
-            ]
-            .iter()
-            .any(|needle| message.contains(needle))
-        }
-        _ => false,
-    }
-}
-
-impl From<r2d2::Error> for ApiError {
-    fn from(error: r2d2::Error) -> Self {
-        tracing::warn!(error = %error, "no database connection available");
-        Self::Unavailable("the database is unreachable; retry shortly".into())
-    }
-}
-
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         Self::Internal(anyhow::anyhow!("blocking task failed: {error}"))

@@ -13,7 +13,7 @@ use crate::auth::revocation::{AccountTokens, Revocations};
 use crate::db::DbConnection;
 use crate::domain::OfferKind;
 use crate::matching::{MatchIndex, MatchResult, Taxonomy};
-use crate::store::{accounts, change_feed, matching as rows};
+use crate::store::{accounts, change_feed, matching as rows, QueryError};
 
 /// Feed rows read per catch-up round.
 const FEED_BATCH: i64 = 5_000;
@@ -43,7 +43,7 @@ pub struct LiveIndex {
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("database: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(#[from] QueryError),
     #[error("taxonomy: {0}")]
     Taxonomy(#[from] crate::matching::TaxonomyError),
     #[error("the index lock is poisoned")]

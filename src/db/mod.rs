@@ -2,6 +2,7 @@
 //! pool, the embedded migrations, and the one way handlers reach the database.
 
 pub mod conflict;
+mod failure;
 pub mod schema;
 
 use std::time::Duration;

@@ -13,6 +13,11 @@ pub mod placements;
 pub mod reference;
 pub mod reports;
 pub mod roster;
+pub mod sql_baseline;
 pub mod students;
 pub mod synthetic;
 pub mod taxonomy;
+
+/// What a query fails with: the database's own error, named here so that the
+/// layers above the store wrap it without naming the query library.
+pub type QueryError = diesel::result::Error;
