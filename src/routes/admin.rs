@@ -13,6 +13,7 @@ use crate::app::reference::{Organisation, School, Skill};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
+use crate::routes::responses::{AccountNotFound, CodeTaken, InvalidFields, NotAdmin, SchoolNotFound, SkillNotFound};
 
 /// Create a recruiter, school staff, committee or admin account.
 ///
@@ -23,10 +24,9 @@ use crate::error::{ApiError, Problem};
     request_body = NewStaffAccount,
     responses(
         (status = 201, description = "Account created, waiting for activation", body = CreatedStaffAccount),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 409, description = "The e-mail is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 #[post("/admin/accounts")]
@@ -51,9 +51,9 @@ fn created<T: Serialize>(body: T) -> HttpResponse {
     request_body = NewSchool,
     responses(
         (status = 201, description = "Added", body = School),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        CodeTaken,
+        InvalidFields,
     )
 )]
 #[post("/admin/schools")]
@@ -75,9 +75,9 @@ pub async fn create_school(
     request_body = SchoolPatch,
     responses(
         (status = 200, description = "Changed", body = School),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        SchoolNotFound,
+        InvalidFields,
     )
 )]
 #[patch("/admin/schools/{id}")]
@@ -99,9 +99,9 @@ pub async fn patch_school(
     request_body = NewOrganisation,
     responses(
         (status = 201, description = "Added", body = Organisation),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        CodeTaken,
+        InvalidFields,
     )
 )]
 #[post("/admin/organisations")]
@@ -123,9 +123,9 @@ pub async fn create_organisation(
     request_body = OrganisationPatch,
     responses(
         (status = 200, description = "Changed", body = Organisation),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 #[patch("/admin/organisations/{id}")]
@@ -148,9 +148,9 @@ pub async fn patch_organisation(
     request_body = NewSkill,
     responses(
         (status = 201, description = "Added", body = Skill),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
         (status = 409, description = "The slug or an alias is taken", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 #[post("/admin/skills")]
@@ -173,8 +173,8 @@ pub async fn create_skill(
     request_body = SkillPatch,
     responses(
         (status = 200, description = "Changed", body = Skill),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        SkillNotFound,
         (status = 422, description = "Invalid fields or a parent loop", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -198,8 +198,8 @@ pub async fn patch_skill(
     request_body = NewAlias,
     responses(
         (status = 201, description = "Added", body = Skill),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such skill", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        SkillNotFound,
         (status = 409, description = "The alias names a skill already", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid alias", body = Problem, content_type = "application/problem+json"),
     )
@@ -224,8 +224,8 @@ pub async fn add_skill_alias(
     params(("id" = i64, Path, description = "Account id")),
     responses(
         (status = 201, description = "A new token", body = ActivationToken),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        AccountNotFound,
         (status = 409, description = "Already activated", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -250,9 +250,8 @@ pub async fn reissue_activation(
     params(("id" = i64, Path, description = "Account id")),
     responses(
         (status = 200, description = "Disabled", body = Account),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        NotAdmin,
+        AccountNotFound,
         (status = 409, description = "The caller's own account", body = Problem, content_type = "application/problem+json"),
     )
 )]

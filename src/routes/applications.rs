@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::Page;
+use crate::routes::responses::{ApplicationNotFound, InvalidFields, InvalidParameters, ReadsNoApplications};
 
 /// The reply as sent the first time, with the application's `Location`.
 fn answer(reply: Reply) -> HttpResponse {
@@ -85,8 +86,8 @@ fn location_of(body: &str) -> Option<String> {
     params(ApplicationQuery),
     responses(
         (status = 200, description = "A page of applications", body = Page<Application>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A role that reads no applications", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
+        ReadsNoApplications,
     )
 )]
 #[get("/applications")]
@@ -108,8 +109,8 @@ pub async fn list_applications(
     params(("id" = i64, Path, description = "Application id")),
     responses(
         (status = 200, description = "The application", body = Application),
-        (status = 403, description = "A role that reads no applications", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
+        ReadsNoApplications,
+        ApplicationNotFound,
     )
 )]
 #[get("/applications/{id}")]
@@ -141,9 +142,9 @@ pub async fn get_application(
     responses(
         (status = 200, description = "The moved application", body = Application),
         (status = 403, description = "The move is someone else's; `allowed` lists the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
+        ApplicationNotFound,
         (status = 409, description = "No such move (`allowed` lists the caller's), moved meanwhile, or no position left", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 #[post("/applications/{id}/transitions")]
@@ -166,8 +167,8 @@ pub async fn transition_application(
     params(("id" = i64, Path, description = "Application id")),
     responses(
         (status = 200, description = "Every status change", body = Vec<ApplicationEvent>),
-        (status = 403, description = "A role that reads no applications", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such application visible to the caller", body = Problem, content_type = "application/problem+json"),
+        ReadsNoApplications,
+        ApplicationNotFound,
     )
 )]
 #[get("/applications/{id}/events")]

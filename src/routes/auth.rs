@@ -118,7 +118,6 @@ pub async fn activate_staff(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = Account),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me")]
@@ -136,7 +135,6 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Every token of the caller revoked"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/logout-all")]

@@ -13,6 +13,10 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
+use crate::routes::responses::{
+    CampaignNotFound, CampaignOfferNotFound, CommitteeRefused, InvalidFields, InvalidParameters, NotOfferRecruiter,
+    NotPlacedByCampaign, NotTheOrganiser,
+};
 
 /// Open a campaign.
 ///
@@ -30,7 +34,7 @@ use crate::pagination::{Page, PageQuery};
     responses(
         (status = 201, description = "The campaign", body = Campaign, headers(("Location" = String, description = "The campaign's URL"))),
         (status = 403, description = "Not an admin or school staff, or staff for another school", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 #[post("/campaigns")]
@@ -54,8 +58,8 @@ pub async fn create_campaign(
     params(PageQuery),
     responses(
         (status = 200, description = "A page of campaigns", body = Page<Campaign>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The committee", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
+        CommitteeRefused,
     )
 )]
 #[get("/campaigns")]
@@ -76,8 +80,8 @@ pub async fn list_campaigns(
     params(("id" = i64, Path, description = "Campaign id")),
     responses(
         (status = 200, description = "The campaign", body = Campaign),
-        (status = 403, description = "The committee", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller", body = Problem, content_type = "application/problem+json"),
+        CommitteeRefused,
+        CampaignNotFound,
     )
 )]
 #[get("/campaigns/{id}")]
@@ -105,8 +109,8 @@ pub async fn get_campaign(
     request_body = PreferencesDraft,
     responses(
         (status = 200, description = "The choices as stored, with their scores now", body = Preferences),
-        (status = 403, description = "Not a student the campaign places", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotPlacedByCampaign,
+        CampaignNotFound,
         (status = 409, description = "Outside the preference window, or published", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid choices, each naming `offer_ids[i]`", body = Problem, content_type = "application/problem+json"),
     )
@@ -128,8 +132,8 @@ pub async fn put_preferences(
     params(("id" = i64, Path, description = "Campaign id")),
     responses(
         (status = 200, description = "The choices, best first", body = Preferences),
-        (status = 403, description = "Not a student the campaign places", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotPlacedByCampaign,
+        CampaignNotFound,
     )
 )]
 #[get("/campaigns/{id}/preferences/me")]
@@ -152,8 +156,8 @@ pub async fn my_preferences(
     params(("id" = i64, Path, description = "Campaign id"), ("offer_id" = i64, Path, description = "Offer id")),
     responses(
         (status = 200, description = "The ranking and the candidates", body = Ranking),
-        (status = 403, description = "Not a recruiter of the offer's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller, or offer not in it", body = Problem, content_type = "application/problem+json"),
+        NotOfferRecruiter,
+        CampaignOfferNotFound,
     )
 )]
 #[get("/campaigns/{id}/offers/{offer_id}/ranking")]
@@ -181,8 +185,8 @@ pub async fn get_ranking(
     request_body = RankingDraft,
     responses(
         (status = 200, description = "The ranking as stored and the candidates", body = Ranking),
-        (status = 403, description = "Not a recruiter of the offer's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller, or offer not in it", body = Problem, content_type = "application/problem+json"),
+        NotOfferRecruiter,
+        CampaignOfferNotFound,
         (status = 409, description = "The campaign is published", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid ids, each naming its field", body = Problem, content_type = "application/problem+json"),
     )
@@ -211,8 +215,8 @@ pub async fn put_ranking(
     params(("id" = i64, Path, description = "Campaign id")),
     responses(
         (status = 200, description = "The campaign with the figures and cutoffs of this run", body = Campaign),
-        (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotTheOrganiser,
+        CampaignNotFound,
         (status = 409, description = "Published, or the inputs changed during the run", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -237,9 +241,9 @@ pub async fn run_campaign(
     params(("id" = i64, Path, description = "Campaign id"), AssignmentQuery),
     responses(
         (status = 200, description = "A page of assignments", body = Page<Assignment>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
         (status = 403, description = "A caller who reads no assignments of this campaign", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller", body = Problem, content_type = "application/problem+json"),
+        CampaignNotFound,
     )
 )]
 #[get("/campaigns/{id}/assignments")]
@@ -266,8 +270,8 @@ pub async fn list_assignments(
     params(("id" = i64, Path, description = "Campaign id")),
     responses(
         (status = 200, description = "The published campaign", body = Campaign),
-        (status = 403, description = "Not the organiser", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such campaign visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotTheOrganiser,
+        CampaignNotFound,
         (status = 409, description = "Window open, run not current, or already published", body = Problem, content_type = "application/problem+json"),
     )
 )]

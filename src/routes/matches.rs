@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::validate_limit;
+use crate::routes::responses::{NotOfferRecruiter, OfferNotFound, StudentNotFound};
 
 fn limit_of(query: &MatchQuery) -> Result<usize, ApiError> {
     Ok(usize::try_from(validate_limit(query.limit, 20, 100)?).unwrap_or(20))
@@ -25,7 +26,7 @@ fn limit_of(query: &MatchQuery) -> Result<usize, ApiError> {
     responses(
         (status = 200, description = "Ranked offers", body = Vec<Match>),
         (status = 400, description = "Invalid limit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+        StudentNotFound,
     )
 )]
 #[get("/students/{id}/matches")]
@@ -51,8 +52,8 @@ pub async fn offers_for_student(
     params(("id" = i64, Path, description = "Offer id"), MatchQuery),
     responses(
         (status = 200, description = "Ranked candidates", body = Vec<Match>),
-        (status = 403, description = "Not a recruiter of the offer's organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotOfferRecruiter,
+        OfferNotFound,
     )
 )]
 #[get("/offers/{id}/matches")]

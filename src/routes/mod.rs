@@ -17,6 +17,7 @@ pub mod precondition;
 pub mod problems;
 pub mod reference;
 pub mod reports;
+pub mod responses;
 pub mod roster;
 pub mod students;
 

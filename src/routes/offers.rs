@@ -12,6 +12,9 @@ use crate::domain::OfferStatus;
 use crate::error::{ApiError, Problem};
 use crate::pagination::Page;
 use crate::routes::precondition::{if_match_of, tagged_json};
+use crate::routes::responses::{
+    ChangedSinceRead, IfMatchMissing, InvalidFields, InvalidParameters, NotOfferRecruiter, OfferNotFound,
+};
 
 /// Post a new offer, as a draft.
 ///
@@ -26,7 +29,7 @@ use crate::routes::precondition::{if_match_of, tagged_json};
     responses(
         (status = 201, description = "The draft", body = Offer, headers(("ETag" = String, description = "Version"), ("Location" = String, description = "The offer's URL"))),
         (status = 403, description = "Not a recruiter", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        InvalidFields,
     )
 )]
 #[post("/offers")]
@@ -51,8 +54,7 @@ pub async fn create_offer(
     params(OfferQuery),
     responses(
         (status = 200, description = "A page of offers", body = Page<Offer>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
     )
 )]
 #[get("/offers")]
@@ -74,7 +76,7 @@ pub async fn list_offers(
     params(("id" = i64, Path, description = "Offer id")),
     responses(
         (status = 200, description = "The offer", body = Offer, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        OfferNotFound,
     )
 )]
 #[get("/offers/{id}")]
@@ -99,12 +101,12 @@ pub async fn get_offer(
     request_body = OfferPatch,
     responses(
         (status = 200, description = "The updated offer", body = Offer),
-        (status = 403, description = "Not a recruiter of its organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotOfferRecruiter,
+        OfferNotFound,
         (status = 409, description = "Closed or filled offers do not change", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        ChangedSinceRead,
+        InvalidFields,
+        IfMatchMissing,
     )
 )]
 #[patch("/offers/{id}")]
@@ -141,8 +143,8 @@ async fn answer_move(
     params(("id" = i64, Path, description = "Offer id")),
     responses(
         (status = 200, description = "The open offer", body = Offer),
-        (status = 403, description = "Not a recruiter of its organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotOfferRecruiter,
+        OfferNotFound,
         (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not ready to publish", body = Problem, content_type = "application/problem+json"),
     )
@@ -165,8 +167,8 @@ pub async fn publish_offer(
     params(("id" = i64, Path, description = "Offer id")),
     responses(
         (status = 200, description = "The closed offer", body = Offer),
-        (status = 403, description = "Not a recruiter of its organisation", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such offer visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotOfferRecruiter,
+        OfferNotFound,
         (status = 409, description = "Already closed or filled", body = Problem, content_type = "application/problem+json"),
     )
 )]

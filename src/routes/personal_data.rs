@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
+use crate::routes::responses::{InvalidParameters, NeitherStudentNorAdmin, StudentNotFound};
 
 /// Everything held about a student (right of access, law 09-08).
 ///
@@ -25,9 +26,8 @@ use crate::pagination::{Page, PageQuery};
     params(("id" = i64, Path, description = "Student id")),
     responses(
         (status = 200, description = "Everything held about the student", body = PersonalDataExport),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Sees the student but is neither the student nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NeitherStudentNorAdmin,
+        StudentNotFound,
     )
 )]
 #[get("/students/{id}/export")]
@@ -54,10 +54,9 @@ pub async fn export_student(
     params(("id" = i64, Path, description = "Student id"), PageQuery),
     responses(
         (status = 200, description = "A page of readings", body = Page<ProfileView>),
-        (status = 400, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Sees the student but is neither the student nor an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
+        NeitherStudentNorAdmin,
+        StudentNotFound,
     )
 )]
 #[get("/students/{id}/profile-views")]
@@ -98,8 +97,7 @@ pub async fn list_profile_views(
     params(("id" = i64, Path, description = "Student id")),
     responses(
         (status = 204, description = "Erased"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Sees the student but is neither the student nor an admin", body = Problem, content_type = "application/problem+json"),
+        NeitherStudentNorAdmin,
         (status = 404, description = "No such student visible to the caller, or erased already", body = Problem, content_type = "application/problem+json"),
     )
 )]

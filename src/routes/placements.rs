@@ -10,6 +10,10 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
 use crate::routes::precondition::{if_match_of, tagged_json};
+use crate::routes::responses::{
+    ChangedSinceRead, IfMatchMissing, InvalidParameters, NotRecruiterNorSchoolStaff, PlacementNotFound,
+    ReadsNoPlacements,
+};
 
 fn answer((version, placement): (i64, Placement)) -> HttpResponse {
     tagged_json(HttpResponse::Ok(), version, &placement)
@@ -26,8 +30,8 @@ fn answer((version, placement): (i64, Placement)) -> HttpResponse {
     params(PageQuery),
     responses(
         (status = 200, description = "A page of placements", body = Page<Placement>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "A role that reads no placements", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
+        ReadsNoPlacements,
     )
 )]
 #[get("/placements")]
@@ -51,8 +55,8 @@ pub async fn list_placements(
     params(("id" = i64, Path, description = "Placement id")),
     responses(
         (status = 200, description = "The placement", body = Placement, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 403, description = "A role that reads no placements", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such placement visible to the caller", body = Problem, content_type = "application/problem+json"),
+        ReadsNoPlacements,
+        PlacementNotFound,
     )
 )]
 #[get("/placements/{id}")]
@@ -80,12 +84,12 @@ pub async fn get_placement(
     request_body = TermsPatch,
     responses(
         (status = 200, description = "The placement", body = Placement, headers(("ETag" = String, description = "New version"))),
-        (status = 403, description = "Not a recruiter of the organisation nor staff of the school", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such placement visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotRecruiterNorSchoolStaff,
+        PlacementNotFound,
         (status = 409, description = "Completed or terminated", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        ChangedSinceRead,
         (status = 422, description = "Invalid terms", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        IfMatchMissing,
     )
 )]
 #[patch("/placements/{id}")]
@@ -115,9 +119,9 @@ pub async fn patch_placement(
     responses(
         (status = 200, description = "The placement", body = Placement, headers(("ETag" = String, description = "New version"))),
         (status = 403, description = "Not a signatory", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such placement visible to the caller", body = Problem, content_type = "application/problem+json"),
+        PlacementNotFound,
         (status = 409, description = "Names missing, already signed, or closed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        ChangedSinceRead,
     )
 )]
 #[post("/placements/{id}/signatures")]
@@ -142,8 +146,8 @@ pub async fn sign_placement(
     request_body = Termination,
     responses(
         (status = 200, description = "The terminated placement", body = Placement),
-        (status = 403, description = "Not a recruiter of the organisation nor staff of the school", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such placement visible to the caller", body = Problem, content_type = "application/problem+json"),
+        NotRecruiterNorSchoolStaff,
+        PlacementNotFound,
         (status = 409, description = "Completed or already terminated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Reason missing or too long", body = Problem, content_type = "application/problem+json"),
     )

@@ -10,6 +10,7 @@ use crate::app::reference::{self, Organisation, School, Skill};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::pagination::{Page, PageQuery};
+use crate::routes::responses::{InvalidParameters, SkillNotFound};
 
 /// Filters of the skill list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,7 +36,7 @@ pub struct SkillQuery {
     params(SkillQuery),
     responses(
         (status = 200, description = "A page of skills", body = Page<Skill>),
-        (status = 400, description = "Invalid limit or cursor", body = crate::error::Problem, content_type = "application/problem+json"),
+        InvalidParameters,
     )
 )]
 #[get("/skills")]
@@ -56,7 +57,7 @@ pub async fn list_skills(
     params(("slug" = String, Path, description = "Slug or alias of the skill", example = "k8s")),
     responses(
         (status = 200, description = "The skill", body = Skill),
-        (status = 404, description = "No such skill", body = crate::error::Problem, content_type = "application/problem+json"),
+        SkillNotFound,
     )
 )]
 #[get("/skills/{slug}")]
@@ -72,7 +73,7 @@ pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> R
     params(PageQuery),
     responses(
         (status = 200, description = "A page of schools", body = Page<School>),
-        (status = 400, description = "Invalid limit or cursor", body = crate::error::Problem, content_type = "application/problem+json"),
+        InvalidParameters,
     )
 )]
 #[get("/schools")]
@@ -91,7 +92,7 @@ pub async fn list_schools(
     params(PageQuery),
     responses(
         (status = 200, description = "A page of organisations", body = Page<Organisation>),
-        (status = 400, description = "Invalid limit or cursor", body = crate::error::Problem, content_type = "application/problem+json"),
+        InvalidParameters,
     )
 )]
 #[get("/organisations")]

@@ -15,6 +15,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::export::{self, Cell};
+use crate::routes::responses::SchoolNotFound;
 
 /// Media type of the CSV form of every report.
 pub const TEXT_CSV: &str = "text/csv; charset=utf-8";
@@ -79,9 +80,8 @@ fn csv_answer(header: &[&str], rows: &[Vec<Cell>]) -> Result<HttpResponse, ApiEr
             (String = "text/csv", example = "scope,group,students_seeking,students_placed,placement_rate,students_with_applications,applications,offers_received,median_days_to_first_acceptance,suppressed\noverall,,12,3,0.25,9,20,4,21,false\n"),
         )),
         (status = 400, description = "Neither cohort nor period, or a period ending before it starts", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff of this school, the committee or an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
+        SchoolNotFound,
     )
 )]
 #[get("/schools/{id}/placement-stats")]
@@ -147,7 +147,6 @@ pub async fn school_placement_stats(
             (String = "text/csv", example = "school,period,kind,students_seeking,students_placed,placement_rate,students_with_applications,applications,offers_received,median_days_to_first_acceptance,suppressed\nall,all,all,40,10,0.25,30,52,14,18,false\n"),
         )),
         (status = 400, description = "Invalid period or span", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the committee or an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -198,7 +197,6 @@ pub async fn placement_rates(
             (String = "text/csv", example = "month,skill,label_en,domain,level,demand_required,demand_preferred,demand,supply,ratio,suppressed\nall,python,Python,data,3,12,4,16,5,3.2,false\n"),
         )),
         (status = 400, description = "Invalid span", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not school staff, the committee or an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -7,6 +7,7 @@ use crate::app::roster::{self as app, RosterFormat, RosterImport, RosterUpload};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
+use crate::routes::responses::SchoolNotFound;
 
 /// Import or update a school's roster.
 ///
@@ -35,7 +36,7 @@ use crate::error::{ApiError, Problem};
     responses(
         (status = 200, description = "Imported", body = RosterImport),
         (status = 403, description = "Not staff of this school", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
+        SchoolNotFound,
         (status = 409, description = "A changed e-mail of an activated student belongs to another account, or a concurrent import wrote the same rows first; nothing imported", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither CSV nor JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad rows; nothing imported", body = Problem, content_type = "application/problem+json"),

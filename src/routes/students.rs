@@ -9,6 +9,9 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::Page;
 use crate::routes::precondition::{if_match_of, tagged_json};
+use crate::routes::responses::{
+    ChangedSinceRead, IfMatchMissing, InvalidFields, InvalidParameters, NotTheStudent, StudentNotFound,
+};
 
 fn answer((version, profile): (i64, StudentProfile)) -> HttpResponse {
     tagged_json(HttpResponse::Ok(), version, &profile)
@@ -27,8 +30,7 @@ fn answer((version, profile): (i64, StudentProfile)) -> HttpResponse {
     params(("id" = i64, Path, description = "Student id")),
     responses(
         (status = 200, description = "The profile", body = StudentProfile, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
+        StudentNotFound,
     )
 )]
 #[get("/students/{id}")]
@@ -48,7 +50,6 @@ pub async fn get_student(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The profile", body = StudentProfile, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The caller is not a student", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -68,11 +69,11 @@ pub async fn my_profile(state: web::Data<AppState>, caller: Caller) -> Result<Ht
     request_body = ProfilePatch,
     responses(
         (status = 200, description = "The updated profile", body = StudentProfile, headers(("ETag" = String, description = "New version"))),
-        (status = 403, description = "Not the student", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        NotTheStudent,
+        StudentNotFound,
+        ChangedSinceRead,
+        InvalidFields,
+        IfMatchMissing,
     )
 )]
 #[patch("/students/{id}")]
@@ -99,9 +100,9 @@ pub async fn patch_student(
     request_body = SkillSet,
     responses(
         (status = 200, description = "The updated profile", body = StudentProfile),
-        (status = 403, description = "Not the student", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such student visible to the caller", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since read", body = Problem, content_type = "application/problem+json"),
+        NotTheStudent,
+        StudentNotFound,
+        ChangedSinceRead,
         (status = 422, description = "Unknown skills, bad levels, duplicates or more than 60", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -128,7 +129,7 @@ pub async fn put_skills(
     params(StudentQuery),
     responses(
         (status = 200, description = "A page of students", body = Page<StudentProfile>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
+        InvalidParameters,
         (status = 403, description = "Not school staff or admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
