@@ -317,6 +317,20 @@ fn load(
     Ok((row, role, student))
 }
 
+/// Loads an open campaign for its organiser, who alone runs and publishes it.
+fn load_for_organiser(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<CampaignRow, ApiError> {
+    let (row, role, _) = load(conn, caller, id)?;
+    require_organiser(role)?;
+    require_open(&row)?;
+    Ok(row)
+}
+
+/// The campaign as it stands after a write of this request.
+fn reread(conn: &mut DbConnection, id: i64) -> Result<Campaign, ApiError> {
+    let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("campaign"))?;
+    view(conn, row)
+}
+
 fn require_organiser(role: CampaignRole) -> Result<(), ApiError> {
     if role == CampaignRole::Organiser {
         Ok(())
@@ -410,8 +424,7 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
             seed,
         };
         let id = crate::db::write_transaction(conn, |conn| store::insert(conn, &new, &offer_ids))?;
-        let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("campaign"))?;
-        view(conn, row)
+        reread(conn, id)
     })
     .await
 }
@@ -670,9 +683,7 @@ fn load_instance(state: &AppState, conn: &mut DbConnection, row: &CampaignRow) -
 pub async fn run_campaign(state: &Arc<AppState>, caller: Caller, id: i64) -> Result<Campaign, ApiError> {
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
-        let (row, role, _) = load(conn, &caller, id)?;
-        require_organiser(role)?;
-        require_open(&row)?;
+        let row = load_for_organiser(conn, &caller, id)?;
         let instance = load_instance(&shared, conn, &row)?;
         let outcome = allocation::run(&instance);
         let figures = serde_json::to_string(&outcome.figures).map_err(anyhow::Error::new)?;
@@ -706,8 +717,7 @@ pub async fn run_campaign(state: &Arc<AppState>, caller: Caller, id: i64) -> Res
                 "preferences or rankings changed during the run, or the campaign was published; run it again",
             ));
         }
-        let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("campaign"))?;
-        view(conn, row)
+        reread(conn, id)
     })
     .await
 }
@@ -833,9 +843,7 @@ fn offer_position(
 pub async fn publish_campaign(state: &Arc<AppState>, caller: Caller, id: i64) -> Result<Campaign, ApiError> {
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
-        let (row, role, _) = load(conn, &caller, id)?;
-        require_organiser(role)?;
-        require_open(&row)?;
+        let row = load_for_organiser(conn, &caller, id)?;
         if window(row.opens_at.and_utc(), row.closes_at.and_utc(), Utc::now()) != Window::Closed {
             return Err(ApiError::conflict(format!(
                 "preference_window_open: publish after the preference window closes at {}",
@@ -858,8 +866,7 @@ pub async fn publish_campaign(state: &Arc<AppState>, caller: Caller, id: i64) ->
             Ok(())
         })?;
         shared.refresh_index(conn);
-        let row = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("campaign"))?;
-        view(conn, row)
+        reread(conn, id)
     })
     .await
 }
