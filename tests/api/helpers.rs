@@ -84,7 +84,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     };
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
+    // The server closes a connection idle for 5 s (actix-web's keep-alive);
+    // a client reusing one at that instant reads an incomplete message. Idle
+    // connections are dropped well before, so a slow step never races it.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("http client");
     TestApp { address, client, database }
 }
 
