@@ -9,6 +9,7 @@ pub mod placement;
 pub mod reports;
 pub mod student;
 pub mod texts;
+pub mod training;
 pub mod whole_number;
 
 use serde::{Deserialize, Serialize};

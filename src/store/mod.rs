@@ -16,3 +16,4 @@ pub mod roster;
 pub mod students;
 pub mod synthetic;
 pub mod taxonomy;
+pub mod trainings;
