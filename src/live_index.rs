@@ -4,7 +4,7 @@
 //! for the writes of the others.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use crate::auth::revocation::{AccountTokens, Revocations};
 use crate::db::DbConnection;
 use crate::domain::OfferKind;
+use crate::matching::suggestions::PhraseBook;
 use crate::matching::{MatchIndex, MatchResult, Taxonomy};
 use crate::store::{accounts, change_feed, matching as rows, QueryError};
 
@@ -35,6 +36,9 @@ struct FeedPosition {
 pub struct LiveIndex {
     index: RwLock<MatchIndex>,
     slugs: RwLock<HashMap<u32, String>>,
+    /// Every name of every skill, for suggestions from text; replaced whole
+    /// when the taxonomy changes, so a scan keeps the version it started with.
+    phrases: RwLock<Arc<PhraseBook>>,
     revocations: Revocations,
     position: Mutex<FeedPosition>,
 }
@@ -46,6 +50,8 @@ pub enum IndexError {
     Database(#[from] QueryError),
     #[error("taxonomy: {0}")]
     Taxonomy(#[from] crate::matching::TaxonomyError),
+    #[error("skill names: {0}")]
+    Phrases(#[from] aho_corasick::BuildError),
     #[error("the index lock is poisoned")]
     Poisoned,
 }
@@ -68,10 +74,12 @@ impl LiveIndex {
             index.add_application(student, offer);
         }
         index.shrink_to_fit();
+        let phrases = PhraseBook::new(rows::load_skill_names(conn)?)?;
         let revocations = Revocations::new(accounts::token_states(conn, None)?);
         let live = Self {
             index: RwLock::new(index),
             slugs: RwLock::new(taxonomy.slugs),
+            phrases: RwLock::new(Arc::new(phrases)),
             revocations,
             position: Mutex::new(FeedPosition { applied: start, gaps: BTreeMap::new() }),
         };
@@ -130,6 +138,11 @@ impl LiveIndex {
             rows::load_applications(conn, Some(&application_ids))?
         };
         let taxonomy = if ids.contains_key(change_feed::SKILL) { Some(rows::load_taxonomy(conn)?) } else { None };
+        let phrases = if ids.contains_key(change_feed::SKILL) {
+            Some(PhraseBook::new(rows::load_skill_names(conn)?)?)
+        } else {
+            None
+        };
         let account_ids = wanted(change_feed::ACCOUNT);
         if !account_ids.is_empty() {
             let states = accounts::token_states(conn, Some(&account_ids))?;
@@ -140,6 +153,9 @@ impl LiveIndex {
                 .map(|id| (*id, AccountTokens { token_version: 0, disabled: true }))
                 .collect::<Vec<_>>();
             self.revocations.update(states.into_iter().chain(gone));
+        }
+        if let Some(phrases) = phrases {
+            *self.phrases.write().map_err(|_| IndexError::Poisoned)? = Arc::new(phrases);
         }
         let mut index = self.index.write().map_err(|_| IndexError::Poisoned)?;
         if let Some(taxonomy) = taxonomy {
@@ -196,6 +212,11 @@ impl LiveIndex {
     /// The slug of a skill of the index.
     pub fn slug(&self, skill: u32) -> String {
         self.slugs.read().ok().and_then(|slugs| slugs.get(&skill).cloned()).unwrap_or_default()
+    }
+
+    /// The phrase book of the current taxonomy, for suggestions from text.
+    pub fn phrases(&self) -> Option<Arc<PhraseBook>> {
+        self.phrases.read().ok().map(|book| Arc::clone(&book))
     }
 
     /// Which access tokens are revoked, as of the last feed read.

@@ -26,6 +26,8 @@ an application's history (at most 6 events).",
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "reference", description = "Skill taxonomy, participating schools, AXA organisations"),
+        (name = "skills", description = "Skills named in free text, to pre-fill requirements or a profile; nothing is saved"),
+        (name = "trainings", description = "Training catalogue of the schools and AXA organisations: programmes, certificates and modules and the skills they teach"),
         (name = "auth", description = "Accounts, activation, tokens"),
         (name = "admin", description = "Operator endpoints: schools, organisations, staff accounts, taxonomy"),
         (name = "students", description = "Student profiles, skills and consents"),

@@ -13,11 +13,13 @@ use crate::auth::password::PasswordHasher;
 use crate::db::DbConnection;
 use crate::domain::offer::{validate_offer, OfferDraft, RequirementDraft};
 use crate::domain::student::{normalise_email, parse_roster_row, validate_email, validate_password, RosterRow};
+use crate::domain::training::{validate_training, TrainingDraft};
 use crate::domain::{OfferStatus, Role};
 use crate::error::ApiError;
 use crate::reference_data::split_list;
 use crate::store::offers::OfferFields;
-use crate::store::{accounts, offers, reference, roster, students};
+use crate::store::trainings::TrainingFields;
+use crate::store::{accounts, offers, reference, roster, students, trainings};
 
 /// Creates an active admin account with the given password.
 pub fn create_admin(state: &AppState, email: &str, display_name: &str, password: &str) -> Result<i64, ApiError> {
@@ -101,6 +103,22 @@ struct DemoOfferFields {
     requirements: Vec<RequirementDraft>,
 }
 
+#[derive(Deserialize)]
+struct DemoTraining {
+    #[serde(default)]
+    school_code: Option<String>,
+    #[serde(default)]
+    organisation_code: Option<String>,
+    kind: crate::domain::training::TrainingKind,
+    title_fr: String,
+    title_en: String,
+    skills: Vec<crate::domain::training::TaughtSkill>,
+    duration_hours: u32,
+    mode: crate::domain::training::TrainingMode,
+    starts_in_days: Vec<u64>,
+    seats: u32,
+}
+
 /// The demo accounts, to print.
 #[derive(Debug, Clone)]
 pub struct DemoLogin {
@@ -127,6 +145,7 @@ pub fn seed_demo_if_empty(
         let mut recruiters: HashMap<String, i64> = HashMap::new();
         let mut school_ids: HashMap<String, i64> = HashMap::new();
         let mut organisation_ids: HashMap<String, i64> = HashMap::new();
+        let mut admin_id: Option<i64> = None;
         for code in reference::list_schools(conn, None, 1_000)?.into_iter().map(|s| (s.code, s.id)) {
             school_ids.insert(code.0, code.1);
         }
@@ -150,6 +169,9 @@ pub fn seed_demo_if_empty(
             )?;
             if account.role == Role::Recruiter {
                 recruiters.entry(account.organisation_code.clone()).or_insert(id);
+            }
+            if account.role == Role::Admin {
+                admin_id.get_or_insert(id);
             }
             logins.push(DemoLogin { role: account.role.as_str().into(), email: account.email });
         }
@@ -258,6 +280,52 @@ pub fn seed_demo_if_empty(
             if offer.publish {
                 offers::set_status(conn, id, OfferStatus::Draft, OfferStatus::Open)?;
             }
+        }
+        let admin_id = admin_id.context("the demo accounts hold no admin")?;
+        let trainings_file = std::fs::read_to_string(demo.join("trainings.json"))?;
+        for training in serde_json::from_str::<Vec<DemoTraining>>(&trainings_file)? {
+            let school_id = match &training.school_code {
+                Some(code) => Some(*school_ids.get(code).context("demo training of an unknown school")?),
+                None => None,
+            };
+            let organisation_id = match &training.organisation_code {
+                Some(code) => Some(*organisation_ids.get(code).context("demo training of an unknown organisation")?),
+                None => None,
+            };
+            let draft = TrainingDraft {
+                school_id,
+                organisation_id,
+                kind: training.kind,
+                title_fr: training.title_fr,
+                title_en: training.title_en,
+                skills: training.skills,
+                duration_hours: training.duration_hours,
+                mode: training.mode,
+                start_dates: training.starts_in_days.iter().filter_map(|d| day(*d)).collect(),
+                seats: training.seats,
+                link: None,
+            };
+            let violations = validate_training(&draft);
+            anyhow::ensure!(violations.is_empty(), "demo training {:?}: {violations:?}", draft.title_fr);
+            let mut taught = Vec::new();
+            for t in &draft.skills {
+                let skill = reference::resolve_skill(conn, &t.skill)?
+                    .with_context(|| format!("unknown demo skill {}", t.skill))?;
+                taught.push((skill, i32::from(t.level)));
+            }
+            let fields = TrainingFields {
+                school_id: draft.school_id,
+                organisation_id: draft.organisation_id,
+                kind: draft.kind.as_str(),
+                title_fr: &draft.title_fr,
+                title_en: &draft.title_en,
+                duration_hours: i32::try_from(draft.duration_hours)?,
+                mode: draft.mode.as_str(),
+                start_dates: &draft.start_dates,
+                seats: i32::try_from(draft.seats)?,
+                link: None,
+            };
+            trainings::insert(conn, &fields, &taught, admin_id)?;
         }
         Ok(logins)
     })

@@ -506,12 +506,15 @@ pub async fn add_skill_alias(
     let mut violations = Vec::new();
     check_text("alias", &alias, 1, 100, &mut violations);
     ApiError::check(violations)?;
+    let shared = Arc::clone(state);
     let skill = crate::db::run(&state.pool, move |conn| {
         let id = reference::resolve_skill(conn, &slug)?.ok_or_else(|| ApiError::not_found("skill"))?;
         if is_taken(conn, &alias)? {
             return Err(ApiError::conflict(format!("{alias} already names a skill")));
         }
         reference::add_alias(conn, id, &alias)?;
+        // Skill suggestions read aliases: the phrase book is rebuilt from the feed.
+        taxonomy_changed(&shared, conn)?;
         skill_answer(conn, &slug)
     })
     .await?;

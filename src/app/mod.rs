@@ -19,6 +19,7 @@ pub mod roster;
 pub mod sessions;
 pub mod skills;
 pub mod students;
+pub mod trainings;
 pub mod version;
 
 pub use context::AppState;

@@ -4,6 +4,7 @@
 
 use crate::auth::Caller;
 use crate::domain::Role;
+use crate::domain::ViolationCode;
 use crate::error::ApiError;
 
 /// Only the operator.
@@ -20,6 +21,55 @@ pub fn can_manage_roster(caller: &Caller, school_id: i64) -> bool {
     match caller.role {
         Role::Admin => true,
         Role::SchoolStaff => caller.school_id == Some(school_id),
+        _ => false,
+    }
+}
+
+/// A training's provider: a school or an AXA organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainingProvider {
+    School(i64),
+    Organisation(i64),
+}
+
+/// Whose training a caller adds: school staff their school's, recruiters their
+/// organisation's (naming another in the body is refused), admins exactly the
+/// one they name.
+pub fn training_provider(
+    caller: &Caller,
+    school_id: Option<i64>,
+    organisation_id: Option<i64>,
+) -> Result<TrainingProvider, ApiError> {
+    let refuse = |why: &str| Err(ApiError::Forbidden(why.into()));
+    match (caller.role, caller.school_id, caller.organisation_id) {
+        (Role::Admin, _, _) => match (school_id, organisation_id) {
+            (Some(school), None) => Ok(TrainingProvider::School(school)),
+            (None, Some(organisation)) => Ok(TrainingProvider::Organisation(organisation)),
+            _ => Err(ApiError::Validation(vec![crate::domain::Violation::new(
+                "school_id",
+                ViolationCode::Provider,
+                "give exactly one of school_id and organisation_id",
+            )])),
+        },
+        (Role::SchoolStaff, Some(own), _) if organisation_id.is_none() && school_id.is_none_or(|s| s == own) => {
+            Ok(TrainingProvider::School(own))
+        }
+        (Role::Recruiter, _, Some(own)) if school_id.is_none() && organisation_id.is_none_or(|o| o == own) => {
+            Ok(TrainingProvider::Organisation(own))
+        }
+        (Role::SchoolStaff | Role::Recruiter, _, _) => {
+            refuse("trainings are added for your own school or organisation")
+        }
+        _ => refuse("only school staff, recruiters and admins add trainings"),
+    }
+}
+
+/// Admins and the provider's own staff change a training.
+pub fn can_manage_training(caller: &Caller, provider: TrainingProvider) -> bool {
+    match (caller.role, provider) {
+        (Role::Admin, _) => true,
+        (Role::SchoolStaff, TrainingProvider::School(school)) => caller.school_id == Some(school),
+        (Role::Recruiter, TrainingProvider::Organisation(organisation)) => caller.organisation_id == Some(organisation),
         _ => false,
     }
 }

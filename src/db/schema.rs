@@ -312,6 +312,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    trainings (id) {
+        id -> BigInt,
+        school_id -> Nullable<BigInt>,
+        organisation_id -> Nullable<BigInt>,
+        kind -> Text,
+        title_fr -> Text,
+        title_en -> Text,
+        duration_hours -> Integer,
+        mode -> Text,
+        start_dates -> Text,
+        seats -> Integer,
+        link -> Nullable<Text>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_skills (training_id, skill_id) {
+        training_id -> BigInt,
+        skill_id -> BigInt,
+        level -> Integer,
+    }
+}
+
 diesel::joinable!(applications -> offers (offer_id));
 diesel::joinable!(applications -> students (student_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -333,6 +360,8 @@ diesel::joinable!(campaign_offers -> offers (offer_id));
 diesel::joinable!(campaign_preferences -> campaigns (campaign_id));
 diesel::joinable!(campaign_assignments -> campaigns (campaign_id));
 diesel::joinable!(campaign_assignments -> students (student_id));
+diesel::joinable!(training_skills -> trainings (training_id));
+diesel::joinable!(training_skills -> skills (skill_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     schools,
@@ -359,4 +388,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_preferences,
     campaign_rankings,
     campaign_assignments,
+    trainings,
+    training_skills,
 );

@@ -9,6 +9,7 @@ pub mod placement;
 pub mod reports;
 pub mod student;
 pub mod texts;
+pub mod training;
 pub mod whole_number;
 
 use serde::{Deserialize, Serialize};
@@ -189,6 +190,7 @@ text_enum! {
         BeforeOpening => "before_opening",
         BelowTaken => "below_taken",
         ControlCharacter => "control_character",
+        Count => "count",
         Duplicate => "duplicate",
         InThePast => "in_the_past",
         Invalid => "invalid",
@@ -206,6 +208,7 @@ text_enum! {
         NotOpen => "not_open",
         OneOf => "one_of",
         OutOfRange => "out_of_range",
+        Provider => "provider",
         Required => "required",
         Reused => "reused",
         TooFew => "too_few",

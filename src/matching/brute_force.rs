@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
+use super::near_miss::{self, NearMiss, SkillGap};
 use super::rules::{
     effective_skills, evaluate, normalise_city, pair_filters, MatchResult, OfferProfile, RankKey, StudentProfile, TopK,
     CREDIT_UNIT,
@@ -95,6 +96,67 @@ impl BruteForce {
             }
         }
         top.into_sorted().into_iter().map(|(_, i)| self.result(student, &self.offers[i], today, false)).collect()
+    }
+
+    /// The same answer as [`super::MatchIndex::near_misses_for_student`],
+    /// found the long way: for every offer, every set of at most two required
+    /// skills is raised to its minimum level (when absent or one level short)
+    /// and the pair scored again; the smallest set that makes it eligible is
+    /// the gap.
+    pub fn near_misses_for_student(&self, student_id: i64, limit: usize, today: NaiveDate) -> Vec<NearMiss> {
+        let Some((profile, skills, cities)) = self.students.iter().find(|s| s.0.id == student_id) else {
+            return Vec::new();
+        };
+        let level = |skill: SkillId| skills.binary_search_by_key(&skill, |e| e.0).map_or(0, |i| skills[i].1);
+        let mut found = Vec::new();
+        for offer in &self.offers {
+            let failed = pair_filters(profile, cities, offer, today, false, false);
+            if !failed.is_empty() {
+                continue;
+            }
+            let now = evaluate(profile.id, offer.id, &offer.requirements, level, Vec::new());
+            if now.eligible {
+                continue;
+            }
+            let raisable: Vec<usize> = (0..offer.requirements.len())
+                .filter(|&i| {
+                    let r = &offer.requirements[i];
+                    let held = level(r.skill).min(5);
+                    r.required && (held == 0 || held + 1 == r.level())
+                })
+                .collect();
+            let mut sets: Vec<Vec<usize>> = raisable.iter().map(|&i| vec![i]).collect();
+            for (n, &i) in raisable.iter().enumerate() {
+                sets.extend(raisable[n + 1..].iter().map(|&j| vec![i, j]));
+            }
+            let closing = sets.into_iter().find_map(|set| {
+                let raised = |skill: SkillId| {
+                    let lifted = set
+                        .iter()
+                        .map(|&i| &offer.requirements[i])
+                        .filter(|r| r.skill == skill)
+                        .map(|r| r.level())
+                        .max();
+                    level(skill).max(lifted.unwrap_or(0))
+                };
+                let after = evaluate(profile.id, offer.id, &offer.requirements, raised, Vec::new());
+                after.eligible.then_some((set, after.score))
+            });
+            if let Some((set, score_if_closed)) = closing {
+                let mut gaps: Vec<SkillGap> = set
+                    .iter()
+                    .map(|&i| {
+                        let r = &offer.requirements[i];
+                        SkillGap { skill: r.skill, held_level: level(r.skill).min(5), required_level: r.level() }
+                    })
+                    .collect();
+                gaps.sort();
+                found.push(NearMiss { offer_id: offer.id, gaps, score: now.score, score_if_closed });
+            }
+        }
+        found.sort_by(near_miss::rank);
+        found.truncate(limit);
+        found
     }
 
     /// The same answer as [`super::MatchIndex::top_candidates_for_offer`].

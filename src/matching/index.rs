@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
+use super::near_miss::{self, near_miss, NearMiss};
 use super::rules::{
     available, credit_units, effective_skills, evaluate, normalise_city, offer_filters, HardFilter, MatchResult,
     OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
@@ -635,6 +636,27 @@ impl MatchIndex {
         Some(self.result(s, o, today, recruiter_view))
     }
 
+    /// The student's near misses (see [`super::near_miss`]), best first, at
+    /// most `limit`. A scan of the open offers: a near miss lacks a required
+    /// skill, so the anchor lists that make eligible offers quick to find do
+    /// not narrow it.
+    pub fn near_misses_for_student(&self, student_id: i64, limit: usize, today: NaiveDate) -> Vec<NearMiss> {
+        let Some(s) = self.student(student_id) else {
+            return Vec::new();
+        };
+        let mut found: Vec<NearMiss> = self
+            .offers
+            .iter()
+            .flatten()
+            // Not open fails another filter than skills: never a near miss.
+            .filter(|o| o.profile.status == OfferStatus::Open)
+            .filter_map(|o| near_miss(&self.result(s, o, today, false)))
+            .collect();
+        found.sort_by(near_miss::rank);
+        found.truncate(limit);
+        found
+    }
+
     /// The best `limit` offers the student is eligible for, optionally of one
     /// kind, best first. Empty for an unknown student.
     pub fn top_offers_for_student(
@@ -1093,6 +1115,49 @@ mod tests {
         index.replace_taxonomy(Taxonomy::new(vec![None, Some(SkillId(0))]).unwrap());
         assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![1]);
         assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![1]);
+    }
+
+    #[test]
+    fn near_misses_equal_the_brute_force_recomputation() {
+        let mut compared = 0;
+        for seed in [4, 5, 6] {
+            let config = SyntheticConfig {
+                seed,
+                skills: 120,
+                students: 600,
+                offers: 300,
+                today: today(),
+                ..SyntheticConfig::default()
+            };
+            let data = generate(&config, None);
+            let taxonomy = Taxonomy::new(data.parents.clone()).unwrap();
+            let mut index = MatchIndex::new(taxonomy.clone());
+            for s in &data.students {
+                index.upsert_student(s);
+            }
+            for o in &data.offers {
+                index.upsert_offer(o);
+            }
+            let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &[]);
+            for student in data.students.iter().step_by(7) {
+                let fast = index.near_misses_for_student(student.id, usize::MAX, today());
+                let mut slow = brute.near_misses_for_student(student.id, usize::MAX, today());
+                assert_eq!(fast.len(), slow.len(), "student {}", student.id);
+                for pair in fast.windows(2) {
+                    assert_ne!(near_miss::rank(&pair[0], &pair[1]), std::cmp::Ordering::Greater);
+                }
+                let mut fast = fast;
+                fast.sort_by_key(|n| n.offer_id);
+                slow.sort_by_key(|n| n.offer_id);
+                for (f, s) in fast.iter().zip(&slow) {
+                    assert_eq!((f.offer_id, &f.gaps), (s.offer_id, &s.gaps), "student {}", student.id);
+                    assert!((f.score - s.score).abs() < 1e-9 && (f.score_if_closed - s.score_if_closed).abs() < 1e-9);
+                }
+                compared += fast.len();
+            }
+        }
+        // The data must hold near misses for the comparison to mean anything.
+        assert!(compared > 50, "{compared} near misses compared");
     }
 
     /// Every ranking and a sample of explanations agree with the full scan.

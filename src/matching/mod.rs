@@ -10,7 +10,9 @@
 pub mod bench;
 pub mod brute_force;
 pub mod index;
+pub mod near_miss;
 pub mod rules;
+pub mod suggestions;
 pub mod synthetic;
 pub mod taxonomy;
 

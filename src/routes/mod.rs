@@ -20,6 +20,8 @@ pub mod reports;
 pub mod responses;
 pub mod roster;
 pub mod students;
+pub mod suggestions;
+pub mod trainings;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -29,6 +31,7 @@ pub fn configure(config: &mut ServiceConfig) {
         scope::scope("/api/v1")
             .service(reference::list_skills)
             .service(reference::get_skill)
+            .service(suggestions::suggest_skills)
             .service(reference::list_schools)
             .service(reference::list_organisations)
             .service(auth::login)
@@ -57,6 +60,10 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(personal_data::export_student)
             .service(personal_data::list_profile_views)
             .service(personal_data::erase_student)
+            .service(trainings::create_training)
+            .service(trainings::list_trainings)
+            .service(trainings::get_training)
+            .service(trainings::patch_training)
             .service(offers::create_offer)
             .service(offers::list_offers)
             .service(offers::get_offer)

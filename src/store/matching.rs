@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use crate::db::schema::{applications, offer_requirements, offers, skills, student_skills, students};
+use crate::db::schema::{applications, offer_requirements, offers, skill_aliases, skills, student_skills, students};
 use crate::db::DbConnection;
+use crate::matching::suggestions::NamedSkill;
 use crate::matching::{OfferProfile, Requirement, SkillId, StudentProfile};
 
 /// The skill tree: `parents[id]` is the parent of skill `id`; unused ids are `None`.
@@ -32,6 +33,29 @@ pub fn load_taxonomy(conn: &mut DbConnection) -> QueryResult<TaxonomyRows> {
         }
     }
     Ok(TaxonomyRows { parents, slugs })
+}
+
+/// Every skill with its labels and aliases, for the phrase book of skill
+/// suggestions.
+pub fn load_skill_names(conn: &mut DbConnection) -> QueryResult<Vec<NamedSkill>> {
+    let rows: Vec<(i64, String, String, String)> = skills::table
+        .select((skills::id, skills::slug, skills::label_fr, skills::label_en))
+        .order(skills::id)
+        .load(conn)?;
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    for (alias, skill) in
+        skill_aliases::table.select((skill_aliases::alias, skill_aliases::skill_id)).load::<(String, i64)>(conn)?
+    {
+        aliases.entry(skill).or_default().push(alias);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, label_fr, label_en)| {
+            let mut aliases = aliases.remove(&id).unwrap_or_default();
+            aliases.sort();
+            NamedSkill { id, slug, label_fr, label_en, aliases }
+        })
+        .collect())
 }
 
 /// Students who can be matched: activated and not erased. `ids` limits the

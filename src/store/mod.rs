@@ -17,6 +17,7 @@ pub mod sql_baseline;
 pub mod students;
 pub mod synthetic;
 pub mod taxonomy;
+pub mod trainings;
 
 /// What a query fails with: the database's own error, named here so that the
 /// layers above the store wrap it without naming the query library.

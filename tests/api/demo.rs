@@ -23,4 +23,8 @@ async fn the_demo_data_set_gives_every_role_something_to_try() {
     assert!(!matches.as_array().unwrap().is_empty(), "the demo student has matching offers");
     let own = json(app.get("/api/v1/offers?status=draft", Some(&recruiter.token)).await).await;
     assert!(!own["items"].as_array().unwrap().is_empty(), "the recruiter has a draft to publish");
+    let trainings = json(app.get("/api/v1/trainings?skill=machine-learning", Some(&student.token)).await).await;
+    let titles: Vec<&str> =
+        trainings["items"].as_array().unwrap().iter().filter_map(|t| t["title_en"].as_str()).collect();
+    assert_eq!(titles, ["Demo module: applied deep learning (fictional programme)"]);
 }

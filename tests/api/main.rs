@@ -23,5 +23,7 @@ mod profiles;
 mod races;
 mod reports;
 mod revocation;
+mod suggestions;
 mod tokens;
+mod trainings;
 mod upgrades;

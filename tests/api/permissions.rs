@@ -87,6 +87,12 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::GET, "/api/v1/schools".into(), None, [200; 7]),
         (Method::GET, "/api/v1/organisations".into(), None, [200; 7]),
         (Method::GET, "/api/v1/me".into(), None, [401, 200, 200, 200, 200, 200, 200]),
+        (
+            Method::POST,
+            "/api/v1/skill-suggestions".into(),
+            Some(json!({"title": "Python", "description": ""})),
+            [401, 200, 200, 200, 200, 200, 200],
+        ),
         (Method::POST, roster.clone(), Some(empty_roster), [401, 403, 403, 200, 403, 403, 200]),
         (Method::POST, "/api/v1/admin/accounts".into(), Some(new_committee(0)), [401, 403, 403, 403, 403, 403, 201]),
         (
@@ -165,6 +171,24 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::POST, "/api/v1/offers".into(), Some(crate::offers::offer_body()), [401, 403, 201, 403, 403, 403, 403]),
     ];
     let mut rows = rows;
+    // The training catalogue: read by any signed-in user, written by the provider's staff and admins.
+    let recruiter = cast.users.get("recruiter").expect("recruiter");
+    let training = crate::trainings::create(
+        &app,
+        recruiter,
+        &crate::trainings::training_body(json!([{"skill": "python", "level": 2}])),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let training = format!("/api/v1/trainings/{training}");
+    let mut for_ecc = crate::trainings::training_body(json!([{"skill": "python", "level": 2}]));
+    for_ecc["school_id"] = json!(cast.ecc);
+    rows.push((Method::GET, "/api/v1/trainings".into(), None, [401, 200, 200, 200, 200, 200, 200]));
+    rows.push((Method::GET, training.clone(), None, [401, 200, 200, 200, 200, 200, 200]));
+    rows.push((Method::PATCH, training, Some(json!({})), [401, 403, 200, 403, 403, 403, 200]));
+    // Only ECC's staff and admins add a training for ECC; a recruiter naming a school is refused.
+    rows.push((Method::POST, "/api/v1/trainings".into(), Some(for_ecc), [401, 403, 403, 201, 403, 403, 201]));
     // Reports: schools are public, so refusals are 403 rather than 404.
     let stats = format!("/api/v1/schools/{}/placement-stats?cohort=2027", cast.ecc);
     rows.push((Method::GET, stats, None, [401, 403, 403, 200, 403, 200, 200]));

@@ -1,0 +1,2 @@
+DROP TABLE training_skills;
+DROP TABLE trainings;
