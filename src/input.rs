@@ -18,7 +18,7 @@ use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpMessage, ResponseError};
 use futures_util::StreamExt;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat};
+use utoipa::openapi::schema::{ArrayItems, KnownFormat, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
 use crate::domain::input::{self, DateShape};
@@ -308,16 +308,25 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Documents the date range on every date of the document, where a schema
-/// cannot say it (JSON Schema bounds only numbers).
+/// cannot say it (JSON Schema bounds only numbers), and the characters the
+/// screen refuses as patterns of the texts it screens.
 pub fn document(doc: &mut OpenApi) {
     let note = format!("A date {}.", input::date_range_text());
     let annotate = |schema: &mut RefOr<Schema>| annotate_dates(schema, &note);
     if let Some(components) = doc.components.as_mut() {
         components.schemas.values_mut().for_each(annotate);
     }
-    for item in doc.paths.paths.values_mut() {
+    let mut references = Vec::new();
+    for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
         for operation in operations.into_iter().flatten() {
+            let screened =
+                (!RAW_BODY_ROUTES.contains(&path.as_str())).then_some(operation.request_body.as_mut()).flatten();
+            for (media, content) in screened.into_iter().flat_map(|body| body.content.iter_mut()) {
+                if let (true, Some(schema)) = (media.contains("json"), content.schema.as_mut()) {
+                    bound_characters(schema, false, &mut references);
+                }
+            }
             for parameter in operation.parameters.iter_mut().flatten() {
                 let is_date = matches!(
                     &parameter.schema,
@@ -326,7 +335,92 @@ pub fn document(doc: &mut OpenApi) {
                 if is_date {
                     parameter.description = Some(join(parameter.description.take(), &note));
                 }
+                if matches!(parameter.parameter_in, ParameterIn::Query | ParameterIn::Path) {
+                    if let Some(schema) = parameter.schema.as_mut() {
+                        bound_characters(schema, false, &mut references);
+                    }
+                }
             }
+        }
+    }
+    bound_body_characters(doc, references);
+}
+
+/// The pattern of one line of text as the screen reads it: no control
+/// character ([`input::is_refused_character`]).
+pub const ONE_LINE_PATTERN: &str = "^[^\\x00-\\x1f\\x7f]*$";
+/// The pattern of multi-line text: line feed, carriage return and tab allowed.
+pub const MULTI_LINE_PATTERN: &str = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$";
+/// The pattern a text with something else than spaces (`\\S`) gets, which
+/// must keep saying so.
+const NOT_BLANK: &str = "\\S";
+
+/// The pattern of a text that must hold something else than spaces.
+fn not_blank_pattern(multi_line: bool) -> String {
+    let allowed = if multi_line { "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f" } else { "\\x00-\\x1f\\x7f" };
+    format!("^[^{allowed}]*[^\\s{allowed}][^{allowed}]*$")
+}
+
+/// Gives every free text of the URL and of request bodies the pattern the
+/// screen applies, so that the document says a control character is refused;
+/// texts with a pattern, a format or a closed set of their own already
+/// exclude them. `references` collects the schemas reached, to bound in turn.
+fn bound_characters(schema: &mut RefOr<Schema>, multi_line: bool, references: &mut Vec<String>) {
+    let schema = match schema {
+        RefOr::Ref(reference) => {
+            references.extend(reference.ref_location.rsplit('/').next().map(str::to_owned));
+            return;
+        }
+        RefOr::T(schema) => schema,
+    };
+    match schema {
+        Schema::Object(object) => {
+            let is_text = matches!(&object.schema_type, SchemaType::Type(Type::String))
+                || matches!(&object.schema_type, SchemaType::Array(types) if types.contains(&Type::String));
+            if is_text && object.format.is_none() && object.enum_values.is_none() {
+                match object.pattern.as_deref() {
+                    None => {
+                        let pattern = if multi_line { MULTI_LINE_PATTERN } else { ONE_LINE_PATTERN };
+                        object.pattern = Some(pattern.to_owned());
+                    }
+                    Some(NOT_BLANK) => object.pattern = Some(not_blank_pattern(multi_line)),
+                    Some(_) => {}
+                }
+            }
+            for (name, member) in object.properties.iter_mut() {
+                bound_characters(member, input::is_multi_line(name), references);
+            }
+        }
+        Schema::Array(array) => {
+            if let ArrayItems::RefOrSchema(item) = &mut array.items {
+                bound_characters(item, multi_line, references);
+            }
+        }
+        Schema::OneOf(one_of) => {
+            one_of.items.iter_mut().for_each(|item| bound_characters(item, multi_line, references))
+        }
+        Schema::AllOf(all_of) => {
+            all_of.items.iter_mut().for_each(|item| bound_characters(item, multi_line, references))
+        }
+        Schema::AnyOf(any_of) => {
+            any_of.items.iter_mut().for_each(|item| bound_characters(item, multi_line, references))
+        }
+        _ => {}
+    }
+}
+
+/// Bounds the characters of the request bodies' schemas and of every schema
+/// they refer to, once each. Schemas only answered are left alone: the
+/// service writes texts of its own there.
+fn bound_body_characters(doc: &mut OpenApi, mut pending: Vec<String>) {
+    let Some(components) = doc.components.as_mut() else { return };
+    let mut done = std::collections::HashSet::new();
+    while let Some(name) = pending.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = components.schemas.get_mut(&name) {
+            bound_characters(schema, false, &mut pending);
         }
     }
 }

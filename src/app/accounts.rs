@@ -44,6 +44,18 @@ pub struct TokenPair {
     pub refresh_expires_at: chrono::DateTime<Utc>,
 }
 
+/// A signed-in user replacing their password.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    /// The password the account has now.
+    #[schema(example = "correct horse battery staple", min_length = 1)]
+    pub current_password: String,
+    /// 12 to 128 characters.
+    #[schema(example = "a longer passphrase than before", min_length = 12, max_length = 128)]
+    pub new_password: String,
+}
+
 /// A refresh token, to rotate or revoke.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -200,6 +212,38 @@ pub async fn login(state: &Arc<AppState>, login: LoginRequest, address: Option<I
     })
     .await?;
     Ok(pair)
+}
+
+/// Replaces the caller's password once the current one is proved, within the
+/// login throttle of the account (the proof is a guess like a sign-in; the
+/// account is known, so the client's address is not counted), and revokes every
+/// token issued so far, on every server process: whoever held a copy of one
+/// is out from the next request, the caller included, who signs in again.
+pub async fn change_password(state: &Arc<AppState>, caller: Caller, change: PasswordChange) -> Result<(), ApiError> {
+    let PasswordChange { current_password, new_password } = change;
+    let violations = validate_password(&new_password)
+        .into_iter()
+        .map(|violation| Violation { field: "new_password".into(), ..violation })
+        .collect();
+    ApiError::check(violations)?;
+    let shared = state.clone();
+    crate::db::run(&state.pool, move |conn| {
+        let account = accounts::find(conn, caller.account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
+        shared.throttle.check(&account.email, None)?;
+        let proved =
+            account.password_hash.as_deref().is_some_and(|hash| shared.passwords.verify(&current_password, hash));
+        if !proved {
+            return Err(ApiError::Forbidden("current_password is not the account's password".into()));
+        }
+        let hash = shared.passwords.hash(&new_password).map_err(|e| ApiError::Internal(e.into()))?;
+        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
+            accounts::set_password_hash(conn, account.id, &hash)?;
+            Ok(accounts::revoke_tokens(conn, account.id)?)
+        })?;
+        shared.refresh_index(conn);
+        Ok(())
+    })
+    .await
 }
 
 /// Exchanges a refresh token for a new pair; a reused token revokes its family.

@@ -12,6 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::matches::{explanation_of, Explanation};
 use crate::app::offers::visible_offer;
+use crate::app::personal_data::record_readings_by_offer;
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
@@ -19,6 +20,7 @@ use crate::domain::application::{allowed_moves, check_move, ApplicationActor, Ap
 use crate::domain::placement::{
     agreement_kind_for, AgreementTerms, PlacementStatus, MAX_MONTHLY_STIPEND_MAD, TO_BE_NAMED,
 };
+use crate::domain::student::ProfileReading;
 use crate::domain::{OfferKind, OfferStatus, Violation, WorkMode};
 use crate::error::{parse_stored as parse, ApiError};
 use crate::pagination::{Page, PageQuery};
@@ -99,6 +101,12 @@ fn views(
 ) -> Result<Vec<Application>, ApiError> {
     let ids: Vec<i64> = records.iter().map(|r| r.row.id).collect();
     let placed = placements::ids_for_applications(conn, &ids)?;
+    record_readings_by_offer(
+        conn,
+        caller,
+        records.iter().map(|r| (r.row.offer_id, r.row.student_id)),
+        ProfileReading::Application,
+    )?;
     records
         .into_iter()
         .map(|record| {

@@ -72,6 +72,28 @@ pub(crate) fn record_reading(
     Ok(store::record_views(conn, student_ids, reading)?)
 }
 
+/// Records readings that each concern one offer (applications, placements):
+/// one per offer, so that each names the offer, for the `(offer, student)`
+/// pairs read.
+pub(crate) fn record_readings_by_offer(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    read: impl IntoIterator<Item = (i64, i64)>,
+    what: ProfileReading,
+) -> Result<(), ApiError> {
+    if !policy::records_profile_view(caller) {
+        return Ok(());
+    }
+    let mut by_offer: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
+    for (offer_id, student_id) in read {
+        by_offer.entry(offer_id).or_default().push(student_id);
+    }
+    for (offer_id, students) in by_offer {
+        record_reading(conn, caller, &students, what, Some(offer_id))?;
+    }
+    Ok(())
+}
+
 /// The student's account.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportAccount {

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::personal_data::record_readings_by_offer;
 use crate::app::version::IfMatch;
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
@@ -13,6 +14,7 @@ use crate::domain::placement::{
     can_terminate, status_on, validate_termination_reason, Agreement, AgreementKind, AgreementTerms, AmendOutcome,
     AmendRefused, Party, PlacementStatus, SignRefused, Signature, TO_BE_NAMED,
 };
+use crate::domain::student::ProfileReading;
 use crate::domain::WorkMode;
 use crate::error::{parse_stored as parse, ApiError};
 use crate::pagination::{paginate, Page, PageQuery};
@@ -265,15 +267,32 @@ pub async fn list_placements(state: &AppState, caller: Caller, page: PageQuery) 
     crate::db::run(&state.pool, move |conn| {
         let records = store::list(conn, scope, after, limit)?;
         let (records, next_cursor) = paginate(records, limit, &cursors, "placements", |(row, _)| row.id);
-        let items = load_all(conn, records, Utc::now().date_naive())?.into_iter().map(|l| l.view).collect();
-        Ok(Page { items, next_cursor })
+        let loaded = load_all(conn, records, Utc::now().date_naive())?;
+        record_readings_by_offer(
+            conn,
+            &caller,
+            loaded.iter().map(|l| (l.row.offer_id, l.row.student_id)),
+            ProfileReading::Placement,
+        )?;
+        Ok(Page { items: loaded.into_iter().map(|l| l.view).collect(), next_cursor })
     })
     .await
 }
 
 /// One placement in the caller's scope, with its version.
 pub async fn get_placement(state: &AppState, caller: Caller, id: i64) -> Result<(i64, Placement), ApiError> {
-    crate::db::run(&state.pool, move |conn| visible(conn, &caller, id)).await.map(Loaded::versioned)
+    crate::db::run(&state.pool, move |conn| {
+        let loaded = visible(conn, &caller, id)?;
+        record_readings_by_offer(
+            conn,
+            &caller,
+            [(loaded.row.offer_id, loaded.row.student_id)],
+            ProfileReading::Placement,
+        )?;
+        Ok(loaded)
+    })
+    .await
+    .map(Loaded::versioned)
 }
 
 /// Changes the terms of the agreement, at the version the caller read: in

@@ -75,6 +75,14 @@ crate::domain::text_enum! {
         OfferRanking => "offer_ranking",
         /// The student's score for one offer (`GET /students/{id}/matches/{offer_id}`).
         PairExplanation => "pair_explanation",
+        /// An application of the student, alone or in a list, with its cover
+        /// letter and score (`GET /applications`, `GET /applications/{id}`,
+        /// the answer of a transition); `offer_id` is the application's offer.
+        Application => "application",
+        /// A placement of the student, alone or in a list, with its agreement
+        /// (`GET /placements`, `GET /placements/{id}`); `offer_id` is the
+        /// placement's offer.
+        Placement => "placement",
     }
 }
 

@@ -5,7 +5,7 @@ use crate::routes::extract::Json;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use crate::app::accounts::{
-    self as app, Account, LoginRequest, RefreshRequest, StaffActivation, StudentActivation, TokenPair,
+    self as app, Account, LoginRequest, PasswordChange, RefreshRequest, StaffActivation, StudentActivation, TokenPair,
 };
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -140,5 +140,35 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
 #[post("/auth/logout-all")]
 pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     crate::app::sessions::logout_all(&state, caller).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Change the caller's password.
+///
+/// Any signed-in user, for their own account, with its current password.
+/// Attempts count against the account's login limit. On success every access and refresh
+/// token issued so far, the caller's own included, is refused (401) from the
+/// next request on, on every server process: the answer carries no tokens,
+/// and the client signs in again with the new password.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Password changed; every token of the caller revoked"),
+        (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The current password is wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password breaks the password rules", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+#[post("/auth/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    app::change_password(&state, caller, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

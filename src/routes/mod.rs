@@ -38,6 +38,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(auth::refresh)
             .service(auth::logout)
             .service(auth::logout_all)
+            .service(auth::change_password)
             .service(auth::activate_student)
             .service(auth::activate_staff)
             .service(auth::me)

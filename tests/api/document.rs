@@ -132,3 +132,77 @@ fn closed_sets_of_values_are_enums() {
     assert!(is_enum(&schemas["Explanation"]["properties"]["failed_filters"]["items"]));
     assert!(is_enum(&schemas["Problem"]["properties"]["allowed"]["items"]));
 }
+
+/// Every free text the input screen reads (query and path values, strings of
+/// JSON request bodies) says in its schema that control characters are
+/// refused: schemathesis sent them as valid values and got 400 or 422.
+#[test]
+fn every_screened_text_states_that_control_characters_are_refused() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let mut unbounded = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                if matches!(parameter["in"].as_str(), Some("query" | "path")) {
+                    let place = format!("{method} {path} parameter {}", parameter["name"]);
+                    texts(&parameter["schema"], schemas, &place, &mut Vec::new(), &mut unbounded);
+                }
+            }
+            if path.ends_with("/roster") {
+                continue;
+            }
+            if let Some(body) = operation["requestBody"]["content"]["application/json"]["schema"].as_object() {
+                let body = Value::Object(body.clone());
+                texts(&body, schemas, &format!("{method} {path} body"), &mut Vec::new(), &mut unbounded);
+            }
+        }
+    }
+    assert!(unbounded.is_empty(), "texts without a pattern refusing control characters:\n{}", unbounded.join("\n"));
+    // A text that must not be blank still says so.
+    let offer = &schemas["OfferDraft"]["properties"]["title"]["pattern"];
+    assert_eq!(offer, "^[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$");
+}
+
+/// Collects the free texts of `schema` whose pattern does not refuse control
+/// characters, or whose own pattern allows none.
+fn texts(schema: &Value, schemas: &Value, place: &str, seen: &mut Vec<String>, out: &mut Vec<String>) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.rsplit('/').next().unwrap_or_default().to_owned();
+        if !seen.contains(&name) {
+            seen.push(name.clone());
+            texts(&schemas[name.as_str()], schemas, &format!("{place} ({name})"), seen, out);
+        }
+        return;
+    }
+    let is_string =
+        schema["type"] == "string" || schema["type"].as_array().is_some_and(|t| t.contains(&"string".into()));
+    if is_string && schema["format"].is_null() && schema["enum"].is_null() {
+        let pattern = schema["pattern"].as_str().unwrap_or_default();
+        let refuses = pattern.contains("\\x00-\\x1f")
+            || pattern.contains("\\x00-\\x08")
+            || pattern.starts_with("^[A-Za-z0-9")
+            || pattern.starts_with("^[a-z0-9")
+            || pattern.starts_with("^[A-Z0-9")
+            || pattern.starts_with("^[!-~]")
+            || pattern.starts_with("^(20");
+        if !refuses {
+            out.push(format!("{place}: {pattern:?}"));
+        }
+    }
+    for (name, member) in schema["properties"].as_object().into_iter().flatten() {
+        texts(member, schemas, &format!("{place}.{name}"), seen, out);
+    }
+    texts_of_list(schema, schemas, place, seen, out);
+}
+
+fn texts_of_list(schema: &Value, schemas: &Value, place: &str, seen: &mut Vec<String>, out: &mut Vec<String>) {
+    if schema["items"].is_object() {
+        texts(&schema["items"], schemas, &format!("{place}[]"), seen, out);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        for alternative in schema[key].as_array().into_iter().flatten() {
+            texts(alternative, schemas, place, seen, out);
+        }
+    }
+}

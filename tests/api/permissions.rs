@@ -261,3 +261,33 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// Changing the password: every signed-in role may, for its own account and
+/// with its current password; the token it used is refused afterwards.
+#[tokio::test]
+async fn every_role_changes_only_its_own_password() {
+    let app = spawn_app().await;
+    let cast = cast(&app).await;
+    let path = "/api/v1/auth/password";
+    let wrong = json!({"current_password": "not-the-password", "new_password": "another-long-password"});
+    let right = json!({"current_password": crate::helpers::PASSWORD, "new_password": "another-long-password"});
+    let mut mismatches = Vec::new();
+    for (body, expected, after) in
+        [(&wrong, [401, 403, 403, 403, 403, 403, 403], 200), (&right, [401, 204, 204, 204, 204, 204, 204], 401)]
+    {
+        for (role, want) in ROLES.iter().zip(expected) {
+            let got = call(&app, &cast, role, &Method::POST, path, Some(body)).await;
+            if got != want {
+                mismatches.push(format!("POST {path} {body} as {role}: got {got}, want {want}"));
+            }
+            if *role == "anonymous" {
+                continue;
+            }
+            let me = call(&app, &cast, role, &Method::GET, "/api/v1/me", None).await;
+            if me != after {
+                mismatches.push(format!("GET /api/v1/me as {role} after {body}: got {me}, want {after}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}

@@ -63,10 +63,12 @@ async fn an_export_holds_every_record_of_the_student_and_readings_are_listed() {
     let last = versions.last().unwrap();
     assert_eq!(last["terms"]["company_tutor"], "Tutor Mansouri");
     assert_eq!(last["signatures"].as_array().unwrap().len(), 3);
-    let readers: Vec<&str> =
-        export["profile_views"].as_array().unwrap().iter().map(|v| v["viewer_role"].as_str().unwrap()).collect();
+    // The profile readings; the data set's moves of applications and placements are readings too.
+    let profile_readings: Vec<&Value> =
+        export["profile_views"].as_array().unwrap().iter().filter(|v| v["reading"] == "profile").collect();
+    let readers: Vec<&str> = profile_readings.iter().map(|v| v["viewer_role"].as_str().unwrap()).collect();
     assert_eq!(readers, ["school_staff", "recruiter"]);
-    assert_eq!(export["profile_views"][0]["viewer_account_id"], data.staff.account_id);
+    assert_eq!(profile_readings[0]["viewer_account_id"], data.staff.account_id);
 
     // The admin gets the same; staff and the recruiter see the student but may not export: 403; others 404.
     assert_eq!(app.get(&format!("/api/v1/students/{id}/export"), Some(&data.admin.token)).await.status(), 200);
@@ -77,15 +79,20 @@ async fn an_export_holds_every_record_of_the_student_and_readings_are_listed() {
         assert_problem(app.get(&format!("/api/v1/students/{id}/export"), Some(&user.token)).await, 404).await;
     }
 
-    // The readings, one page at a time.
-    let first = json(app.get(&format!("/api/v1/students/{id}/profile-views?limit=1"), Some(&s1.token)).await).await;
-    assert_eq!(first["items"].as_array().unwrap().len(), 1);
-    assert_eq!(first["items"][0]["viewer_role"], "school_staff");
-    let cursor = first["next_cursor"].as_str().unwrap();
-    let path = format!("/api/v1/students/{id}/profile-views?limit=1&cursor={cursor}");
-    let second = json(app.get(&path, Some(&data.admin.token)).await).await;
-    assert_eq!(second["items"][0]["viewer_role"], "recruiter");
-    assert_eq!(second["next_cursor"], Value::Null);
+    // The readings, one page at a time, by the student then the admin: the same as the export's.
+    let mut listed = Vec::new();
+    let mut path = format!("/api/v1/students/{id}/profile-views?limit=1");
+    for reader in [s1, &data.admin].into_iter().cycle().take(100) {
+        let page = json(app.get(&path, Some(&reader.token)).await).await;
+        assert_eq!(page["items"].as_array().unwrap().len(), 1, "{page}");
+        listed.push(page["items"][0].clone());
+        let Some(cursor) = page["next_cursor"].as_str() else { break };
+        path = format!("/api/v1/students/{id}/profile-views?limit=1&cursor={cursor}");
+    }
+    assert_eq!(listed.len(), export["profile_views"].as_array().unwrap().len());
+    let roles: Vec<&str> =
+        listed.iter().filter(|v| v["reading"] == "profile").map(|v| v["viewer_role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["school_staff", "recruiter"]);
     assert_problem(app.get(&format!("/api/v1/students/{id}/profile-views"), Some(&data.staff.token)).await, 403).await;
 }
 
@@ -209,4 +216,56 @@ async fn erasure_keeps_the_reports_and_leaves_no_personal_data() {
     let (_, other) = data.students[1].clone();
     assert_eq!(delete(&app, &data.admin, other).await.status(), 204);
     assert_eq!(before[0], reports(&app, &data).await[0]);
+}
+
+/// A recruiter and school staff reading a student's applications and
+/// placements, one at a time or in a list, are readings the student sees,
+/// each naming the offer.
+#[tokio::test]
+async fn readings_through_applications_and_placements_are_listed_to_the_student() {
+    let app = spawn().await;
+    let c = crate::applications::cast(&app).await;
+    let id = json(app.get("/api/v1/me/profile", Some(&c.student.token)).await).await["id"].as_i64().unwrap();
+    let offer = crate::applications::open_offer(&app, &c.recruiter, 1).await;
+    let application = crate::applications::apply(&app, &c.student, offer).await["id"].as_i64().unwrap();
+    assert!(readings(&app, &c.student, id).await.is_empty(), "nobody read anything yet");
+
+    for path in ["/api/v1/applications".to_owned(), format!("/api/v1/applications/{application}")] {
+        assert_eq!(app.get(&path, Some(&c.recruiter.token)).await.status(), 200);
+    }
+    let by_recruiter = |what: &str| (what.to_owned(), c.recruiter.account_id, Some(offer));
+    assert_eq!(readings(&app, &c.student, id).await, [by_recruiter("application"), by_recruiter("application")]);
+
+    crate::applications::move_to(&app, &c.recruiter, application, "offered").await;
+    let placement =
+        crate::applications::move_to(&app, &c.student, application, "accepted").await["placement_id"].as_i64().unwrap();
+    for path in ["/api/v1/placements".to_owned(), format!("/api/v1/placements/{placement}")] {
+        assert_eq!(app.get(&path, Some(&c.recruiter.token)).await.status(), 200);
+        assert_eq!(app.get(&path, Some(&c.staff.token)).await.status(), 200);
+    }
+    // The student's own reads are not readings by someone else.
+    assert_eq!(app.get("/api/v1/placements", Some(&c.student.token)).await.status(), 200);
+    let by_staff = ("placement".to_owned(), c.staff.account_id, Some(offer));
+    let all = readings(&app, &c.student, id).await;
+    let placements: Vec<_> = all.iter().filter(|r| r.0 == "placement").collect();
+    assert_eq!(placements.len(), 4, "{placements:?}");
+    assert_eq!(placements.iter().filter(|r| ***r == by_recruiter("placement")).count(), 2, "{placements:?}");
+    assert_eq!(placements.iter().filter(|r| ***r == by_staff).count(), 2, "{placements:?}");
+}
+
+/// What the student's reading list says: what was read, by whom, for which offer.
+async fn readings(app: &TestApp, student: &User, id: i64) -> Vec<(String, i64, Option<i64>)> {
+    let page =
+        json(app.get(&format!("/api/v1/students/{id}/profile-views?limit=100"), Some(&student.token)).await).await;
+    let items = page["items"].as_array().cloned().unwrap_or_default();
+    items
+        .iter()
+        .map(|v| {
+            (
+                v["reading"].as_str().unwrap_or("").to_owned(),
+                v["viewer_account_id"].as_i64().unwrap_or(0),
+                v["offer_id"].as_i64(),
+            )
+        })
+        .collect()
 }

@@ -186,3 +186,42 @@ async fn an_admin_disables_an_account_which_then_cannot_sign_in() {
     // The admin is still signed in.
     assert_eq!(app.get("/api/v1/me", Some(&c.admin.token)).await.status(), 200);
 }
+
+/// A password change revokes every token issued before it, on this process
+/// at once and on another from the change feed; the new password signs in.
+#[tokio::test]
+async fn a_password_change_revokes_every_earlier_token_and_the_new_password_signs_in() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let email = "ecc-1@student.example.org";
+    let other_session = app.login(email, PASSWORD).await;
+    let other = app.process().await;
+    let path = "/api/v1/applications";
+    assert_eq!(poll(&app, &other.address, path, &c.student.token, 200).await, 200, "the control");
+    let change = |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let new_password = "a-new-and-longer-test-password";
+
+    // Refused without changing anything: the wrong current password, a short new one.
+    let wrong = app.post_json("/api/v1/auth/password", Some(&c.student.token), &change("wrong", new_password)).await;
+    let problem = assert_problem(wrong, 403).await;
+    assert_eq!(problem["detail"], "current_password is not the account's password");
+    let short = app.post_json("/api/v1/auth/password", Some(&c.student.token), &change(PASSWORD, "short")).await;
+    let problem = assert_problem(short, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "new_password", "{problem}");
+    assert_eq!(app.get(path, Some(&c.student.token)).await.status(), 200);
+
+    let changed = app.post_json("/api/v1/auth/password", Some(&c.student.token), &change(PASSWORD, new_password)).await;
+    assert_eq!(changed.status(), 204);
+    for session in [&c.student, &other_session] {
+        assert_problem(app.get(path, Some(&session.token)).await, 401).await;
+        assert_problem(refresh(&app, &session.refresh_token).await, 401).await;
+    }
+    assert_eq!(poll(&app, &other.address, path, &c.student.token, 401).await, 401, "on the other process");
+    let old = app.post_json("/api/v1/auth/login", None, &json!({"email": email, "password": PASSWORD})).await;
+    assert_problem(old, 401).await;
+    let again = app.login(email, new_password).await;
+    assert_eq!(app.get(path, Some(&again.token)).await.status(), 200);
+    assert_eq!(poll(&app, &other.address, path, &again.token, 200).await, 200);
+    // Other accounts are untouched.
+    assert_eq!(app.get(path, Some(&c.recruiter.token)).await.status(), 200);
+}
