@@ -23,5 +23,6 @@ mod profiles;
 mod races;
 mod reports;
 mod revocation;
+mod spreadsheets;
 mod tokens;
 mod upgrades;
