@@ -10,8 +10,8 @@ pub const APPLICATION_JSON: &str = "application/json";
 pub const TEXT_CSV: &str = "text/csv";
 
 /// The forms a report answers in, the server's preference first: JSON wins
-/// every tie.
-pub const REPORT_FORMS: [&str; 2] = [APPLICATION_JSON, TEXT_CSV];
+/// every tie, then CSV.
+pub const REPORT_FORMS: [&str; 3] = [APPLICATION_JSON, TEXT_CSV, XLSX];
 
 /// The quality (0 to 1000, RFC 9110 `qvalue` × 1000) of one `Accept` element,
 /// or `None` when its weight is not a valid qvalue (the element is then
@@ -232,8 +232,8 @@ pub fn csv_in(dialect: CsvDialect, header: &[&str], rows: &[Vec<Cell>]) -> Resul
 pub struct ChartOf {
     /// Title above the chart.
     pub title: String,
-    /// Index of the column naming each bar.
-    pub category_column: u16,
+    /// The columns naming each bar (several make nested labels: school, then period).
+    pub label_columns: std::ops::Range<u16>,
     /// Index of the column the bars show.
     pub value_column: u16,
 }
@@ -293,7 +293,13 @@ pub fn xlsx(
         bars.title().set_name(&of.title);
         bars.add_series()
             .set_name((sheet_name, 0, of.value_column))
-            .set_categories((sheet_name, 1, of.category_column, last_line, of.category_column))
+            .set_categories((
+                sheet_name,
+                1,
+                of.label_columns.start,
+                last_line,
+                of.label_columns.end.saturating_sub(1).max(of.label_columns.start),
+            ))
             .set_values((sheet_name, 1, of.value_column, last_line, of.value_column));
         bars.y_axis().set_num_format("0%");
         bars.legend().set_hidden();
@@ -347,7 +353,7 @@ mod tests {
     fn a_workbook_neutralises_text_and_keeps_figures_as_numbers() {
         use calamine::Reader;
         let rows = vec![vec![Cell::text("=HYPERLINK(1)"), Cell::number(3), Cell::Share(0.25), Cell::Empty]];
-        let chart = ChartOf { title: "Placement rate".into(), category_column: 0, value_column: 2 };
+        let chart = ChartOf { title: "Placement rate".into(), label_columns: 0..1, value_column: 2 };
         let file = xlsx("stats", &["group", "placed", "rate", "median"], &rows, Some(&chart)).unwrap();
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(file)).unwrap();
         let sheet = book.worksheet_range("stats").unwrap();
