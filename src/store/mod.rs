@@ -13,6 +13,7 @@ pub mod placements;
 pub mod reference;
 pub mod reports;
 pub mod roster;
+pub mod search;
 pub mod students;
 pub mod synthetic;
 pub mod taxonomy;

@@ -23,6 +23,7 @@ mod profiles;
 mod races;
 mod reports;
 mod revocation;
+mod search;
 mod spreadsheets;
 mod tokens;
 mod upgrades;
