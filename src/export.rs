@@ -1,6 +1,7 @@
 //! The forms a report is exported in: which one a caller asked for (content
-//! negotiation on `Accept`) and the CSV writer every CSV export goes through.
-//! No I/O.
+//! negotiation on `Accept`), the CSV writer every CSV export goes through and
+//! the workbook writer every `.xlsx` export goes through. No I/O: files are
+//! built in memory.
 
 /// Media type of the JSON form of every report.
 pub const APPLICATION_JSON: &str = "application/json";
@@ -9,8 +10,8 @@ pub const APPLICATION_JSON: &str = "application/json";
 pub const TEXT_CSV: &str = "text/csv";
 
 /// The forms a report answers in, the server's preference first: JSON wins
-/// every tie.
-pub const REPORT_FORMS: [&str; 2] = [APPLICATION_JSON, TEXT_CSV];
+/// every tie, then CSV.
+pub const REPORT_FORMS: [&str; 3] = [APPLICATION_JSON, TEXT_CSV, XLSX];
 
 /// The quality (0 to 1000, RFC 9110 `qvalue` × 1000) of one `Accept` element,
 /// or `None` when its weight is not a valid qvalue (the element is then
@@ -82,7 +83,21 @@ pub fn negotiate<'a>(accept: Option<&str>, offered: &[&'a str]) -> Option<&'a st
     best.map(|(form, _)| form).or(first)
 }
 
-/// One cell of a CSV export. Text is neutralised against formula injection;
+/// The `Content-Type` of every CSV answer.
+pub const TEXT_CSV_UTF8: &str = "text/csv; charset=utf-8";
+
+/// Media type of the workbook form of every report and of the roster template.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An Excel workbook as the document describes it: bytes, not an array.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Workbook(pub Vec<u8>);
+
+/// Decimals a ratio keeps in CSV: enough to tell rates apart, few enough to read.
+pub const CSV_RATIO_DECIMALS: usize = 4;
+
+/// One cell of an export. Text is neutralised against formula injection;
 /// numbers are written as they are, so that a negative figure stays a number.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -90,6 +105,11 @@ pub enum Cell {
     Text(String),
     /// A figure, written by the report itself.
     Number(String),
+    /// A share between 0 and 1 (a placement rate): rounded in CSV, a
+    /// percentage in a workbook.
+    Share(f64),
+    /// A quotient of two figures (demand over supply): rounded in CSV.
+    Ratio(f64),
     /// A withheld or absent figure.
     Empty,
 }
@@ -108,13 +128,46 @@ impl Cell {
         value.map_or(Cell::Empty, |v| Cell::number(v))
     }
 
-    /// The text written to the file.
+    /// A share that may be absent.
+    pub fn share(value: Option<f64>) -> Self {
+        value.map_or(Cell::Empty, Cell::Share)
+    }
+
+    /// A ratio that may be absent.
+    pub fn ratio(value: Option<f64>) -> Self {
+        value.map_or(Cell::Empty, Cell::Ratio)
+    }
+
+    /// The text written to a CSV file of `dialect`: the Excel dialect writes
+    /// figures with a decimal comma (`0,25`), as a French Excel reads them.
+    pub fn written_in(&self, dialect: CsvDialect) -> std::borrow::Cow<'_, str> {
+        let standard = self.written();
+        match (dialect, self) {
+            (CsvDialect::Excel, Cell::Number(_) | Cell::Share(_) | Cell::Ratio(_)) => standard.replace('.', ",").into(),
+            _ => standard,
+        }
+    }
+
+    /// The text written to a standard CSV file.
     pub fn written(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Cell::Text(text) => neutralised(text),
             Cell::Number(number) => number.into(),
+            Cell::Share(value) | Cell::Ratio(value) => rounded(*value).into(),
             Cell::Empty => "".into(),
         }
+    }
+}
+
+/// `value` with at most [`CSV_RATIO_DECIMALS`] decimals, trailing zeros dropped
+/// (`0.25`, `0.3333`, `1`).
+fn rounded(value: f64) -> String {
+    let fixed = format!("{value:.CSV_RATIO_DECIMALS$}");
+    let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" {
+        "0".into()
+    } else {
+        trimmed.into()
     }
 }
 
@@ -133,19 +186,182 @@ pub fn neutralised(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A CSV file: one header row, then the rows, every cell through [`Cell::written`].
+/// The `Content-Disposition` value that makes a browser save the answer as
+/// `stem.extension`; the stem keeps letters, digits, `-` and `_` only (every
+/// other character becomes `-`), so that no quote or path reaches the header.
+pub fn attachment(stem: &str, extension: &str) -> String {
+    let safe: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    format!("attachment; filename=\"{safe}.{extension}\"")
+}
+
+/// How a CSV file is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvDialect {
+    /// RFC 4180 as most tools read it: UTF-8, `,`, LF.
+    #[default]
+    Standard,
+    /// What a French Excel opens by double-click with accents and columns
+    /// intact: a UTF-8 byte order mark, `;`, CRLF.
+    Excel,
+}
+
+/// A CSV file in the standard dialect.
 pub fn csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    csv_in(CsvDialect::Standard, header, rows)
+}
+
+/// A CSV file: one header row, then the rows, every cell through [`Cell::written`].
+pub fn csv_in(dialect: CsvDialect, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, csv::Error> {
+    let mut builder = csv::WriterBuilder::new();
+    let mut out = Vec::new();
+    if dialect == CsvDialect::Excel {
+        builder.delimiter(b';').terminator(csv::Terminator::CRLF);
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    let mut writer = builder.from_writer(out);
     writer.write_record(header.iter().map(|h| neutralised(h)).collect::<Vec<_>>().iter().map(|h| h.as_ref()))?;
     for row in rows {
-        writer.write_record(row.iter().map(Cell::written).collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
+        writer
+            .write_record(row.iter().map(|c| c.written_in(dialect)).collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
     }
     writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// A column chart of one column of a sheet, one bar per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartOf {
+    /// Title above the chart.
+    pub title: String,
+    /// The columns naming each bar (several make nested labels: school, then period).
+    pub label_columns: std::ops::Range<u16>,
+    /// Index of the column the bars show.
+    pub value_column: u16,
+}
+
+/// An `.xlsx` workbook of one sheet: a bold, frozen header row with a filter,
+/// text neutralised as in CSV, figures as numbers, shares as percentages, and
+/// optionally a chart beside the table.
+pub fn xlsx(
+    sheet_name: &str,
+    header: &[&str],
+    rows: &[Vec<Cell>],
+    chart: Option<&ChartOf>,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Chart, ChartType, Format, Workbook};
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold().set_background_color("D9E1F2");
+    let percent = Format::new().set_num_format("0.0%");
+    let ratio = Format::new().set_num_format("0.00");
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    for (column, name) in (0u16..).zip(header) {
+        sheet.write_string_with_format(0, column, neutralised(name), &bold)?;
+        sheet.set_column_width(column, (name.chars().count() + 2).clamp(10, 40) as f64)?;
+    }
+    for (line, row) in (1u32..).zip(rows) {
+        for (column, cell) in (0u16..).zip(row) {
+            match cell {
+                Cell::Text(text) => {
+                    sheet.write_string(line, column, neutralised(text))?;
+                }
+                Cell::Number(number) => match number.parse::<f64>() {
+                    Ok(value) => {
+                        sheet.write_number(line, column, value)?;
+                    }
+                    Err(_) => {
+                        sheet.write_string(line, column, number.as_str())?;
+                    }
+                },
+                Cell::Share(value) => {
+                    sheet.write_number_with_format(line, column, *value, &percent)?;
+                }
+                Cell::Ratio(value) => {
+                    sheet.write_number_with_format(line, column, *value, &ratio)?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    let last_column = header.len().saturating_sub(1) as u16;
+    let last_line = rows.len() as u32;
+    if last_line > 0 {
+        sheet.autofilter(0, 0, last_line, last_column)?;
+    }
+    if let Some(of) = chart.filter(|_| last_line > 0) {
+        let mut bars = Chart::new(ChartType::Column);
+        bars.title().set_name(&of.title);
+        bars.add_series()
+            .set_name((sheet_name, 0, of.value_column))
+            .set_categories((
+                sheet_name,
+                1,
+                of.label_columns.start,
+                last_line,
+                of.label_columns.end.saturating_sub(1).max(of.label_columns.start),
+            ))
+            .set_values((sheet_name, 1, of.value_column, last_line, of.value_column));
+        bars.y_axis().set_num_format("0%");
+        bars.legend().set_hidden();
+        sheet.insert_chart(1, last_column + 2, &bars)?;
+    }
+    workbook.save_to_buffer()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attachment_name_keeps_only_safe_characters() {
+        let cases = [
+            ("placement-stats-ECC-2027", "csv", "attachment; filename=\"placement-stats-ECC-2027.csv\""),
+            ("roster-template-ENSA_M", "xlsx", "attachment; filename=\"roster-template-ENSA_M.xlsx\""),
+            ("a\"b/c\\d é", "csv", "attachment; filename=\"a-b-c-d--.csv\""),
+        ];
+        for (stem, extension, expected) in cases {
+            assert_eq!(attachment(stem, extension), expected, "{stem}");
+        }
+    }
+
+    #[test]
+    fn ratios_are_rounded_to_four_decimals_and_the_excel_dialect_writes_a_decimal_comma() {
+        let cases = [
+            (Cell::Share(0.25), "0.25", "0,25"),
+            (Cell::Share(1.0 / 3.0), "0.3333", "0,3333"),
+            (Cell::Ratio(2.0 / 3.0), "0.6667", "0,6667"),
+            (Cell::Ratio(3.0), "3", "3"),
+            (Cell::Share(0.0), "0", "0"),
+            (Cell::Ratio(-0.00001), "0", "0"),
+            (Cell::number(-1.5), "-1.5", "-1,5"),
+            (Cell::text("3.5"), "3.5", "3.5"),
+        ];
+        for (cell, standard, excel) in cases {
+            assert_eq!(cell.written_in(CsvDialect::Standard), standard, "{cell:?}");
+            assert_eq!(cell.written_in(CsvDialect::Excel), excel, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn the_excel_dialect_has_a_bom_semicolons_and_crlf() {
+        let rows = vec![vec![Cell::text("École; centrale"), Cell::Share(0.5)]];
+        let file = csv_in(CsvDialect::Excel, &["school", "rate"], &rows).unwrap();
+        assert_eq!(file, "\u{feff}school;rate\r\n\"École; centrale\";0,5\r\n".as_bytes());
+    }
+
+    #[test]
+    fn a_workbook_neutralises_text_and_keeps_figures_as_numbers() {
+        use calamine::Reader;
+        let rows = vec![vec![Cell::text("=HYPERLINK(1)"), Cell::number(3), Cell::Share(0.25), Cell::Empty]];
+        let chart = ChartOf { title: "Placement rate".into(), label_columns: 0..1, value_column: 2 };
+        let file = xlsx("stats", &["group", "placed", "rate", "median"], &rows, Some(&chart)).unwrap();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(file)).unwrap();
+        let sheet = book.worksheet_range("stats").unwrap();
+        assert_eq!(sheet.get_value((1, 0)), Some(&calamine::Data::String("'=HYPERLINK(1)".into())));
+        assert_eq!(sheet.get_value((1, 1)), Some(&calamine::Data::Float(3.0)));
+        assert_eq!(sheet.get_value((1, 2)), Some(&calamine::Data::Float(0.25)));
+        assert!(book.worksheet_formula("stats").unwrap().used_cells().next().is_none(), "no formula");
+    }
 
     #[test]
     fn the_highest_quality_wins_and_json_wins_ties() {

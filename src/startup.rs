@@ -74,6 +74,10 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
         let mut conn = setup_pool.get()?;
         db::run_migrations(&mut conn)?;
         crate::store::reference::load(&mut conn, &reference)?;
+        let folded = crate::store::search::fill_missing(&mut conn).context("search texts")?;
+        if folded > 0 {
+            tracing::info!(rows = folded, "search texts filled");
+        }
         if demo {
             let logins =
                 crate::seed::seed_demo_if_empty(&mut conn, &setup_passwords, &data_dir).context("demo data")?;

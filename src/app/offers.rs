@@ -222,7 +222,8 @@ pub struct OfferQuery {
     /// Only offers in this state (recruiters see their own drafts and closed offers).
     #[param(example = "open")]
     pub status: Option<OfferStatus>,
-    /// Words in the title or description.
+    /// Text in the title, description, city or organisation name; accents and
+    /// case are ignored (`ingenieur` finds Ingénieur).
     #[param(example = "python")]
     pub q: Option<String>,
     /// `newest` (default) or `deadline` (earliest first).

@@ -19,11 +19,62 @@ use crate::domain::reports::{
 };
 use crate::domain::{OfferKind, Violation};
 use crate::error::ApiError;
-use crate::export::Cell;
+use crate::export::{Cell, ChartOf, CsvDialect};
 use crate::store::reports::{self as store, Population};
 
 /// Longest span a period report covers, in months: ten years of monthly buckets.
 const MAX_SPAN_MONTHS: u32 = 120;
+
+/// The form a report is asked in by `format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// `application/json`.
+    Json,
+    /// `text/csv`.
+    Csv,
+    /// An Excel workbook: one formatted sheet, rates as percentages, and a
+    /// placement-rate chart on the placement reports.
+    Xlsx,
+}
+
+/// The layout of a CSV report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CsvDialectParam {
+    /// UTF-8, `,`, LF, `.` decimals.
+    Standard,
+    /// UTF-8 with a byte order mark, `;`, CRLF, `,` decimals.
+    Excel,
+}
+
+impl CsvDialectParam {
+    /// The writer's dialect.
+    pub fn dialect(self) -> CsvDialect {
+        match self {
+            CsvDialectParam::Standard => CsvDialect::Standard,
+            CsvDialectParam::Excel => CsvDialect::Excel,
+        }
+    }
+}
+
+/// A report as a table, ready for a CSV file or a workbook.
+#[derive(Debug)]
+pub struct ReportTable {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    /// The file name without extension, e.g. `placement-stats-ECC-2027`.
+    pub stem: String,
+    /// The sheet's name in a workbook.
+    pub sheet: &'static str,
+    /// The chart beside the table in a workbook.
+    pub chart: Option<ChartOf>,
+}
+
+/// The placement-rate chart of a table whose rows start with `labels` text columns.
+fn placement_chart(labels: u16) -> Option<ChartOf> {
+    Some(ChartOf { title: "Placement rate".into(), label_columns: 0..labels, value_column: labels + 2 })
+}
 
 /// How to split the students of a school.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -108,7 +159,7 @@ fn figure_cells(f: &Figures) -> Vec<Cell> {
     vec![
         Cell::figure(f.students_seeking),
         Cell::figure(f.students_placed),
-        Cell::figure(f.placement_rate),
+        Cell::share(f.placement_rate),
         Cell::figure(f.students_with_applications),
         Cell::figure(f.applications),
         Cell::figure(f.offers_received),
@@ -134,11 +185,23 @@ pub struct SchoolStatsQuery {
     /// Also split the figures into groups.
     #[param(example = "kind", inline)]
     pub group_by: Option<GroupByParam>,
+    /// The form of the answer, over `Accept`: `json`, `csv` or `xlsx` (an
+    /// Excel workbook). CSV and workbooks come as an attachment with a file name.
+    #[param(example = "xlsx", inline)]
+    pub format: Option<ReportFormat>,
+    /// The CSV layout: `standard` (the default: UTF-8, `,`, LF, `.` decimals)
+    /// or `excel`, as a French Excel opens it (UTF-8 with a byte order mark,
+    /// `;`, CRLF, `,` decimals). Ignored for other forms.
+    #[param(example = "excel", inline)]
+    pub csv_dialect: Option<CsvDialectParam>,
 }
 
 /// A school's placement statistics.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SchoolPlacementStats {
+    /// The school's code, for the file name of the CSV and workbook forms.
+    #[serde(skip)]
+    pub school_code: String,
     #[schema(example = 3)]
     pub school_id: i64,
     #[schema(example = 2027)]
@@ -174,6 +237,15 @@ pub struct PlacementRatesQuery {
     /// Graduation year: only the students of this cohort.
     #[param(example = 2027)]
     pub cohort: Option<i32>,
+    /// The form of the answer, over `Accept`: `json`, `csv` or `xlsx` (an
+    /// Excel workbook). CSV and workbooks come as an attachment with a file name.
+    #[param(example = "xlsx", inline)]
+    pub format: Option<ReportFormat>,
+    /// The CSV layout: `standard` (the default: UTF-8, `,`, LF, `.` decimals)
+    /// or `excel`, as a French Excel opens it (UTF-8 with a byte order mark,
+    /// `;`, CRLF, `,` decimals). Ignored for other forms.
+    #[param(example = "excel", inline)]
+    pub csv_dialect: Option<CsvDialectParam>,
 }
 
 /// One school's figures over the whole span.
@@ -257,6 +329,15 @@ pub struct SkillsGapQuery {
     /// Last day (inclusive) offers were published; by default today.
     #[param(example = "2026-11-30")]
     pub to: Option<NaiveDate>,
+    /// The form of the answer, over `Accept`: `json`, `csv` or `xlsx` (an
+    /// Excel workbook). CSV and workbooks come as an attachment with a file name.
+    #[param(example = "xlsx", inline)]
+    pub format: Option<ReportFormat>,
+    /// The CSV layout: `standard` (the default: UTF-8, `,`, LF, `.` decimals)
+    /// or `excel`, as a French Excel opens it (UTF-8 with a byte order mark,
+    /// `;`, CRLF, `,` decimals). Ignored for other forms.
+    #[param(example = "excel", inline)]
+    pub csv_dialect: Option<CsvDialectParam>,
 }
 
 /// Demand for and supply of one skill.
@@ -393,6 +474,26 @@ fn gap_order(a: &SkillGap, b: &SkillGap) -> std::cmp::Ordering {
 }
 
 impl SchoolPlacementStats {
+    /// The table of the CSV and workbook forms, named after the school, the
+    /// cohort, the period and the split asked.
+    pub fn table(&self) -> ReportTable {
+        let (header, rows) = self.csv_table();
+        let mut stem = format!("placement-stats-{}", self.school_code);
+        let parts = [
+            self.cohort.map(|c| c.to_string()),
+            self.from.map(|d| format!("from-{d}")),
+            self.to.map(|d| format!("to-{d}")),
+        ];
+        for part in parts.into_iter().flatten() {
+            stem.push('-');
+            stem.push_str(&part);
+        }
+        if let Some(by) = &self.group_by {
+            stem.push_str(&format!("-by-{by}"));
+        }
+        ReportTable { header, rows, stem, sheet: "placement-stats", chart: placement_chart(2) }
+    }
+
     /// The CSV form: the header row, then one row per figure line; withheld figures are empty cells.
     pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let mut header = vec!["scope", "group"];
@@ -407,6 +508,16 @@ impl SchoolPlacementStats {
 }
 
 impl PlacementRatesReport {
+    /// The table of the CSV and workbook forms, named after the span and the cohort.
+    pub fn table(&self) -> ReportTable {
+        let (header, rows) = self.csv_table();
+        let mut stem = format!("placement-rates-{}-{}", self.from, self.to);
+        if let Some(cohort) = self.cohort {
+            stem.push_str(&format!("-cohort-{cohort}"));
+        }
+        ReportTable { header, rows, stem, sheet: "placement-rates", chart: placement_chart(3) }
+    }
+
     /// The CSV form: the header row, then one row per figure line; withheld figures are empty cells.
     pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let mut header = vec!["school", "period", "kind"];
@@ -429,6 +540,16 @@ impl PlacementRatesReport {
 }
 
 impl SkillsGapReport {
+    /// The table of the CSV and workbook forms, named after the span and the domain.
+    pub fn table(&self) -> ReportTable {
+        let (header, rows) = self.csv_table();
+        let mut stem = format!("skills-gap-{}-{}", self.from, self.to);
+        if let Some(domain) = &self.domain {
+            stem.push_str(&format!("-{domain}"));
+        }
+        ReportTable { header, rows, stem, sheet: "skills-gap", chart: None }
+    }
+
     /// The CSV form: the header row, then one row per figure line; withheld figures are empty cells.
     pub fn csv_table(&self) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
         let header = [
@@ -455,7 +576,7 @@ impl SkillsGapReport {
                 Cell::number(g.demand_preferred),
                 Cell::number(g.demand),
                 Cell::figure(g.supply),
-                Cell::figure(g.ratio),
+                Cell::ratio(g.ratio),
                 Cell::text(g.suppressed.to_string()),
             ]
         };
@@ -481,14 +602,13 @@ pub async fn school_placement_stats(
     check_order(query.from, query.to)?;
     let hide = suppress(audience);
     // The committee's view withholds what the network's report withholds: both are settled over every school.
-    let (facts, schools) = crate::db::run(&state.pool, move |conn| {
-        if !store::school_exists(conn, school_id)? {
-            return Err(ApiError::not_found("school"));
-        }
+    let (facts, schools, school_code) = crate::db::run(&state.pool, move |conn| {
+        let school =
+            crate::store::reference::find_school(conn, school_id)?.ok_or_else(|| ApiError::not_found("school"))?;
         let population = Population { school_id: (!hide).then_some(school_id), cohort: query.cohort };
         let schools: Vec<i64> =
             if hide { store::schools(conn)?.into_iter().map(|s| s.0).collect() } else { vec![school_id] };
-        Ok((store::student_facts(conn, population)?, schools))
+        Ok((store::student_facts(conn, population)?, schools, school.code))
     })
     .await?;
     let window = Window::of_dates(query.from, query.to);
@@ -508,6 +628,7 @@ pub async fn school_placement_stats(
     };
     let stats = SchoolPlacementStats {
         school_id,
+        school_code,
         cohort: query.cohort,
         from: query.from,
         to: query.to,

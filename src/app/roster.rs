@@ -1,16 +1,18 @@
-//! A school's roster import: CSV or JSON, all rows or none.
+//! A school's roster import: CSV (UTF-8 or Windows-1252, `,` or `;`), JSON
+//! or an Excel workbook, all rows or none; and the template to fill in.
 
 use crate::domain::ViolationCode;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::domain::student::{parse_roster_row, RosterEntry, RosterRow, ROSTER_COLUMNS};
 use crate::domain::Violation;
 use crate::error::ApiError;
+use crate::export;
 use crate::store::{reference, roster};
 
 /// A roster sent as JSON.
@@ -19,6 +21,52 @@ use crate::store::{reference, roster};
 pub struct RosterUpload {
     #[schema(example = json!([{"student_number": "ECC-2027-0042", "first_name": "Salma", "last_name": "Bennani", "email": "salma.bennani@ecc.example.org", "programme": "Génie informatique", "degree_level": "bac+5", "graduation_year": "2027"}]))]
     pub rows: Vec<RosterRow>,
+}
+
+/// How a roster file was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RosterFormat {
+    /// `text/csv`.
+    Csv,
+    /// `application/json`, `{"rows": [...]}`.
+    Json,
+    /// An Excel workbook (`.xlsx`); the first sheet is read.
+    Xlsx,
+}
+
+/// The character encoding a CSV roster was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub enum RosterEncoding {
+    /// UTF-8 without a byte order mark.
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// UTF-8 behind a byte order mark, as Excel writes "CSV UTF-8".
+    #[serde(rename = "utf-8-bom")]
+    Utf8Bom,
+    /// Windows-1252, as a French Excel writes "CSV (séparateur : point-virgule)";
+    /// assumed whenever the bytes are not UTF-8.
+    #[serde(rename = "windows-1252")]
+    Windows1252,
+}
+
+/// The cell separator of a CSV roster, found on its header line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RosterSeparator {
+    /// `,`
+    Comma,
+    /// `;`, as spreadsheets write CSV where the comma is the decimal mark.
+    Semicolon,
+}
+
+impl RosterSeparator {
+    fn byte(self) -> u8 {
+        match self {
+            RosterSeparator::Comma => b',',
+            RosterSeparator::Semicolon => b';',
+        }
+    }
 }
 
 /// What an import did.
@@ -33,12 +81,46 @@ pub struct RosterImport {
     /// Students already on the roster (same student number), updated.
     #[schema(example = 1)]
     pub updated: usize,
+    /// How the roster was sent.
+    pub format: RosterFormat,
+    /// The encoding the CSV was read in; null for JSON and workbooks.
+    pub encoding: Option<RosterEncoding>,
+    /// The separator the CSV was read with; null for JSON and workbooks.
+    pub separator: Option<RosterSeparator>,
 }
 
-/// Parses a CSV roster; each row keeps its line number (the header is line 1).
-fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(body);
-    let headers = reader.headers().map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {e}")))?.clone();
+/// The text of a CSV file and the encoding it was read in: UTF-8 (a leading
+/// byte order mark dropped), or Windows-1252 when the bytes are not UTF-8,
+/// which is what a French Excel writes and which decodes any byte sequence.
+fn decode(body: &[u8]) -> (std::borrow::Cow<'_, str>, RosterEncoding) {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (bytes, with_bom) = match body.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (body, false),
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.into(), if with_bom { RosterEncoding::Utf8Bom } else { RosterEncoding::Utf8 }),
+        Err(_) => (encoding_rs::WINDOWS_1252.decode_without_bom_handling(body).0, RosterEncoding::Windows1252),
+    }
+}
+
+/// The separator of the header line: `;` when it holds more semicolons than
+/// commas (no column name holds either), `,` otherwise.
+fn separator_of(text: &str) -> RosterSeparator {
+    let header = text.lines().next().unwrap_or_default();
+    let count = |c: char| header.chars().filter(|&h| h == c).count();
+    if count(';') > count(',') {
+        RosterSeparator::Semicolon
+    } else {
+        RosterSeparator::Comma
+    }
+}
+
+/// Roster rows, each with its line in the file.
+type Lines = Vec<(usize, RosterRow)>;
+
+/// Checks the header names exactly the seven columns.
+fn check_header(headers: &csv::StringRecord) -> Result<(), ApiError> {
     let missing = ROSTER_COLUMNS.iter().filter(|column| !headers.iter().any(|h| h == **column)).map(|column| {
         Violation::new(
             format!("header.{column}"),
@@ -54,21 +136,74 @@ fn parse_csv(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
             format!("line 1: {}", unknown_column(&shown)),
         )
     });
-    ApiError::check(missing.chain(unknown).collect())?;
-    reader
-        .deserialize::<RosterRow>()
-        .enumerate()
-        .map(|(index, row)| {
-            let line = index + 2;
-            row.map(|row| (line, row)).map_err(|e| {
-                ApiError::Validation(vec![Violation::new(
-                    format!("line {line}"),
-                    ViolationCode::Unreadable,
-                    format!("line {line}: {e}"),
-                )])
-            })
+    ApiError::check(missing.chain(unknown).collect())
+}
+
+/// Reads the records under a header (line 1) as rows; each record comes with
+/// its line number.
+fn rows_of(
+    headers: &csv::StringRecord,
+    records: impl Iterator<Item = (usize, Result<csv::StringRecord, csv::Error>)>,
+) -> Result<Vec<(usize, RosterRow)>, ApiError> {
+    check_header(headers)?;
+    records
+        .map(|(line, record)| {
+            record.and_then(|record| record.deserialize::<RosterRow>(Some(headers))).map(|row| (line, row)).map_err(
+                |e| {
+                    ApiError::Validation(vec![Violation::new(
+                        format!("line {line}"),
+                        ViolationCode::Unreadable,
+                        format!("line {line}: {}", unreadable(&e)),
+                    )])
+                },
+            )
         })
         .collect()
+}
+
+/// Why a CSV line cannot be read, in the file's terms rather than the parser's.
+fn unreadable(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("{len} cells where the header has {expected_len}")
+        }
+        _ => "the line cannot be read as CSV".into(),
+    }
+}
+
+/// A CSV roster, its encoding and separator; each row keeps its line number
+/// (the header is line 1).
+fn parse_csv(body: &[u8]) -> Result<(Lines, RosterEncoding, RosterSeparator), ApiError> {
+    let (text, encoding) = decode(body);
+    let separator = separator_of(&text);
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(separator.byte()).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {}", unreadable(&e))))?
+        .clone();
+    let records = reader.records().enumerate().map(|(index, record)| (index + 2, record));
+    Ok((rows_of(&headers, records)?, encoding, separator))
+}
+
+/// An `.xlsx` roster: the first sheet, its first row the header. Numbers are
+/// written as Excel shows them (a year typed as 2027 reads `2027`); a row's
+/// line is its row number in the sheet, as Excel shows it.
+fn parse_xlsx(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
+    use calamine::Reader;
+    let unreadable = || ApiError::BadRequest("the body is not a readable .xlsx workbook".into());
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(body)).map_err(|_| unreadable())?;
+    let sheet = workbook.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
+    // The range starts at the first cell used; rows above it are blank.
+    let first_line = sheet.start().map_or(1, |(row, _)| row as usize + 1);
+    let mut lines = sheet.rows().zip(first_line..).map(|(cells, line)| {
+        let cells: Vec<String> = cells.iter().map(|cell| cell.to_string().trim().to_owned()).collect();
+        (line, csv::StringRecord::from(cells))
+    });
+    let headers = lines.next().map(|(_, header)| header).unwrap_or_default();
+    // A row left blank in the sheet is no student.
+    let records = lines.filter(|(_, record)| record.iter().any(|cell| !cell.is_empty())).map(|(line, r)| (line, Ok(r)));
+    rows_of(&headers, records)
 }
 
 fn unknown_column(column: &impl std::fmt::Display) -> String {
@@ -137,14 +272,17 @@ fn check_rows(
                     violations.push(Violation::new(
                         format!("line {line}.student_number"),
                         ViolationCode::Duplicate,
-                        format!("line {line}: student number {} appears twice", entry.student_number),
+                        format!(
+                            "line {line}, column student_number, value \"{}\": appears twice in the file",
+                            entry.student_number
+                        ),
                     ));
                 }
                 match emails.get(&entry.email) {
                     Some(owner) if *owner != entry.student_number => violations.push(Violation::new(
                         format!("line {line}.email"),
                         ViolationCode::Duplicate,
-                        format!("line {line}: {} belongs to student {owner}", entry.email),
+                        format!("line {line}, column email, value \"{}\": belongs to student {owner}", entry.email),
                     )),
                     _ => {
                         emails.insert(entry.email.clone(), entry.student_number.clone());
@@ -153,16 +291,38 @@ fn check_rows(
                 entries.push(entry);
             }
             Err(found) => violations.extend(found.into_iter().map(|v| {
+                let value = shown_value(&row, &v.field);
                 Violation::new(
                     format!("line {line}.{}", v.field),
                     v.code,
-                    format!("line {line}: {}: {}", v.field, v.message),
+                    format!("line {line}, column {}, value \"{value}\": {}", v.field, v.message),
                 )
             })),
         }
     }
     ApiError::check(violations)?;
     Ok(entries)
+}
+
+/// The cell of `column` as an error message shows it: control characters
+/// escaped, and cut after 40 characters.
+fn shown_value(row: &RosterRow, column: &str) -> String {
+    let cell = match column {
+        "student_number" => &row.student_number,
+        "first_name" => &row.first_name,
+        "last_name" => &row.last_name,
+        "email" => &row.email,
+        "programme" => &row.programme,
+        "degree_level" => &row.degree_level,
+        "graduation_year" => &row.graduation_year,
+        _ => return String::new(),
+    };
+    let shown: String = cell.chars().take(40).flat_map(char::escape_debug).collect();
+    if cell.chars().count() > 40 {
+        format!("{shown}…")
+    } else {
+        shown
+    }
 }
 
 /// Refuses the import when a changed e-mail of an activated student already
@@ -189,15 +349,6 @@ fn refuse_taken_emails(
     )))
 }
 
-/// How the roster was sent, from its content type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RosterFormat {
-    Csv,
-    Json,
-    /// Neither: refused with 415 once the caller is known to be allowed.
-    Other,
-}
-
 /// Imports or updates a school's roster: every row is checked first, and
 /// either all are imported or none. An activated student's changed e-mail
 /// becomes their sign-in e-mail in the same transaction, unless another
@@ -206,19 +357,27 @@ pub async fn import_roster(
     state: &AppState,
     caller: Caller,
     school_id: i64,
-    format: RosterFormat,
+    format: Option<RosterFormat>,
     body: &[u8],
 ) -> Result<RosterImport, ApiError> {
     if !policy::can_manage_roster(&caller, school_id) {
         return Err(ApiError::Forbidden("only this school's staff may manage its roster".into()));
     }
-    let rows = match format {
-        RosterFormat::Csv => parse_csv(body)?,
-        RosterFormat::Json => parse_json(body)?,
-        RosterFormat::Other => {
-            return Err(ApiError::UnsupportedMediaType("send the roster as text/csv or application/json".into()))
+    let (rows, encoding, separator) = match format {
+        Some(RosterFormat::Csv) => {
+            let (rows, encoding, separator) = parse_csv(body)?;
+            (rows, Some(encoding), Some(separator))
+        }
+        Some(RosterFormat::Json) => (parse_json(body)?, None, None),
+        Some(RosterFormat::Xlsx) => (parse_xlsx(body)?, None, None),
+        None => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "send the roster as text/csv, application/json or {}",
+                export::XLSX
+            )))
         }
     };
+    let format = format.unwrap_or(RosterFormat::Json);
     let count = rows.len();
     let outcome = crate::db::run(&state.pool, move |conn| {
         reference::find_school(conn, school_id)?.ok_or_else(|| ApiError::not_found("school"))?;
@@ -230,5 +389,65 @@ pub async fn import_roster(
         })
     })
     .await?;
-    Ok(RosterImport { rows: count, created: outcome.created, updated: outcome.updated })
+    Ok(RosterImport { rows: count, created: outcome.created, updated: outcome.updated, format, encoding, separator })
+}
+
+/// The forms the roster template comes in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TemplateFormat {
+    /// CSV as a French Excel opens it: UTF-8 with a byte order mark, `;`, CRLF.
+    #[default]
+    Csv,
+    /// An Excel workbook (`.xlsx`).
+    Xlsx,
+}
+
+/// Parameters of the roster template.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RosterTemplateQuery {
+    /// The form of the file; `csv` when absent.
+    #[param(example = "xlsx", inline)]
+    pub format: Option<TemplateFormat>,
+}
+
+/// A file to download.
+#[derive(Debug)]
+pub struct Download {
+    pub body: Vec<u8>,
+    pub content_type: &'static str,
+    /// The `Content-Disposition` header.
+    pub disposition: String,
+}
+
+/// The header line of a roster, as a file to fill in: what the importer
+/// reads back unchanged. No example row, which would be imported as a student.
+pub async fn roster_template(
+    state: &AppState,
+    caller: Caller,
+    school_id: i64,
+    query: RosterTemplateQuery,
+) -> Result<Download, ApiError> {
+    if !policy::can_manage_roster(&caller, school_id) {
+        return Err(ApiError::Forbidden("only this school's staff may manage its roster".into()));
+    }
+    let school = crate::db::run(&state.pool, move |conn| Ok(reference::find_school(conn, school_id)?))
+        .await?
+        .ok_or_else(|| ApiError::not_found("school"))?;
+    let stem = format!("roster-template-{}", school.code);
+    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("roster template: {e}"));
+    Ok(match query.format.unwrap_or_default() {
+        TemplateFormat::Csv => Download {
+            body: export::csv_in(export::CsvDialect::Excel, &ROSTER_COLUMNS, &[]).map_err(|e| internal(&e))?,
+            content_type: export::TEXT_CSV_UTF8,
+            disposition: export::attachment(&stem, "csv"),
+        },
+        TemplateFormat::Xlsx => Download {
+            body: export::xlsx("roster", &ROSTER_COLUMNS, &[], None).map_err(|e| internal(&e))?,
+            content_type: export::XLSX,
+            disposition: export::attachment(&stem, "xlsx"),
+        },
+    })
 }

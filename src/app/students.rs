@@ -303,6 +303,10 @@ pub struct StudentQuery {
     /// Admins only: one school.
     #[param(example = 3)]
     pub school_id: Option<i64>,
+    /// Part of a first or last name, a student number or an e-mail; accents
+    /// and case are ignored (`benani` finds Bénani).
+    #[param(example = "benani")]
+    pub q: Option<String>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -396,7 +400,7 @@ pub async fn list_students(
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
     let list = format!(
         "students {:?}",
-        (query.school_id, &query.programme, query.graduation_year, &query.skill, query.seeking)
+        (query.school_id, &query.programme, query.graduation_year, &query.skill, query.seeking, &query.q)
     );
     let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &list)?);
     let cursors = state.cursors.clone();
@@ -411,6 +415,7 @@ pub async fn list_students(
             graduation_year: query.graduation_year,
             skill_id,
             seeking: query.seeking,
+            q: query.q,
         };
         let (rows, next_cursor) =
             paginate(students::list(conn, &filter, after, limit)?, limit, &cursors, &list, |r| r.id);

@@ -30,6 +30,7 @@ diesel::table! {
         label_en -> Text,
         domain -> Text,
         parent_id -> Nullable<BigInt>,
+        search_text -> Nullable<Text>,
     }
 }
 
@@ -97,6 +98,7 @@ diesel::table! {
         erased_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_text -> Nullable<Text>,
     }
 }
 
@@ -141,6 +143,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        search_text -> Nullable<Text>,
     }
 }
 

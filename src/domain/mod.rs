@@ -7,6 +7,7 @@ pub mod input;
 pub mod offer;
 pub mod placement;
 pub mod reports;
+pub mod search;
 pub mod student;
 pub mod texts;
 pub mod training;

@@ -53,6 +53,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(admin::patch_skill)
             .service(admin::add_skill_alias)
             .service(roster::import_roster)
+            .service(roster::roster_template)
             .service(students::my_profile)
             .service(students::list_students)
             .service(students::get_student)

@@ -17,7 +17,8 @@ use crate::routes::responses::{InvalidParameters, SkillNotFound};
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SkillQuery {
-    /// Matches slugs, French and English labels and aliases, case-insensitively (`k8s` finds Kubernetes).
+    /// Matches slugs, French and English labels and aliases, accents and case ignored (`k8s` finds
+    /// Kubernetes, `securite` Sécurité).
     #[param(example = "python")]
     pub q: Option<String>,
     /// Only skills of this domain.

@@ -1,34 +1,56 @@
 //! Placement statistics of a school, placement rates across the network and
-//! the skills gap, in JSON or, with `Accept: text/csv`, CSV.
+//! the skills gap, in JSON, CSV or as an Excel workbook, by `Accept` or `format`.
 //!
 //! The figures are defined once, on [`Figures`]; how they are computed lives
 //! in `domain::reports`.
 
 use crate::routes::extract::Query;
+use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use crate::app::reports::{
-    self as app, PlacementRatesQuery, PlacementRatesReport, SchoolPlacementStats, SchoolStatsQuery, SkillsGapQuery,
-    SkillsGapReport,
+    self as app, CsvDialectParam, PlacementRatesQuery, PlacementRatesReport, ReportFormat, ReportTable,
+    SchoolPlacementStats, SchoolStatsQuery, SkillsGapQuery, SkillsGapReport,
 };
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
-use crate::export::{self, Cell};
+use crate::export;
 use crate::routes::responses::SchoolNotFound;
 
-/// Media type of the CSV form of every report.
-pub const TEXT_CSV: &str = "text/csv; charset=utf-8";
-
-fn wants_csv(request: &HttpRequest) -> bool {
-    let accept = request.headers().get(actix_web::http::header::ACCEPT).and_then(|v| v.to_str().ok());
-    export::negotiate(accept, &export::REPORT_FORMS) == Some(export::TEXT_CSV)
+/// The form asked: `format` first, else the weights of `Accept`.
+fn form(request: &HttpRequest, format: Option<ReportFormat>) -> ReportFormat {
+    let accept = request.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    format.unwrap_or(match export::negotiate(accept, &export::REPORT_FORMS) {
+        Some(export::TEXT_CSV) => ReportFormat::Csv,
+        Some(export::XLSX) => ReportFormat::Xlsx,
+        _ => ReportFormat::Json,
+    })
 }
 
-/// A CSV answer: one header row, then the rows; withheld figures are empty cells.
-fn csv_answer(header: &[&str], rows: &[Vec<Cell>]) -> Result<HttpResponse, ApiError> {
-    let body = export::csv(header, rows).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
-    Ok(HttpResponse::Ok().content_type(TEXT_CSV).body(body))
+/// The report in the form asked; CSV and workbooks as a named attachment.
+fn answer(
+    form: ReportFormat,
+    dialect: Option<CsvDialectParam>,
+    report: &impl serde::Serialize,
+    table: impl FnOnce() -> ReportTable,
+) -> Result<HttpResponse, ApiError> {
+    let internal = |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("report export: {e}"));
+    if form == ReportFormat::Json {
+        return Ok(HttpResponse::Ok().json(report));
+    }
+    let table = table();
+    let (body, content_type, extension) = if form == ReportFormat::Csv {
+        let dialect = dialect.map(CsvDialectParam::dialect).unwrap_or_default();
+        (export::csv_in(dialect, &table.header, &table.rows).map_err(|e| internal(&e))?, export::TEXT_CSV_UTF8, "csv")
+    } else {
+        let file = export::xlsx(table.sheet, &table.header, &table.rows, table.chart.as_ref());
+        (file.map_err(|e| internal(&e))?, export::XLSX, "xlsx")
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((header::CONTENT_DISPOSITION, export::attachment(&table.stem, extension)))
+        .body(body))
 }
 
 /// A school's placement statistics.
@@ -70,14 +92,26 @@ fn csv_answer(header: &[&str], rows: &[Vec<Cell>]) -> Result<HttpResponse, ApiEr
 /// group; withheld figures are empty cells. Text cells starting with `=`,
 /// `+`, `-`, `@`, tab or carriage return get a leading `'` so that a
 /// spreadsheet does not run them; figures are written as numbers.
+/// Rates and ratios are rounded to 4 decimals in CSV (exact in JSON).
+///
+/// `format=csv|xlsx|json` asks for a form from a link, over `Accept`. As a
+/// workbook (`format=xlsx`, or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), the
+/// same table on one formatted sheet: a bold frozen header with filters,
+/// rates as percentages, text neutralised as in CSV, and a placement-rate chart beside it.
+/// `csv_dialect=excel` writes the CSV as a French Excel opens it: UTF-8 with
+/// a byte order mark, `;`, CRLF, decimal comma. CSV and workbooks come as an
+/// attachment (`Content-Disposition`) named
+/// `placement-stats-{school code}[-{cohort}][-from-{from}][-to-{to}][-by-{group_by}].csv` (or `.xlsx`).
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "School id"), SchoolStatsQuery),
     responses(
-        (status = 200, description = "The statistics", content(
+        (status = 200, description = "The statistics", headers(("Content-Disposition" = String, description = "CSV and workbook forms: `attachment; filename=\"placement-stats-ECC-2027.csv\"`")), content(
             (SchoolPlacementStats = "application/json"),
             (String = "text/csv", example = "scope,group,students_seeking,students_placed,placement_rate,students_with_applications,applications,offers_received,median_days_to_first_acceptance,suppressed\noverall,,12,3,0.25,9,20,4,21,false\n"),
+            (export::Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Neither cohort nor period, or a period ending before it starts", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not staff of this school, the committee or an admin", body = Problem, content_type = "application/problem+json"),
@@ -92,12 +126,10 @@ pub async fn school_placement_stats(
     path: web::Path<i64>,
     query: Query<SchoolStatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let stats = app::school_placement_stats(&state, caller, path.into_inner(), query.into_inner()).await?;
-    if wants_csv(&request) {
-        let (header, rows) = stats.csv_table();
-        return csv_answer(&header, &rows);
-    }
-    Ok(HttpResponse::Ok().json(stats))
+    let query = query.into_inner();
+    let (format, dialect) = (form(&request, query.format), query.csv_dialect);
+    let stats = app::school_placement_stats(&state, caller, path.into_inner(), query).await?;
+    answer(format, dialect, &stats, || stats.table())
 }
 
 /// Placement rates of every school and of the network.
@@ -137,14 +169,26 @@ pub async fn school_placement_stats(
 /// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
 /// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
 /// not run them; figures are written as numbers.
+/// Rates and ratios are rounded to 4 decimals in CSV (exact in JSON).
+///
+/// `format=csv|xlsx|json` asks for a form from a link, over `Accept`. As a
+/// workbook (`format=xlsx`, or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), the
+/// same table on one formatted sheet: a bold frozen header with filters,
+/// rates as percentages, text neutralised as in CSV, and a placement-rate chart beside it.
+/// `csv_dialect=excel` writes the CSV as a French Excel opens it: UTF-8 with
+/// a byte order mark, `;`, CRLF, decimal comma. CSV and workbooks come as an
+/// attachment (`Content-Disposition`) named
+/// `placement-rates-{from}-{to}[-cohort-{cohort}].csv` (or `.xlsx`).
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
     params(PlacementRatesQuery),
     responses(
-        (status = 200, description = "The placement rates", content(
+        (status = 200, description = "The placement rates", headers(("Content-Disposition" = String, description = "CSV and workbook forms: `attachment; filename=\"placement-rates-2026-01-01-2026-11-30.csv\"`")), content(
             (PlacementRatesReport = "application/json"),
             (String = "text/csv", example = "school,period,kind,students_seeking,students_placed,placement_rate,students_with_applications,applications,offers_received,median_days_to_first_acceptance,suppressed\nall,all,all,40,10,0.25,30,52,14,18,false\n"),
+            (export::Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Invalid period or span", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not the committee or an admin", body = Problem, content_type = "application/problem+json"),
@@ -157,12 +201,10 @@ pub async fn placement_rates(
     request: HttpRequest,
     query: Query<PlacementRatesQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = app::placement_rates(&state, caller, query.into_inner()).await?;
-    if wants_csv(&request) {
-        let (header, rows) = report.csv_table();
-        return csv_answer(&header, &rows);
-    }
-    Ok(HttpResponse::Ok().json(report))
+    let query = query.into_inner();
+    let (format, dialect) = (form(&request, query.format), query.csv_dialect);
+    let report = app::placement_rates(&state, caller, query).await?;
+    answer(format, dialect, &report, || report.table())
 }
 
 /// The skills gap: what offers ask against what seeking students hold.
@@ -187,14 +229,26 @@ pub async fn placement_rates(
 /// withheld figures are empty cells. Text cells starting with `=`, `+`, `-`,
 /// `@`, tab or carriage return get a leading `'` so that a spreadsheet does
 /// not run them; figures are written as numbers.
+/// Rates and ratios are rounded to 4 decimals in CSV (exact in JSON).
+///
+/// `format=csv|xlsx|json` asks for a form from a link, over `Accept`. As a
+/// workbook (`format=xlsx`, or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), the
+/// same table on one formatted sheet: a bold frozen header with filters,
+/// rates as percentages, text neutralised as in CSV.
+/// `csv_dialect=excel` writes the CSV as a French Excel opens it: UTF-8 with
+/// a byte order mark, `;`, CRLF, decimal comma. CSV and workbooks come as an
+/// attachment (`Content-Disposition`) named
+/// `skills-gap-{from}-{to}[-{domain}].csv` (or `.xlsx`).
 #[utoipa::path(
     tag = "reports",
     security(("bearer" = [])),
     params(SkillsGapQuery),
     responses(
-        (status = 200, description = "The skills gap", content(
+        (status = 200, description = "The skills gap", headers(("Content-Disposition" = String, description = "CSV and workbook forms: `attachment; filename=\"skills-gap-2026-01-01-2026-11-30.csv\"`")), content(
             (SkillsGapReport = "application/json"),
             (String = "text/csv", example = "month,skill,label_en,domain,level,demand_required,demand_preferred,demand,supply,ratio,suppressed\nall,python,Python,data,3,12,4,16,5,3.2,false\n"),
+            (export::Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )),
         (status = 400, description = "Invalid span", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not school staff, the committee or an admin", body = Problem, content_type = "application/problem+json"),
@@ -207,10 +261,8 @@ pub async fn skills_gap(
     request: HttpRequest,
     query: Query<SkillsGapQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = app::skills_gap(&state, caller, query.into_inner()).await?;
-    if wants_csv(&request) {
-        let (header, rows) = report.csv_table();
-        return csv_answer(&header, &rows);
-    }
-    Ok(HttpResponse::Ok().json(report))
+    let query = query.into_inner();
+    let (format, dialect) = (form(&request, query.format), query.csv_dialect);
+    let report = app::skills_gap(&state, caller, query).await?;
+    answer(format, dialect, &report, || report.table())
 }

@@ -13,6 +13,7 @@ pub mod placements;
 pub mod reference;
 pub mod reports;
 pub mod roster;
+pub mod search;
 pub mod sql_baseline;
 pub mod students;
 pub mod synthetic;

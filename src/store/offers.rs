@@ -5,8 +5,8 @@ use diesel::prelude::*;
 
 use crate::db::schema::{offer_requirements, offers, skills};
 use crate::db::DbConnection;
+use crate::domain::search::contains_pattern;
 use crate::domain::OfferStatus;
-use crate::store::reference::like_pattern;
 use crate::store::{change_feed, taxonomy};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -128,6 +128,7 @@ pub fn insert(
             .returning(offers::id)
             .get_result(conn)?;
         write_requirements(conn, id, requirements)?;
+        crate::store::search::refresh_offer(conn, id)?;
         change_feed::record(conn, change_feed::OFFER, id)?;
         Ok(id)
     })
@@ -149,6 +150,7 @@ pub fn update(
             return Ok(false);
         }
         write_requirements(conn, id, requirements)?;
+        crate::store::search::refresh_offer(conn, id)?;
         change_feed::record(conn, change_feed::OFFER, id)?;
         Ok(true)
     })
@@ -287,14 +289,7 @@ pub fn list(
         query = query.filter(offers::id.eq_any(asking));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = like_pattern(q);
-        query = query.filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("(lower(offers.title) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                .sql(" ESCAPE '\\' OR lower(offers.description) LIKE ")
-                .bind::<diesel::sql_types::Text, _>(pattern)
-                .sql(" ESCAPE '\\')"),
-        );
+        query = query.filter(offers::search_text.like(contains_pattern(q)).escape('\\'));
     }
     query = match (sort, after) {
         (OfferSort::Newest, after) => {

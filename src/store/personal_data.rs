@@ -189,6 +189,7 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
         if erased == 0 {
             return Ok(false);
         }
+        crate::store::search::refresh_student(conn, student_id)?;
         let account_id: Option<i64> = students::table.find(student_id).select(students::account_id).first(conn)?;
         diesel::delete(consent_events::table.filter(consent_events::student_id.eq(student_id))).execute(conn)?;
         diesel::delete(profile_views::table.filter(profile_views::student_id.eq(student_id))).execute(conn)?;

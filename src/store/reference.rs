@@ -138,7 +138,7 @@ pub fn insert_skill(
     label_en: &str,
     domain: &str,
 ) -> QueryResult<i64> {
-    diesel::insert_into(skills::table)
+    let id = diesel::insert_into(skills::table)
         .values((
             skills::slug.eq(slug),
             skills::label_fr.eq(label_fr),
@@ -146,7 +146,9 @@ pub fn insert_skill(
             skills::domain.eq(domain),
         ))
         .returning(skills::id)
-        .get_result(conn)
+        .get_result(conn)?;
+    crate::store::search::refresh_skill(conn, id)?;
+    Ok(id)
 }
 
 pub fn set_parent(conn: &mut DbConnection, skill_id: i64, parent: Option<i64>) -> QueryResult<()> {
@@ -158,7 +160,7 @@ pub fn add_alias(conn: &mut DbConnection, skill_id: i64, alias: &str) -> QueryRe
     diesel::insert_into(skill_aliases::table)
         .values((skill_aliases::alias.eq(alias), skill_aliases::skill_id.eq(skill_id)))
         .execute(conn)?;
-    Ok(())
+    crate::store::search::refresh_skill(conn, skill_id)
 }
 
 /// Changes to a school; `None` keeps a field.
@@ -183,7 +185,11 @@ pub struct OrganisationChanges {
 }
 
 pub fn update_organisation(conn: &mut DbConnection, id: i64, changes: &OrganisationChanges) -> QueryResult<usize> {
-    diesel::update(organisations::table.find(id)).set(changes).execute(conn)
+    let updated = diesel::update(organisations::table.find(id)).set(changes).execute(conn)?;
+    if updated > 0 && changes.name.is_some() {
+        crate::store::search::refresh_offers_of(conn, id)?;
+    }
+    Ok(updated)
 }
 
 /// Changes to a skill's labels and domain; `None` keeps a field.
@@ -199,7 +205,9 @@ pub fn update_skill(conn: &mut DbConnection, id: i64, changes: &SkillChanges) ->
     if changes.label_fr.is_none() && changes.label_en.is_none() && changes.domain.is_none() {
         return Ok(0);
     }
-    diesel::update(skills::table.find(id)).set(changes).execute(conn)
+    let updated = diesel::update(skills::table.find(id)).set(changes).execute(conn)?;
+    crate::store::search::refresh_skill(conn, id)?;
+    Ok(updated)
 }
 
 /// Whether making `parent` the parent of `skill` would close a loop: `skill`
@@ -219,20 +227,6 @@ pub fn would_loop(conn: &mut DbConnection, skill: i64, parent: i64) -> QueryResu
     Ok(false)
 }
 
-/// Escapes `%`, `_` and `\` so a search term matches literally inside LIKE.
-pub fn like_pattern(term: &str) -> String {
-    let mut pattern = String::with_capacity(term.len() + 2);
-    pattern.push('%');
-    for c in term.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// Filters of the skill list.
 #[derive(Debug, Default, Clone)]
 pub struct SkillFilter {
@@ -249,22 +243,7 @@ pub fn list_skills(
 ) -> QueryResult<Vec<SkillDetail>> {
     let mut query = skills::table.select(SkillRow::as_select()).order(skills::slug.asc()).limit(limit + 1).into_boxed();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = like_pattern(q);
-        let alias_hits = skill_aliases::table
-            .filter(skill_aliases::alias.like(pattern.clone()).escape('\\'))
-            .select(skill_aliases::skill_id);
-        query = query.filter(
-            skills::slug
-                .like(pattern.clone())
-                .escape('\\')
-                .or(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(skills.label_en) LIKE ")
-                    .bind::<diesel::sql_types::Text, _>(pattern.clone())
-                    .sql(" ESCAPE '\\'"))
-                .or(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(skills.label_fr) LIKE ")
-                    .bind::<diesel::sql_types::Text, _>(pattern)
-                    .sql(" ESCAPE '\\'"))
-                .or(skills::id.eq_any(alias_hits)),
-        );
+        query = query.filter(skills::search_text.like(crate::domain::search::contains_pattern(q)).escape('\\'));
     }
     if let Some(domain) = &filter.domain {
         query = query.filter(skills::domain.eq(domain.clone()));

@@ -60,6 +60,11 @@ pub fn emails_of_other_accounts(conn: &mut DbConnection, wanted: &[(i64, String)
 /// Rows inserted per statement: well under SQLite's bound-parameter limit.
 const INSERT_BATCH: usize = 500;
 
+/// What a search finds a roster entry by.
+fn entry_search_text(entry: &RosterEntry) -> String {
+    crate::store::search::student_text(&entry.first_name, &entry.last_name, &entry.student_number, &entry.email)
+}
+
 /// Inserts new students and updates known ones (by student number), inside
 /// the caller's transaction. An activated student's new e-mail becomes their
 /// sign-in e-mail too, so that the school and the student see one address;
@@ -91,6 +96,7 @@ pub fn import(
                         students::degree_level.eq(entry.degree_level.as_str()),
                         students::graduation_year.eq(entry.graduation_year),
                         students::updated_at.eq(now),
+                        students::search_text.eq(entry_search_text(entry)),
                     ))
                     .execute(conn)?;
                 outcome.updated += 1;
@@ -106,6 +112,7 @@ pub fn import(
                 students::graduation_year.eq(entry.graduation_year),
                 students::created_at.eq(now),
                 students::updated_at.eq(now),
+                students::search_text.eq(entry_search_text(entry)),
             )),
         }
     }

@@ -194,6 +194,8 @@ pub struct StudentFilter {
     /// Holds this skill or a narrower one.
     pub skill_id: Option<i64>,
     pub seeking: Option<bool>,
+    /// Part of a name, student number or e-mail, accents and case ignored.
+    pub q: Option<String>,
 }
 
 /// Students by id, after `after`, at most `limit + 1`.
@@ -211,6 +213,10 @@ pub fn list(
         .into_boxed();
     if let Some(school_id) = filter.school_id {
         query = query.filter(students::school_id.eq(school_id));
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = crate::domain::search::contains_pattern(q);
+        query = query.filter(students::search_text.like(pattern).escape('\\'));
     }
     if let Some(programme) = &filter.programme {
         query = query.filter(students::programme.eq(programme.clone()));

@@ -23,6 +23,8 @@ mod profiles;
 mod races;
 mod reports;
 mod revocation;
+mod search;
+mod spreadsheets;
 mod suggestions;
 mod tokens;
 mod trainings;

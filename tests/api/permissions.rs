@@ -94,6 +94,7 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
             [401, 200, 200, 200, 200, 200, 200],
         ),
         (Method::POST, roster.clone(), Some(empty_roster), [401, 403, 403, 200, 403, 403, 200]),
+        (Method::GET, format!("{roster}/template"), None, [401, 403, 403, 200, 403, 403, 200]),
         (Method::POST, "/api/v1/admin/accounts".into(), Some(new_committee(0)), [401, 403, 403, 403, 403, 403, 201]),
         (
             Method::POST,
