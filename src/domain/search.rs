@@ -3,8 +3,7 @@
 //! Folding happens here in Rust because SQL cannot strip accents portably
 //! (SQLite has no `unaccent`, and PostgreSQL's is an extension).
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Lower case without diacritics: canonical decomposition (NFD), combining
 /// marks dropped, then lower case; the ligatures `œ`, `æ` and `ß` are spelt
@@ -12,15 +11,25 @@ use unicode_normalization::UnicodeNormalization;
 /// pass through unchanged.
 pub fn fold(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
-    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
-        match c {
-            'œ' | 'Œ' => folded.push_str("oe"),
-            'æ' | 'Æ' => folded.push_str("ae"),
-            'ß' | 'ẞ' => folded.push_str("ss"),
-            _ => folded.extend(c.to_lowercase()),
-        }
+    for c in text.chars() {
+        push_folded(c, &mut folded);
     }
     folded
+}
+
+/// Appends one character folded as [`fold`] does; the skill-suggestion
+/// automaton folds character by character to map matches back to the text.
+pub fn push_folded(c: char, out: &mut String) {
+    match c {
+        'œ' | 'Œ' => out.push_str("oe"),
+        'æ' | 'Æ' => out.push_str("ae"),
+        'ß' | 'ẞ' => out.push_str("ss"),
+        _ => decompose_canonical(c, |part| {
+            if !is_combining_mark(part) {
+                out.extend(part.to_lowercase());
+            }
+        }),
+    }
 }
 
 /// The stored search text of several fields, each folded, one per line.

@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// A skill of the taxonomy with every name it may be written under.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,16 +81,7 @@ fn fold(original: &str) -> Folded {
         } else if c.is_ascii() {
             text.push(c.to_ascii_lowercase());
         } else {
-            match c {
-                'œ' | 'Œ' => text.push_str("oe"),
-                'æ' | 'Æ' => text.push_str("ae"),
-                'ß' => text.push_str("ss"),
-                _ => decompose_canonical(c, |part| {
-                    if !is_combining_mark(part) {
-                        text.extend(part.to_lowercase());
-                    }
-                }),
-            }
+            crate::domain::search::push_folded(c, &mut text);
         }
         origin.resize(text.len(), index);
     }
