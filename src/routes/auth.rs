@@ -78,6 +78,8 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> R
         (status = 404, description = "No such student on that school's roster", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The student already has an account, or the e-mail is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Password or e-mail rules broken", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 #[post("/auth/activate-student")]

@@ -100,7 +100,7 @@ pub async fn get_offer(
     params(("id" = i64, Path, description = "Offer id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = OfferPatch,
     responses(
-        (status = 200, description = "The updated offer", body = Offer),
+        (status = 200, description = "The updated offer", body = Offer, headers(("ETag" = String, description = "New version, for If-Match"))),
         NotOfferRecruiter,
         OfferNotFound,
         (status = 409, description = "Closed or filled offers do not change", body = Problem, content_type = "application/problem+json"),
@@ -142,7 +142,7 @@ async fn answer_move(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Offer id")),
     responses(
-        (status = 200, description = "The open offer", body = Offer),
+        (status = 200, description = "The open offer", body = Offer, headers(("ETag" = String, description = "New version, for If-Match"))),
         NotOfferRecruiter,
         OfferNotFound,
         (status = 409, description = "Not a draft", body = Problem, content_type = "application/problem+json"),
@@ -166,7 +166,7 @@ pub async fn publish_offer(
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "Offer id")),
     responses(
-        (status = 200, description = "The closed offer", body = Offer),
+        (status = 200, description = "The closed offer", body = Offer, headers(("ETag" = String, description = "New version, for If-Match"))),
         NotOfferRecruiter,
         OfferNotFound,
         (status = 409, description = "Already closed or filled", body = Problem, content_type = "application/problem+json"),

@@ -145,7 +145,7 @@ pub async fn sign_placement(
     params(("id" = i64, Path, description = "Placement id")),
     request_body = Termination,
     responses(
-        (status = 200, description = "The terminated placement", body = Placement),
+        (status = 200, description = "The terminated placement", body = Placement, headers(("ETag" = String, description = "New version"))),
         NotRecruiterNorSchoolStaff,
         PlacementNotFound,
         (status = 409, description = "Completed or already terminated", body = Problem, content_type = "application/problem+json"),

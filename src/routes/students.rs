@@ -99,7 +99,7 @@ pub async fn patch_student(
     params(("id" = i64, Path, description = "Student id")),
     request_body = SkillSet,
     responses(
-        (status = 200, description = "The updated profile", body = StudentProfile),
+        (status = 200, description = "The updated profile", body = StudentProfile, headers(("ETag" = String, description = "New version, for If-Match"))),
         NotTheStudent,
         StudentNotFound,
         ChangedSinceRead,

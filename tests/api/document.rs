@@ -206,3 +206,32 @@ fn texts_of_list(schema: &Value, schemas: &Value, place: &str, seen: &mut Vec<St
         }
     }
 }
+
+/// Every answer that carries an `ETag` (all answers built by
+/// `precondition::tagged_json`) documents it, and so does the throttle's 429 on
+/// student activation: generated clients read only documented headers.
+#[test]
+fn sent_headers_are_documented() {
+    let doc = document();
+    let header = |method: &str, path: &str, status: &str, name: &str| {
+        doc["paths"][path][method]["responses"][status]["headers"][name].is_object()
+    };
+    for (method, path, status) in [
+        ("post", "/api/v1/offers", "201"),
+        ("get", "/api/v1/offers/{id}", "200"),
+        ("patch", "/api/v1/offers/{id}", "200"),
+        ("post", "/api/v1/offers/{id}/publish", "200"),
+        ("post", "/api/v1/offers/{id}/close", "200"),
+        ("get", "/api/v1/students/{id}", "200"),
+        ("patch", "/api/v1/students/{id}", "200"),
+        ("put", "/api/v1/students/{id}/skills", "200"),
+        ("get", "/api/v1/me/profile", "200"),
+        ("get", "/api/v1/placements/{id}", "200"),
+        ("patch", "/api/v1/placements/{id}", "200"),
+        ("post", "/api/v1/placements/{id}/signatures", "200"),
+        ("post", "/api/v1/placements/{id}/terminate", "200"),
+    ] {
+        assert!(header(method, path, status, "ETag"), "{method} {path} {status}: ETag not documented");
+    }
+    assert!(header("post", "/api/v1/auth/activate-student", "429", "Retry-After"));
+}
