@@ -48,6 +48,9 @@ struct Rules {
     /// Whether the documented body is an object: serde's derived structs also
     /// read a JSON array positionally, which the document does not allow.
     object_body: bool,
+    /// Whether the operation needs a bearer token: without one the handler
+    /// answers 401, which comes before anything the body could be refused for.
+    secured: bool,
 }
 
 /// The rules of every documented operation.
@@ -113,6 +116,7 @@ fn rules_of(method: Method, path: &str, operation: &Operation, schemas: &HashMap
         date_parameters,
         body,
         object_body,
+        secured: operation.security.iter().flatten().any(|requirement| *requirement != Default::default()),
     }
 }
 
@@ -200,7 +204,8 @@ pub async fn screen(
     if let Err(error) = check_url(operation, req.uri().path(), req.query_string()) {
         return Ok(req.into_response(error.error_response()));
     }
-    if operation.body.is_some() && is_json(&req) {
+    let anonymous = !req.headers().contains_key(header::AUTHORIZATION);
+    if operation.body.is_some() && is_json(&req) && !(operation.secured && anonymous) {
         let body = match read_body(&mut req, rules.body_limit).await {
             Ok(body) => body,
             Err(error) => return Ok(req.into_response(error.error_response())),

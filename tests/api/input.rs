@@ -454,3 +454,19 @@ async fn a_body_documented_as_an_object_must_be_one() {
     let response = send(&app, Method::PATCH, &path, Some(&admin.token), Some(&json!({"city": "Rabat"}))).await;
     assert_ne!(response.status().as_u16(), 422, "an object body passes the screen");
 }
+
+/// A secured operation called without credentials answers 401, as its
+/// document says, whatever its body holds: the screen does not read a body for
+/// a caller the operation would not serve (found by schemathesis: a training
+/// patch with a date in 3502 answered 422 without a token).
+#[tokio::test]
+async fn a_secured_operation_without_credentials_answers_401_before_the_body_is_screened() {
+    let app = crate::helpers::spawn_app().await;
+    let admin = app.admin().await;
+    let axa_go = app.id_of("organisations", "AXA-GO").await;
+    let path = format!("/api/v1/admin/organisations/{axa_go}");
+    let body = json!({"city": "Rabat\u{0}"});
+    assert_problem(send(&app, Method::PATCH, &path, None, Some(&body)).await, 401).await;
+    let problem = assert_problem(send(&app, Method::PATCH, &path, Some(&admin.token), Some(&body)).await, 422).await;
+    assert_eq!(fields(&problem), ["city"]);
+}
