@@ -10,6 +10,7 @@ use crate::app::accounts::{
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
+use crate::routes::responses::TooManyAttempts;
 
 /// Sign in with e-mail and password.
 ///
@@ -22,8 +23,7 @@ use crate::error::{ApiError, Problem};
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         (status = 401, description = "Invalid e-mail or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        TooManyAttempts,
     )
 )]
 #[post("/auth/login")]
@@ -78,8 +78,7 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> R
         (status = 404, description = "No such student on that school's roster", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The student already has an account, or the e-mail is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Password or e-mail rules broken", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        TooManyAttempts,
     )
 )]
 #[post("/auth/activate-student")]
@@ -161,8 +160,7 @@ pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<Ht
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The current password is wrong", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new password breaks the password rules", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        TooManyAttempts,
     )
 )]
 #[post("/auth/password")]

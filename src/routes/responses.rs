@@ -13,6 +13,12 @@ use crate::error::{Problem, PROBLEM_JSON};
 #[response(status = 400, description = "Invalid parameters", content_type = PROBLEM_JSON)]
 pub struct InvalidParameters(pub Problem);
 
+/// 429: The login throttle refused a password guess (sign-in, activation, password change).
+#[derive(IntoResponses)]
+#[response(status = 429, description = "Too many attempts", content_type = PROBLEM_JSON,
+    headers(("Retry-After" = u64, description = "Seconds to wait")))]
+pub struct TooManyAttempts(pub Problem);
+
 /// 403: The operation is the admins' alone.
 #[derive(IntoResponses)]
 #[response(status = 403, description = "Not an admin", content_type = PROBLEM_JSON)]
