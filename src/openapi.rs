@@ -135,7 +135,7 @@ pub fn add_shared_responses(doc: &mut utoipa::openapi::OpenApi) {
                     "Malformed request: a path or query parameter of the wrong type, holding a control character or a date outside 1900-01-01..2200-12-31, or a body that is not JSON",
                 ));
             }
-            shared.push(("414", "Path and query longer than 8 KiB"));
+            shared.push(("414", "Path and query longer than 8 KiB. From 64 KiB the HTTP layer refuses the request line itself, before the service reads it, with a bare 400 (and a head over 128 KiB with a bare 431), neither with a problem body"));
             if secured {
                 shared.push(("401", "Missing, invalid, expired or revoked access token, or a disabled account"));
             }

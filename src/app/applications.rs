@@ -485,7 +485,14 @@ pub async fn list_application_events(
     id: i64,
 ) -> Result<Vec<ApplicationEvent>, ApiError> {
     crate::db::run(&state.pool, move |conn| {
-        visible(conn, &caller, id)?;
+        let record = visible(conn, &caller, id)?;
+        // The notes and the moves are the student's history: reading them is a reading.
+        record_readings_by_offer(
+            conn,
+            &caller,
+            [(record.row.offer_id, record.row.student_id)],
+            ProfileReading::Application,
+        )?;
         store::events(conn, id)?
             .into_iter()
             .map(|event| {

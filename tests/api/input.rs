@@ -381,6 +381,9 @@ async fn a_url_over_8_kib_is_a_414_problem() {
     assert_eq!(problem["type"], "/problems/uri-too-long");
     let path = format!("/api/v1/skills/{}", "b".repeat(9_000));
     assert_problem(app.get(&path, None).await, 414).await;
+    // Up to the HTTP layer's own limit of 64 KiB, the answer is the service's problem.
+    let longest = format!("/api/v1/offers?q={}", "c".repeat(60_000));
+    assert_problem(app.get(&longest, None).await, 414).await;
     // Just under the limit goes on to the handler.
     let near = format!("/api/v1/skills/{}", "b".repeat(8_000));
     assert_problem(app.get(&near, None).await, 404).await;

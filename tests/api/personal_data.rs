@@ -230,11 +230,15 @@ async fn readings_through_applications_and_placements_are_listed_to_the_student(
     let application = crate::applications::apply(&app, &c.student, offer).await["id"].as_i64().unwrap();
     assert!(readings(&app, &c.student, id).await.is_empty(), "nobody read anything yet");
 
-    for path in ["/api/v1/applications".to_owned(), format!("/api/v1/applications/{application}")] {
+    for path in [
+        "/api/v1/applications".to_owned(),
+        format!("/api/v1/applications/{application}"),
+        format!("/api/v1/applications/{application}/events"),
+    ] {
         assert_eq!(app.get(&path, Some(&c.recruiter.token)).await.status(), 200);
     }
     let by_recruiter = |what: &str| (what.to_owned(), c.recruiter.account_id, Some(offer));
-    assert_eq!(readings(&app, &c.student, id).await, [by_recruiter("application"), by_recruiter("application")]);
+    assert_eq!(readings(&app, &c.student, id).await, vec![by_recruiter("application"); 3]);
 
     crate::applications::move_to(&app, &c.recruiter, application, "offered").await;
     let placement =
