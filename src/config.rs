@@ -50,6 +50,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// Load the demo data set at start when the database holds no account.
     pub demo: bool,
+    /// Directory of the agreement articles (`{kind}.{language}.md`) that
+    /// replace the embedded ones; read at each new document.
+    pub agreement_templates_dir: Option<PathBuf>,
     pub auth: AuthSettings,
     /// Per-caller rate limit and request time limit.
     pub limits: crate::limits::LimitSettings,
@@ -85,6 +88,7 @@ impl Default for Settings {
             csv_body_limit_bytes: 16 * 1024 * 1024,
             data_dir: PathBuf::from("data"),
             demo: false,
+            agreement_templates_dir: None,
             auth: AuthSettings::default(),
             limits: crate::limits::LimitSettings::default(),
         }

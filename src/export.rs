@@ -94,6 +94,14 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 #[schema(value_type = String, format = Binary)]
 pub struct Workbook(pub Vec<u8>);
 
+/// Media type of the agreement document.
+pub const PDF: &str = "application/pdf";
+
+/// A PDF as the document describes it: bytes, not an array.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PdfFile(pub Vec<u8>);
+
 /// Decimals a ratio keeps in CSV: enough to tell rates apart, few enough to read.
 pub const CSV_RATIO_DECIMALS: usize = 4;
 

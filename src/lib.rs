@@ -16,6 +16,7 @@ pub mod live_index;
 pub mod matching;
 pub mod openapi;
 pub mod pagination;
+pub mod pdf;
 pub mod reference_data;
 pub mod routes;
 pub mod seed;

@@ -11,15 +11,17 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::auth::password::PasswordHasher;
 use crate::db::DbConnection;
+use crate::domain::application::ApplicationStatus;
 use crate::domain::offer::{validate_offer, OfferDraft, RequirementDraft};
+use crate::domain::placement::{agreement_kind_for, Party, PlacementStatus};
 use crate::domain::student::{normalise_email, parse_roster_row, validate_email, validate_password, RosterRow};
 use crate::domain::training::{validate_training, TrainingDraft};
-use crate::domain::{OfferStatus, Role};
+use crate::domain::{OfferKind, OfferStatus, Role};
 use crate::error::ApiError;
 use crate::reference_data::split_list;
 use crate::store::offers::OfferFields;
 use crate::store::trainings::TrainingFields;
-use crate::store::{accounts, offers, reference, roster, students, trainings};
+use crate::store::{accounts, applications, offers, placements, reference, roster, students, trainings};
 
 /// Creates an active admin account with the given password.
 pub fn create_admin(state: &AppState, email: &str, display_name: &str, password: &str) -> Result<i64, ApiError> {
@@ -146,6 +148,9 @@ pub fn seed_demo_if_empty(
         let mut school_ids: HashMap<String, i64> = HashMap::new();
         let mut organisation_ids: HashMap<String, i64> = HashMap::new();
         let mut admin_id: Option<i64> = None;
+        let mut staff: HashMap<String, i64> = HashMap::new();
+        let mut demo_students: HashMap<String, (i64, i64)> = HashMap::new();
+        let mut published: HashMap<String, i64> = HashMap::new();
         for code in reference::list_schools(conn, None, 1_000)?.into_iter().map(|s| (s.code, s.id)) {
             school_ids.insert(code.0, code.1);
         }
@@ -172,6 +177,9 @@ pub fn seed_demo_if_empty(
             }
             if account.role == Role::Admin {
                 admin_id.get_or_insert(id);
+            }
+            if account.role == Role::SchoolStaff {
+                staff.entry(account.school_code.clone()).or_insert(id);
             }
             logins.push(DemoLogin { role: account.role.as_str().into(), email: account.email });
         }
@@ -204,6 +212,7 @@ pub fn seed_demo_if_empty(
                 },
             )?;
             roster::link_account(conn, on_roster.student_id, account_id)?;
+            demo_students.insert(entry.email.clone(), (on_roster.student_id, account_id));
             let row = students::find(conn, on_roster.student_id)?.context("demo student not stored")?;
             let cities = split_list(&student.cities);
             let changes = students::ProfileChanges {
@@ -279,9 +288,18 @@ pub fn seed_demo_if_empty(
             let id = offers::insert(conn, organisation_id, author, &fields, &requirements)?;
             if offer.publish {
                 offers::set_status(conn, id, OfferStatus::Draft, OfferStatus::Open)?;
+                published.entry(offer.organisation_code.clone()).or_insert(id);
             }
         }
         let admin_id = admin_id.context("the demo accounts hold no admin")?;
+        let signer = |map: &HashMap<String, i64>, key: &str| map.get(key).copied().context("demo signatory missing");
+        signed_placement(
+            conn,
+            *demo_students.get(SIGNED_STUDENT).context("the demo student of the signed agreement is missing")?,
+            signer(&staff, "ECC")?,
+            signer(&recruiters, "AXA-GO")?,
+            signer(&published, "AXA-GO")?,
+        )?;
         let trainings_file = std::fs::read_to_string(demo.join("trainings.json"))?;
         for training in serde_json::from_str::<Vec<DemoTraining>>(&trainings_file)? {
             let school_id = match &training.school_code {
@@ -329,6 +347,68 @@ pub fn seed_demo_if_empty(
         }
         Ok(logins)
     })
+}
+
+/// The demo student whose agreement is signed by all three parties.
+pub const SIGNED_STUDENT: &str = "omar.elidrissi@ecc.example.org";
+
+/// An accepted application of `student` to `offer`, and its placement with an
+/// agreement signed by the student, the school's staff and the recruiter,
+/// each on the document fixed at the first signature.
+fn signed_placement(
+    conn: &mut DbConnection,
+    (student_id, student_account): (i64, i64),
+    school_staff: i64,
+    recruiter: i64,
+    offer_id: i64,
+) -> anyhow::Result<()> {
+    let offer = offers::find(conn, offer_id)?.context("demo offer not stored")?;
+    let student = students::find(conn, student_id)?.context("demo student not stored")?;
+    let explanation = serde_json::to_string(&crate::app::matches::Explanation::default())?;
+    let new = applications::NewApplication {
+        offer_id,
+        student_id,
+        organisation_id: offer.organisation_id,
+        status: ApplicationStatus::Accepted.as_str(),
+        cover_letter: "Candidature de démonstration.",
+        source: "demo",
+        score: 0.0,
+        explanation: &explanation,
+    };
+    let application = applications::insert(conn, &new, student_account)?.context("demo application not stored")?;
+    anyhow::ensure!(applications::take_position(conn, offer_id)?, "the demo offer has no position left");
+    let mut terms = crate::app::applications::initial_terms(&offer, Utc::now().date_naive());
+    terms.company_tutor = "Nadia Alaoui".into();
+    terms.academic_referent = "Pr. Karim Tazi".into();
+    let kind: OfferKind = offer.kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let placement = placements::insert(
+        conn,
+        &placements::NewPlacement {
+            application_id: application,
+            offer_id,
+            student_id,
+            school_id: student.school_id,
+            organisation_id: offer.organisation_id,
+            kind: agreement_kind_for(kind).as_str(),
+            status: PlacementStatus::PendingSignatures.as_str(),
+        },
+        &serde_json::to_string(&terms)?,
+    )?;
+    let hash = crate::app::agreement::fix_current_documents(conn, placement).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let signed_at = Utc::now().naive_utc() - chrono::Duration::days(3);
+    let signatories =
+        [(Party::Student, student_account), (Party::School, school_staff), (Party::Organisation, recruiter)];
+    for (day, (party, account)) in (0_i64..).zip(signatories) {
+        let at = signed_at + chrono::Duration::days(day);
+        placements::insert_signature(conn, placement, 1, party.as_str(), account, at, &hash)?;
+    }
+    let change = placements::PlacementChange {
+        status: PlacementStatus::Signed.as_str(),
+        current_version: 1,
+        terminated_reason: None,
+    };
+    anyhow::ensure!(placements::update_if_version(conn, placement, 1, &change)?, "demo placement changed");
+    Ok(())
 }
 
 /// Prints the demo accounts for the person who started the service.

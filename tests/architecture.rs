@@ -16,6 +16,7 @@
 //! db                         connections, pool, migrations, the backend fork
 //! domain, error, pagination, rules and types, the one error type, page parameters,
 //! reference_data, export,    reference files, CSV writing and media types,
+//! pdf,                       the agreement's PDF writer,
 //! config, telemetry          settings, tracing
 //! ```
 
@@ -54,6 +55,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "live_index",
             "matching",
             "pagination",
+            "pdf",
             "reference_data",
             "store",
         ],
@@ -88,6 +90,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("config", &["auth::password::PasswordParams", "limits::LimitSettings"]),
     ("reference_data", &[]),
     ("export", &[]),
+    // The agreement's PDF writer: pure, bytes in and out.
+    ("pdf", &[]),
     // Skill domains are the reference data's closed set.
     ("domain", &["reference_data"]),
 ];

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod agreement;
 pub mod applications;
 pub mod campaigns;
 pub mod context;

@@ -172,6 +172,24 @@ pub struct ExportAgreementVersion {
     #[schema(example = "2026-11-29T10:15:00Z")]
     pub created_at: DateTime<Utc>,
     pub signatures: Vec<ExportSignature>,
+    /// The version's documents (one per language), fixed at its first
+    /// signature; listed with where to download them rather than inlined.
+    pub documents: Vec<ExportDocument>,
+}
+
+/// One fixed agreement document.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportDocument {
+    #[schema(value_type = crate::domain::placement::AgreementLanguage, example = "fr")]
+    pub language: String,
+    /// SHA-256 of the PDF without its signature page.
+    #[schema(example = "9f2c4be0a1d35e7c0b6a4f8e2d1c3b5a79e8f6d4c2b0a1e3f5d7c9b8a6e4f2d0")]
+    pub sha256: String,
+    /// False once erased: the hash alone remains.
+    pub stored: bool,
+    /// Where the PDF is downloaded, with its signature page.
+    #[schema(example = "/api/v1/placements/42/agreement.pdf?version=1&lang=fr")]
+    pub download: String,
 }
 
 /// One placement with every agreement version and signature.
@@ -272,6 +290,8 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
     let mut exported_placements = Vec::new();
     for id in placement_ids {
         let Some((placement, _)) = placements::find(conn, id)? else { continue };
+        let documents = placements::documents_of(conn, id)?;
+        let stored = placements::stored_documents(conn, id)?;
         let agreement_versions = versions
             .iter()
             .filter(|(p, _)| *p == id)
@@ -287,6 +307,19 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
                             party: s.party.clone(),
                             account_id: s.account_id,
                             signed_at: s.signed_at.and_utc(),
+                        })
+                        .collect(),
+                    documents: documents
+                        .iter()
+                        .filter(|d| d.version == v.version)
+                        .map(|d| ExportDocument {
+                            language: d.language.clone(),
+                            sha256: d.sha256.clone(),
+                            stored: stored.iter().any(|(version, l)| *version == d.version && *l == d.language),
+                            download: format!(
+                                "/api/v1/placements/{id}/agreement.pdf?version={}&lang={}",
+                                d.version, d.language
+                            ),
                         })
                         .collect(),
                 })

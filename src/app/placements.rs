@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::app::agreement;
 use crate::app::personal_data::record_readings_by_offer;
 use crate::app::version::IfMatch;
 use crate::app::AppState;
@@ -86,10 +87,10 @@ pub struct Placement {
 }
 
 /// A placement with the domain form of its current agreement.
-struct Loaded {
-    row: store::PlacementRow,
+pub(super) struct Loaded {
+    pub(super) row: store::PlacementRow,
     student_account: Option<i64>,
-    agreement: Agreement,
+    pub(super) agreement: Agreement,
     status: PlacementStatus,
     view: Placement,
 }
@@ -178,7 +179,7 @@ fn load_all(conn: &mut DbConnection, records: Vec<PlacementRecord>, today: Naive
 
 /// Loads a placement the caller may see: 403 for a role that reads no
 /// placements, 404 for one outside the caller's scope.
-fn visible(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<Loaded, ApiError> {
+pub(super) fn visible(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<Loaded, ApiError> {
     let scope = policy::pipeline_scope(caller)?;
     let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("placement"))?;
     if !policy::in_pipeline_scope(scope, record.1, record.0.school_id, record.0.organisation_id) {
@@ -354,13 +355,34 @@ pub async fn patch_placement(
     .map(Loaded::versioned)
 }
 
-/// Signs the current version of the agreement for the caller's party.
+/// What a signer may send: the hash of the document they were shown.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureRequest {
+    /// SHA-256 of the agreement document the signer was shown (the PDF
+    /// without its signature page, in any language), as 64 hexadecimal
+    /// digits. Optional; when sent, it must be the current version's (409).
+    #[schema(
+        example = "9f2c4be0a1d35e7c0b6a4f8e2d1c3b5a79e8f6d4c2b0a1e3f5d7c9b8a6e4f2d0",
+        min_length = 64,
+        max_length = 64,
+        pattern = "^[0-9a-fA-F]{64}$"
+    )]
+    pub document_sha256: Option<String>,
+}
+
+/// Signs the current version of the agreement for the caller's party, on
+/// the version's document (fixed and stored with its first signature).
 pub async fn sign_placement(
     state: &AppState,
     caller: Caller,
     id: i64,
     if_match: IfMatch,
+    request: SignatureRequest,
 ) -> Result<(i64, Placement), ApiError> {
+    let sent = request.document_sha256;
+    agreement::check_sent_hash(sent.as_deref())?;
+    let settings = state.settings.clone();
     crate::db::run(&state.pool, move |conn| {
         for _ in 0..SIGN_ATTEMPTS {
             let mut loaded = visible(conn, &caller, id)?;
@@ -381,6 +403,8 @@ pub async fn sign_placement(
                     ApiError::conflict(format!("a {status} placement takes no signature"))
                 }
             })?;
+            let documents = agreement::signing_documents(conn, &settings, &loaded)?;
+            let signed_hash = agreement::signed_hash(&documents, sent.as_deref())?;
             let change = PlacementChange {
                 status: stored_status(loaded.agreement.is_fully_signed()),
                 current_version: row.current_version,
@@ -390,7 +414,21 @@ pub async fn sign_placement(
                 if !store::update_if_version(conn, id, row.version, &change)? {
                     return Ok(false);
                 }
-                store::insert_signature(conn, id, row.current_version, party.as_str(), caller.account_id, now)?;
+                for document in &documents {
+                    if let Some(pdf) = &document.pdf {
+                        let language = document.language.as_str();
+                        store::insert_document(conn, id, row.current_version, language, &document.sha256, pdf)?;
+                    }
+                }
+                store::insert_signature(
+                    conn,
+                    id,
+                    row.current_version,
+                    party.as_str(),
+                    caller.account_id,
+                    now,
+                    &signed_hash,
+                )?;
                 Ok(true)
             })?;
             if signed {

@@ -240,6 +240,18 @@ diesel::table! {
         party -> Text,
         account_id -> BigInt,
         signed_at -> Timestamp,
+        document_sha256 -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    agreement_documents (placement_id, version, language) {
+        placement_id -> BigInt,
+        version -> Integer,
+        language -> Text,
+        sha256 -> Text,
+        pdf -> Nullable<Binary>,
+        created_at -> Timestamp,
     }
 }
 
@@ -385,6 +397,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     placements,
     agreement_versions,
     agreement_signatures,
+    agreement_documents,
     profile_views,
     campaigns,
     campaign_offers,

@@ -30,6 +30,16 @@ pub fn agreement_kind_for(kind: OfferKind) -> AgreementKind {
 }
 
 crate::domain::text_enum! {
+    /// The language of an agreement's document.
+    AgreementLanguage {
+        /// French, the language schools and organisations file.
+        Fr => "fr",
+        /// English.
+        En => "en",
+    }
+}
+
+crate::domain::text_enum! {
     /// One of the three signatories of an agreement.
     Party {
         /// The placed student.

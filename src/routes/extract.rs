@@ -50,6 +50,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// An optional JSON body of type `T`: a request without a body (no
+/// `Content-Type` and no content) gives `T::default()`; any body is read as
+/// [`Json`] reads it.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub T);
+
+impl<T> OptionalJson<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let length = headers.get(actix_web::http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+        let empty = !headers.contains_key(actix_web::http::header::CONTENT_TYPE)
+            && !headers.contains_key(actix_web::http::header::TRANSFER_ENCODING)
+            && length.is_none_or(|l| l.trim() == "0");
+        if empty {
+            return Box::pin(async { Ok(OptionalJson(T::default())) });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { body.await.map(|json| OptionalJson(json.into_inner())) })
+    }
+}
+
 /// Query parameters of type `T`; parameters that do not fit `T` are a 400
 /// naming the parameter and what it accepts.
 #[derive(Debug)]

@@ -85,6 +85,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(placements::patch_placement)
             .service(placements::sign_placement)
             .service(placements::terminate_placement)
+            .service(placements::agreement_pdf)
+            .service(placements::verify_agreement)
             .service(reports::school_placement_stats)
             .service(reports::placement_rates)
             .service(reports::skills_gap)

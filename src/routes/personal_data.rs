@@ -18,7 +18,8 @@ use crate::routes::responses::{InvalidParameters, NeitherStudentNorAdmin, Studen
 /// recruiters who can see the profile get 403; anyone who cannot see the
 /// student gets 404. Holds the roster fields, the profile, skills, every
 /// consent given or withdrawn, every application with its history, every
-/// placement with each agreement version and its signatures, and who read the
+/// placement with each agreement version, its signatures and its documents
+/// (hash and download link of each PDF, rather than the bytes), and who read the
 /// profile.
 #[utoipa::path(
     tag = "personal data",
@@ -75,8 +76,9 @@ pub async fn list_profile_views(
 /// they see the student, 404 otherwise). In one transaction: names, e-mail,
 /// student number, bio, links, cities, languages, availability, cover letters,
 /// the applications' `source`, application notes, termination reasons and the
-/// tutor and referent names of agreements are overwritten; consents and
-/// profile readings are deleted; the account is disabled, its e-mail
+/// tutor and referent names of agreements are overwritten; the stored PDFs
+/// of the agreements are erased (their SHA-256 kept, so that a copy a party
+/// filed can still be checked); consents and profile readings are deleted; the account is disabled, its e-mail
 /// anonymised and its password removed. Every access and refresh token of the
 /// student is revoked: refused (401) from the next request on, by every
 /// server process. On SQLite, deleted content is overwritten in the database
@@ -89,7 +91,7 @@ pub async fn list_profile_views(
 /// attached to no name, e-mail or number: the student's school, programme,
 /// degree level, cohort, `seeking` flag, wanted kinds and skills, the
 /// applications' offers, statuses and dates, and the placements with their
-/// dates and signatures. Reports computed before and after the erasure are
+/// dates, signatures and document hashes. Reports computed before and after the erasure are
 /// the same. The student then no longer exists for the API (404).
 #[utoipa::path(
     tag = "personal data",

@@ -159,9 +159,9 @@ fn erase_terms(terms: &str) -> String {
 /// Erases the student's personal data in one transaction, keeping the
 /// anonymous facts the reports count: the student row (school, programme,
 /// degree level, cohort, `seeking`, wanted kinds) and its skills, the
-/// applications' offers, statuses and dates, the placements, agreement dates
-/// and signatures. Names, contact details, free text and the account's
-/// credentials go. `false` when the student does not exist or was erased
+/// applications' offers, statuses and dates, the placements, agreement dates,
+/// signatures and the hashes of the agreement documents (whose bytes go).
+/// Names, contact details, free text and the account's credentials go. `false` when the student does not exist or was erased
 /// already.
 pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
@@ -212,6 +212,8 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
         )
         .set(placements::terminated_reason.eq(Some(ERASED)))
         .execute(conn)?;
+        // The signed documents name the student: their bytes go, their hashes stay.
+        crate::store::placements::erase_documents(conn, &placement_ids)?;
         let versions: Vec<(i64, i32, String)> = agreement_versions::table
             .filter(agreement_versions::placement_id.eq_any(&placement_ids))
             .select((agreement_versions::placement_id, agreement_versions::version, agreement_versions::terms))

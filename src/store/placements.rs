@@ -9,7 +9,10 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::auth::policy::PipelineScope;
-use crate::db::schema::{agreement_signatures, agreement_versions, placements, students};
+use crate::db::schema::{
+    accounts, agreement_documents, agreement_signatures, agreement_versions, offers, organisations, placements,
+    schools, students,
+};
 use crate::db::DbConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -48,6 +51,7 @@ pub struct SignatureRow {
     pub party: String,
     pub account_id: i64,
     pub signed_at: NaiveDateTime,
+    pub document_sha256: Option<String>,
 }
 
 /// A new placement for an accepted application.
@@ -112,6 +116,7 @@ pub fn insert_signature(
     party: &str,
     account_id: i64,
     at: NaiveDateTime,
+    document_sha256: &str,
 ) -> QueryResult<()> {
     diesel::insert_into(agreement_signatures::table)
         .values((
@@ -120,6 +125,7 @@ pub fn insert_signature(
             agreement_signatures::party.eq(party),
             agreement_signatures::account_id.eq(account_id),
             agreement_signatures::signed_at.eq(at),
+            agreement_signatures::document_sha256.eq(document_sha256),
         ))
         .execute(conn)?;
     Ok(())
@@ -211,4 +217,123 @@ pub fn ids_for_applications(conn: &mut DbConnection, application_ids: &[i64]) ->
         .filter(placements::application_id.eq_any(application_ids))
         .select((placements::application_id, placements::id))
         .load(conn)
+}
+
+/// The fixed document of one version in one language, without its bytes.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = agreement_documents)]
+pub struct DocumentRow {
+    pub version: i32,
+    pub language: String,
+    pub sha256: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// The fixed documents of a placement's versions, by version then language.
+pub fn documents_of(conn: &mut DbConnection, placement_id: i64) -> QueryResult<Vec<DocumentRow>> {
+    agreement_documents::table
+        .filter(agreement_documents::placement_id.eq(placement_id))
+        .order((agreement_documents::version.asc(), agreement_documents::language.asc()))
+        .select(DocumentRow::as_select())
+        .load(conn)
+}
+
+/// The hash and the bytes (`None` once erased) of one fixed document.
+pub fn document(
+    conn: &mut DbConnection,
+    placement_id: i64,
+    version: i32,
+    language: &str,
+) -> QueryResult<Option<(String, Option<Vec<u8>>)>> {
+    agreement_documents::table
+        .find((placement_id, version, language))
+        .select((agreement_documents::sha256, agreement_documents::pdf))
+        .first(conn)
+        .optional()
+}
+
+/// The (version, language) of the documents whose bytes are still kept.
+pub fn stored_documents(conn: &mut DbConnection, placement_id: i64) -> QueryResult<Vec<(i32, String)>> {
+    agreement_documents::table
+        .filter(agreement_documents::placement_id.eq(placement_id))
+        .filter(agreement_documents::pdf.is_not_null())
+        .select((agreement_documents::version, agreement_documents::language))
+        .load(conn)
+}
+
+/// Keeps the document of a version as signed, in the caller's transaction.
+pub fn insert_document(
+    conn: &mut DbConnection,
+    placement_id: i64,
+    version: i32,
+    language: &str,
+    sha256: &str,
+    pdf: &[u8],
+) -> QueryResult<()> {
+    diesel::insert_into(agreement_documents::table)
+        .values((
+            agreement_documents::placement_id.eq(placement_id),
+            agreement_documents::version.eq(version),
+            agreement_documents::language.eq(language),
+            agreement_documents::sha256.eq(sha256),
+            agreement_documents::pdf.eq(Some(pdf)),
+            agreement_documents::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Drops the bytes of the documents of these placements, keeping their hashes.
+pub fn erase_documents(conn: &mut DbConnection, placement_ids: &[i64]) -> QueryResult<()> {
+    diesel::update(agreement_documents::table.filter(agreement_documents::placement_id.eq_any(placement_ids)))
+        .set(agreement_documents::pdf.eq(None::<Vec<u8>>))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What the agreement document says about its parties, besides the terms.
+#[derive(Debug, Clone, Queryable)]
+pub struct PartiesRow {
+    pub school_name: String,
+    pub school_city: String,
+    pub organisation_name: String,
+    pub organisation_city: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub student_number: String,
+    pub programme: String,
+    pub degree_level: String,
+    pub offer_title: String,
+    pub offer_kind: String,
+    pub offer_city: String,
+}
+
+/// The parties of a placement as its document names them.
+pub fn parties_of(conn: &mut DbConnection, placement_id: i64) -> QueryResult<PartiesRow> {
+    placements::table
+        .find(placement_id)
+        .inner_join(schools::table.on(schools::id.eq(placements::school_id)))
+        .inner_join(organisations::table.on(organisations::id.eq(placements::organisation_id)))
+        .inner_join(students::table.on(students::id.eq(placements::student_id)))
+        .inner_join(offers::table.on(offers::id.eq(placements::offer_id)))
+        .select((
+            schools::name,
+            schools::city,
+            organisations::name,
+            organisations::city,
+            students::first_name,
+            students::last_name,
+            students::student_number,
+            students::programme,
+            students::degree_level,
+            offers::title,
+            offers::kind,
+            offers::city,
+        ))
+        .first(conn)
+}
+
+/// The display names of these accounts, as (id, name).
+pub fn account_names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    accounts::table.filter(accounts::id.eq_any(ids)).select((accounts::id, accounts::display_name)).load(conn)
 }

@@ -27,4 +27,21 @@ async fn the_demo_data_set_gives_every_role_something_to_try() {
     let titles: Vec<&str> =
         trainings["items"].as_array().unwrap().iter().filter_map(|t| t["title_en"].as_str()).collect();
     assert_eq!(titles, ["Demo module: applied deep learning (fictional programme)"]);
+
+    // One agreement is signed by its three parties, and its PDF downloads.
+    let placed = app.login(passerelle::seed::SIGNED_STUDENT, demo).await;
+    let placements = json(app.get("/api/v1/placements", Some(&placed.token)).await).await;
+    let signed = &placements["items"][0];
+    assert_eq!(signed["status"], "signed", "{placements}");
+    assert_eq!(signed["missing_signatures"], serde_json::json!([]));
+    let pdf = app.get(&format!("/api/v1/placements/{}/agreement.pdf", signed["id"]), Some(&recruiter.token)).await;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    let record =
+        json(app.get(&format!("/api/v1/placements/{}/agreement/verify", signed["id"]), Some(&placed.token)).await)
+            .await;
+    let signatures = record["versions"][0]["signatures"].as_array().unwrap();
+    let fixed = &record["versions"][0]["documents"];
+    let french = fixed.as_array().unwrap().iter().find(|d| d["language"] == "fr").unwrap();
+    assert!(signatures.len() == 3 && signatures.iter().all(|s| s["document_sha256"] == french["sha256"]), "{record}");
 }

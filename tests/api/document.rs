@@ -185,6 +185,7 @@ fn texts(schema: &Value, schemas: &Value, place: &str, seen: &mut Vec<String>, o
             || pattern.starts_with("^[a-z0-9")
             || pattern.starts_with("^[A-Z0-9")
             || pattern.starts_with("^[!-~]")
+            || pattern.starts_with("^[0-9a-fA-F]")
             || pattern.starts_with("^(20");
         if !refuses {
             out.push(format!("{place}: {pattern:?}"));

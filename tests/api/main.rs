@@ -2,6 +2,7 @@
 //! against PostgreSQL when `TEST_DATABASE_URL` names a server.
 
 mod admin;
+mod agreement;
 mod applications;
 mod campaigns;
 mod contract;

@@ -159,6 +159,10 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::PATCH, placement.clone(), Some(json!({})), [401, 403, 428, 428, 404, 403, 403]),
         // Signatories meet the unnamed tutor and referent first.
         (Method::POST, format!("{placement}/signatures"), Some(json!({})), [401, 409, 409, 409, 404, 403, 403]),
+        // The agreement document and its record: whoever sees the placement.
+        (Method::GET, format!("{placement}/agreement.pdf"), None, [401, 200, 200, 200, 404, 403, 200]),
+        (Method::GET, format!("{placement}/agreement.pdf?lang=en"), None, [401, 200, 200, 200, 404, 403, 200]),
+        (Method::GET, format!("{placement}/agreement/verify"), None, [401, 200, 200, 200, 404, 403, 200]),
         (
             Method::POST,
             format!("{placement}/terminate"),

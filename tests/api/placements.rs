@@ -8,21 +8,21 @@ use crate::applications::{apply, cast, move_to, open_offer, spawn, Cast};
 use crate::helpers::{assert_problem, json, TestApp, User};
 
 /// A placement of the cast's student on a fresh AXA-GO offer.
-async fn placement(app: &TestApp, c: &Cast) -> i64 {
+pub(crate) async fn placement(app: &TestApp, c: &Cast) -> i64 {
     let offer = open_offer(app, &c.recruiter, 2).await;
     let application = apply(app, &c.student, offer).await["id"].as_i64().unwrap();
     move_to(app, &c.recruiter, application, "offered").await;
     move_to(app, &c.student, application, "accepted").await["placement_id"].as_i64().unwrap()
 }
 
-async fn read(app: &TestApp, user: &User, id: i64) -> (String, Value) {
+pub(crate) async fn read(app: &TestApp, user: &User, id: i64) -> (String, Value) {
     let response = app.get(&format!("/api/v1/placements/{id}"), Some(&user.token)).await;
     assert_eq!(response.status(), 200);
     let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).unwrap().to_owned();
     (etag, json(response).await)
 }
 
-async fn patch(app: &TestApp, user: &User, id: i64, etag: Option<&str>, body: &Value) -> Response {
+pub(crate) async fn patch(app: &TestApp, user: &User, id: i64, etag: Option<&str>, body: &Value) -> Response {
     let mut request =
         app.client.patch(app.url(&format!("/api/v1/placements/{id}"))).bearer_auth(&user.token).json(body);
     if let Some(etag) = etag {
@@ -35,7 +35,7 @@ async fn sign(app: &TestApp, user: &User, id: i64) -> Response {
     app.post_json(&format!("/api/v1/placements/{id}/signatures"), Some(&user.token), &json!({})).await
 }
 
-async fn name_the_people(app: &TestApp, user: &User, id: i64) -> Value {
+pub(crate) async fn name_the_people(app: &TestApp, user: &User, id: i64) -> Value {
     let (etag, _) = read(app, user, id).await;
     let names = json!({"company_tutor": "Salma Bennani", "academic_referent": "Pr. Youssef Alaoui"});
     let response = patch(app, user, id, Some(&etag), &names).await;
