@@ -8,6 +8,7 @@ use figment::Figment;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::password::PasswordParams;
+use crate::i18n::Lang;
 
 /// Whether the service runs for development or production; production refuses
 /// unsafe defaults.
@@ -53,6 +54,9 @@ pub struct Settings {
     /// Directory of the agreement articles (`{kind}.{language}.md`) that
     /// replace the embedded ones; read at each new document.
     pub agreement_templates_dir: Option<PathBuf>,
+    /// The language of answers to requests whose `Accept-Language` names
+    /// none of the service's languages (`fr` or `en`).
+    pub default_language: Lang,
     pub auth: AuthSettings,
     /// Per-caller rate limit and request time limit.
     pub limits: crate::limits::LimitSettings,
@@ -89,6 +93,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("data"),
             demo: false,
             agreement_templates_dir: None,
+            default_language: Lang::Fr,
             auth: AuthSettings::default(),
             limits: crate::limits::LimitSettings::default(),
         }
@@ -157,6 +162,18 @@ mod tests {
             assert_eq!(settings.auth.issuer, "file");
             assert_eq!(settings.auth.access_ttl_seconds, 60);
             assert_eq!(settings.database_url, "sqlite://data/passerelle.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_default_language_is_french_unless_set() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(Settings::load_from(Path::new("none.toml")).map_err(|e| *e)?.default_language, Lang::Fr);
+            jail.set_env("PASSERELLE_DEFAULT_LANGUAGE", "en");
+            assert_eq!(Settings::load_from(Path::new("none.toml")).map_err(|e| *e)?.default_language, Lang::En);
+            jail.set_env("PASSERELLE_DEFAULT_LANGUAGE", "de");
+            assert!(Settings::load_from(Path::new("none.toml")).is_err());
             Ok(())
         });
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::Violation;
+use crate::i18n::{Lang, Message};
 use crate::telemetry::RequestId;
 
 /// Media type of every error body.
@@ -42,43 +43,43 @@ pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Message),
     /// Path or query parameters that break a rule: a 400 listing each one.
     #[error("invalid parameters")]
     InvalidParameters(Vec<Violation>),
     #[error("authentication required: {0}")]
-    Unauthenticated(String),
+    Unauthenticated(Message),
     /// A sign-in with an unknown e-mail or a wrong password (one answer for
     /// both, so that it tells nobody which accounts exist).
     #[error("the e-mail or the password is wrong")]
     WrongCredentials,
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     /// A move that belongs to someone else: a 403 listing the caller's own moves.
     #[error("{detail}")]
-    ForbiddenMove { detail: String, allowed: Vec<String> },
+    ForbiddenMove { detail: Message, allowed: Vec<String> },
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Message),
     #[error("{0}")]
-    MethodNotAllowed(String),
+    MethodNotAllowed(Message),
     #[error("{detail}")]
-    Conflict { detail: String, allowed: Option<Vec<String>> },
+    Conflict { detail: Message, allowed: Option<Vec<String>> },
     #[error("{0}")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(Message),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Message),
     #[error("{0}")]
-    UriTooLong(String),
+    UriTooLong(Message),
     #[error("{0}")]
-    PreconditionFailed(String),
+    PreconditionFailed(Message),
     #[error("{0}")]
-    PreconditionRequired(String),
+    PreconditionRequired(Message),
     #[error("validation failed")]
     Validation(Vec<Violation>),
     #[error("too many requests")]
     TooManyRequests { retry_after_seconds: u64 },
     #[error("service unavailable: {0}")]
-    Unavailable(String),
+    Unavailable(Message),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -117,16 +118,22 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// `what` (an English noun of [`THINGS`]) is not found; its name is
+    /// translated with the message.
     pub fn not_found(what: &str) -> Self {
-        Self::NotFound(format!("{what} not found"))
+        let thing = match THINGS.iter().find(|(noun, _)| *noun == what) {
+            Some((_, id)) => Message::new(id),
+            None => Message::from(what.to_owned()),
+        };
+        Self::NotFound(Message::new("not-found").arg("what", thing))
     }
 
-    pub fn conflict(detail: impl Into<String>) -> Self {
+    pub fn conflict(detail: impl Into<Message>) -> Self {
         Self::Conflict { detail: detail.into(), allowed: None }
     }
 
     /// One violation as a 422.
-    pub fn invalid(field: &str, code: crate::domain::ViolationCode, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: crate::domain::ViolationCode, message: impl Into<Message>) -> Self {
         Self::Validation(vec![Violation::new(field, code, message)])
     }
 
@@ -139,58 +146,62 @@ impl ApiError {
         }
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+    fn parts(&self) -> (StatusCode, &'static str) {
         match self {
-            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
-            Self::InvalidParameters(_) => (StatusCode::BAD_REQUEST, "invalid-parameters", "Invalid parameters"),
-            Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
-            Self::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong-credentials", "Wrong e-mail or password"),
-            Self::Forbidden(_) | Self::ForbiddenMove { .. } => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
-            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
-            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
-            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", "Payload too large"),
-            Self::UriTooLong(_) => (StatusCode::URI_TOO_LONG, "uri-too-long", "URI too long"),
-            Self::UnsupportedMediaType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type")
-            }
-            Self::PreconditionFailed(_) => {
-                (StatusCode::PRECONDITION_FAILED, "precondition-failed", "Precondition failed")
-            }
-            Self::PreconditionRequired(_) => {
-                (StatusCode::PRECONDITION_REQUIRED, "precondition-required", "Precondition required")
-            }
-            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation", "Validation failed"),
-            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests", "Too many requests"),
-            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable"),
-            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
+            Self::InvalidParameters(_) => (StatusCode::BAD_REQUEST, "invalid-parameters"),
+            Self::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::WrongCredentials => (StatusCode::UNAUTHORIZED, "wrong-credentials"),
+            Self::Forbidden(_) | Self::ForbiddenMove { .. } => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not-found"),
+            Self::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+            Self::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large"),
+            Self::UriTooLong(_) => (StatusCode::URI_TOO_LONG, "uri-too-long"),
+            Self::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type"),
+            Self::PreconditionFailed(_) => (StatusCode::PRECONDITION_FAILED, "precondition-failed"),
+            Self::PreconditionRequired(_) => (StatusCode::PRECONDITION_REQUIRED, "precondition-required"),
+            Self::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+            Self::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-requests"),
+            Self::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 
-    fn detail(&self) -> String {
-        match self {
+    /// The detail, or `None` for the one made from the violations or the title.
+    fn detail(&self) -> Option<Message> {
+        Some(match self {
             // Never tell a client about internals; the cause is logged with the request id.
-            Self::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".into(),
-            Self::Validation(violations) | Self::InvalidParameters(violations) => {
-                violations.iter().map(|v| format!("{}: {}", v.field, v.message)).collect::<Vec<_>>().join("; ")
-            }
+            Self::Internal(_) => Message::new("detail-internal"),
+            Self::WrongCredentials => Message::new("detail-wrong-credentials"),
+            Self::Validation(_) | Self::InvalidParameters(_) => return None,
             Self::TooManyRequests { retry_after_seconds } => {
-                format!("rate limit reached; retry in {retry_after_seconds} s")
+                Message::new("detail-too-many-requests").arg("seconds", *retry_after_seconds)
             }
-            other => other.to_string(),
-        }
+            Self::BadRequest(detail)
+            | Self::Unauthenticated(detail)
+            | Self::Forbidden(detail)
+            | Self::ForbiddenMove { detail, .. }
+            | Self::NotFound(detail)
+            | Self::MethodNotAllowed(detail)
+            | Self::Conflict { detail, .. }
+            | Self::PayloadTooLarge(detail)
+            | Self::UnsupportedMediaType(detail)
+            | Self::UriTooLong(detail)
+            | Self::PreconditionFailed(detail)
+            | Self::PreconditionRequired(detail)
+            | Self::Unavailable(detail) => detail.clone(),
+        })
     }
 
-    /// The problem document for this error, for a request at `instance`.
-    pub fn to_problem(&self, instance: &str, request_id: &str) -> Problem {
-        let (status, slug, title) = self.parts();
-        Problem {
-            problem_type: format!("/problems/{slug}"),
-            title: title.into(),
-            status: status.as_u16(),
+    /// The problem, its texts not yet in a language.
+    fn draft(&self) -> ProblemDraft {
+        let (status, slug) = self.parts();
+        ProblemDraft {
+            status,
+            slug,
+            title: None,
             detail: self.detail(),
-            instance: instance.into(),
-            request_id: request_id.into(),
             errors: match self {
                 Self::Validation(violations) | Self::InvalidParameters(violations) => Some(violations.clone()),
                 _ => None,
@@ -202,6 +213,84 @@ impl ApiError {
             },
         }
     }
+
+    /// The problem document for this error, for a request at `instance`, in `lang`.
+    pub fn to_problem(&self, instance: &str, request_id: &str, lang: Lang) -> Problem {
+        self.draft().render(instance, request_id, lang)
+    }
+}
+
+/// The English nouns [`ApiError::not_found`] takes, with the id of their name.
+const THINGS: &[(&str, &str)] = &[
+    ("account", "thing-account"),
+    ("application", "thing-application"),
+    ("campaign", "thing-campaign"),
+    ("offer", "thing-offer"),
+    ("offer in this campaign", "thing-offer-in-campaign"),
+    ("organisation", "thing-organisation"),
+    ("placement", "thing-placement"),
+    ("problem type", "thing-problem-type"),
+    ("school", "thing-school"),
+    ("skill", "thing-skill"),
+    ("student", "thing-student"),
+    ("student profile", "thing-student-profile"),
+    ("student profile or offer in the matching index", "thing-profile-or-offer-indexed"),
+    ("training", "thing-training"),
+];
+
+/// A problem whose texts are rendered once the request's language is known.
+#[derive(Debug, Clone)]
+pub(crate) struct ProblemDraft {
+    status: StatusCode,
+    slug: &'static str,
+    /// A title other than the problem type's (actix's own errors).
+    title: Option<Message>,
+    /// `None`: the violations, each as `field: message`, or else the title.
+    detail: Option<Message>,
+    errors: Option<Vec<Violation>>,
+    allowed: Option<Vec<String>>,
+}
+
+impl ProblemDraft {
+    fn render(&self, instance: &str, request_id: &str, lang: Lang) -> Problem {
+        let title = match &self.title {
+            Some(title) => title.render(lang),
+            None => problem_title(self.slug, lang),
+        };
+        let errors: Option<Vec<Violation>> = self.errors.as_ref().map(|violations| {
+            violations
+                .iter()
+                .map(|v| Violation { message: Message::from(v.message.render(lang)), ..v.clone() })
+                .collect()
+        });
+        let detail = match (&self.detail, &errors) {
+            (Some(detail), _) => detail.render(lang),
+            (None, Some(errors)) => {
+                errors.iter().map(|v| format!("{}: {}", v.field, v.message)).collect::<Vec<_>>().join("; ")
+            }
+            (None, None) => title.clone(),
+        };
+        Problem {
+            problem_type: format!("/problems/{}", self.slug),
+            title,
+            status: self.status.as_u16(),
+            detail,
+            instance: instance.into(),
+            request_id: request_id.into(),
+            errors,
+            allowed: self.allowed.clone(),
+        }
+    }
+}
+
+/// The title of the problem type `slug` in `lang`.
+pub fn problem_title(slug: &str, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("problem-{slug}"))
+}
+
+/// What a client does about the problem type `slug`, in `lang`.
+pub fn problem_description(slug: &str, lang: Lang) -> String {
+    crate::i18n::text(lang, &format!("problem-{slug}-description"))
 }
 
 impl ResponseError for ApiError {
@@ -210,7 +299,8 @@ impl ResponseError for ApiError {
     }
 
     /// Answers with a bare problem; the problem middleware fills in `instance`
-    /// and `request_id`, which only the request knows.
+    /// and `request_id`, which only the request knows, and renders the texts
+    /// in the request's language.
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
@@ -226,20 +316,20 @@ impl ResponseError for ApiError {
         if let Self::Internal(cause) = self {
             tracing::error!(error = format!("{cause:#}"), "request failed");
         }
-        let problem = self.to_problem("", "");
-        let mut built = response.json(&problem);
-        built.extensions_mut().insert(ProblemSource(problem));
+        let draft = self.draft();
+        let mut built = response.json(draft.render("", "", Lang::default()));
+        built.extensions_mut().insert(ProblemSource(draft));
         built
     }
 }
 
 /// Marks a response built from an [`ApiError`] so the middleware can complete it.
 #[derive(Clone)]
-pub(crate) struct ProblemSource(pub Problem);
+pub(crate) struct ProblemSource(pub ProblemDraft);
 
 /// Generic problem for an error response that did not come from an [`ApiError`]
 /// (actix's own 404 and 405, extractor errors without a handler, a panic).
-fn problem_for_status(status: StatusCode, detail: Option<String>) -> Problem {
+fn problem_for_status(status: StatusCode, detail: Option<String>) -> ProblemDraft {
     let slug = match status.as_u16() {
         400 => "bad-request",
         401 => "unauthenticated",
@@ -255,26 +345,21 @@ fn problem_for_status(status: StatusCode, detail: Option<String>) -> Problem {
         s if s >= 500 => "internal",
         _ => "client-error",
     };
-    let title = status.canonical_reason().unwrap_or("Error").to_owned();
+    // A status of its own slug takes the slug's title; the catch-all keeps
+    // the status's reason phrase.
+    let title =
+        (slug == "client-error").then(|| Message::from(status.canonical_reason().unwrap_or("Error").to_owned()));
     // Server-side errors never describe internals to the client.
     let detail = match detail {
-        Some(detail) if status.is_client_error() && !detail.is_empty() => detail,
-        _ => title.clone(),
+        Some(detail) if status.is_client_error() && !detail.is_empty() => Some(Message::from(detail)),
+        _ => None,
     };
-    Problem {
-        problem_type: format!("/problems/{slug}"),
-        title,
-        status: status.as_u16(),
-        detail,
-        instance: String::new(),
-        request_id: String::new(),
-        errors: None,
-        allowed: None,
-    }
+    ProblemDraft { status, slug, title, detail, errors: None, allowed: None }
 }
 
 /// Middleware: every error response leaves as a complete problem document, with
-/// the request path as `instance` and the request id, whoever produced it.
+/// the request path as `instance`, the request id and its texts in the
+/// request's language, whoever produced it.
 pub async fn problem_details(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -286,8 +371,9 @@ pub async fn problem_details(
         return Ok(response.map_into_boxed_body());
     }
     let request_id = response.request().extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
-    let mut problem = match response.response().extensions().get::<ProblemSource>() {
-        Some(ProblemSource(problem)) => problem.clone(),
+    let lang = response.request().extensions().get::<Lang>().copied().unwrap_or_default();
+    let draft = match response.response().extensions().get::<ProblemSource>() {
+        Some(ProblemSource(draft)) => draft.clone(),
         None => problem_for_status(status, response.response().error().map(|e| e.to_string())),
     };
     if status.is_server_error() && response.response().extensions().get::<ProblemSource>().is_none() {
@@ -295,8 +381,7 @@ pub async fn problem_details(
             tracing::error!(error = %error, "request failed");
         }
     }
-    problem.instance = instance;
-    problem.request_id = request_id;
+    let problem = draft.render(&instance, &request_id, lang);
     let (request, old) = response.into_parts();
     let mut rebuilt = HttpResponse::build(status);
     for (name, value) in old.headers() {

@@ -190,9 +190,9 @@ pub async fn screen(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let url_length = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if url_length > MAX_URL_BYTES {
-        let error = ApiError::UriTooLong(format!(
-            "the path and query are {url_length} bytes long; at most {MAX_URL_BYTES} are accepted"
-        ));
+        let error = ApiError::UriTooLong(
+            format!("the path and query are {url_length} bytes long; at most {MAX_URL_BYTES} are accepted").into(),
+        );
         return Ok(req.into_response(error.error_response()));
     }
     let Some(rules) = req.app_data::<web::Data<InputRules>>().cloned() else {
@@ -211,9 +211,11 @@ pub async fn screen(
             Err(error) => return Ok(req.into_response(error.error_response())),
         };
         let checked = match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(value) if operation.object_body && !value.is_object() => {
-                Err(ApiError::invalid("body", ViolationCode::NotAnObject, "the body must be a JSON object"))
-            }
+            Ok(value) if operation.object_body && !value.is_object() => Err(ApiError::invalid(
+                "body",
+                ViolationCode::NotAnObject,
+                crate::domain::Message::new("the-body-must-be-a-json-object"),
+            )),
             Ok(value) => {
                 let mut violations = input::check_json_characters(&value);
                 if let Some(Some(shape)) = &operation.body {
@@ -242,7 +244,7 @@ fn is_json(req: &ServiceRequest) -> bool {
 
 /// Reads the whole body, refusing it as soon as it passes the limit.
 async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than the limit of {limit} bytes"));
+    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than the limit of {limit} bytes").into());
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
@@ -251,7 +253,7 @@ async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiE
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the body could not be read: {e}").into()))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

@@ -18,12 +18,14 @@ use actix_web::http::header;
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpResponse, ResponseError};
+
 use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, PROBLEM_JSON};
+use crate::i18n::Lang;
 use crate::telemetry::RequestId;
 
 /// The routes whose cost grows with the data set, limited per caller.
@@ -124,17 +126,18 @@ pub async fn enforce(
     // unshared), so what the answer needs is taken now.
     let instance = req.path().to_owned();
     let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone()).unwrap_or_default();
+    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     match tokio::time::timeout(timeout, next.call(req)).await {
         Ok(response) => response.map(ServiceResponse::map_into_boxed_body),
         Err(_) => {
             // The handler's future is dropped here; database work already
             // handed to a blocking thread finishes or rolls back on its own.
             tracing::warn!(timeout_ms = timeout.as_millis() as u64, path = %instance, "request timed out");
-            let error = ApiError::Unavailable(format!(
-                "the request took longer than {} ms and was abandoned; retry later",
-                timeout.as_millis()
-            ));
-            let problem = error.to_problem(&instance, &request_id);
+            let error = ApiError::Unavailable(
+                format!("the request took longer than {} ms and was abandoned; retry later", timeout.as_millis())
+                    .into(),
+            );
+            let problem = error.to_problem(&instance, &request_id, lang);
             let mut response = HttpResponse::build(error.status_code());
             response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON)).insert_header((header::RETRY_AFTER, "1"));
             if let Ok(value) = header::HeaderValue::from_str(&request_id) {

@@ -113,7 +113,9 @@ async fn run() -> anyhow::Result<()> {
             let id =
                 tokio::task::spawn_blocking(move || passerelle::seed::create_admin(&state, &email, &name, &password))
                     .await?
-                    .map_err(|e| anyhow::anyhow!("{}", e.to_problem("create-admin", "").detail))?;
+                    .map_err(|e| {
+                        anyhow::anyhow!("{}", e.to_problem("create-admin", "", passerelle::i18n::Lang::En).detail)
+                    })?;
             println!("admin account {id} created");
         }
         Command::Seed { what: SeedCommand::Synthetic(args) } => {

@@ -17,7 +17,13 @@ RFC 9457 `application/problem+json` document; validation errors list each field 
 paginated with `limit` (1 to 100, default 20) and the opaque `next_cursor`, which is valid only for the \
 list, order and filters it came with (any other cursor answers 400), except three answered whole \
 with a stated bound (`maxItems`): the two rankings (the top `limit`, at most 100, recomputed on every call) and \
-an application's history (at most 6 events).",
+an application's history (at most 6 events).\n\n\
+Languages: every text written for people (problem `title`, `detail` and `errors[].message`, the header row \
+of report CSV files and workbooks) is in French or English, negotiated from the request's `Accept-Language` \
+header (q-values honoured, `fr-MA` counts as `fr`); a request naming neither gets the service's default \
+language, French unless configured otherwise. Every answer states its language in `Content-Language` and \
+carries `Vary: Accept-Language`. Codes (`type`, `errors[].code`, enum values) and JSON field names are the \
+same in every language.",
         version = "1.0.0",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),

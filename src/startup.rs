@@ -196,8 +196,16 @@ fn cors(settings: &Settings) -> Cors {
         .iter()
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
-        .allowed_headers(["authorization", "content-type", "if-match", "idempotency-key", "x-request-id", "accept"])
-        .expose_headers(["etag", "x-request-id", "retry-after", "location"])
+        .allowed_headers([
+            "authorization",
+            "content-type",
+            "if-match",
+            "idempotency-key",
+            "x-request-id",
+            "accept",
+            "accept-language",
+        ])
+        .expose_headers(["etag", "x-request-id", "retry-after", "location", "content-language"])
         .max_age(3600)
 }
 
@@ -219,6 +227,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .app_data(routes.clone())
             .app_data(limits.clone())
             .app_data(input.clone())
+            .app_data(crate::i18n::DefaultLang(settings.default_language))
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(json_error))
             // Raw bodies are only taken by the roster import (CSV).
             .app_data(web::PayloadConfig::new(bytes_limit))
@@ -237,6 +246,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .wrap(from_fn(crate::input::screen))
             .wrap(from_fn(crate::limits::enforce))
             .wrap(from_fn(problem_details))
+            .wrap(from_fn(crate::i18n::negotiate_language))
             .wrap(cors(settings))
             .wrap(prometheus.clone())
             .wrap_fn({
@@ -304,21 +314,22 @@ async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRespo
     match routes.allowed_methods(req.path()) {
         Some(methods) => {
             let allow = methods.join(", ");
-            let mut response = ApiError::MethodNotAllowed(format!("{} is not allowed here; use {allow}", req.method()))
-                .error_response();
+            let mut response =
+                ApiError::MethodNotAllowed(format!("{} is not allowed here; use {allow}", req.method()).into())
+                    .error_response();
             if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
                 response.headers_mut().insert(actix_web::http::header::ALLOW, value);
             }
             response
         }
-        None => ApiError::NotFound(format!("no resource at {}", req.path())).error_response(),
+        None => ApiError::NotFound(format!("no resource at {}", req.path()).into()).error_response(),
     }
 }
 
 fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     let api_error = match &error {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::PayloadTooLarge(format!("the body is larger than the limit: {error}"))
+            ApiError::PayloadTooLarge(format!("the body is larger than the limit: {error}").into())
         }
         JsonPayloadError::ContentType => {
             ApiError::UnsupportedMediaType("the body must be JSON, sent as Content-Type: application/json".into())
@@ -327,14 +338,12 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             ApiError::Validation(vec![crate::routes::extract::body_violation("", &cause.to_string())])
         }
         JsonPayloadError::Deserialize(cause) if cause.is_eof() => {
-            ApiError::BadRequest("the body is not valid JSON: it ends too early".into())
+            ApiError::BadRequest(crate::domain::Message::new("the-body-is-not-valid-json-it-ends-too"))
         }
-        JsonPayloadError::Deserialize(cause) => ApiError::BadRequest(format!(
-            "the body is not valid JSON (line {}, column {})",
-            cause.line(),
-            cause.column()
-        )),
-        _ => ApiError::BadRequest("the body could not be read".into()),
+        JsonPayloadError::Deserialize(cause) => ApiError::BadRequest(
+            format!("the body is not valid JSON (line {}, column {})", cause.line(), cause.column()).into(),
+        ),
+        _ => ApiError::BadRequest(crate::domain::Message::new("the-body-could-not-be-read")),
     };
     api_error.into()
 }

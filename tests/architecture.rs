@@ -17,7 +17,7 @@
 //! domain, error, pagination, rules and types, the one error type, page parameters,
 //! reference_data, export,    reference files, CSV writing and media types,
 //! pdf,                       the agreement's PDF writer,
-//! config, telemetry          settings, tracing
+//! config, telemetry, i18n    settings, tracing, texts in French and English
 //! ```
 
 use std::collections::BTreeMap;
@@ -30,9 +30,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // HTTP knows the use cases, the caller, the types that appear in its
     // parameters, the one error mapping and the page parameters.
     // The bearer scheme parser reads the Authorization header for the extractor.
-    ("routes", &["app", "auth::Caller", "auth::bearer_token", "domain", "error", "export", "pagination"]),
+    ("routes", &["app", "auth::Caller", "auth::bearer_token", "domain", "error", "export", "i18n", "pagination"]),
     // Middleware: the per-caller rate limit needs the caller.
-    ("limits", &["auth::Caller", "error", "telemetry"]),
+    ("limits", &["auth::Caller", "error", "i18n", "telemetry"]),
     // Middleware: the input screen applies the pure input rules before any handler.
     // Its unit test reads the assembled document to find every date field.
     ("input", &["domain", "error", "startup::openapi"]),
@@ -52,6 +52,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "domain",
             "error",
             "export",
+            "i18n",
             "live_index",
             "matching",
             "pagination",
@@ -84,16 +85,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // database's errors into it.
     ("db", &["error"]),
     ("pagination", &["domain", "error"]),
-    ("error", &["domain", "telemetry"]),
+    ("error", &["domain", "i18n", "telemetry"]),
     ("telemetry", &["config"]),
     // Settings embed the settings types that their modules define.
-    ("config", &["auth::password::PasswordParams", "limits::LimitSettings"]),
+    ("config", &["auth::password::PasswordParams", "i18n::Lang", "limits::LimitSettings"]),
     ("reference_data", &[]),
     ("export", &[]),
     // The agreement's PDF writer: pure, bytes in and out.
     ("pdf", &[]),
+    // Texts in each language and their negotiation: below everything that writes for people.
+    ("i18n", &[]),
     // Skill domains are the reference data's closed set.
-    ("domain", &["reference_data"]),
+    ("domain", &["i18n", "reference_data"]),
 ];
 
 /// Longest handler body in `src/routes`, in lines.

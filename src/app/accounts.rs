@@ -233,7 +233,9 @@ pub async fn change_password(state: &Arc<AppState>, caller: Caller, change: Pass
         let proved =
             account.password_hash.as_deref().is_some_and(|hash| shared.passwords.verify(&current_password, hash));
         if !proved {
-            return Err(ApiError::Forbidden("current_password is not the account's password".into()));
+            return Err(ApiError::Forbidden(crate::domain::Message::new(
+                "current-password-is-not-the-account-s-password",
+            )));
         }
         let hash = shared.passwords.hash(&new_password).map_err(|e| ApiError::Internal(e.into()))?;
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
@@ -251,7 +253,9 @@ pub async fn refresh(state: &Arc<AppState>, token: RefreshRequest) -> Result<Tok
     let digest = secret::token_digest(&token.refresh_token);
     let shared = state.clone();
     let pair = crate::db::run(&state.pool, move |conn| {
-        let refused = || ApiError::Unauthenticated("the refresh token is invalid, expired or revoked".into());
+        let refused = || {
+            ApiError::Unauthenticated(crate::domain::Message::new("the-refresh-token-is-invalid-expired-or-revoked"))
+        };
         let token = accounts::find_refresh_token(conn, &digest)?.ok_or_else(refused)?;
         if token.revoked_at.is_some() || token.expires_at < Utc::now().naive_utc() {
             return Err(refused());
@@ -315,10 +319,12 @@ pub async fn activate_student(
             .filter(|entry| entry.student_number == student_number.trim())
             .ok_or_else(not_on_roster)?;
         if entry.account_id.is_some() {
-            return Err(ApiError::conflict("this student already has an account; sign in instead"));
+            return Err(ApiError::conflict(crate::domain::Message::new(
+                "this-student-already-has-an-account-sign-in-instead",
+            )));
         }
         if accounts::email_taken(conn, &email)? {
-            return Err(ApiError::conflict("an account already uses this e-mail"));
+            return Err(ApiError::conflict(crate::domain::Message::new("an-account-already-uses-this-email")));
         }
         let hash = shared.passwords.hash(&password).map_err(|e| ApiError::Internal(e.into()))?;
         let display_name = format!("{} {}", entry.first_name, entry.last_name);
@@ -336,7 +342,9 @@ pub async fn activate_student(
                 },
             )?;
             if !roster::link_account(conn, entry.student_id, account_id)? {
-                return Err(ApiError::conflict("this student already has an account; sign in instead"));
+                return Err(ApiError::conflict(crate::domain::Message::new(
+                    "this-student-already-has-an-account-sign-in-instead",
+                )));
             }
             change_feed::record(conn, change_feed::STUDENT, entry.student_id)?;
             let row = accounts::find(conn, account_id)?.ok_or_else(|| ApiError::not_found("account"))?;
@@ -356,7 +364,9 @@ pub async fn activate_staff(state: &Arc<AppState>, activation: StaffActivation) 
     let digest = secret::token_digest(&activation_token);
     let shared = state.clone();
     let account = crate::db::run(&state.pool, move |conn| {
-        let refused = || ApiError::Unauthenticated("the activation token is invalid, used or expired".into());
+        let refused = || {
+            ApiError::Unauthenticated(crate::domain::Message::new("the-activation-token-is-invalid-used-or-expired"))
+        };
         let account = accounts::find_by_activation(conn, &digest)?.ok_or_else(refused)?;
         if account.activation_expires_at.is_none_or(|expires| expires < Utc::now().naive_utc()) {
             return Err(refused());
@@ -377,7 +387,7 @@ pub async fn me(state: &Arc<AppState>, caller: Caller) -> Result<Account, ApiErr
     let account = crate::db::run(&state.pool, move |conn| {
         let row = accounts::find(conn, caller.account_id)?
             .filter(|a| !a.disabled)
-            .ok_or_else(|| ApiError::Unauthenticated("this account no longer exists".into()))?;
+            .ok_or_else(|| ApiError::Unauthenticated(crate::domain::Message::new("this-account-no-longer-exists")))?;
         let student_id = accounts::student_id_of(conn, row.id)?;
         account_view(&row, student_id)
     })

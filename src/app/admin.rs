@@ -197,7 +197,11 @@ fn school_kinds() -> impl Iterator<Item = &'static str> {
 fn check_code(field: &str, code: &str, allowed: fn(char) -> bool, out: &mut Vec<Violation>) {
     check_text(field, code, 1, 64, out);
     if !code.chars().all(allowed) {
-        out.push(Violation::new(field, ViolationCode::InvalidFormat, "letters, digits and - only"));
+        out.push(Violation::new(
+            field,
+            ViolationCode::InvalidFormat,
+            crate::domain::Message::new("letters-digits-and-only"),
+        ));
     }
 }
 
@@ -275,7 +279,7 @@ pub async fn create_staff_account(
             reference::find_organisation(conn, id)?.ok_or_else(|| unknown("organisation_id", "organisation"))?;
         }
         if accounts::email_taken(conn, &email)? {
-            return Err(ApiError::conflict("an account already uses this e-mail"));
+            return Err(ApiError::conflict(crate::domain::Message::new("an-account-already-uses-this-email")));
         }
         let id = accounts::insert(
             conn,
@@ -307,7 +311,7 @@ pub async fn create_school(state: &Arc<AppState>, caller: Caller, body: NewSchoo
     ApiError::check(violations)?;
     let school = crate::db::run(&state.pool, move |conn| {
         if reference::find_school_by_code(conn, &body.code)?.is_some() {
-            return Err(ApiError::conflict("a school already has this code"));
+            return Err(ApiError::conflict(crate::domain::Message::new("a-school-already-has-this-code")));
         }
         let id = reference::insert_school(conn, &body.code, body.name.trim(), body.city.trim(), &body.kind)?;
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
@@ -361,7 +365,7 @@ pub async fn create_organisation(
     let organisation = crate::db::run(&state.pool, move |conn| {
         let taken = reference::list_organisations(conn, None, i64::from(u16::MAX))?.iter().any(|o| o.code == body.code);
         if taken {
-            return Err(ApiError::conflict("an organisation already has this code"));
+            return Err(ApiError::conflict(crate::domain::Message::new("an-organisation-already-has-this-code")));
         }
         let id = reference::insert_organisation(conn, &body.code, body.name.trim(), body.city.trim())?;
         reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))
@@ -530,7 +534,7 @@ pub async fn reissue_activation(state: &Arc<AppState>, caller: Caller, id: i64) 
     crate::db::run(&state.pool, move |conn| {
         let account = accounts::find(conn, id)?.ok_or_else(|| ApiError::not_found("account"))?;
         if account.password_hash.is_some() {
-            return Err(ApiError::conflict("this account is already activated"));
+            return Err(ApiError::conflict(crate::domain::Message::new("this-account-is-already-activated")));
         }
         accounts::set_activation(conn, id, &digest, expires_at.naive_utc())?;
         Ok(())

@@ -186,16 +186,16 @@ fn apply(
     key: &str,
 ) -> Result<String, ApiError> {
     let student = students::find_by_account(conn, caller.account_id)?
-        .ok_or_else(|| ApiError::Forbidden("this account has no student profile".into()))?;
+        .ok_or_else(|| ApiError::Forbidden(crate::domain::Message::new("this-account-has-no-student-profile")))?;
     let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
     let today = Utc::now().date_naive();
     if offer_status != OfferStatus::Open {
         return Err(ApiError::conflict(format!("the offer is {offer_status}, not open to applications")));
     }
     if offer.deadline.is_some_and(|deadline| deadline < today) {
-        return Err(ApiError::conflict("the deadline to apply has passed"));
+        return Err(ApiError::conflict(crate::domain::Message::new("the-deadline-to-apply-has-passed")));
     }
-    let already = || ApiError::conflict("you already applied to this offer");
+    let already = || ApiError::conflict(crate::domain::Message::new("you-already-applied-to-this-offer"));
     if store::exists(conn, offer_id, student.id)? {
         return Err(already());
     }
@@ -281,10 +281,10 @@ fn refusal(refused: MoveRefused, from: ApplicationStatus, to: ApplicationStatus)
     let allowed: Vec<String> = refused.allowed().iter().map(|s| s.as_str().to_owned()).collect();
     match refused {
         MoveRefused::ForbiddenForActor { .. } => {
-            ApiError::ForbiddenMove { detail: format!("moving from {from} to {to} is not yours to do"), allowed }
+            ApiError::ForbiddenMove { detail: format!("moving from {from} to {to} is not yours to do").into(), allowed }
         }
         MoveRefused::NotAllowed { .. } => ApiError::Conflict {
-            detail: format!("an application cannot move from {from} to {to}"),
+            detail: format!("an application cannot move from {from} to {to}").into(),
             allowed: Some(allowed),
         },
     }
@@ -317,7 +317,7 @@ pub fn initial_terms(offer: &offers::OfferRow, today: NaiveDate) -> AgreementTer
 /// in the caller's transaction.
 fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result<i64, ApiError> {
     if !store::take_position(conn, record.row.offer_id)? {
-        return Err(ApiError::conflict("no position left on this offer"));
+        return Err(ApiError::conflict(crate::domain::Message::new("no-position-left-on-this-offer")));
     }
     let offer = offers::find(conn, record.row.offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
     let kind: OfferKind = parse(&offer.kind)?;
@@ -356,7 +356,7 @@ fn idempotency_key(sent: Option<String>) -> Result<String, ApiError> {
     })?;
     let key = value.trim();
     if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::BadRequest("the Idempotency-Key must be 1 to 200 visible ASCII characters".into()));
+        return Err(ApiError::BadRequest(crate::domain::Message::new("the-idempotency-key-must-be-1-to-200-visible")));
     }
     Ok(key.to_owned())
 }
@@ -461,7 +461,9 @@ pub async fn transition_application(
         check_move(from, to, actor_of(&caller, &record)).map_err(|refused| refusal(refused, from, to))?;
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             if !store::move_status(conn, id, from.as_str(), to.as_str())? {
-                return Err(ApiError::conflict("the application was moved meanwhile; read it again"));
+                return Err(ApiError::conflict(crate::domain::Message::new(
+                    "the-application-was-moved-meanwhile-read-it-again",
+                )));
             }
             store::record_event(conn, id, caller.account_id, Some(from.as_str()), to.as_str(), &note)?;
             if to == ApplicationStatus::Accepted {

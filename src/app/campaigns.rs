@@ -335,7 +335,7 @@ fn require_organiser(role: CampaignRole) -> Result<(), ApiError> {
     if role == CampaignRole::Organiser {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("only the campaign's organiser (its school's staff, or an admin) does this".into()))
+        Err(ApiError::Forbidden(crate::domain::Message::new("only-the-campaign-s-organiser-its-school-s-staff")))
     }
 }
 
@@ -343,7 +343,7 @@ fn require_open(row: &CampaignRow) -> Result<(), ApiError> {
     if row.status == store::OPEN {
         Ok(())
     } else {
-        Err(ApiError::conflict("the campaign is published; its inputs and results are final"))
+        Err(ApiError::conflict(crate::domain::Message::new("the-campaign-is-published-its-inputs-and-results-are")))
     }
 }
 
@@ -485,7 +485,9 @@ fn require_student(
 ) -> Result<students::StudentRow, ApiError> {
     match (role, student) {
         (CampaignRole::Student, Some(student)) => Ok(student),
-        _ => Err(ApiError::Forbidden("only the students the campaign places rank its offers".into())),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new(
+            "only-the-students-the-campaign-places-rank-its-offers",
+        ))),
     }
 }
 
@@ -526,7 +528,7 @@ pub async fn put_preferences(
         ))?;
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             if !store::bump_inputs(conn, id)? {
-                return Err(ApiError::conflict("the campaign was published meanwhile"));
+                return Err(ApiError::conflict(crate::domain::Message::new("the-campaign-was-published-meanwhile")));
             }
             store::replace_preferences(conn, id, student.id, &draft.offer_ids)?;
             Ok(())
@@ -574,7 +576,7 @@ fn offer_for_ranking(
     if allowed {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("only recruiters of the offer's organisation rank its candidates".into()))
+        Err(ApiError::Forbidden(crate::domain::Message::new("only-recruiters-of-the-offer-s-organisation-rank-its")))
     }
 }
 
@@ -629,7 +631,7 @@ pub async fn put_ranking(
         ApiError::check(validate_ranking(&draft.ranking, &draft.excluded, |s| candidates.contains(&s)))?;
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             if !store::bump_inputs(conn, id)? {
-                return Err(ApiError::conflict("the campaign was published meanwhile"));
+                return Err(ApiError::conflict(crate::domain::Message::new("the-campaign-was-published-meanwhile")));
             }
             store::replace_ranking(conn, id, offer_id, &draft.ranking, &draft.excluded)?;
             Ok(())
@@ -815,7 +817,9 @@ fn offer_position(
         .is_ok()
         {
             if !applications::move_status(conn, application, status.as_str(), offered)? {
-                return Err(ApiError::conflict("an application of the campaign was moved meanwhile; publish again"));
+                return Err(ApiError::conflict(crate::domain::Message::new(
+                    "an-application-of-the-campaign-was-moved-meanwhile-publish",
+                )));
             }
             applications::record_event(conn, application, actor, Some(status.as_str()), offered, &note)?;
         }
@@ -834,8 +838,9 @@ fn offer_position(
         score,
         explanation: &explanation,
     };
-    applications::insert(conn, &new, actor)?
-        .ok_or_else(|| ApiError::conflict("the student applied to the offer meanwhile; publish again"))
+    applications::insert(conn, &new, actor)?.ok_or_else(|| {
+        ApiError::conflict(crate::domain::Message::new("the-student-applied-to-the-offer-meanwhile-publish-again"))
+    })
 }
 
 /// Publishes the last run: each assignment becomes an application in state
@@ -857,7 +862,9 @@ pub async fn publish_campaign(state: &Arc<AppState>, caller: Caller, id: i64) ->
         }
         crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
             if !store::mark_published(conn, id)? {
-                return Err(ApiError::conflict("the campaign was run, changed or published meanwhile"));
+                return Err(ApiError::conflict(crate::domain::Message::new(
+                    "the-campaign-was-run-changed-or-published-meanwhile",
+                )));
             }
             for (student_id, offer_id) in store::assigned(conn, id)? {
                 let application = offer_position(&shared, conn, caller.account_id, id, student_id, offer_id)?;

@@ -194,7 +194,9 @@ pub async fn candidates_for_offer(
     crate::db::run(&state.pool, move |conn| {
         let (offer, _) = visible_offer(conn, &caller, id)?;
         if !(policy::can_edit_offer(&caller, offer.organisation_id) || caller.role == crate::domain::Role::Admin) {
-            return Err(ApiError::Forbidden("only recruiters of the offer's organisation rank its candidates".into()));
+            return Err(ApiError::Forbidden(crate::domain::Message::new(
+                "only-recruiters-of-the-offer-s-organisation-rank-its",
+            )));
         }
         let results = shared.index.candidates_for_offer(id, limit, Utc::now().date_naive());
         let ids: Vec<i64> = results.iter().map(|r| r.student_id).collect();

@@ -193,7 +193,9 @@ pub fn visible_offer(conn: &mut DbConnection, caller: &Caller, id: i64) -> Resul
 fn load(conn: &mut DbConnection, caller: &Caller, id: i64, edit: bool) -> Result<(OfferRow, Offer), ApiError> {
     let (row, _) = visible_offer(conn, caller, id)?;
     if edit && !policy::can_edit_offer(caller, row.organisation_id) {
-        return Err(ApiError::Forbidden("only recruiters of the offer's organisation change it".into()));
+        return Err(ApiError::Forbidden(crate::domain::Message::new(
+            "only-recruiters-of-the-offer-s-organisation-change-it",
+        )));
     }
     let view = offer_view(conn, row.clone())?;
     Ok((row, view))
@@ -288,7 +290,7 @@ fn move_in(
     let (_, view) = load(conn, caller, id, true)?;
     if !offer_status_move(view.status, to) {
         return Err(ApiError::Conflict {
-            detail: format!("a {} offer cannot become {to}", view.status),
+            detail: format!("a {} offer cannot become {to}", view.status).into(),
             allowed: Some(
                 [OfferStatus::Open, OfferStatus::Closed]
                     .into_iter()
@@ -302,7 +304,7 @@ fn move_in(
         ApiError::check(validate_publish(&draft_of(&view), Utc::now().date_naive()))?;
     }
     if !offers::set_status(conn, id, view.status, to)? {
-        return Err(ApiError::conflict("the offer changed meanwhile; read it again"));
+        return Err(ApiError::conflict(crate::domain::Message::new("the-offer-changed-meanwhile-read-it-again")));
     }
     state.refresh_index(conn);
     current(conn, id)

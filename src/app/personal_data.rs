@@ -240,7 +240,9 @@ pub struct PersonalDataExport {
 fn rights_holder(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<students::StudentRow, ApiError> {
     let (row, _) = visible_student(conn, caller, id)?;
     if !policy::can_exercise_data_rights(caller, row.account_id) {
-        return Err(ApiError::Forbidden("only the student and admins exercise the student's data rights".into()));
+        return Err(ApiError::Forbidden(crate::domain::Message::new(
+            "only-the-student-and-admins-exercise-the-student-s",
+        )));
     }
     Ok(row)
 }

@@ -388,11 +388,17 @@ pub async fn sign_placement(
             let mut loaded = visible(conn, &caller, id)?;
             let row = loaded.row.clone();
             let party = policy::signatory_party(&caller, loaded.student_account, row.school_id, row.organisation_id)
-                .ok_or_else(|| ApiError::Forbidden("only the student, the school and the organisation sign".into()))?;
+                .ok_or_else(|| {
+                    ApiError::Forbidden(crate::domain::Message::new(
+                        "only-the-student-the-school-and-the-organisation-sign",
+                    ))
+                })?;
             if_match.check_if_sent(row.version)?;
             let terms = &loaded.agreement.terms;
             if [&terms.company_tutor, &terms.academic_referent].iter().any(|name| name.as_str() == TO_BE_NAMED) {
-                return Err(ApiError::conflict("name the company tutor and the academic referent before signing"));
+                return Err(ApiError::conflict(crate::domain::Message::new(
+                    "name-the-company-tutor-and-the-academic-referent-before",
+                )));
             }
             let now = Utc::now().naive_utc();
             loaded.agreement.sign(party, now, loaded.status).map_err(|refused| match refused {
@@ -438,7 +444,7 @@ pub async fn sign_placement(
                 return Err(changed_meanwhile());
             }
         }
-        Err(ApiError::conflict("the placement is changing right now; retry shortly"))
+        Err(ApiError::conflict(crate::domain::Message::new("the-placement-is-changing-right-now-retry-shortly")))
     })
     .await
     .map(Loaded::versioned)
@@ -469,7 +475,9 @@ pub async fn terminate_placement(
             terminated_reason: Some(&reason),
         };
         if !store::update_if_version(conn, id, loaded.row.version, &change)? {
-            return Err(ApiError::conflict("the placement changed meanwhile; read it again"));
+            return Err(ApiError::conflict(crate::domain::Message::new(
+                "the-placement-changed-meanwhile-read-it-again",
+            )));
         }
         visible(conn, &caller, id)
     })

@@ -120,7 +120,7 @@ fn suppress(audience: ReportAudience) -> bool {
 }
 
 fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidParameters(vec![Violation::new(field, ViolationCode::Invalid, message)])
+    ApiError::InvalidParameters(vec![Violation::new(field, ViolationCode::Invalid, message.to_owned())])
 }
 
 fn check_order(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), ApiError> {

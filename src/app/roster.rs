@@ -180,7 +180,7 @@ fn parse_csv(body: &[u8]) -> Result<(Lines, RosterEncoding, RosterSeparator), Ap
         csv::ReaderBuilder::new().delimiter(separator.byte()).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {}", unreadable(&e))))?
+        .map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {}", unreadable(&e)).into()))?
         .clone();
     let records = reader.records().enumerate().map(|(index, record)| (index + 2, record));
     Ok((rows_of(&headers, records)?, encoding, separator))
@@ -191,7 +191,7 @@ fn parse_csv(body: &[u8]) -> Result<(Lines, RosterEncoding, RosterSeparator), Ap
 /// line is its row number in the sheet, as Excel shows it.
 fn parse_xlsx(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
     use calamine::Reader;
-    let unreadable = || ApiError::BadRequest("the body is not a readable .xlsx workbook".into());
+    let unreadable = || ApiError::BadRequest(crate::domain::Message::new("the-body-is-not-a-readable-xlsx-workbook"));
     let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(body)).map_err(|_| unreadable())?;
     let sheet = workbook.worksheet_range_at(0).ok_or_else(unreadable)?.map_err(|_| unreadable())?;
     // The range starts at the first cell used; rows above it are blank.
@@ -220,7 +220,7 @@ fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
         rows: Vec<serde_json::Map<String, serde_json::Value>>,
     }
     let upload: Upload =
-        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}")))?;
+        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}").into()))?;
     let mut violations = Vec::new();
     let mut rows = Vec::with_capacity(upload.rows.len());
     for (index, cells) in upload.rows.into_iter().enumerate() {
@@ -361,7 +361,7 @@ pub async fn import_roster(
     body: &[u8],
 ) -> Result<RosterImport, ApiError> {
     if !policy::can_manage_roster(&caller, school_id) {
-        return Err(ApiError::Forbidden("only this school's staff may manage its roster".into()));
+        return Err(ApiError::Forbidden(crate::domain::Message::new("only-this-school-s-staff-may-manage-its-roster")));
     }
     let (rows, encoding, separator) = match format {
         Some(RosterFormat::Csv) => {
@@ -371,10 +371,9 @@ pub async fn import_roster(
         Some(RosterFormat::Json) => (parse_json(body)?, None, None),
         Some(RosterFormat::Xlsx) => (parse_xlsx(body)?, None, None),
         None => {
-            return Err(ApiError::UnsupportedMediaType(format!(
-                "send the roster as text/csv, application/json or {}",
-                export::XLSX
-            )))
+            return Err(ApiError::UnsupportedMediaType(
+                format!("send the roster as text/csv, application/json or {}", export::XLSX).into(),
+            ))
         }
     };
     let format = format.unwrap_or(RosterFormat::Json);
@@ -431,7 +430,7 @@ pub async fn roster_template(
     query: RosterTemplateQuery,
 ) -> Result<Download, ApiError> {
     if !policy::can_manage_roster(&caller, school_id) {
-        return Err(ApiError::Forbidden("only this school's staff may manage its roster".into()));
+        return Err(ApiError::Forbidden(crate::domain::Message::new("only-this-school-s-staff-may-manage-its-roster")));
     }
     let school = crate::db::run(&state.pool, move |conn| Ok(reference::find_school(conn, school_id)?))
         .await?

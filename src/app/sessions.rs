@@ -30,7 +30,7 @@ pub async fn disable_account(
     policy::require_admin(&caller)?;
     // The last admin must not lock everyone out by mistake.
     if id == caller.account_id {
-        return Err(ApiError::conflict("an admin cannot disable their own account"));
+        return Err(ApiError::conflict(crate::domain::Message::new("an-admin-cannot-disable-their-own-account")));
     }
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {

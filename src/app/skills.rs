@@ -134,7 +134,11 @@ pub fn suggest_skills(state: &AppState, request: &SuggestionRequest) -> Result<S
         ));
     }
     if request.title.trim().is_empty() && request.description.trim().is_empty() {
-        violations.push(Violation::new("description", ViolationCode::Required, "give a title or a description"));
+        violations.push(Violation::new(
+            "description",
+            ViolationCode::Required,
+            crate::domain::Message::new("give-a-title-or-a-description"),
+        ));
     }
     ApiError::check(violations)?;
     let book = state

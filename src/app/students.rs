@@ -346,7 +346,7 @@ pub async fn patch_student(
     crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_student(conn, &caller, id)?;
         if !policy::can_edit_student(&caller, row.account_id) {
-            return Err(ApiError::Forbidden("only the student edits their profile".into()));
+            return Err(ApiError::Forbidden(crate::domain::Message::new("only-the-student-edits-their-profile")));
         }
         // Invalid content is refused as such (422) before its precondition is looked at.
         let changes = changes_from(patch, &row)?;
@@ -373,7 +373,7 @@ pub async fn put_skills(
     crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_student(conn, &caller, id)?;
         if !policy::can_edit_student(&caller, row.account_id) {
-            return Err(ApiError::Forbidden("only the student edits their skills".into()));
+            return Err(ApiError::Forbidden(crate::domain::Message::new("only-the-student-edits-their-skills")));
         }
         if_match.check_if_sent(row.version)?;
         let levels: Vec<u8> = skills.iter().map(|s| s.level).collect();

@@ -155,7 +155,7 @@ fn checked_skills(conn: &mut DbConnection, draft: &TrainingDraft) -> Result<Vec<
             violations.push(Violation::new(
                 format!("skills[{i}].skill"),
                 ViolationCode::Duplicate,
-                "this skill is already listed",
+                crate::domain::Message::new("this-skill-is-already-listed"),
             ));
         }
         out.push((id, i32::from(taught.level)));
@@ -190,7 +190,11 @@ pub async fn create_training(state: &AppState, caller: Caller, draft: TrainingDr
         let skills = checked_skills(conn, &draft)?;
         if !store::provider_exists(conn, draft.school_id, draft.organisation_id)? {
             let field = if draft.school_id.is_some() { "school_id" } else { "organisation_id" };
-            return Err(ApiError::Validation(vec![Violation::new(field, ViolationCode::Unknown, "no such provider")]));
+            return Err(ApiError::Validation(vec![Violation::new(
+                field,
+                ViolationCode::Unknown,
+                crate::domain::Message::new("no-such-provider"),
+            )]));
         }
         let id = crate::db::write_transaction(conn, |conn| {
             store::insert(conn, &fields(&draft), &skills, caller.account_id)
@@ -247,7 +251,9 @@ pub async fn patch_training(
             let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("training"))?;
             let provider = provider_of(&record).ok_or_else(|| ApiError::not_found("training"))?;
             if !policy::can_manage_training(&caller, provider) {
-                return Err(ApiError::Forbidden("only the provider's staff and admins change a training".into()));
+                return Err(ApiError::Forbidden(crate::domain::Message::new(
+                    "only-the-provider-s-staff-and-admins-change-a",
+                )));
             }
             let current = view(record.clone())?;
             let draft = draft_of(&record, &current).patched(patch);

@@ -34,7 +34,9 @@ impl IfMatch {
         if matches {
             Ok(())
         } else {
-            Err(ApiError::PreconditionFailed(format!("the resource changed since you read it; it is now {current}")))
+            Err(ApiError::PreconditionFailed(
+                format!("the resource changed since you read it; it is now {current}").into(),
+            ))
         }
     }
 

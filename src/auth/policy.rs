@@ -12,7 +12,7 @@ pub fn require_admin(caller: &Caller) -> Result<(), ApiError> {
     if caller.role == Role::Admin {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("only an administrator may do this".into()))
+        Err(ApiError::Forbidden(crate::domain::Message::new("only-an-administrator-may-do-this")))
     }
 }
 
@@ -40,7 +40,7 @@ pub fn training_provider(
     school_id: Option<i64>,
     organisation_id: Option<i64>,
 ) -> Result<TrainingProvider, ApiError> {
-    let refuse = |why: &str| Err(ApiError::Forbidden(why.into()));
+    let refuse = |why: crate::domain::Message| Err(ApiError::Forbidden(why));
     match (caller.role, caller.school_id, caller.organisation_id) {
         (Role::Admin, _, _) => match (school_id, organisation_id) {
             (Some(school), None) => Ok(TrainingProvider::School(school)),
@@ -58,9 +58,9 @@ pub fn training_provider(
             Ok(TrainingProvider::Organisation(own))
         }
         (Role::SchoolStaff | Role::Recruiter, _, _) => {
-            refuse("trainings are added for your own school or organisation")
+            refuse(crate::domain::Message::new("trainings-are-added-for-your-own-school-or-organisation"))
         }
-        _ => refuse("only school staff, recruiters and admins add trainings"),
+        _ => refuse(crate::domain::Message::new("only-school-staff-recruiters-and-admins-add-trainings")),
     }
 }
 
@@ -112,7 +112,7 @@ pub fn student_list_scope(caller: &Caller) -> Result<Option<i64>, ApiError> {
     match (caller.role, caller.school_id) {
         (Role::Admin, _) => Ok(None),
         (Role::SchoolStaff, Some(school)) => Ok(Some(school)),
-        _ => Err(ApiError::Forbidden("only school staff and admins list students".into())),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new("only-school-staff-and-admins-list-students"))),
     }
 }
 
@@ -120,7 +120,7 @@ pub fn student_list_scope(caller: &Caller) -> Result<Option<i64>, ApiError> {
 pub fn offer_author_organisation(caller: &Caller) -> Result<i64, ApiError> {
     match (caller.role, caller.organisation_id) {
         (Role::Recruiter, Some(organisation)) => Ok(organisation),
-        _ => Err(ApiError::Forbidden("only recruiters post offers".into())),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new("only-recruiters-post-offers"))),
     }
 }
 
@@ -143,7 +143,7 @@ pub fn require_applicant(caller: &Caller) -> Result<(), ApiError> {
     if caller.role == Role::Student {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("only students apply to offers".into()))
+        Err(ApiError::Forbidden(crate::domain::Message::new("only-students-apply-to-offers")))
     }
 }
 
@@ -168,7 +168,9 @@ pub fn pipeline_scope(caller: &Caller) -> Result<PipelineScope, ApiError> {
         (Role::Student, _, _) => Ok(PipelineScope::StudentAccount(caller.account_id)),
         (Role::Recruiter, _, Some(organisation)) => Ok(PipelineScope::Organisation(organisation)),
         (Role::SchoolStaff, Some(school), _) => Ok(PipelineScope::School(school)),
-        _ => Err(ApiError::Forbidden("applications and placements are not readable with this role".into())),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new(
+            "applications-and-placements-are-not-readable-with-this-role",
+        ))),
     }
 }
 
@@ -242,7 +244,7 @@ pub fn school_report_audience(caller: &Caller, school_id: i64) -> Result<ReportA
         Role::Admin => Ok(ReportAudience::Exact),
         Role::SchoolStaff if caller.school_id == Some(school_id) => Ok(ReportAudience::Exact),
         Role::Committee => Ok(ReportAudience::Anonymised),
-        _ => Err(ApiError::Forbidden("only the school's staff, the committee and admins read its statistics".into())),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new("only-the-school-s-staff-the-committee-and-admins"))),
     }
 }
 
@@ -251,7 +253,9 @@ pub fn network_report_audience(caller: &Caller) -> Result<ReportAudience, ApiErr
     match caller.role {
         Role::Admin => Ok(ReportAudience::Exact),
         Role::Committee => Ok(ReportAudience::Anonymised),
-        _ => Err(ApiError::Forbidden("only the committee and admins read network reports".into())),
+        _ => {
+            Err(ApiError::Forbidden(crate::domain::Message::new("only-the-committee-and-admins-read-network-reports")))
+        }
     }
 }
 
@@ -263,7 +267,9 @@ pub fn skills_gap_scope(caller: &Caller) -> Result<(ReportAudience, Option<i64>)
         (Role::Admin, _) => Ok((ReportAudience::Exact, None)),
         (Role::Committee, _) => Ok((ReportAudience::Anonymised, None)),
         (Role::SchoolStaff, Some(school)) => Ok((ReportAudience::Exact, Some(school))),
-        _ => Err(ApiError::Forbidden("only school staff, the committee and admins read the skills gap".into())),
+        _ => {
+            Err(ApiError::Forbidden(crate::domain::Message::new("only-school-staff-the-committee-and-admins-read-the")))
+        }
     }
 }
 
@@ -311,7 +317,7 @@ pub fn campaign_role(
 /// Campaigns place people: the committee, which never reads a person's data, is refused.
 pub fn require_campaign_reader(caller: &Caller) -> Result<(), ApiError> {
     if caller.role == Role::Committee {
-        Err(ApiError::Forbidden("the committee reads aggregated reports only".into()))
+        Err(ApiError::Forbidden(crate::domain::Message::new("the-committee-reads-aggregated-reports-only")))
     } else {
         Ok(())
     }
@@ -324,10 +330,10 @@ pub fn campaign_organiser_school(caller: &Caller, requested: Option<i64>) -> Res
     match (caller.role, caller.school_id) {
         (Role::Admin, _) => Ok(requested),
         (Role::SchoolStaff, Some(own)) if requested.is_none_or(|school| school == own) => Ok(Some(own)),
-        (Role::SchoolStaff, Some(_)) => {
-            Err(ApiError::Forbidden("school staff organise campaigns for their own school only".into()))
-        }
-        _ => Err(ApiError::Forbidden("only admins and school staff organise campaigns".into())),
+        (Role::SchoolStaff, Some(_)) => Err(ApiError::Forbidden(crate::domain::Message::new(
+            "school-staff-organise-campaigns-for-their-own-school-only",
+        ))),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new("only-admins-and-school-staff-organise-campaigns"))),
     }
 }
 

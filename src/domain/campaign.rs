@@ -90,7 +90,11 @@ pub fn validate_campaign(rules: &CampaignRules) -> Vec<Violation> {
         (None, true) => {}
     }
     if rules.closes_at <= rules.opens_at {
-        violations.push(Violation::new("closes_at", ViolationCode::BeforeOpening, "closes_at must be after opens_at"));
+        violations.push(Violation::new(
+            "closes_at",
+            ViolationCode::BeforeOpening,
+            crate::domain::Message::new("closes-at-must-be-after-opens-at"),
+        ));
     }
     if !(1..=MAX_CHOICES).contains(&rules.max_choices) {
         violations.push(Violation::new(

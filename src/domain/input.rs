@@ -7,7 +7,7 @@ use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use super::Violation;
+use super::{Message, Violation};
 
 /// Fields of free, multi-line text, named by their JSON key: they may hold
 /// line breaks and tabs, which every other field refuses.
@@ -99,7 +99,11 @@ fn walk(value: &Value, path: &str, multi_line: bool, out: &mut Vec<Violation>) {
                     // The key itself is shown escaped: it is the broken thing.
                     let escaped = key.escape_default();
                     let field = if path.is_empty() { escaped.to_string() } else { format!("{path}.{escaped}") };
-                    out.push(Violation { field, message: format!("the key {}", violation.message), ..violation });
+                    out.push(Violation {
+                        field,
+                        message: Message::new("the-key").arg("rule", violation.message),
+                        ..violation
+                    });
                     continue;
                 }
                 walk(item, &field, is_multi_line(key), out);
@@ -188,7 +192,7 @@ mod tests {
     fn the_message_names_the_character() {
         let violation = check_characters("title", "x\u{0}", false);
         assert_eq!(violation.as_ref().map(|v| v.code.as_str()), Some("control_character"));
-        assert!(violation.is_some_and(|v| v.field == "title" && v.message.contains("U+0000")));
+        assert!(violation.is_some_and(|v| v.field == "title" && v.message.to_string().contains("U+0000")));
     }
 
     #[test]

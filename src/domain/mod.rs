@@ -16,6 +16,8 @@ pub mod whole_number;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::i18n::Message;
+
 /// Declares a closed set of values that travel as snake_case text, both in JSON
 /// and in the database, with `as_str` and `FromStr` kept in one place.
 macro_rules! text_enum {
@@ -235,13 +237,13 @@ pub struct Violation {
     pub field: String,
     /// The rule broken.
     pub code: ViolationCode,
-    /// Human-readable explanation.
-    #[schema(example = "must be between 1 and 5")]
-    pub message: String,
+    /// What is accepted, in the answer's language (`Content-Language`).
+    #[schema(value_type = String, example = "must be between 1 and 5")]
+    pub message: Message,
 }
 
 impl Violation {
-    pub fn new(field: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, code: ViolationCode, message: impl Into<Message>) -> Self {
         Self { field: field.into(), code, message: message.into() }
     }
 }
@@ -251,11 +253,11 @@ impl Violation {
 pub(crate) fn check_text(field: &str, value: &str, min: usize, max: usize, out: &mut Vec<Violation>) {
     let length = value.trim().chars().count();
     if length == 0 {
-        out.push(Violation::new(field, ViolationCode::Required, "must not be empty"));
+        out.push(Violation::new(field, ViolationCode::Required, Message::new("required")));
     } else if length < min {
-        out.push(Violation::new(field, ViolationCode::TooShort, format!("must be at least {min} characters")));
+        out.push(Violation::new(field, ViolationCode::TooShort, Message::new("too-short").arg("min", min)));
     } else if length > max {
-        out.push(Violation::new(field, ViolationCode::TooLong, format!("must be at most {max} characters")));
+        out.push(Violation::new(field, ViolationCode::TooLong, Message::new("too-long").arg("max", max)));
     }
 }
 

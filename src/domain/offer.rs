@@ -148,10 +148,16 @@ pub fn validate_publish(draft: &OfferDraft, today: NaiveDate) -> Vec<Violation> 
     let mut out = validate_offer(draft);
     for (field, date) in [("start_date", draft.start_date), ("deadline", draft.deadline)] {
         match date {
-            None => out.push(Violation::new(field, ViolationCode::Required, "needed to publish")),
-            Some(date) if date < today => {
-                out.push(Violation::new(field, ViolationCode::InThePast, "must not be in the past"))
-            }
+            None => out.push(Violation::new(
+                field,
+                ViolationCode::Required,
+                crate::domain::Message::new("needed-to-publish"),
+            )),
+            Some(date) if date < today => out.push(Violation::new(
+                field,
+                ViolationCode::InThePast,
+                crate::domain::Message::new("must-not-be-in-the-past"),
+            )),
             Some(_) => {}
         }
     }
@@ -177,14 +183,22 @@ fn check_languages(languages: &[String], out: &mut Vec<Violation>) {
         let before = out.len();
         check_text(&field, language, 1, MAX_LANGUAGE_CHARS, out);
         if out.len() == before && !seen.insert(language.trim().to_lowercase()) {
-            out.push(Violation::new(field, ViolationCode::Duplicate, "this language is already listed"));
+            out.push(Violation::new(
+                field,
+                ViolationCode::Duplicate,
+                crate::domain::Message::new("this-language-is-already-listed"),
+            ));
         }
     }
 }
 
 fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation>) {
     if requirements.len() < *REQUIREMENT_COUNT.start() {
-        out.push(Violation::new("requirements", ViolationCode::TooFew, "at least one skill requirement"));
+        out.push(Violation::new(
+            "requirements",
+            ViolationCode::TooFew,
+            crate::domain::Message::new("at-least-one-skill-requirement"),
+        ));
     } else if requirements.len() > *REQUIREMENT_COUNT.end() {
         out.push(Violation::new(
             "requirements",
@@ -198,7 +212,11 @@ fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation
         let before = out.len();
         check_text(&field, &requirement.skill, 1, MAX_SKILL_CHARS, out);
         if out.len() == before && !seen.insert(requirement.skill.as_str()) {
-            out.push(Violation::new(field, ViolationCode::Duplicate, "this skill is already required"));
+            out.push(Violation::new(
+                field,
+                ViolationCode::Duplicate,
+                crate::domain::Message::new("this-skill-is-already-required"),
+            ));
         }
         if !LEVEL_RANGE.contains(&requirement.min_level) {
             out.push(out_of_range(&format!("requirements[{index}].min_level"), &LEVEL_RANGE));

@@ -109,7 +109,11 @@ pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, skill, 1, MAX_SKILL_CHARS, &mut out);
         if out.len() == before && !seen.insert(skill.trim().to_lowercase()) {
-            out.push(Violation::new(field, ViolationCode::Duplicate, "this skill is already listed"));
+            out.push(Violation::new(
+                field,
+                ViolationCode::Duplicate,
+                crate::domain::Message::new("this-skill-is-already-listed"),
+            ));
         }
         if !LEVEL_RANGE.contains(level) {
             out.push(Violation::new(
@@ -141,7 +145,7 @@ pub fn validate_password(password: &str) -> Vec<Violation> {
     let length = password.chars().count();
     let (min, max) = (*PASSWORD_CHARS.start(), *PASSWORD_CHARS.end());
     if length == 0 {
-        vec![Violation::new("password", ViolationCode::Required, "must not be empty")]
+        vec![Violation::new("password", ViolationCode::Required, crate::domain::Message::new("required"))]
     } else if length < min {
         vec![Violation::new("password", ViolationCode::TooShort, format!("must be at least {min} characters"))]
     } else if length > max {
@@ -164,7 +168,7 @@ pub fn normalise_email(email: &str) -> String {
 pub fn validate_email(email: &str) -> Vec<Violation> {
     let email = email.trim();
     if email.is_empty() {
-        return vec![Violation::new("email", ViolationCode::Required, "must not be empty")];
+        return vec![Violation::new("email", ViolationCode::Required, crate::domain::Message::new("required"))];
     }
     if email.chars().count() > MAX_EMAIL_CHARS {
         return vec![Violation::new(
@@ -176,7 +180,7 @@ pub fn validate_email(email: &str) -> Vec<Violation> {
     if is_sane_email(email) {
         Vec::new()
     } else {
-        vec![Violation::new("email", ViolationCode::InvalidFormat, "not an email address")]
+        vec![Violation::new("email", ViolationCode::InvalidFormat, crate::domain::Message::new("not-an-email-address"))]
     }
 }
 
@@ -316,7 +320,11 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
             None
         }
         Err(_) => {
-            out.push(Violation::new("graduation_year", ViolationCode::InvalidFormat, "must be a year, e.g. 2026"));
+            out.push(Violation::new(
+                "graduation_year",
+                ViolationCode::InvalidFormat,
+                crate::domain::Message::new("must-be-a-year-e-g-2026"),
+            ));
             None
         }
     };
@@ -369,7 +377,11 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
                 format!("must be at most {MAX_LINK_CHARS} characters"),
             ));
         } else if !is_web_link(link) {
-            out.push(Violation::new(field, ViolationCode::InvalidFormat, "must be an http or https link"));
+            out.push(Violation::new(
+                field,
+                ViolationCode::InvalidFormat,
+                crate::domain::Message::new("must-be-an-http-or-https-link"),
+            ));
         }
     }
 
@@ -380,7 +392,11 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, city, 1, MAX_CITY_CHARS, &mut out);
         if out.len() == before && !seen_cities.insert(city.trim().to_lowercase()) {
-            out.push(Violation::new(field, ViolationCode::Duplicate, "this city is already listed"));
+            out.push(Violation::new(
+                field,
+                ViolationCode::Duplicate,
+                crate::domain::Message::new("this-city-is-already-listed"),
+            ));
         }
     }
 
@@ -391,7 +407,11 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
         let before = out.len();
         check_text(&field, &skill.language, 1, MAX_LANGUAGE_CHARS, &mut out);
         if out.len() == before && !seen_languages.insert(skill.language.trim().to_lowercase()) {
-            out.push(Violation::new(field, ViolationCode::Duplicate, "this language is already listed"));
+            out.push(Violation::new(
+                field,
+                ViolationCode::Duplicate,
+                crate::domain::Message::new("this-language-is-already-listed"),
+            ));
         }
     }
     out

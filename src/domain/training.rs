@@ -168,11 +168,15 @@ pub fn validate_training(draft: &TrainingDraft) -> Vec<Violation> {
             out.push(Violation::new(
                 format!("skills[{i}].skill"),
                 ViolationCode::Duplicate,
-                "this skill is already listed",
+                crate::domain::Message::new("this-skill-is-already-listed"),
             ));
         }
         if !LEVEL_RANGE.contains(&taught.level) {
-            out.push(Violation::new(format!("skills[{i}].level"), ViolationCode::OutOfRange, "must be from 1 to 5"));
+            out.push(Violation::new(
+                format!("skills[{i}].level"),
+                ViolationCode::OutOfRange,
+                crate::domain::Message::new("must-be-from-1-to-5"),
+            ));
         }
     }
     if !DURATION_HOURS.contains(&draft.duration_hours) {
@@ -186,7 +190,11 @@ pub fn validate_training(draft: &TrainingDraft) -> Vec<Violation> {
     }
     let distinct: HashSet<_> = draft.start_dates.iter().collect();
     if distinct.len() != draft.start_dates.len() {
-        out.push(Violation::new("start_dates", ViolationCode::Duplicate, "each date once"));
+        out.push(Violation::new(
+            "start_dates",
+            ViolationCode::Duplicate,
+            crate::domain::Message::new("each-date-once"),
+        ));
     }
     if let Some(link) = &draft.link {
         if !link.starts_with("https://")

@@ -218,7 +218,7 @@ pub fn query_violation(field: &str, message: &str) -> Violation {
     let message = message.split_once("Query deserialize error: ").map_or(message, |(_, rest)| rest);
     if message.starts_with("missing field") || message.starts_with("unknown field") {
         let violation = body_violation(field, message);
-        let hint = violation.message.replace("is not a field here", "is not a parameter of this operation");
+        let hint = violation.message.to_string().replace("is not a field here", "is not a parameter of this operation");
         let hint = hint.replace("the fields are", "the parameters are");
         return Violation::new(&violation.field, violation.code, hint);
     }
@@ -327,11 +327,11 @@ mod tests {
         for (field, message, (want_field, want_code, want_message)) in cases {
             let got = body_violation(field, message);
             assert_eq!(
-                (got.field.as_str(), got.code.as_str(), got.message.as_str()),
+                (got.field.as_str(), got.code.as_str(), got.message.to_string().as_str()),
                 (want_field, want_code, want_message),
                 "{message}"
             );
-            assert!(!got.message.contains("line 1"), "{got:?}");
+            assert!(!got.message.to_string().contains("line 1"), "{got:?}");
         }
     }
 
@@ -364,13 +364,13 @@ mod tests {
         for (field, message, (want_field, want_code, want_message)) in cases {
             let got = query_violation(field, message);
             assert_eq!(
-                (got.field.as_str(), got.code.as_str(), got.message.as_str()),
+                (got.field.as_str(), got.code.as_str(), got.message.to_string().as_str()),
                 (want_field, want_code, want_message),
                 "{message}"
             );
         }
         let segments = vec![("id".to_owned(), "abc".to_owned())];
         let got = path_violation("can not parse \"abc\" to a i64", &segments);
-        assert_eq!((got.field.as_str(), got.message.as_str()), ("id", "id must be a whole number"));
+        assert_eq!((got.field.as_str(), got.message.to_string().as_str()), ("id", "id must be a whole number"));
     }
 }

@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::export;
+use crate::i18n::Lang;
 use crate::routes::responses::SchoolNotFound;
 
 /// The form asked: `format` first, else the weights of `Accept`.
@@ -30,6 +31,7 @@ fn form(request: &HttpRequest, format: Option<ReportFormat>) -> ReportFormat {
 
 /// The report in the form asked; CSV and workbooks as a named attachment.
 fn answer(
+    request: &HttpRequest,
     form: ReportFormat,
     dialect: Option<CsvDialectParam>,
     report: &impl serde::Serialize,
@@ -40,11 +42,16 @@ fn answer(
         return Ok(HttpResponse::Ok().json(report));
     }
     let table = table();
+    // The header row is for people: it follows the answer's language; the
+    // JSON form keeps its field names.
+    let lang = Lang::of_request(request);
+    let labels: Vec<String> = table.header.iter().map(|column| crate::i18n::column_label(lang, column)).collect();
+    let header: Vec<&str> = labels.iter().map(String::as_str).collect();
     let (body, content_type, extension) = if form == ReportFormat::Csv {
         let dialect = dialect.map(CsvDialectParam::dialect).unwrap_or_default();
-        (export::csv_in(dialect, &table.header, &table.rows).map_err(|e| internal(&e))?, export::TEXT_CSV_UTF8, "csv")
+        (export::csv_in(dialect, &header, &table.rows).map_err(|e| internal(&e))?, export::TEXT_CSV_UTF8, "csv")
     } else {
-        let file = export::xlsx(table.sheet, &table.header, &table.rows, table.chart.as_ref());
+        let file = export::xlsx(table.sheet, &header, &table.rows, table.chart.as_ref());
         (file.map_err(|e| internal(&e))?, export::XLSX, "xlsx")
     };
     Ok(HttpResponse::Ok()
@@ -129,7 +136,7 @@ pub async fn school_placement_stats(
     let query = query.into_inner();
     let (format, dialect) = (form(&request, query.format), query.csv_dialect);
     let stats = app::school_placement_stats(&state, caller, path.into_inner(), query).await?;
-    answer(format, dialect, &stats, || stats.table())
+    answer(&request, format, dialect, &stats, || stats.table())
 }
 
 /// Placement rates of every school and of the network.
@@ -204,7 +211,7 @@ pub async fn placement_rates(
     let query = query.into_inner();
     let (format, dialect) = (form(&request, query.format), query.csv_dialect);
     let report = app::placement_rates(&state, caller, query).await?;
-    answer(format, dialect, &report, || report.table())
+    answer(&request, format, dialect, &report, || report.table())
 }
 
 /// The skills gap: what offers ask against what seeking students hold.
@@ -264,5 +271,5 @@ pub async fn skills_gap(
     let query = query.into_inner();
     let (format, dialect) = (form(&request, query.format), query.csv_dialect);
     let report = app::skills_gap(&state, caller, query).await?;
-    answer(format, dialect, &report, || report.table())
+    answer(&request, format, dialect, &report, || report.table())
 }

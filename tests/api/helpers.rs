@@ -87,7 +87,12 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     // The server closes a connection idle for 5 s (actix-web's keep-alive);
     // a client reusing one at that instant reads an incomplete message. Idle
     // connections are dropped well before, so a slow step never races it.
+    // The service answers in French by default; the suite reads English, and
+    // the tests of languages ask for French by name.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ACCEPT_LANGUAGE, reqwest::header::HeaderValue::from_static("en"));
     let client = reqwest::Client::builder()
+        .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
         .pool_idle_timeout(std::time::Duration::from_secs(2))
         .build()

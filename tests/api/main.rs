@@ -13,6 +13,7 @@ mod foundation;
 mod helpers;
 mod identity;
 mod input;
+mod languages;
 mod limits;
 mod matching;
 mod offers;

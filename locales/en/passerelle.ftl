@@ -1,0 +1,177 @@
+# Passerelle: texts in English.
+# Every id here exists in locales/fr/passerelle.ftl with the same placeholders.
+
+## Problem types: title, then what a client does about it.
+
+problem-bad-request = Bad request
+problem-bad-request-description = The request cannot be read: a body that is not JSON, or a header missing or malformed (the detail says which). Fix the request; sending it again unchanged fails again.
+problem-invalid-parameters = Invalid parameters
+problem-invalid-parameters-description = A path or query parameter breaks a rule. `errors` lists each one with its `field` (the parameter name), a `code` and a message saying what is accepted.
+problem-unauthenticated = Authentication required
+problem-unauthenticated-description = No access token, or one that is invalid, expired or revoked. Sign in (`POST /api/v1/auth/login`) or refresh the token (`POST /api/v1/auth/refresh`) and retry.
+problem-wrong-credentials = Wrong e-mail or password
+problem-wrong-credentials-description = The sign-in failed: the e-mail is unknown or the password is wrong (the answer does not say which). Repeated failures are throttled.
+problem-forbidden = Forbidden
+problem-forbidden-description = The caller is known but this is not theirs to do. For a move of an application, `allowed` lists the moves the caller may make instead.
+problem-not-found = Not found
+problem-not-found-description = Nothing with this id exists within what the caller may see. Another caller may see it.
+problem-method-not-allowed = Method not allowed
+problem-method-not-allowed-description = The path exists but not with this HTTP method; the `Allow` header lists the methods it takes.
+problem-request-timeout = Request timeout
+problem-request-timeout-description = The body did not arrive in time. Retry.
+problem-conflict = Conflict
+problem-conflict-description = The request is valid but the current state refuses it (a duplicate, a move the state machine does not have, no position left). `allowed` lists what the state allows, when it is a state.
+problem-payload-too-large = Payload too large
+problem-payload-too-large-description = The body is larger than the operation takes. Send less, for a roster in several imports.
+problem-uri-too-long = URI too long
+problem-uri-too-long-description = The request's address is longer than the service reads. Send shorter parameters.
+problem-unsupported-media-type = Unsupported media type
+problem-unsupported-media-type-description = The body was sent with a `Content-Type` the operation does not take (JSON, or CSV where said).
+problem-precondition-failed = Precondition failed
+problem-precondition-failed-description = The `If-Match` sent does not match the current `ETag`: the resource changed since it was read. Read it again, then retry.
+problem-precondition-required = Precondition required
+problem-precondition-required-description = This write needs an `If-Match` header with the `ETag` of the version read.
+problem-validation = Validation failed
+problem-validation-description = A field of the body breaks a rule. `errors` lists each one with its `field` (a JSON path such as `requirements[2].min_level`), a `code` and a message saying what is accepted.
+problem-too-many-requests = Too many requests
+problem-too-many-requests-description = The rate limit for this operation is reached. Wait for the number of seconds in `Retry-After`.
+problem-unavailable = Service unavailable
+problem-unavailable-description = The database is unreachable or the request took too long. Retry later; nothing was half done.
+problem-internal = Internal server error
+problem-internal-description = An unexpected error. Quote the `request_id` when reporting it; the cause is in the service's logs under that id.
+problem-client-error = Client error
+problem-client-error-description = The request was refused; the status and the detail say why.
+
+## Details shared by many answers.
+
+detail-internal = an unexpected error occurred; quote the request id when reporting it
+detail-wrong-credentials = the e-mail or the password is wrong
+detail-too-many-requests = rate limit reached; retry in { $seconds } s
+not-found = { $what } not found
+
+## What cannot be found: the nouns of not-found.
+
+thing-account = account
+thing-application = application
+thing-campaign = campaign
+thing-offer = offer
+thing-offer-in-campaign = offer in this campaign
+thing-organisation = organisation
+thing-placement = placement
+thing-problem-type = problem type
+thing-school = school
+thing-skill = skill
+thing-student = student
+thing-student-profile = student profile
+thing-profile-or-offer-indexed = student profile or offer in the matching index
+thing-training = training
+
+## Field rules (errors[].message).
+
+required = must not be empty
+too-short = must be at least { $min } characters
+too-long = must be at most { $max } characters
+the-key = the key { $rule }
+problem-page-footer = Problem type <code>/problems/{ $slug }</code> of the Passerelle API, sent as an RFC 9457 <code>application/problem+json</code> document.
+
+## Report columns (the header row of CSV files and workbooks).
+
+column-scope = scope
+column-group = group
+column-school = school
+column-period = period
+column-kind = kind
+column-month = month
+column-skill = skill
+column-label-en = label_en
+column-domain = domain
+column-level = level
+column-demand-required = demand_required
+column-demand-preferred = demand_preferred
+column-demand = demand
+column-supply = supply
+column-ratio = ratio
+column-students-seeking = students_seeking
+column-students-placed = students_placed
+column-placement-rate = placement_rate
+column-students-with-applications = students_with_applications
+column-applications = applications
+column-offers-received = offers_received
+column-median-days-to-first-acceptance = median_days_to_first_acceptance
+column-suppressed = suppressed
+
+## Refusals and field rules, one text each.
+
+a-school-already-has-this-code = a school already has this code
+an-account-already-uses-this-email = an account already uses this e-mail
+an-admin-cannot-disable-their-own-account = an admin cannot disable their own account
+an-application-of-the-campaign-was-moved-meanwhile-publish = an application of the campaign was moved meanwhile; publish again
+an-organisation-already-has-this-code = an organisation already has this code
+applications-and-placements-are-not-readable-with-this-role = applications and placements are not readable with this role
+at-least-one-skill-requirement = at least one skill requirement
+closes-at-must-be-after-opens-at = closes_at must be after opens_at
+current-password-is-not-the-account-s-password = current_password is not the account's password
+each-date-once = each date once
+give-a-title-or-a-description = give a title or a description
+letters-digits-and-only = letters, digits and - only
+must-be-a-year-e-g-2026 = must be a year, e.g. 2026
+must-be-an-http-or-https-link = must be an http or https link
+must-be-from-1-to-5 = must be from 1 to 5
+must-not-be-in-the-past = must not be in the past
+name-the-company-tutor-and-the-academic-referent-before = name the company tutor and the academic referent before signing
+needed-to-publish = needed to publish
+no-position-left-on-this-offer = no position left on this offer
+no-such-provider = no such provider
+not-an-email-address = not an email address
+only-admins-and-school-staff-organise-campaigns = only admins and school staff organise campaigns
+only-an-administrator-may-do-this = only an administrator may do this
+only-recruiters-of-the-offer-s-organisation-change-it = only recruiters of the offer's organisation change it
+only-recruiters-of-the-offer-s-organisation-rank-its = only recruiters of the offer's organisation rank its candidates
+only-recruiters-post-offers = only recruiters post offers
+only-school-staff-and-admins-list-students = only school staff and admins list students
+only-school-staff-recruiters-and-admins-add-trainings = only school staff, recruiters and admins add trainings
+only-school-staff-the-committee-and-admins-read-the = only school staff, the committee and admins read the skills gap
+only-students-apply-to-offers = only students apply to offers
+only-the-campaign-s-organiser-its-school-s-staff = only the campaign's organiser (its school's staff, or an admin) does this
+only-the-committee-and-admins-read-network-reports = only the committee and admins read network reports
+only-the-provider-s-staff-and-admins-change-a = only the provider's staff and admins change a training
+only-the-school-s-staff-the-committee-and-admins = only the school's staff, the committee and admins read its statistics
+only-the-student-and-admins-exercise-the-student-s = only the student and admins exercise the student's data rights
+only-the-student-edits-their-profile = only the student edits their profile
+only-the-student-edits-their-skills = only the student edits their skills
+only-the-student-the-school-and-the-organisation-sign = only the student, the school and the organisation sign
+only-the-students-the-campaign-places-rank-its-offers = only the students the campaign places rank its offers
+only-this-school-s-staff-may-manage-its-roster = only this school's staff may manage its roster
+school-staff-organise-campaigns-for-their-own-school-only = school staff organise campaigns for their own school only
+send-an-access-token-as-authorization-bearer-token = send an access token as `Authorization: Bearer <token>`
+the-access-token-has-been-revoked = the access token has been revoked
+the-access-token-is-invalid = the access token is invalid
+the-access-token-is-invalid-or-expired = the access token is invalid or expired
+the-activation-token-is-invalid-used-or-expired = the activation token is invalid, used or expired
+the-application-was-moved-meanwhile-read-it-again = the application was moved meanwhile; read it again
+the-authorization-header-is-not-bearer-token = the Authorization header is not `Bearer <token>`
+the-body-could-not-be-read = the body could not be read
+the-body-is-not-a-readable-xlsx-workbook = the body is not a readable .xlsx workbook
+the-body-is-not-valid-json-it-ends-too = the body is not valid JSON: it ends too early
+the-body-must-be-a-json-object = the body must be a JSON object
+the-campaign-is-published-its-inputs-and-results-are = the campaign is published; its inputs and results are final
+the-campaign-was-published-meanwhile = the campaign was published meanwhile
+the-campaign-was-run-changed-or-published-meanwhile = the campaign was run, changed or published meanwhile
+the-committee-reads-aggregated-reports-only = the committee reads aggregated reports only
+the-deadline-to-apply-has-passed = the deadline to apply has passed
+the-idempotency-key-must-be-1-to-200-visible = the Idempotency-Key must be 1 to 200 visible ASCII characters
+the-offer-changed-meanwhile-read-it-again = the offer changed meanwhile; read it again
+the-placement-changed-meanwhile-read-it-again = the placement changed meanwhile; read it again
+the-placement-is-changing-right-now-retry-shortly = the placement is changing right now; retry shortly
+the-refresh-token-is-invalid-expired-or-revoked = the refresh token is invalid, expired or revoked
+the-student-applied-to-the-offer-meanwhile-publish-again = the student applied to the offer meanwhile; publish again
+this-account-has-no-student-profile = this account has no student profile
+this-account-is-already-activated = this account is already activated
+this-account-no-longer-exists = this account no longer exists
+this-city-is-already-listed = this city is already listed
+this-language-is-already-listed = this language is already listed
+this-skill-is-already-listed = this skill is already listed
+this-skill-is-already-required = this skill is already required
+this-student-already-has-an-account-sign-in-instead = this student already has an account; sign in instead
+trainings-are-added-for-your-own-school-or-organisation = trainings are added for your own school or organisation
+you-already-applied-to-this-offer = you already applied to this offer

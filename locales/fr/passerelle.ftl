@@ -1,0 +1,177 @@
+# Passerelle : les textes en français.
+# Chaque identifiant existe aussi dans locales/en/passerelle.ftl, avec les mêmes variables.
+
+## Types de problème : le titre, puis ce que fait le client.
+
+problem-bad-request = Requête incorrecte
+problem-bad-request-description = La requête est illisible : un corps qui n'est pas du JSON, ou un en-tête absent ou mal formé (le détail dit lequel). Corrigez la requête ; la renvoyer telle quelle échoue de nouveau.
+problem-invalid-parameters = Paramètres invalides
+problem-invalid-parameters-description = Un paramètre de chemin ou de requête enfreint une règle. `errors` les liste chacun avec son `field` (le nom du paramètre), un `code` et un message disant ce qui est accepté.
+problem-unauthenticated = Authentification requise
+problem-unauthenticated-description = Aucun jeton d'accès, ou un jeton invalide, expiré ou révoqué. Connectez-vous (`POST /api/v1/auth/login`) ou renouvelez le jeton (`POST /api/v1/auth/refresh`) puis réessayez.
+problem-wrong-credentials = E-mail ou mot de passe incorrect
+problem-wrong-credentials-description = La connexion a échoué : l'e-mail est inconnu ou le mot de passe est faux (la réponse ne dit pas lequel). Les échecs répétés sont freinés.
+problem-forbidden = Interdit
+problem-forbidden-description = L'appelant est connu mais cette action ne lui revient pas. Pour le déplacement d'une candidature, `allowed` liste les déplacements qu'il peut faire à la place.
+problem-not-found = Introuvable
+problem-not-found-description = Rien ne porte cet identifiant dans ce que l'appelant peut voir. Un autre appelant peut le voir.
+problem-method-not-allowed = Méthode non autorisée
+problem-method-not-allowed-description = Le chemin existe mais pas avec cette méthode HTTP ; l'en-tête `Allow` liste les méthodes qu'il accepte.
+problem-request-timeout = Délai de requête dépassé
+problem-request-timeout-description = Le corps n'est pas arrivé à temps. Réessayez.
+problem-conflict = Conflit
+problem-conflict-description = La requête est valide mais l'état actuel la refuse (un doublon, un déplacement que la machine à états n'a pas, plus de poste libre). `allowed` liste ce que l'état permet, lorsqu'il s'agit d'un état.
+problem-payload-too-large = Corps trop volumineux
+problem-payload-too-large-description = Le corps dépasse ce que l'opération accepte. Envoyez moins, par exemple une liste d'étudiants en plusieurs imports.
+problem-uri-too-long = URI trop longue
+problem-uri-too-long-description = L'adresse de la requête est plus longue que ce que le service lit. Envoyez des paramètres plus courts.
+problem-unsupported-media-type = Type de média non pris en charge
+problem-unsupported-media-type-description = Le corps a été envoyé avec un `Content-Type` que l'opération n'accepte pas (JSON, ou CSV lorsque c'est indiqué).
+problem-precondition-failed = Précondition non remplie
+problem-precondition-failed-description = Le `If-Match` envoyé ne correspond pas à l'`ETag` actuel : la ressource a changé depuis sa lecture. Relisez-la, puis réessayez.
+problem-precondition-required = Précondition requise
+problem-precondition-required-description = Cette écriture demande un en-tête `If-Match` portant l'`ETag` de la version lue.
+problem-validation = Échec de la validation
+problem-validation-description = Un champ du corps enfreint une règle. `errors` les liste chacun avec son `field` (un chemin JSON comme `requirements[2].min_level`), un `code` et un message disant ce qui est accepté.
+problem-too-many-requests = Trop de requêtes
+problem-too-many-requests-description = La limite de débit de cette opération est atteinte. Attendez le nombre de secondes indiqué par `Retry-After`.
+problem-unavailable = Service indisponible
+problem-unavailable-description = La base de données est injoignable ou la requête a pris trop de temps. Réessayez plus tard ; rien n'a été fait à moitié.
+problem-internal = Erreur interne du serveur
+problem-internal-description = Une erreur inattendue. Citez le `request_id` en la signalant ; la cause est dans les journaux du service sous cet identifiant.
+problem-client-error = Erreur du client
+problem-client-error-description = La requête a été refusée ; le statut et le détail disent pourquoi.
+
+## Détails communs à beaucoup de réponses.
+
+detail-internal = une erreur inattendue s'est produite ; citez l'identifiant de la requête en la signalant
+detail-wrong-credentials = l'e-mail ou le mot de passe est incorrect
+detail-too-many-requests = limite de débit atteinte ; réessayez dans { $seconds } s
+not-found = { $what } introuvable
+
+## Ce qui est introuvable : les noms de not-found.
+
+thing-account = compte
+thing-application = candidature
+thing-campaign = campagne
+thing-offer = offre
+thing-offer-in-campaign = offre dans cette campagne
+thing-organisation = organisation
+thing-placement = stage
+thing-problem-type = type de problème
+thing-school = école
+thing-skill = compétence
+thing-student = étudiant
+thing-student-profile = profil étudiant
+thing-profile-or-offer-indexed = profil étudiant ou offre de l'index de correspondance
+thing-training = formation
+
+## Règles des champs (errors[].message).
+
+required = ne doit pas être vide
+too-short = doit comporter au moins { $min } caractères
+too-long = doit comporter au plus { $max } caractères
+the-key = la clé { $rule }
+problem-page-footer = Type de problème <code>/problems/{ $slug }</code> de l'API Passerelle, envoyé comme document RFC 9457 <code>application/problem+json</code>.
+
+## Colonnes des rapports (la ligne d'en-tête des fichiers CSV et des classeurs).
+
+column-scope = périmètre
+column-group = groupe
+column-school = école
+column-period = période
+column-kind = type
+column-month = mois
+column-skill = compétence
+column-label-en = libellé_en
+column-domain = domaine
+column-level = niveau
+column-demand-required = demande_requise
+column-demand-preferred = demande_souhaitée
+column-demand = demande
+column-supply = offre_étudiants
+column-ratio = ratio
+column-students-seeking = étudiants_en_recherche
+column-students-placed = étudiants_placés
+column-placement-rate = taux_de_placement
+column-students-with-applications = étudiants_ayant_candidaté
+column-applications = candidatures
+column-offers-received = offres_reçues
+column-median-days-to-first-acceptance = délai_médian_première_acceptation_jours
+column-suppressed = masqué
+
+## Refus et règles de champ, un texte chacun.
+
+a-school-already-has-this-code = une école a déjà ce code
+an-account-already-uses-this-email = un compte utilise déjà cet e-mail
+an-admin-cannot-disable-their-own-account = un administrateur ne peut pas désactiver son propre compte
+an-application-of-the-campaign-was-moved-meanwhile-publish = une candidature de la campagne a changé d'état entre-temps ; publiez de nouveau
+an-organisation-already-has-this-code = une organisation a déjà ce code
+applications-and-placements-are-not-readable-with-this-role = les candidatures et les stages ne sont pas lisibles avec ce rôle
+at-least-one-skill-requirement = au moins une compétence requise
+closes-at-must-be-after-opens-at = closes_at doit être postérieur à opens_at
+current-password-is-not-the-account-s-password = current_password n'est pas le mot de passe du compte
+each-date-once = chaque date une seule fois
+give-a-title-or-a-description = donnez un titre ou une description
+letters-digits-and-only = lettres, chiffres et - uniquement
+must-be-a-year-e-g-2026 = doit être une année, par exemple 2026
+must-be-an-http-or-https-link = doit être un lien http ou https
+must-be-from-1-to-5 = doit être entre 1 et 5
+must-not-be-in-the-past = ne doit pas être dans le passé
+name-the-company-tutor-and-the-academic-referent-before = désignez le tuteur en entreprise et le référent pédagogique avant de signer
+needed-to-publish = nécessaire pour publier
+no-position-left-on-this-offer = plus aucun poste libre sur cette offre
+no-such-provider = fournisseur inconnu
+not-an-email-address = pas une adresse e-mail
+only-admins-and-school-staff-organise-campaigns = seuls les administrateurs et le personnel des écoles organisent des campagnes
+only-an-administrator-may-do-this = seul un administrateur peut faire cela
+only-recruiters-of-the-offer-s-organisation-change-it = seuls les recruteurs de l'organisation de l'offre la modifient
+only-recruiters-of-the-offer-s-organisation-rank-its = seuls les recruteurs de l'organisation de l'offre classent ses candidats
+only-recruiters-post-offers = seuls les recruteurs publient des offres
+only-school-staff-and-admins-list-students = seuls le personnel des écoles et les administrateurs listent les étudiants
+only-school-staff-recruiters-and-admins-add-trainings = seuls le personnel des écoles, les recruteurs et les administrateurs ajoutent des formations
+only-school-staff-the-committee-and-admins-read-the = seuls le personnel des écoles, le comité et les administrateurs lisent l'écart de compétences
+only-students-apply-to-offers = seuls les étudiants postulent aux offres
+only-the-campaign-s-organiser-its-school-s-staff = seul l'organisateur de la campagne (le personnel de son école, ou un administrateur) fait cela
+only-the-committee-and-admins-read-network-reports = seuls le comité et les administrateurs lisent les rapports du réseau
+only-the-provider-s-staff-and-admins-change-a = seuls le personnel du fournisseur et les administrateurs modifient une formation
+only-the-school-s-staff-the-committee-and-admins = seuls le personnel de l'école, le comité et les administrateurs lisent ses statistiques
+only-the-student-and-admins-exercise-the-student-s = seuls l'étudiant et les administrateurs exercent les droits de l'étudiant sur ses données
+only-the-student-edits-their-profile = seul l'étudiant modifie son profil
+only-the-student-edits-their-skills = seul l'étudiant modifie ses compétences
+only-the-student-the-school-and-the-organisation-sign = seuls l'étudiant, l'école et l'organisation signent
+only-the-students-the-campaign-places-rank-its-offers = seuls les étudiants que la campagne place classent ses offres
+only-this-school-s-staff-may-manage-its-roster = seul le personnel de cette école gère sa liste d'étudiants
+school-staff-organise-campaigns-for-their-own-school-only = le personnel d'une école n'organise des campagnes que pour sa propre école
+send-an-access-token-as-authorization-bearer-token = envoyez un jeton d'accès sous la forme `Authorization: Bearer <token>`
+the-access-token-has-been-revoked = le jeton d'accès a été révoqué
+the-access-token-is-invalid = le jeton d'accès est invalide
+the-access-token-is-invalid-or-expired = le jeton d'accès est invalide ou expiré
+the-activation-token-is-invalid-used-or-expired = le jeton d'activation est invalide, déjà utilisé ou expiré
+the-application-was-moved-meanwhile-read-it-again = la candidature a changé d'état entre-temps ; relisez-la
+the-authorization-header-is-not-bearer-token = l'en-tête Authorization n'est pas de la forme `Bearer <token>`
+the-body-could-not-be-read = le corps n'a pas pu être lu
+the-body-is-not-a-readable-xlsx-workbook = le corps n'est pas un classeur .xlsx lisible
+the-body-is-not-valid-json-it-ends-too = le corps n'est pas du JSON valide : il se termine trop tôt
+the-body-must-be-a-json-object = le corps doit être un objet JSON
+the-campaign-is-published-its-inputs-and-results-are = la campagne est publiée ; ses données et ses résultats sont définitifs
+the-campaign-was-published-meanwhile = la campagne a été publiée entre-temps
+the-campaign-was-run-changed-or-published-meanwhile = la campagne a été exécutée, modifiée ou publiée entre-temps
+the-committee-reads-aggregated-reports-only = le comité ne lit que des rapports agrégés
+the-deadline-to-apply-has-passed = la date limite de candidature est passée
+the-idempotency-key-must-be-1-to-200-visible = l'Idempotency-Key doit comporter de 1 à 200 caractères ASCII visibles
+the-offer-changed-meanwhile-read-it-again = l'offre a changé entre-temps ; relisez-la
+the-placement-changed-meanwhile-read-it-again = le stage a changé entre-temps ; relisez-le
+the-placement-is-changing-right-now-retry-shortly = le stage est en cours de modification ; réessayez dans un instant
+the-refresh-token-is-invalid-expired-or-revoked = le jeton de renouvellement est invalide, expiré ou révoqué
+the-student-applied-to-the-offer-meanwhile-publish-again = l'étudiant a postulé à l'offre entre-temps ; publiez de nouveau
+this-account-has-no-student-profile = ce compte n'a pas de profil étudiant
+this-account-is-already-activated = ce compte est déjà activé
+this-account-no-longer-exists = ce compte n'existe plus
+this-city-is-already-listed = cette ville figure déjà dans la liste
+this-language-is-already-listed = cette langue figure déjà dans la liste
+this-skill-is-already-listed = cette compétence figure déjà dans la liste
+this-skill-is-already-required = cette compétence est déjà requise
+this-student-already-has-an-account-sign-in-instead = cet étudiant a déjà un compte ; connectez-vous plutôt
+trainings-are-added-for-your-own-school-or-organisation = les formations s'ajoutent pour votre propre école ou organisation
+you-already-applied-to-this-offer = vous avez déjà postulé à cette offre

@@ -1,0 +1,154 @@
+//! French and English: the same codes, the texts in the negotiated language.
+
+use reqwest::{Method, Response};
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with, TestApp};
+
+/// A request in `language` (`None`: no `Accept-Language` at all).
+async fn send(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    language: Option<&str>,
+    body: Option<&Value>,
+) -> Response {
+    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
+    // The suite's client asks for English; a header sent here replaces it,
+    // and an empty one names no language of the service.
+    request = request.header("accept-language", language.unwrap_or(""));
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    request.send().await.expect("request sent")
+}
+
+fn school(code: &str, name: &str) -> Value {
+    json!({"code": code, "name": name, "city": "Kénitra", "kind": "engineering_school"})
+}
+
+fn header<'a>(response: &'a Response, name: &str) -> &'a str {
+    response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+/// Both answers to one failing request, French then English.
+async fn in_both(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    body: Option<&Value>,
+    status: u16,
+) -> [Value; 2] {
+    let french = send(app, method.clone(), path, token, Some("fr"), body).await;
+    assert_eq!(header(&french, "content-language"), "fr");
+    let english = send(app, method, path, token, Some("en"), body).await;
+    assert_eq!(header(&english, "content-language"), "en");
+    [assert_problem(french, status).await, assert_problem(english, status).await]
+}
+
+#[tokio::test]
+async fn a_validation_problem_has_the_same_codes_and_its_texts_in_each_language() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let body = json!({"code": "ENSA-X", "name": "  ", "city": "c".repeat(101), "kind": "engineering_school"});
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/admin/schools", &admin.token, Some(&body), 422).await;
+    assert_eq!(fr["type"], en["type"]);
+    assert_eq!(fr["type"], "/problems/validation");
+    let codes = |p: &Value| {
+        p["errors"].as_array().unwrap().iter().map(|e| (e["field"].clone(), e["code"].clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&fr), codes(&en));
+    assert_eq!(codes(&en), [(json!("name"), json!("required")), (json!("city"), json!("too_long"))]);
+    assert_eq!(en["title"], "Validation failed");
+    assert_eq!(fr["title"], "Échec de la validation");
+    assert_eq!(en["errors"][0]["message"], "must not be empty");
+    assert_eq!(fr["errors"][0]["message"], "ne doit pas être vide");
+    assert_eq!(en["errors"][1]["message"], "must be at most 100 characters");
+    assert_eq!(fr["errors"][1]["message"], "doit comporter au plus 100 caractères");
+    assert_eq!(fr["detail"], "name: ne doit pas être vide; city: doit comporter au plus 100 caractères");
+}
+
+#[tokio::test]
+async fn a_not_found_and_a_conflict_speak_each_language() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let [fr, en] = in_both(&app, Method::GET, "/api/v1/offers/987654", &admin.token, None, 404).await;
+    assert_eq!(fr["type"], en["type"]);
+    assert_eq!((en["title"].as_str(), en["detail"].as_str()), (Some("Not found"), Some("offer not found")));
+    assert_eq!((fr["title"].as_str(), fr["detail"].as_str()), (Some("Introuvable"), Some("offre introuvable")));
+
+    let created =
+        send(&app, Method::POST, "/api/v1/admin/schools", &admin.token, None, Some(&school("ENSA-K", "K"))).await;
+    assert_eq!(created.status(), 201);
+    let again = school("ENSA-K", "Twice");
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/admin/schools", &admin.token, Some(&again), 409).await;
+    assert_eq!(fr["type"], en["type"]);
+    assert_eq!(fr["type"], "/problems/conflict");
+    assert_eq!(en["detail"], "a school already has this code");
+    assert_eq!(fr["detail"], "une école a déjà ce code");
+    assert_eq!(fr["title"], "Conflit");
+}
+
+#[tokio::test]
+async fn q_values_are_honoured_and_other_languages_get_the_default() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let cases = [
+        (Some("en;q=0.5, fr;q=0.9"), "fr", "offre introuvable"),
+        (Some("fr;q=0.5, en-GB;q=0.9"), "en", "offer not found"),
+        (Some("de"), "fr", "offre introuvable"),
+        (Some("de, en;q=0.2"), "en", "offer not found"),
+        (None, "fr", "offre introuvable"),
+    ];
+    for (language, expected, detail) in cases {
+        let response = send(&app, Method::GET, "/api/v1/offers/987654", &admin.token, language, None).await;
+        assert_eq!(header(&response, "content-language"), expected, "{language:?}");
+        assert!(header(&response, "vary").to_ascii_lowercase().contains("accept-language"), "{language:?}");
+        assert_eq!(assert_problem(response, 404).await["detail"], detail, "{language:?}");
+    }
+    // A success states its language too.
+    let fine = send(&app, Method::GET, "/api/v1/me", &admin.token, Some("en"), None).await;
+    assert_eq!(fine.status(), 200);
+    assert_eq!(header(&fine, "content-language"), "en");
+    assert!(header(&fine, "vary").to_ascii_lowercase().contains("accept-language"));
+}
+
+#[tokio::test]
+async fn the_default_language_is_a_setting() {
+    let app = spawn_app_with(|settings| settings.default_language = passerelle::i18n::Lang::En).await;
+    let admin = app.admin().await;
+    for language in [None, Some("de")] {
+        let response = send(&app, Method::GET, "/api/v1/offers/987654", &admin.token, language, None).await;
+        assert_eq!(header(&response, "content-language"), "en");
+        assert_eq!(assert_problem(response, 404).await["detail"], "offer not found");
+    }
+    let french = send(&app, Method::GET, "/api/v1/offers/987654", &admin.token, Some("fr-MA"), None).await;
+    assert_eq!(assert_problem(french, 404).await["detail"], "offre introuvable");
+}
+
+#[tokio::test]
+async fn report_csv_headers_follow_the_language() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let path = "/api/v1/reports/placement-rates?from=2026-01-01&to=2026-01-31&format=csv";
+    let first_line = |text: String| text.lines().next().unwrap_or_default().to_owned();
+    let english = send(&app, Method::GET, path, &admin.token, Some("en"), None).await;
+    assert_eq!(english.status(), 200);
+    assert_eq!(
+        first_line(english.text().await.unwrap()),
+        "school,period,kind,students_seeking,students_placed,placement_rate,students_with_applications,applications,offers_received,median_days_to_first_acceptance,suppressed"
+    );
+    let french = send(&app, Method::GET, path, &admin.token, Some("fr"), None).await;
+    assert_eq!(french.status(), 200);
+    assert_eq!(header(&french, "content-language"), "fr");
+    assert_eq!(
+        first_line(french.text().await.unwrap()),
+        "école,période,type,étudiants_en_recherche,étudiants_placés,taux_de_placement,étudiants_ayant_candidaté,candidatures,offres_reçues,délai_médian_première_acceptation_jours,masqué"
+    );
+    // The JSON form keeps its field names in every language.
+    let json_path = "/api/v1/reports/placement-rates?from=2026-01-01&to=2026-01-31";
+    let body: Value = send(&app, Method::GET, json_path, &admin.token, Some("fr"), None).await.json().await.unwrap();
+    assert!(body["overall"]["students_seeking"].is_number(), "{body}");
+}
