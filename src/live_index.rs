@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use crate::auth::revocation::{AccountTokens, Revocations};
 use crate::db::DbConnection;
 use crate::domain::OfferKind;
+use crate::matching::near_miss::NearMiss;
 use crate::matching::suggestions::PhraseBook;
 use crate::matching::{MatchIndex, MatchResult, Taxonomy};
 use crate::store::{accounts, change_feed, matching as rows, QueryError};
@@ -196,6 +197,31 @@ impl LiveIndex {
     /// Eligible candidates ranked for an offer, in the recruiter's view.
     pub fn candidates_for_offer(&self, offer_id: i64, limit: usize, today: NaiveDate) -> Vec<MatchResult> {
         self.index.read().map(|index| index.top_candidates_for_offer(offer_id, limit, today)).unwrap_or_default()
+    }
+
+    /// The student's near misses among the open offers (optionally of one kind), best first.
+    pub fn near_misses(
+        &self,
+        student_id: i64,
+        kind: Option<OfferKind>,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Vec<NearMiss> {
+        self.index.read().map(|index| index.near_misses_of_kind(student_id, kind, limit, today)).unwrap_or_default()
+    }
+
+    /// Every near miss of each of `students`, under one read of the index.
+    pub fn near_misses_of(&self, students: &[i64], today: NaiveDate) -> Vec<(i64, Vec<NearMiss>)> {
+        self.index
+            .read()
+            .map(|index| {
+                students
+                    .iter()
+                    .map(|&id| (id, index.near_misses_for_student(id, usize::MAX, today)))
+                    .filter(|(_, found)| !found.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// Score and explanation of one pair, eligible or not (the gap view).

@@ -98,6 +98,10 @@ column-students-with-applications = students_with_applications
 column-applications = applications
 column-offers-received = offers_received
 column-median-days-to-first-acceptance = median_days_to_first_acceptance
+column-students = students
+column-positions = positions
+column-seats = seats
+column-trainings = trainings
 column-suppressed = suppressed
 
 ## Refusals and field rules, one text each.

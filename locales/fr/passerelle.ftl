@@ -98,6 +98,10 @@ column-students-with-applications = étudiants_ayant_candidaté
 column-applications = candidatures
 column-offers-received = offres_reçues
 column-median-days-to-first-acceptance = délai_médian_première_acceptation_jours
+column-students = étudiants
+column-positions = postes
+column-seats = places
+column-trainings = formations
 column-suppressed = masqué
 
 ## Refus et règles de champ, un texte chacun.

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::offers::visible_offer;
 use crate::app::personal_data::record_reading;
 use crate::app::students::visible_student;
+use crate::app::trainings::{Catalogue, GapTrainings};
 use crate::app::AppState;
 use crate::auth::policy::{self, StudentView};
 use crate::auth::Caller;
@@ -96,6 +97,36 @@ pub struct Match {
     #[schema(example = "Salma Bennani")]
     pub student_name: Option<String>,
     pub explanation: Explanation,
+    /// Near misses only (`include=near_misses`): what closing the gaps would bring.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near_miss: Option<NearMissGain>,
+    /// In the gap view of a pair and in near misses: each skill missing or
+    /// held below the offer's level (in a near miss, the required ones that
+    /// stand in the way), required ones first, with the trainings that close it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_trainings: Option<Vec<GapTrainings>>,
+}
+
+/// What a near miss would gain once its gaps are closed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearMissGain {
+    /// The score with every gap closed at its required level.
+    #[schema(example = 0.95)]
+    pub score_if_closed: f64,
+    /// `score_if_closed - score`: near misses are ranked by it, largest first,
+    /// then by fewer gaps, then by the higher score once closed, then by offer id.
+    #[schema(example = 0.25)]
+    pub gain: f64,
+}
+
+/// What a ranking of offers adds to the eligible ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchInclude {
+    /// After the eligible offers, up to `limit` open offers the student would
+    /// be eligible for with at most two required skills more (or one level
+    /// more on a held one), every other rule being met, ranked by gain.
+    NearMisses,
 }
 
 fn credit_view(index: &LiveIndex, m: &SkillMatch) -> SkillCredit {
@@ -134,7 +165,25 @@ fn match_view(index: &LiveIndex, result: MatchResult) -> Match {
         preferred_met: result.preferred_met,
         offer_title: None,
         student_name: None,
+        near_miss: None,
+        suggested_trainings: None,
     }
+}
+
+/// Parameters of a ranking of offers for a student.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StudentMatchQuery {
+    /// Only offers of this kind.
+    #[param(example = "internship")]
+    pub kind: Option<OfferKind>,
+    /// Results, 1 to 100 (default 20); with near misses, up to as many near misses again.
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// `near_misses` adds the near misses after the eligible offers.
+    #[param(inline, example = "near_misses")]
+    pub include: Option<MatchInclude>,
 }
 
 /// Parameters of a ranking.
@@ -157,28 +206,54 @@ fn full_view_of(conn: &mut crate::db::DbConnection, caller: &Caller, id: i64) ->
     }
 }
 
-/// Open offers ranked for a student the caller sees in full, eligible ones only.
+/// Open offers ranked for a student the caller sees in full, eligible ones
+/// only, then with `include` their near misses.
 pub async fn offers_for_student(
     state: &Arc<AppState>,
     caller: Caller,
     id: i64,
     kind: Option<OfferKind>,
     limit: usize,
+    include: Option<MatchInclude>,
 ) -> Result<Vec<Match>, ApiError> {
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         full_view_of(conn, &caller, id)?;
         record_reading(conn, &caller, &[id], ProfileReading::OfferRanking, None)?;
-        let results = shared.index.offers_for_student(id, kind, limit, Utc::now().date_naive());
+        let today = Utc::now().date_naive();
+        let index = &shared.index;
+        let mut results: Vec<Match> =
+            index.offers_for_student(id, kind, limit, today).into_iter().map(|r| match_view(index, r)).collect();
+        if include == Some(MatchInclude::NearMisses) {
+            let catalogue = Catalogue::load(conn, today)?;
+            for near in index.near_misses(id, kind, limit, today) {
+                let Some(result) = index.explain(id, near.offer_id, today, false) else { continue };
+                let gaps = near
+                    .gaps
+                    .iter()
+                    .map(|g| {
+                        catalogue.for_gap(
+                            i64::from(g.skill.0),
+                            index.slug(g.skill.0),
+                            g.held_level,
+                            g.required_level,
+                            true,
+                        )
+                    })
+                    .collect();
+                results.push(Match {
+                    near_miss: Some(NearMissGain { score_if_closed: near.score_if_closed, gain: near.gain() }),
+                    suggested_trainings: Some(gaps),
+                    ..match_view(index, result)
+                });
+            }
+        }
         let ids: Vec<i64> = results.iter().map(|r| r.offer_id).collect();
         let titles = offers::titles(conn, &ids)?;
-        Ok(results
-            .into_iter()
-            .map(|r| {
-                let title = titles.get(&r.offer_id).cloned();
-                Match { offer_title: title, ..match_view(&shared.index, r) }
-            })
-            .collect())
+        for result in &mut results {
+            result.offer_title = titles.get(&result.offer_id).cloned();
+        }
+        Ok(results)
     })
     .await
 }
@@ -224,7 +299,19 @@ pub async fn explain_pair(state: &Arc<AppState>, caller: Caller, id: i64, offer_
             .explain(id, offer_id, Utc::now().date_naive(), false)
             .ok_or_else(|| ApiError::not_found("student profile or offer in the matching index"))?;
         record_reading(conn, &caller, &[id], ProfileReading::PairExplanation, Some(offer_id))?;
-        Ok(Match { offer_title: Some(offer.title), ..match_view(&shared.index, result) })
+        let catalogue = Catalogue::load(conn, Utc::now().date_naive())?;
+        let index = &shared.index;
+        let short = result.partially_met.iter().map(|m| (m.skill, m.student_level, m.required_level, m.required));
+        let missing = result.missing_required.iter().map(|m| (m.skill, 0, m.required_level, true));
+        let missing = missing.chain(result.missing_preferred.iter().map(|m| (m.skill, 0, m.required_level, false)));
+        let mut gaps: Vec<GapTrainings> = short
+            .chain(missing)
+            .map(|(skill, held, level, required)| {
+                catalogue.for_gap(i64::from(skill.0), index.slug(skill.0), held, level, required)
+            })
+            .collect();
+        gaps.sort_by(|a, b| b.required.cmp(&a.required).then_with(|| a.skill.cmp(&b.skill)));
+        Ok(Match { offer_title: Some(offer.title), suggested_trainings: Some(gaps), ..match_view(index, result) })
     })
     .await
 }

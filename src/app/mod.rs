@@ -20,6 +20,7 @@ pub mod roster;
 pub mod sessions;
 pub mod skills;
 pub mod students;
+pub mod training_needs;
 pub mod trainings;
 pub mod version;
 

@@ -131,7 +131,7 @@ fn check_order(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), Api
 }
 
 /// The asked span, or the twelve calendar months up to today; at most ten years.
-fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate), ApiError> {
+pub(crate) fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate), ApiError> {
     check_order(from, to)?;
     let to = to.unwrap_or_else(|| Utc::now().date_naive());
     let from = match from {

@@ -12,7 +12,8 @@ use crate::auth::policy::{self, TrainingProvider};
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::domain::training::{
-    validate_training, TaughtSkill, TrainingDraft, TrainingKind, TrainingMode, TrainingPatch,
+    closing, validate_training, CatalogueTraining, TaughtSkill, TrainingDraft, TrainingKind, TrainingMode,
+    TrainingPatch,
 };
 use crate::domain::Violation;
 use crate::error::ApiError;
@@ -264,4 +265,119 @@ pub async fn patch_training(
         view(store::find(conn, id)?.ok_or_else(|| ApiError::not_found("training"))?)
     })
     .await
+}
+
+/// A training that closes a skill gap, as suggested next to it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SuggestedTraining {
+    #[schema(example = 7)]
+    pub training_id: i64,
+    #[schema(example = "Certificat Conteneurs et orchestration")]
+    pub title_fr: String,
+    #[schema(example = "Containers and orchestration certificate")]
+    pub title_en: String,
+    /// The school's or the organisation's name.
+    #[schema(example = "AXA GO")]
+    pub provider_name: String,
+    pub kind: TrainingKind,
+    pub mode: TrainingMode,
+    /// The level it brings a participant to on the skill of the gap (through a
+    /// narrower skill taught, at that skill's level).
+    #[schema(example = 3)]
+    pub level_reached: u8,
+    /// The first start date on or after today; null when none is listed.
+    #[schema(example = "2027-02-01")]
+    pub next_start_date: Option<chrono::NaiveDate>,
+    #[schema(example = 25)]
+    pub seats: u32,
+    #[schema(example = "https://formation.example.org/conteneurs")]
+    pub link: Option<String>,
+}
+
+/// A skill the student lacks or holds below an offer's level, with the
+/// trainings of the catalogue that close it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GapTrainings {
+    #[schema(example = "kubernetes")]
+    pub skill: String,
+    /// The student's level now (through the taxonomy); 0 when not held.
+    #[schema(example = 0)]
+    pub held_level: u8,
+    /// The level the offer asks for.
+    #[schema(example = 3)]
+    pub required_level: u8,
+    /// Whether the offer requires the skill (a preferred one only adds to the score).
+    #[schema(example = true)]
+    pub required: bool,
+    /// Trainings teaching the skill, or a narrower one, up to `required_level`
+    /// or above: the soonest next session first (none listed: last), then the
+    /// most seats; at most 5.
+    pub trainings: Vec<SuggestedTraining>,
+}
+
+/// The catalogue loaded for suggesting trainings, read once per request.
+pub struct Catalogue {
+    entries: Vec<CatalogueTraining>,
+    views: std::collections::HashMap<i64, SuggestedTraining>,
+}
+
+impl Catalogue {
+    /// Every training of the catalogue, with the skills it teaches credited through the taxonomy.
+    pub fn load(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Self, ApiError> {
+        let parents = crate::store::reports::skill_parents(conn)?;
+        let mut taught: std::collections::HashMap<i64, Vec<(i64, i32)>> = std::collections::HashMap::new();
+        for (training, skill, level, _) in store::teaching(conn)? {
+            taught.entry(training).or_default().push((skill, level));
+        }
+        let mut entries = Vec::new();
+        let mut views = std::collections::HashMap::new();
+        for record in store::all(conn)? {
+            let training = view(record)?;
+            let skills = taught.remove(&training.id).unwrap_or_default();
+            entries.push(CatalogueTraining::new(
+                training.id,
+                &skills,
+                &parents,
+                training.seats,
+                &training.start_dates,
+                today,
+            ));
+            let next_start_date = entries.last().and_then(|e| e.next_start);
+            views.insert(
+                training.id,
+                SuggestedTraining {
+                    training_id: training.id,
+                    title_fr: training.title_fr,
+                    title_en: training.title_en,
+                    provider_name: training.provider.name,
+                    kind: training.kind,
+                    mode: training.mode,
+                    level_reached: 0,
+                    next_start_date,
+                    seats: training.seats,
+                    link: training.link,
+                },
+            );
+        }
+        Ok(Catalogue { entries, views })
+    }
+
+    /// A gap on skill `skill_id` (named `slug`) with the trainings closing it.
+    pub fn for_gap(
+        &self,
+        skill_id: i64,
+        slug: String,
+        held_level: u8,
+        required_level: u8,
+        required: bool,
+    ) -> GapTrainings {
+        let trainings = closing(&self.entries, skill_id, i32::from(required_level))
+            .into_iter()
+            .filter_map(|entry| {
+                let reached = entry.level_on(skill_id).and_then(|l| u8::try_from(l).ok()).unwrap_or(0);
+                self.views.get(&entry.id).map(|v| SuggestedTraining { level_reached: reached, ..v.clone() })
+            })
+            .collect();
+        GapTrainings { skill: slug, held_level, required_level, required, trainings }
+    }
 }

@@ -273,6 +273,26 @@ pub fn skills_gap_scope(caller: &Caller) -> Result<(ReportAudience, Option<i64>)
     }
 }
 
+/// Training needs: the committee (anonymised) and admins, over every school
+/// or the one named; school staff over their own school's students only,
+/// naming it or not. Another school named by school staff is refused.
+pub fn training_needs_scope(
+    caller: &Caller,
+    school_id: Option<i64>,
+) -> Result<(ReportAudience, Option<i64>), ApiError> {
+    match (caller.role, caller.school_id) {
+        (Role::Admin, _) => Ok((ReportAudience::Exact, school_id)),
+        (Role::Committee, _) => Ok((ReportAudience::Anonymised, school_id)),
+        (Role::SchoolStaff, Some(own)) if school_id.is_none_or(|asked| asked == own) => {
+            Ok((ReportAudience::Exact, Some(own)))
+        }
+        (Role::SchoolStaff, Some(_)) => {
+            Err(ApiError::Forbidden("school staff read the training needs of their own school only".into()))
+        }
+        _ => Err(ApiError::Forbidden("only school staff, the committee and admins read the training needs".into())),
+    }
+}
+
 /// Who a caller is for one allocation campaign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CampaignRole {
@@ -427,6 +447,10 @@ mod tests {
             assert_eq!(school_report_audience(who, 1).ok(), school, "{who:?}");
             assert_eq!(network_report_audience(who).ok(), network, "{who:?}");
             assert_eq!(skills_gap_scope(who).ok(), gap, "{who:?}");
+            // Training needs: the skills gap's scope; a school named narrows it, another school's staff are refused.
+            assert_eq!(training_needs_scope(who, None).ok(), gap, "{who:?}");
+            let narrowed = gap.map(|(audience, own)| (audience, own.or(Some(1))));
+            assert_eq!(training_needs_scope(who, Some(1)).ok(), narrowed.filter(|(_, s)| *s == Some(1)), "{who:?}");
             assert_eq!(can_exercise_data_rights(who, Some(7)), rights, "{who:?}");
             assert_eq!(records_profile_view(who), recorded, "{who:?}");
         }

@@ -11,6 +11,7 @@ pub mod search;
 pub mod student;
 pub mod texts;
 pub mod training;
+pub mod training_needs;
 pub mod whole_number;
 
 use serde::{Deserialize, Serialize};

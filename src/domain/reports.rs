@@ -379,7 +379,31 @@ pub fn protects(hidden: &[&Counts], floor: u32) -> bool {
 /// until nothing changes. A withheld total thus depends on its students only,
 /// not on the `group_by` asked, and never leaves a view adding up to it.
 pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
-    let mut hidden: Vec<bool> = cells.iter().map(|c| is_suppressed(c.seeking)).collect();
+    withheld_by(
+        cells,
+        families,
+        |c| c.seeking,
+        protects,
+        |children, parent| {
+            let sum = |figure: fn(&Counts) -> u32| children.iter().map(|c| figure(c)).fold(0u32, u32::saturating_add);
+            sum(|c| c.seeking) == parent.seeking && sum(|c| c.placed) == parent.placed
+        },
+    )
+}
+
+/// The withholding rules of [`withheld`] over cells of any report: `size`
+/// is the number of students a cell counts, `protects` tells whether
+/// withheld children are safe from subtraction (given the family's floor),
+/// `adds_up` whether children add up to their parent, so that subtracting
+/// the shown ones gives the sum of the withheld ones.
+pub fn withheld_by<C>(
+    cells: &[C],
+    families: &[Family],
+    size: impl Fn(&C) -> u32,
+    protects: impl Fn(&[&C], u32) -> bool,
+    adds_up: impl Fn(&[&C], &C) -> bool,
+) -> Vec<bool> {
+    let mut hidden: Vec<bool> = cells.iter().map(|c| is_suppressed(size(c))).collect();
     let mut changed = true;
     while changed {
         changed = false;
@@ -389,18 +413,18 @@ pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
                 continue;
             }
             loop {
-                let withheld: Vec<&Counts> =
-                    family.children.iter().filter(|&&c| hidden[c]).map(|&c| &cells[c]).collect();
+                let withheld: Vec<&C> = family.children.iter().filter(|&&c| hidden[c]).map(|&c| &cells[c]).collect();
                 if protects(&withheld, family.floor) {
                     break;
                 }
-                let next = family.children.iter().filter(|&&c| !hidden[c]).min_by_key(|&&c| cells[c].seeking);
+                let next = family.children.iter().filter(|&&c| !hidden[c]).min_by_key(|&&c| size(&cells[c]));
                 match next {
                     Some(&child) => hidden[child] = true,
                     None => {
                         // Groups that overlap or leave students out (kinds, domains) do
                         // not add up to their total, which then tells nothing of their sum.
-                        if !parent_hidden && adds_up(cells, family) {
+                        let children: Vec<&C> = family.children.iter().map(|&c| &cells[c]).collect();
+                        if !parent_hidden && adds_up(&children, &cells[family.parent]) {
                             hidden[family.parent] = true;
                         }
                         break;
@@ -412,15 +436,6 @@ pub fn withheld(cells: &[Counts], families: &[Family]) -> Vec<bool> {
         }
     }
     hidden
-}
-
-/// Whether the children's seeking and placed counts add up to the parent's,
-/// so that subtracting the shown ones gives the sum of the withheld ones.
-fn adds_up(cells: &[Counts], family: &Family) -> bool {
-    let sum =
-        |figure: fn(&Counts) -> u32| family.children.iter().map(|&c| figure(&cells[c])).fold(0u32, u32::saturating_add);
-    let parent = &cells[family.parent];
-    sum(|c| c.seeking) == parent.seeking && sum(|c| c.placed) == parent.placed
 }
 
 /// What a cell of the placement reports counts, over a window.

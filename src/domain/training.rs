@@ -1,13 +1,14 @@
 //! Rules a training of the catalogue must follow to be saved: a programme,
 //! certificate or module of a school or an AXA organisation, and the skills it
-//! teaches up to which level.
+//! teaches up to which level; and which trainings close a skill gap.
 
 use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use utoipa::ToSchema;
 
+use super::reports::effective_levels;
 use super::{check_text, text_enum, UnknownValue, Violation, LEVEL_RANGE};
 
 text_enum! {
@@ -211,6 +212,66 @@ pub fn validate_training(draft: &TrainingDraft) -> Vec<Violation> {
     out
 }
 
+/// Most trainings suggested for one skill gap.
+pub const MAX_SUGGESTED: usize = 5;
+
+/// A training of the catalogue as far as closing a skill gap goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueTraining {
+    pub id: i64,
+    /// Level reached on every skill, a narrower skill taught counting for its
+    /// broader ones at its own level, as in matching.
+    pub levels: BTreeMap<i64, i32>,
+    pub seats: u32,
+    /// The first start date on or after today, if any is listed.
+    pub next_start: Option<NaiveDate>,
+}
+
+impl CatalogueTraining {
+    /// A training teaching `taught` (skill id, level); `parents` maps a skill to its parent.
+    pub fn new(
+        id: i64,
+        taught: &[(i64, i32)],
+        parents: &HashMap<i64, Option<i64>>,
+        seats: u32,
+        start_dates: &[NaiveDate],
+        today: NaiveDate,
+    ) -> Self {
+        let next_start = start_dates.iter().copied().filter(|d| *d >= today).min();
+        CatalogueTraining { id, levels: effective_levels(taught, parents), seats, next_start }
+    }
+
+    /// The level it brings a participant to on `skill`, if it teaches it (or a narrower one).
+    pub fn level_on(&self, skill: i64) -> Option<i32> {
+        self.levels.get(&skill).copied()
+    }
+
+    /// Whether it brings a participant to `level` on `skill` or above.
+    pub fn closes(&self, skill: i64, level: i32) -> bool {
+        self.level_on(skill).is_some_and(|reached| reached >= level)
+    }
+}
+
+/// The trainings that close a gap on `skill` at `level`: those teaching the
+/// skill, or a narrower one, up to that level or above. The soonest next
+/// session first (trainings without a date to come last), then the most
+/// seats, then by id; at most [`MAX_SUGGESTED`].
+pub fn closing(catalogue: &[CatalogueTraining], skill: i64, level: i32) -> Vec<&CatalogueTraining> {
+    let mut found: Vec<&CatalogueTraining> = catalogue.iter().filter(|t| t.closes(skill, level)).collect();
+    found.sort_by(|a, b| {
+        match (a.next_start, b.next_start) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then(b.seats.cmp(&a.seats))
+        .then(a.id.cmp(&b.id))
+    });
+    found.truncate(MAX_SUGGESTED);
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,5 +331,39 @@ mod tests {
         assert_eq!(patched.link.as_deref(), Some("https://a.example"));
         assert_eq!(patched.title_fr, "Module Python");
         assert_eq!(draft().patched(TrainingPatch { link: Some(None), ..Default::default() }).link, None);
+    }
+    #[test]
+    fn a_gap_is_closed_by_trainings_reaching_its_level_on_the_skill_or_a_narrower_one() {
+        // 1 data science, 2 python under it, 3 sql.
+        let parents: HashMap<i64, Option<i64>> = [(1, None), (2, Some(1)), (3, None)].into_iter().collect();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        let past = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let catalogue = vec![
+            CatalogueTraining::new(10, &[(2, 3)], &parents, 20, &[day(3, 1)], today),
+            CatalogueTraining::new(11, &[(1, 4)], &parents, 10, &[day(2, 1), past], today),
+            CatalogueTraining::new(12, &[(2, 2), (3, 5)], &parents, 30, &[past], today),
+            CatalogueTraining::new(13, &[(1, 3)], &parents, 40, &[], today),
+            CatalogueTraining::new(14, &[(3, 3)], &parents, 50, &[day(2, 1)], today),
+            CatalogueTraining::new(15, &[(3, 4)], &parents, 60, &[day(2, 1)], today),
+        ];
+        assert_eq!(catalogue[2].next_start, None, "a past session is no next start");
+        // (skill, level) -> trainings closing it, in order
+        let cases: Vec<((i64, i32), Vec<i64>)> = vec![
+            // Python itself taught at 3 (10); the broader skill does not teach the narrower (11, 13 no).
+            ((2, 3), vec![10]),
+            ((2, 2), vec![10, 12]),
+            // Data science: its own trainings and the Python ones at their level; soonest first, dateless last.
+            ((1, 3), vec![11, 10, 13]),
+            ((1, 4), vec![11]),
+            // Same date: more seats first; a training without a session to come last.
+            ((3, 3), vec![15, 14, 12]),
+            ((3, 4), vec![15, 12]),
+            ((3, 6), vec![]),
+        ];
+        for ((skill, level), expected) in cases {
+            let got: Vec<i64> = closing(&catalogue, skill, level).iter().map(|t| t.id).collect();
+            assert_eq!(got, expected, "skill {skill} at {level}");
+        }
     }
 }

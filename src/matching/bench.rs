@@ -57,6 +57,8 @@ pub struct BenchReport {
     pub candidates: Latency,
     /// Top offers for a student, through the index.
     pub offers_for_student: Latency,
+    /// The best [`TOP_K`] near misses of a student: a scan of the open offers.
+    pub near_misses: Latency,
     /// Top candidates for an offer, by full scan (when a baseline was given).
     pub brute_candidates: Option<Latency>,
     /// Top offers for a student, by full scan (when a baseline was given).
@@ -111,6 +113,7 @@ pub fn measure(
 ) -> BenchReport {
     let candidates = time(offer_ids, |id| index.top_candidates_for_offer(id, TOP_K, today));
     let offers_for_student = time(student_ids, |id| index.top_offers_for_student(id, None, TOP_K, today));
+    let near_misses = time(student_ids, |id| index.near_misses_for_student(id, TOP_K, today));
     let few = |ids: &[i64]| ids[..brute_queries.min(ids.len())].to_vec();
     let brute_candidates = brute.map(|b| time(&few(offer_ids), |id| b.top_candidates_for_offer(id, TOP_K, today)));
     let brute_offers_for_student =
@@ -122,6 +125,7 @@ pub fn measure(
         memory_bytes: index.approx_memory_bytes(),
         candidates,
         offers_for_student,
+        near_misses,
         brute_candidates,
         brute_offers_for_student,
     }
@@ -150,6 +154,7 @@ mod tests {
         let report = measure(&index, took, Some(&brute), &[1, 2, 3], &[1, 2], 1, config.today);
         assert_eq!((report.students, report.offers), (500, 50));
         assert_eq!(report.candidates.queries, 3);
+        assert_eq!(report.near_misses.queries, 2);
         assert_eq!(report.brute_candidates.map(|l| l.queries), Some(1));
         assert!(report.memory_bytes > 0);
     }

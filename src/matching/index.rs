@@ -641,15 +641,27 @@ impl MatchIndex {
     /// skill, so the anchor lists that make eligible offers quick to find do
     /// not narrow it.
     pub fn near_misses_for_student(&self, student_id: i64, limit: usize, today: NaiveDate) -> Vec<NearMiss> {
+        self.near_misses_of_kind(student_id, None, limit, today)
+    }
+
+    /// [`Self::near_misses_for_student`] among the offers of one kind, or of every kind.
+    pub fn near_misses_of_kind(
+        &self,
+        student_id: i64,
+        kind: Option<OfferKind>,
+        limit: usize,
+        today: NaiveDate,
+    ) -> Vec<NearMiss> {
         let Some(s) = self.student(student_id) else {
             return Vec::new();
         };
+        let wanted = kind.map_or(u8::MAX, kind_bit);
         let mut found: Vec<NearMiss> = self
             .offers
             .iter()
             .flatten()
             // Not open fails another filter than skills: never a near miss.
-            .filter(|o| o.profile.status == OfferStatus::Open)
+            .filter(|o| o.profile.status == OfferStatus::Open && o.kind & wanted != 0)
             .filter_map(|o| near_miss(&self.result(s, o, today, false)))
             .collect();
         found.sort_by(near_miss::rank);

@@ -90,6 +90,7 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(reports::school_placement_stats)
             .service(reports::placement_rates)
             .service(reports::skills_gap)
+            .service(reports::training_needs)
             .service(campaigns::create_campaign)
             .service(campaigns::list_campaigns)
             .service(campaigns::get_campaign)

@@ -12,6 +12,7 @@ use crate::app::reports::{
     self as app, CsvDialectParam, PlacementRatesQuery, PlacementRatesReport, ReportFormat, ReportTable,
     SchoolPlacementStats, SchoolStatsQuery, SkillsGapQuery, SkillsGapReport,
 };
+use crate::app::training_needs::{self as needs, TrainingNeedsQuery, TrainingNeedsReport};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
@@ -271,5 +272,78 @@ pub async fn skills_gap(
     let query = query.into_inner();
     let (format, dialect) = (form(&request, query.format), query.csv_dialect);
     let report = app::skills_gap(&state, caller, query).await?;
+    answer(&request, format, dialect, &report, || report.table())
+}
+
+/// Training needs: which skills to teach next. Per skill, and per domain,
+/// the seeking students it stands in the way of, the positions they would
+/// reach, against the seats of the catalogue's trainings that teach it.
+///
+/// A near miss is an open offer a student would be eligible for with at most
+/// two required skills more, or one level more on a held one, every other
+/// rule being met (as in `GET /students/{id}/matches?include=near_misses`,
+/// as of today). `students` counts the seeking students (as in the
+/// placement figures) with a near miss, to an offer published between
+/// `from` and `to`, whose gaps include the skill; `positions` sums the
+/// positions of those near misses. `seats` sums the seats of the trainings
+/// teaching the skill, or a narrower one, up to the lowest level the gaps ask
+/// (`level`) or above. A domain counts each student and each near miss once.
+/// `trend` repeats the figures month by month: near misses to offers
+/// published that month, of students on a roster by its end.
+///
+/// The committee, admins and school staff; others get 403. School staff
+/// count their own school's students only (`school_id` may name it; another
+/// school is refused with 403); admins and the committee every school's, or
+/// the one `school_id` names (404 when unknown).
+///
+/// **Withholding (committee only).** A skill or domain with fewer than 5
+/// students is withheld: `students` and `positions` null, `suppressed:
+/// true`. So that it cannot be recovered by subtraction, more skills of the
+/// same domain (and more months of the same skill or domain) are then
+/// withheld, the fewest students first, until at least two are and they hold
+/// more students than one per skill; when even all of them cannot, and they
+/// add up to their total, the total is withheld too. Seats are never withheld.
+///
+/// With `Accept: text/csv` (weights of `Accept` decide; JSON on a tie or
+/// without one): one header row (`month,skill,` then the figures), `all`
+/// for the whole period (and, as `skill`, for a domain's row), one row per
+/// skill then per domain for the period, then for each month; withheld
+/// figures are empty cells. Text cells starting with `=`, `+`, `-`, `@`, tab
+/// or carriage return get a leading `'` so that a spreadsheet does not run
+/// them; figures are written as numbers.
+///
+/// `format=csv|xlsx|json` asks for a form from a link, over `Accept`. As a
+/// workbook (`format=xlsx`, or `Accept:
+/// application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`), the
+/// same table on one formatted sheet: a bold frozen header with filters,
+/// text neutralised as in CSV. `csv_dialect=excel` writes the CSV as a
+/// French Excel opens it: UTF-8 with a byte order mark, `;`, CRLF, decimal
+/// comma. CSV and workbooks come as an attachment (`Content-Disposition`)
+/// named `training-needs-{from}-{to}[-{domain}][-school-{school_id}].csv` (or `.xlsx`).
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(TrainingNeedsQuery),
+    responses(
+        (status = 200, description = "The training needs", headers(("Content-Disposition" = String, description = "CSV and workbook forms: `attachment; filename=\"training-needs-2026-01-01-2026-11-30.csv\"`")), content(
+            (TrainingNeedsReport = "application/json"),
+            (String = "text/csv", example = "month,skill,label_en,domain,level,students,positions,seats,trainings,suppressed\nall,kubernetes,Kubernetes,cloud,3,7,9,25,1,false\n"),
+            (export::Workbook = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
+        (status = 400, description = "Invalid span", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not school staff (of the school named), the committee or an admin", body = Problem, content_type = "application/problem+json"),
+        SchoolNotFound,
+    )
+)]
+#[get("/reports/training-needs")]
+pub async fn training_needs(
+    state: web::Data<AppState>,
+    caller: Caller,
+    request: HttpRequest,
+    query: Query<TrainingNeedsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let (format, dialect) = (form(&request, query.format), query.csv_dialect);
+    let report = needs::training_needs(&state, caller, query).await?;
     answer(&request, format, dialect, &report, || report.table())
 }

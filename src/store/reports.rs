@@ -242,6 +242,7 @@ pub fn demand(
 /// One seeking student of the supply, with when they joined and their skills.
 #[derive(Debug, Clone)]
 pub struct SupplyStudent {
+    pub id: i64,
     pub created_at: NaiveDateTime,
     pub skills: Vec<(i64, i32)>,
 }
@@ -281,7 +282,7 @@ pub fn supply(conn: &mut DbConnection, school_id: Option<i64>) -> QueryResult<Ve
         .into_iter()
         .filter(|(id, _, _, seeking, _)| *seeking || applied.contains(id))
         .filter_map(|(id, ..)| {
-            Some(SupplyStudent { created_at: *created.get(&id)?, skills: held.remove(&id).unwrap_or_default() })
+            Some(SupplyStudent { id, created_at: *created.get(&id)?, skills: held.remove(&id).unwrap_or_default() })
         })
         .collect())
 }

@@ -210,6 +210,13 @@ fn records(conn: &mut DbConnection, rows: Vec<TrainingRow>) -> QueryResult<Vec<T
         .collect())
 }
 
+/// Every training with its provider and skills, by id: the catalogue that
+/// suggestions of trainings draw from.
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<TrainingRecord>> {
+    let rows = trainings::table.select(TrainingRow::as_select()).order(trainings::id).load(conn)?;
+    records(conn, rows)
+}
+
 /// Every training's taught skills: (training id, skill id, level reached, seats).
 pub fn teaching(conn: &mut DbConnection) -> QueryResult<Vec<(i64, i64, i32, i32)>> {
     training_skills::table

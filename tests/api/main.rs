@@ -29,5 +29,6 @@ mod search;
 mod spreadsheets;
 mod suggestions;
 mod tokens;
+mod training_needs;
 mod trainings;
 mod upgrades;

@@ -285,3 +285,112 @@ async fn a_page_of_students_records_one_reading_for_each_student_shown_and_no_ot
         .unwrap();
     assert_eq!(recorded, shown.iter().map(|id| (*id, "student_list".to_owned())).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn near_misses_follow_the_eligible_offers_with_the_trainings_that_close_their_gaps() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let r = recruiters(&app).await;
+    let training = |skills: Value, seats: u32| {
+        let mut body = crate::trainings::training_body(skills);
+        body["seats"] = json!(seats);
+        body
+    };
+    // Helm is narrower than Kubernetes: taught at 3, it brings Kubernetes to 3.
+    let helm = crate::trainings::create(&app, &r.own, &training(json!([{"skill": "helm", "level": 3}]), 25)).await;
+    crate::trainings::create(&app, &r.own, &training(json!([{"skill": "kubernetes", "level": 2}]), 25)).await;
+    let k8s = crate::trainings::create(&app, &r.own, &training(json!([{"skill": "k8s", "level": 4}]), 30)).await;
+    let torch = crate::trainings::create(&app, &r.own, &training(json!([{"skill": "pytorch", "level": 5}]), 10)).await;
+    // One level short on a held skill: machine learning at 4 (through PyTorch) for 5.
+    let mut expert = offer_body();
+    expert["requirements"] = json!([{"skill": "machine-learning", "min_level": 5, "weight": 4, "required": true}]);
+    let expert = create_offer(&app, &s.recruiter, &expert).await["id"].as_i64().unwrap();
+    publish(&app, &s.recruiter, expert).await;
+    // Three skills missing, or another rule broken: no near miss.
+    let mut far = offer_body();
+    far["requirements"] = json!([
+        {"skill": "kubernetes", "min_level": 1, "weight": 1, "required": true},
+        {"skill": "docker", "min_level": 1, "weight": 1, "required": true},
+        {"skill": "terraform", "min_level": 1, "weight": 1, "required": true}
+    ]);
+    let far = create_offer(&app, &s.recruiter, &far).await["id"].as_i64().unwrap();
+    publish(&app, &s.recruiter, far).await;
+    let mut elsewhere = offer_body();
+    elsewhere["city"] = json!("Tanger");
+    elsewhere["requirements"] = json!([{"skill": "kubernetes", "min_level": 3, "weight": 5, "required": true}]);
+    let elsewhere = create_offer(&app, &s.recruiter, &elsewhere).await["id"].as_i64().unwrap();
+    publish(&app, &s.recruiter, elsewhere).await;
+
+    let path = format!("/api/v1/students/{}/matches", s.student_id);
+    let plain = json(app.get(&path, Some(&s.student.token)).await).await;
+    assert_eq!(plain.as_array().unwrap().len(), 1, "without include, eligible offers only: {plain}");
+    assert!(plain[0].get("near_miss").is_none() && plain[0].get("suggested_trainings").is_none(), "{plain}");
+
+    let ranked = json(app.get(&format!("{path}?include=near_misses"), Some(&s.student.token)).await).await;
+    let ranked = ranked.as_array().unwrap();
+    let offers: Vec<i64> = ranked.iter().map(|m| m["offer_id"].as_i64().unwrap()).collect();
+    // Kubernetes gains 1 (0 → 1); machine learning at 5 gains 0.2 (credit 4·4/5 = 3.2 of 4 → 4).
+    assert_eq!(offers, [s.ml_offer, s.k8s_offer, expert], "{ranked:?}");
+    assert!(ranked[0].get("near_miss").is_none());
+    let k8s_miss = &ranked[1];
+    assert_eq!(k8s_miss["eligible"], false);
+    assert_eq!(k8s_miss["offer_title"], "Data engineering intern");
+    assert_eq!(k8s_miss["near_miss"]["score_if_closed"], 1.0);
+    assert_eq!(k8s_miss["near_miss"]["gain"], 1.0);
+    let gaps = k8s_miss["suggested_trainings"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0]["skill"], "kubernetes");
+    assert_eq!((gaps[0]["held_level"].clone(), gaps[0]["required_level"].clone()), (json!(0), json!(3)));
+    let closing: Vec<i64> =
+        gaps[0]["trainings"].as_array().unwrap().iter().map(|t| t["training_id"].as_i64().unwrap()).collect();
+    // Same next session: more seats first; the level-2 training does not close it.
+    assert_eq!(closing, [k8s["id"].as_i64().unwrap(), helm["id"].as_i64().unwrap()]);
+    assert_eq!(gaps[0]["trainings"][0]["level_reached"], 4);
+    assert_eq!(gaps[0]["trainings"][1]["level_reached"], 3);
+    assert_eq!(gaps[0]["trainings"][1]["next_start_date"], "2027-02-01");
+    let expert_miss = &ranked[2];
+    assert!((expert_miss["near_miss"]["gain"].as_f64().unwrap() - 0.2).abs() < 1e-9, "{expert_miss}");
+    let gap = &expert_miss["suggested_trainings"][0];
+    assert_eq!((gap["skill"].clone(), gap["held_level"].clone()), (json!("machine-learning"), json!(4)));
+    assert_eq!(gap["trainings"][0]["training_id"], torch["id"]);
+
+    // The limit bounds each list; the kind filters both.
+    let one = json(app.get(&format!("{path}?include=near_misses&limit=1"), Some(&s.student.token)).await).await;
+    let offers: Vec<i64> = one.as_array().unwrap().iter().map(|m| m["offer_id"].as_i64().unwrap()).collect();
+    assert_eq!(offers, [s.ml_offer, s.k8s_offer]);
+    let none =
+        json(app.get(&format!("{path}?include=near_misses&kind=work_study"), Some(&s.student.token)).await).await;
+    assert_eq!(none, json!([]));
+    assert_problem(app.get(&format!("{path}?include=everything"), Some(&s.student.token)).await, 400).await;
+    // As for the ranking: the school's staff read it, a recruiter gets 404.
+    assert_eq!(app.get(&format!("{path}?include=near_misses"), Some(&s.staff.token)).await.status(), 200);
+    assert_problem(app.get(&format!("{path}?include=near_misses"), Some(&s.recruiter.token)).await, 404).await;
+}
+
+#[tokio::test]
+async fn the_gap_view_suggests_trainings_for_every_skill_short_or_missing() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let r = recruiters(&app).await;
+    let sql =
+        crate::trainings::create(&app, &r.own, &crate::trainings::training_body(json!([{"skill": "sql", "level": 2}])))
+            .await;
+    let path = format!("/api/v1/students/{}/matches/{}", s.student_id, s.ml_offer);
+    let pair = json(app.get(&path, Some(&s.student.token)).await).await;
+    // Eligible, but SQL (preferred) is held at 1 for 2.
+    assert_eq!(pair["eligible"], true);
+    let gaps = pair["suggested_trainings"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{pair}");
+    assert_eq!(gaps[0]["skill"], "sql");
+    assert_eq!(gaps[0]["required"], false);
+    assert_eq!((gaps[0]["held_level"].clone(), gaps[0]["required_level"].clone()), (json!(1), json!(2)));
+    assert_eq!(gaps[0]["trainings"][0]["training_id"], sql["id"]);
+    let k8s = json(
+        app.get(&format!("/api/v1/students/{}/matches/{}", s.student_id, s.k8s_offer), Some(&s.student.token)).await,
+    )
+    .await;
+    assert_eq!(
+        k8s["suggested_trainings"],
+        json!([{"skill": "kubernetes", "held_level": 0, "required_level": 3, "required": true, "trainings": []}])
+    );
+}

@@ -199,6 +199,19 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
     rows.push((Method::GET, stats, None, [401, 403, 403, 200, 403, 200, 200]));
     rows.push((Method::GET, "/api/v1/reports/placement-rates".into(), None, [401, 403, 403, 403, 403, 200, 200]));
     rows.push((Method::GET, "/api/v1/reports/skills-gap".into(), None, [401, 403, 403, 200, 200, 200, 200]));
+    rows.push((Method::GET, "/api/v1/reports/training-needs".into(), None, [401, 403, 403, 200, 200, 200, 200]));
+    rows.push((
+        Method::GET,
+        format!("/api/v1/reports/training-needs?school_id={}", cast.ecc),
+        None,
+        [401, 403, 403, 200, 403, 200, 200],
+    ));
+    rows.push((
+        Method::GET,
+        format!("{student}/matches?include=near_misses"),
+        None,
+        [401, 200, 404, 200, 404, 404, 200],
+    ));
     // Data rights: the student and admins; those who see the student 403, others 404.
     rows.push((Method::GET, format!("{student}/export"), None, [401, 200, 403, 403, 404, 404, 200]));
     rows.push((Method::GET, format!("{student}/profile-views"), None, [401, 200, 403, 403, 404, 404, 200]));
