@@ -191,7 +191,7 @@ pub async fn screen(
     let url_length = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if url_length > MAX_URL_BYTES {
         let error = ApiError::UriTooLong(
-            format!("the path and query are {url_length} bytes long; at most {MAX_URL_BYTES} are accepted").into(),
+            crate::domain::Message::new("url-too-long").arg("length", url_length).arg("max", MAX_URL_BYTES),
         );
         return Ok(req.into_response(error.error_response()));
     }
@@ -244,7 +244,7 @@ fn is_json(req: &ServiceRequest) -> bool {
 
 /// Reads the whole body, refusing it as soon as it passes the limit.
 async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = || ApiError::PayloadTooLarge(format!("the body is larger than the limit of {limit} bytes").into());
+    let too_large = || ApiError::PayloadTooLarge(crate::domain::Message::new("body-too-large").arg("limit", limit));
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {

@@ -179,3 +179,63 @@ this-skill-is-already-required = this skill is already required
 this-student-already-has-an-account-sign-in-instead = this student already has an account; sign in instead
 trainings-are-added-for-your-own-school-or-organisation = trainings are added for your own school or organisation
 you-already-applied-to-this-offer = you already applied to this offer
+
+## Refusals that quote the request or the state. Status values stay codes.
+
+offer-cannot-become = a { $status } offer cannot become { $to }
+offer-cannot-be-changed = a { $status } offer cannot be changed
+positions-already-taken = { $taken } positions are already taken
+offer-not-open-to-applications = the offer is { $status }, not open to applications
+application-move-not-yours = moving from { $from } to { $to } is not yours to do
+application-cannot-move = an application cannot move from { $from } to { $to }
+placement-does-not-change = a { $status } placement does not change
+placement-takes-no-signature = a { $status } placement takes no signature
+placement-cannot-be-terminated = a { $status } placement cannot be terminated
+party-already-signed = the { $party } already signed version { $version }
+document-signed-is-not-current = the document signed is not the current version's; download the agreement again and sign that
+must-be-a-sha256 = must be the SHA-256 of the document, as 64 hexadecimal digits
+no-school-has-id = no school has id { $id }
+offer-is-not-open = offer { $id } is not an open offer
+no-open-offer-matches-the-filter = no open offer matches the filter
+filter-matches-too-many-offers = the filter matches more than { $max } offers
+preference-window-not-open = preference_window_not_open: preferences are taken from { $opens }
+preference-window-closed = preference_window_closed: preferences were taken until { $closes }
+preference-window-open = preference_window_open: publish after the preference window closes at { $closes }
+
+## Roster imports: a line, a column, a value.
+
+roster-column-missing = line 1: the { $column } column is missing
+roster-unknown-column = line { $line }: unknown column { $column }; the columns are { $columns }
+roster-line = line { $line }: { $reason }
+roster-cell = line { $line }, column { $column }, value "{ $value }": { $reason }
+roster-cell-count = { $len } cells where the header has { $expected }
+roster-line-not-csv = the line cannot be read as CSV
+roster-unreadable-header = unreadable CSV header: { $reason }
+roster-appears-twice = appears twice in the file
+roster-email-of-student = belongs to student { $owner }
+roster-emails-taken = nothing imported: the new e-mail of an activated student is the sign-in e-mail of another account: { $emails }
+roster-media-types = send the roster as text/csv, application/json or { $xlsx }
+
+## The request itself.
+
+url-too-long = the path and query are { $length } bytes long; at most { $max } are accepted
+body-too-large = the body is larger than the limit of { $limit } bytes
+
+## A body or a query that does not fit its type. Field names stay as sent.
+
+the-body = the body
+the-query = query
+is-required = { $field } is required
+unknown-field = { $field } is not a field here; the fields are: { $known }
+unknown-field-none = { $field } is not a field here; no field is accepted here
+unknown-parameter = { $field } is not a parameter of this operation; the parameters are: { $known }
+unknown-parameter-none = { $field } is not a parameter of this operation; no field is accepted here
+must-be-one-of = { $field } must be one of: { $values }
+must-be = { $field } must be { $kind }
+not-a-valid-value = { $field } is not a valid value: { $reason }
+kind-whole-number = a whole number
+kind-number = a number
+kind-true-or-false = true or false
+kind-list = a list
+kind-object = an object
+kind-string = a string

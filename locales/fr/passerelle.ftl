@@ -179,3 +179,66 @@ this-skill-is-already-required = cette compétence est déjà requise
 this-student-already-has-an-account-sign-in-instead = cet étudiant a déjà un compte ; connectez-vous plutôt
 trainings-are-added-for-your-own-school-or-organisation = les formations s'ajoutent pour votre propre école ou organisation
 you-already-applied-to-this-offer = vous avez déjà postulé à cette offre
+
+## Refus qui citent la demande ou l'état. Les valeurs d'état restent des codes.
+
+offer-cannot-become = une offre { $status } ne peut pas passer à { $to }
+offer-cannot-be-changed = une offre { $status } ne peut pas être modifiée
+positions-already-taken = { $taken ->
+    [one] { $taken } poste est déjà pourvu
+   *[other] { $taken } postes sont déjà pourvus
+}
+offer-not-open-to-applications = l'offre est { $status } : elle n'est pas ouverte aux candidatures
+application-move-not-yours = faire passer une candidature de { $from } à { $to } ne vous revient pas
+application-cannot-move = une candidature ne peut pas passer de { $from } à { $to }
+placement-does-not-change = un stage { $status } ne change plus
+placement-takes-no-signature = un stage { $status } ne se signe plus
+placement-cannot-be-terminated = un stage { $status } ne peut pas être résilié
+party-already-signed = la partie { $party } a déjà signé la version { $version }
+document-signed-is-not-current = le document signé n'est pas celui de la version en cours ; téléchargez de nouveau la convention et signez celle-ci
+must-be-a-sha256 = doit être l'empreinte SHA-256 du document, en 64 chiffres hexadécimaux
+no-school-has-id = aucune école n'a l'identifiant { $id }
+offer-is-not-open = l'offre { $id } n'est pas une offre ouverte
+no-open-offer-matches-the-filter = aucune offre ouverte ne correspond au filtre
+filter-matches-too-many-offers = le filtre retient plus de { $max } offres
+preference-window-not-open = preference_window_not_open : les préférences sont reçues à partir du { $opens }
+preference-window-closed = preference_window_closed : les préférences étaient reçues jusqu'au { $closes }
+preference-window-open = preference_window_open : publiez après la fermeture de la période des préférences, le { $closes }
+
+## Imports de listes d'étudiants : une ligne, une colonne, une valeur.
+
+roster-column-missing = ligne 1 : la colonne { $column } manque
+roster-unknown-column = ligne { $line } : colonne inconnue { $column } ; les colonnes sont { $columns }
+roster-line = ligne { $line } : { $reason }
+roster-cell = ligne { $line }, colonne { $column }, valeur "{ $value }" : { $reason }
+roster-cell-count = { $len } cellules alors que l'en-tête en compte { $expected }
+roster-line-not-csv = la ligne ne se lit pas comme du CSV
+roster-unreadable-header = en-tête CSV illisible : { $reason }
+roster-appears-twice = figure deux fois dans le fichier
+roster-email-of-student = appartient à l'étudiant { $owner }
+roster-emails-taken = rien n'a été importé : le nouvel e-mail d'un étudiant activé est l'e-mail de connexion d'un autre compte : { $emails }
+roster-media-types = envoyez la liste en text/csv, application/json ou { $xlsx }
+
+## La demande elle-même.
+
+url-too-long = le chemin et la requête font { $length } octets ; au plus { $max } sont acceptés
+body-too-large = le corps dépasse la limite de { $limit } octets
+
+## Un corps ou une requête qui ne correspond pas à son type. Les noms des champs restent tels qu'envoyés.
+
+the-body = le corps
+the-query = la requête
+is-required = { $field } est obligatoire
+unknown-field = { $field } n'est pas un champ ici ; les champs sont : { $known }
+unknown-field-none = { $field } n'est pas un champ ici ; aucun champ n'est accepté ici
+unknown-parameter = { $field } n'est pas un paramètre de cette opération ; les paramètres sont : { $known }
+unknown-parameter-none = { $field } n'est pas un paramètre de cette opération ; aucun paramètre n'est accepté ici
+must-be-one-of = { $field } doit valoir l'une de ces valeurs : { $values }
+must-be = { $field } doit être { $kind }
+not-a-valid-value = { $field } n'est pas une valeur valide : { $reason }
+kind-whole-number = un nombre entier
+kind-number = un nombre
+kind-true-or-false = true ou false
+kind-list = une liste
+kind-object = un objet
+kind-string = une chaîne de caractères

@@ -385,11 +385,11 @@ pub(super) fn signed_hash(documents: &[SigningDocument], sent: Option<&str>) -> 
     match sent {
         Some(sent) => {
             let sent = sent.trim().to_ascii_lowercase();
-            documents.iter().find(|d| d.sha256 == sent).map(|d| d.sha256.clone()).ok_or_else(|| {
-                ApiError::conflict(
-                    "the document signed is not the current version's; download the agreement again and sign that",
-                )
-            })
+            documents
+                .iter()
+                .find(|d| d.sha256 == sent)
+                .map(|d| d.sha256.clone())
+                .ok_or_else(|| ApiError::conflict(crate::domain::Message::new("document-signed-is-not-current")))
         }
         None => documents
             .iter()
@@ -406,7 +406,7 @@ pub(super) fn check_sent_hash(sent: Option<&str>) -> Result<(), ApiError> {
         Some(hash) if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) => Err(ApiError::invalid(
             "document_sha256",
             ViolationCode::InvalidFormat,
-            "must be the SHA-256 of the document, as 64 hexadecimal digits",
+            crate::domain::Message::new("must-be-a-sha256"),
         )),
         _ => Ok(()),
     }

@@ -190,7 +190,9 @@ fn apply(
     let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
     let today = Utc::now().date_naive();
     if offer_status != OfferStatus::Open {
-        return Err(ApiError::conflict(format!("the offer is {offer_status}, not open to applications")));
+        return Err(ApiError::conflict(
+            crate::domain::Message::new("offer-not-open-to-applications").arg("status", offer_status.as_str()),
+        ));
     }
     if offer.deadline.is_some_and(|deadline| deadline < today) {
         return Err(ApiError::conflict(crate::domain::Message::new("the-deadline-to-apply-has-passed")));
@@ -280,11 +282,16 @@ pub struct ApplicationEvent {
 fn refusal(refused: MoveRefused, from: ApplicationStatus, to: ApplicationStatus) -> ApiError {
     let allowed: Vec<String> = refused.allowed().iter().map(|s| s.as_str().to_owned()).collect();
     match refused {
-        MoveRefused::ForbiddenForActor { .. } => {
-            ApiError::ForbiddenMove { detail: format!("moving from {from} to {to} is not yours to do").into(), allowed }
-        }
+        MoveRefused::ForbiddenForActor { .. } => ApiError::ForbiddenMove {
+            detail: crate::domain::Message::new("application-move-not-yours")
+                .arg("from", from.as_str())
+                .arg("to", to.as_str()),
+            allowed,
+        },
         MoveRefused::NotAllowed { .. } => ApiError::Conflict {
-            detail: format!("an application cannot move from {from} to {to}").into(),
+            detail: crate::domain::Message::new("application-cannot-move")
+                .arg("from", from.as_str())
+                .arg("to", to.as_str()),
             allowed: Some(allowed),
         },
     }

@@ -366,7 +366,7 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
                 return Err(ApiError::invalid(
                     "school_id",
                     ViolationCode::Unknown,
-                    format!("no school has id {school}"),
+                    crate::domain::Message::new("no-school-has-id").arg("id", school),
                 ));
             }
         }
@@ -381,7 +381,7 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
                         Violation::new(
                             format!("offer_ids[{i}]"),
                             ViolationCode::NotOpen,
-                            format!("offer {id} is not an open offer"),
+                            crate::domain::Message::new("offer-is-not-open").arg("id", *id),
                         )
                     })
                     .collect();
@@ -400,14 +400,14 @@ pub async fn create_campaign(state: &AppState, caller: Caller, draft: CampaignDr
                     return Err(ApiError::invalid(
                         "offer_filter",
                         ViolationCode::NoOffer,
-                        "no open offer matches the filter",
+                        crate::domain::Message::new("no-open-offer-matches-the-filter"),
                     ));
                 }
                 if ids.len() > MAX_OFFERS {
                     return Err(ApiError::invalid(
                         "offer_filter",
                         ViolationCode::TooMany,
-                        format!("the filter matches more than {MAX_OFFERS} offers"),
+                        crate::domain::Message::new("filter-matches-too-many-offers").arg("max", MAX_OFFERS),
                     ));
                 }
                 ids
@@ -506,16 +506,16 @@ pub async fn put_preferences(
         match window(row.opens_at.and_utc(), row.closes_at.and_utc(), Utc::now()) {
             Window::Open => {}
             Window::NotYetOpen => {
-                return Err(ApiError::conflict(format!(
-                    "preference_window_not_open: preferences are taken from {}",
-                    row.opens_at.and_utc().to_rfc3339()
-                )))
+                return Err(ApiError::conflict(
+                    crate::domain::Message::new("preference-window-not-open")
+                        .arg("opens", row.opens_at.and_utc().to_rfc3339()),
+                ))
             }
             Window::Closed => {
-                return Err(ApiError::conflict(format!(
-                    "preference_window_closed: preferences were taken until {}",
-                    row.closes_at.and_utc().to_rfc3339()
-                )))
+                return Err(ApiError::conflict(
+                    crate::domain::Message::new("preference-window-closed")
+                        .arg("closes", row.closes_at.and_utc().to_rfc3339()),
+                ))
             }
         }
         let in_campaign: HashSet<i64> = store::offers_of(conn, id)?.into_iter().map(|o| o.offer_id).collect();
@@ -850,10 +850,10 @@ pub async fn publish_campaign(state: &Arc<AppState>, caller: Caller, id: i64) ->
     crate::db::run(&state.pool, move |conn| {
         let row = load_for_organiser(conn, &caller, id)?;
         if window(row.opens_at.and_utc(), row.closes_at.and_utc(), Utc::now()) != Window::Closed {
-            return Err(ApiError::conflict(format!(
-                "preference_window_open: publish after the preference window closes at {}",
-                row.closes_at.and_utc().to_rfc3339()
-            )));
+            return Err(ApiError::conflict(
+                crate::domain::Message::new("preference-window-open")
+                    .arg("closes", row.closes_at.and_utc().to_rfc3339()),
+            ));
         }
         if row.run_inputs_version != Some(row.inputs_version) {
             return Err(ApiError::conflict(

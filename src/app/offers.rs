@@ -290,7 +290,9 @@ fn move_in(
     let (_, view) = load(conn, caller, id, true)?;
     if !offer_status_move(view.status, to) {
         return Err(ApiError::Conflict {
-            detail: format!("a {} offer cannot become {to}", view.status).into(),
+            detail: crate::domain::Message::new("offer-cannot-become")
+                .arg("status", view.status.as_str())
+                .arg("to", to.as_str()),
             allowed: Some(
                 [OfferStatus::Open, OfferStatus::Closed]
                     .into_iter()
@@ -399,7 +401,9 @@ pub async fn patch_offer(
     crate::db::run(&state.pool, move |conn| {
         let (row, view) = load(conn, &caller, id, true)?;
         if !matches!(view.status, OfferStatus::Draft | OfferStatus::Open) {
-            return Err(ApiError::conflict(format!("a {} offer cannot be changed", view.status)));
+            return Err(ApiError::conflict(
+                crate::domain::Message::new("offer-cannot-be-changed").arg("status", view.status.as_str()),
+            ));
         }
         let stored = draft_of(&view);
         let merged = OfferDraft {
@@ -421,7 +425,7 @@ pub async fn patch_offer(
             return Err(ApiError::invalid(
                 "positions",
                 ViolationCode::BelowTaken,
-                format!("{} positions are already taken", view.positions_taken),
+                crate::domain::Message::new("positions-already-taken").arg("taken", view.positions_taken),
             ));
         }
         // Invalid content is refused as such (422) before its precondition is looked at.

@@ -316,7 +316,9 @@ pub async fn patch_placement(
         // Invalid content is refused as such (422) before its precondition is looked at.
         let outcome = loaded.agreement.amend(terms, loaded.status).map_err(|refused| match refused {
             AmendRefused::Invalid(violations) => ApiError::Validation(violations),
-            AmendRefused::Closed { status } => ApiError::conflict(format!("a {status} placement does not change")),
+            AmendRefused::Closed { status } => ApiError::conflict(
+                crate::domain::Message::new("placement-does-not-change").arg("status", status.to_string()),
+            ),
         })?;
         if_match.require(loaded.row.version)?;
         let row = &loaded.row;
@@ -402,12 +404,14 @@ pub async fn sign_placement(
             }
             let now = Utc::now().naive_utc();
             loaded.agreement.sign(party, now, loaded.status).map_err(|refused| match refused {
-                SignRefused::AlreadySigned { party, version } => {
-                    ApiError::conflict(format!("the {party} already signed version {version}"))
-                }
-                SignRefused::Closed { status } => {
-                    ApiError::conflict(format!("a {status} placement takes no signature"))
-                }
+                SignRefused::AlreadySigned { party, version } => ApiError::conflict(
+                    crate::domain::Message::new("party-already-signed")
+                        .arg("party", party.to_string())
+                        .arg("version", version),
+                ),
+                SignRefused::Closed { status } => ApiError::conflict(
+                    crate::domain::Message::new("placement-takes-no-signature").arg("status", status.to_string()),
+                ),
             })?;
             let documents = agreement::signing_documents(conn, &settings, &loaded)?;
             let signed_hash = agreement::signed_hash(&documents, sent.as_deref())?;
@@ -467,7 +471,9 @@ pub async fn terminate_placement(
         }
         ApiError::check(validate_termination_reason(&reason))?;
         if !can_terminate(loaded.status) {
-            return Err(ApiError::conflict(format!("a {} placement cannot be terminated", loaded.status)));
+            return Err(ApiError::conflict(
+                crate::domain::Message::new("placement-cannot-be-terminated").arg("status", loaded.status.to_string()),
+            ));
         }
         let change = PlacementChange {
             status: PlacementStatus::Terminated.as_str(),

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::domain::student::{parse_roster_row, RosterEntry, RosterRow, ROSTER_COLUMNS};
-use crate::domain::Violation;
+use crate::domain::{Message, Violation};
 use crate::error::ApiError;
 use crate::export;
 use crate::store::{reference, roster};
@@ -125,16 +125,12 @@ fn check_header(headers: &csv::StringRecord) -> Result<(), ApiError> {
         Violation::new(
             format!("header.{column}"),
             ViolationCode::Required,
-            format!("line 1: the {column} column is missing"),
+            Message::new("roster-column-missing").arg("column", *column),
         )
     });
     let unknown = headers.iter().filter(|h| !ROSTER_COLUMNS.contains(h)).map(|column| {
         let shown = column.escape_default();
-        Violation::new(
-            format!("header.{shown}"),
-            ViolationCode::UnknownColumn,
-            format!("line 1: {}", unknown_column(&shown)),
-        )
+        Violation::new(format!("header.{shown}"), ViolationCode::UnknownColumn, unknown_column(1, shown.to_string()))
     });
     ApiError::check(missing.chain(unknown).collect())
 }
@@ -153,7 +149,7 @@ fn rows_of(
                     ApiError::Validation(vec![Violation::new(
                         format!("line {line}"),
                         ViolationCode::Unreadable,
-                        format!("line {line}: {}", unreadable(&e)),
+                        Message::new("roster-line").arg("line", line).arg("reason", unreadable(&e)),
                     )])
                 },
             )
@@ -162,12 +158,12 @@ fn rows_of(
 }
 
 /// Why a CSV line cannot be read, in the file's terms rather than the parser's.
-fn unreadable(error: &csv::Error) -> String {
+fn unreadable(error: &csv::Error) -> Message {
     match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("{len} cells where the header has {expected_len}")
+            Message::new("roster-cell-count").arg("len", *len).arg("expected", *expected_len)
         }
-        _ => "the line cannot be read as CSV".into(),
+        _ => Message::new("roster-line-not-csv"),
     }
 }
 
@@ -180,7 +176,7 @@ fn parse_csv(body: &[u8]) -> Result<(Lines, RosterEncoding, RosterSeparator), Ap
         csv::ReaderBuilder::new().delimiter(separator.byte()).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ApiError::BadRequest(format!("unreadable CSV header: {}", unreadable(&e)).into()))?
+        .map_err(|e| ApiError::BadRequest(Message::new("roster-unreadable-header").arg("reason", unreadable(&e))))?
         .clone();
     let records = reader.records().enumerate().map(|(index, record)| (index + 2, record));
     Ok((rows_of(&headers, records)?, encoding, separator))
@@ -206,8 +202,12 @@ fn parse_xlsx(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
     rows_of(&headers, records)
 }
 
-fn unknown_column(column: &impl std::fmt::Display) -> String {
-    format!("unknown column {column}; the columns are {}", ROSTER_COLUMNS.join(", "))
+/// Line `line` names a column the roster does not have.
+fn unknown_column(line: usize, column: String) -> Message {
+    Message::new("roster-unknown-column")
+        .arg("line", line)
+        .arg("column", column)
+        .arg("columns", ROSTER_COLUMNS.join(", "))
 }
 
 /// Parses a JSON roster (`{"rows": [...]}`); row `i` is reported as line
@@ -233,7 +233,7 @@ fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
                 Violation::new(
                     format!("line {line}.{shown}"),
                     ViolationCode::UnknownColumn,
-                    format!("line {line}: {}", unknown_column(&shown)),
+                    unknown_column(line, shown.to_string()),
                 )
             })
             .collect();
@@ -246,7 +246,7 @@ fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
             Err(e) => violations.push(Violation::new(
                 format!("line {line}"),
                 ViolationCode::Unreadable,
-                format!("line {line}: {e}"),
+                Message::new("roster-line").arg("line", line).arg("reason", e.to_string()),
             )),
         }
     }
@@ -272,17 +272,14 @@ fn check_rows(
                     violations.push(Violation::new(
                         format!("line {line}.student_number"),
                         ViolationCode::Duplicate,
-                        format!(
-                            "line {line}, column student_number, value \"{}\": appears twice in the file",
-                            entry.student_number
-                        ),
+                        cell(line, "student_number", &entry.student_number, Message::new("roster-appears-twice")),
                     ));
                 }
                 match emails.get(&entry.email) {
                     Some(owner) if *owner != entry.student_number => violations.push(Violation::new(
                         format!("line {line}.email"),
                         ViolationCode::Duplicate,
-                        format!("line {line}, column email, value \"{}\": belongs to student {owner}", entry.email),
+                        cell(line, "email", &entry.email, Message::new("roster-email-of-student").arg("owner", owner)),
                     )),
                     _ => {
                         emails.insert(entry.email.clone(), entry.student_number.clone());
@@ -292,16 +289,17 @@ fn check_rows(
             }
             Err(found) => violations.extend(found.into_iter().map(|v| {
                 let value = shown_value(&row, &v.field);
-                Violation::new(
-                    format!("line {line}.{}", v.field),
-                    v.code,
-                    format!("line {line}, column {}, value \"{value}\": {}", v.field, v.message),
-                )
+                Violation::new(format!("line {line}.{}", v.field), v.code, cell(line, &v.field, &value, v.message))
             })),
         }
     }
     ApiError::check(violations)?;
     Ok(entries)
+}
+
+/// What is wrong with the cell of `column` on line `line`, quoting `value`.
+fn cell(line: usize, column: &str, value: &str, reason: Message) -> Message {
+    Message::new("roster-cell").arg("line", line).arg("column", column).arg("value", value).arg("reason", reason)
 }
 
 /// The cell of `column` as an error message shows it: control characters
@@ -343,10 +341,7 @@ fn refuse_taken_emails(
     if taken.is_empty() {
         return Ok(());
     }
-    Err(ApiError::conflict(format!(
-        "nothing imported: the new e-mail of an activated student is the sign-in e-mail of another account: {}",
-        taken.join(", ")
-    )))
+    Err(ApiError::conflict(Message::new("roster-emails-taken").arg("emails", taken.join(", "))))
 }
 
 /// Imports or updates a school's roster: every row is checked first, and
@@ -371,9 +366,7 @@ pub async fn import_roster(
         Some(RosterFormat::Json) => (parse_json(body)?, None, None),
         Some(RosterFormat::Xlsx) => (parse_xlsx(body)?, None, None),
         None => {
-            return Err(ApiError::UnsupportedMediaType(
-                format!("send the roster as text/csv, application/json or {}", export::XLSX).into(),
-            ))
+            return Err(ApiError::UnsupportedMediaType(Message::new("roster-media-types").arg("xlsx", export::XLSX)))
         }
     };
     let format = format.unwrap_or(RosterFormat::Json);

@@ -11,7 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use crate::domain::Violation;
+use crate::domain::{Message, Violation};
 use crate::error::ApiError;
 
 /// A JSON body of type `T`. Syntax, size and content type are checked as by
@@ -133,20 +133,46 @@ fn quoted(message: &str) -> Option<&str> {
     message.split('`').nth(1)
 }
 
-/// What serde expected, said in the product's words.
-fn kind_in_words(expected: &str) -> String {
+/// What serde expected, said in the product's words; a kind the service
+/// does not know is serde's own text.
+fn kind_in_words(expected: &str) -> Message {
     let expected = expected.trim();
-    let words = match expected {
-        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => "a whole number",
-        "f32" | "f64" => "a number",
-        "a boolean" => "true or false",
-        "a sequence" => "a list",
-        "a map" => "an object",
-        "a string" | "a borrowed string" => "a string",
-        other if other.starts_with("struct ") || other.starts_with("a map") => "an object",
-        other => return other.to_owned(),
+    let id = match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "usize" | "isize" => "kind-whole-number",
+        "f32" | "f64" => "kind-number",
+        "a boolean" => "kind-true-or-false",
+        "a sequence" => "kind-list",
+        "a map" => "kind-object",
+        "a string" | "a borrowed string" => "kind-string",
+        other if other.starts_with("struct ") || other.starts_with("a map") => "kind-object",
+        other => return Message::from(other.to_owned()),
     };
-    words.to_owned()
+    Message::new(id)
+}
+
+/// `field` must be of the kind `kind`.
+fn must_be(field: Message, kind: Message) -> Message {
+    Message::new("must-be").arg("field", field).arg("kind", kind)
+}
+
+/// A field named in a message: the body itself reads as words.
+fn named(field: &str, otherwise: &'static str) -> Message {
+    if field.is_empty() {
+        Message::new(otherwise)
+    } else {
+        Message::from(field.to_owned())
+    }
+}
+
+/// A key the operation does not take: of the body, or of the query when
+/// `parameter`; `known` are the names it takes.
+fn unknown_key(unknown: String, known: &[String], parameter: bool) -> Message {
+    match (parameter, known.is_empty()) {
+        (false, true) => Message::new("unknown-field-none").arg("field", unknown),
+        (true, true) => Message::new("unknown-parameter-none").arg("field", unknown),
+        (false, false) => Message::new("unknown-field").arg("field", unknown).arg("known", known.join(", ")),
+        (true, false) => Message::new("unknown-parameter").arg("field", unknown).arg("known", known.join(", ")),
+    }
 }
 
 /// `field` under `parent`; serde_path_to_error already ends the path with an
@@ -170,43 +196,48 @@ fn without_position(message: &str) -> &str {
 /// (empty for the body itself), from serde's `message`.
 pub fn body_violation(field: &str, message: &str) -> Violation {
     let message = without_position(message);
+    body_or_query_violation(field, message, false)
+}
+
+/// [`body_violation`], naming unknown keys as parameters when `parameter`.
+fn body_or_query_violation(field: &str, message: &str, parameter: bool) -> Violation {
     let shown = if field.is_empty() { "the body" } else { field };
+    let words = named(field, "the-body");
     if message.starts_with("missing field") {
         let missing = joined(field, quoted(message).unwrap_or_default());
-        return Violation::new(&missing, ViolationCode::Required, format!("{missing} is required"));
+        return Violation::new(&missing, ViolationCode::Required, Message::new("is-required").arg("field", &missing));
     }
     if message.starts_with("unknown field") {
         let unknown = joined(field, quoted(message).unwrap_or_default());
-        let known = expected_names(message);
-        let hint = if known.is_empty() {
-            "no field is accepted here".to_owned()
-        } else {
-            format!("the fields are: {}", known.join(", "))
-        };
-        return Violation::new(&unknown, ViolationCode::UnknownField, format!("{unknown} is not a field here; {hint}"));
+        let hint = unknown_key(unknown.clone(), &expected_names(message), parameter);
+        return Violation::new(&unknown, ViolationCode::UnknownField, hint);
     }
     if message.starts_with("unknown variant") {
         let accepted = expected_names(message);
         return Violation::new(
             shown,
             ViolationCode::NotOneOf,
-            format!("{shown} must be one of: {}", accepted.join(", ")),
+            Message::new("must-be-one-of").arg("field", words).arg("values", accepted.join(", ")),
         );
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
-        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be {}", kind_in_words(expected)));
+        return Violation::new(shown, ViolationCode::WrongType, must_be(words, kind_in_words(expected)));
     }
     if let Some(rest) = message.strip_prefix("invalid value: ").or_else(|| message.strip_prefix("invalid length ")) {
         let expected = rest.split_once(", expected ").map_or(rest, |(_, e)| e);
-        return Violation::new(shown, ViolationCode::Invalid, format!("{shown} must be {}", kind_in_words(expected)));
+        return Violation::new(shown, ViolationCode::Invalid, must_be(words, kind_in_words(expected)));
     }
     if message.starts_with("input contains invalid characters")
         || message.starts_with("premature end of input")
         || message.starts_with("trailing input")
         || message.contains("out of range")
     {
-        return Violation::new(shown, ViolationCode::Invalid, format!("{shown} is not a valid value: {message}"));
+        return Violation::new(
+            shown,
+            ViolationCode::Invalid,
+            Message::new("not-a-valid-value").arg("field", words).arg("reason", message),
+        );
     }
     // Messages the service's own deserializers write are already in its words.
     Violation::new(shown, ViolationCode::Invalid, format!("{shown}: {message}"))
@@ -217,10 +248,7 @@ pub fn body_violation(field: &str, message: &str) -> Violation {
 pub fn query_violation(field: &str, message: &str) -> Violation {
     let message = message.split_once("Query deserialize error: ").map_or(message, |(_, rest)| rest);
     if message.starts_with("missing field") || message.starts_with("unknown field") {
-        let violation = body_violation(field, message);
-        let hint = violation.message.to_string().replace("is not a field here", "is not a parameter of this operation");
-        let hint = hint.replace("the fields are", "the parameters are");
-        return Violation::new(&violation.field, violation.code, hint);
+        return body_or_query_violation(field, message, true);
     }
     let shown = if field.is_empty() { "query" } else { field };
     let whole = [
@@ -230,17 +258,33 @@ pub fn query_violation(field: &str, message: &str) -> Violation {
         "number too small to fit in target type",
     ];
     if whole.iter().any(|m| message.starts_with(m)) {
-        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be a whole number"));
+        return Violation::new(
+            shown,
+            ViolationCode::WrongType,
+            must_be(named(field, "the-query"), Message::new("kind-whole-number")),
+        );
     }
     if message.starts_with("invalid float literal") {
-        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be a number"));
+        return Violation::new(
+            shown,
+            ViolationCode::WrongType,
+            must_be(named(field, "the-query"), Message::new("kind-number")),
+        );
     }
     if message.starts_with("provided string was not `true` or `false`") {
-        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be true or false"));
+        return Violation::new(
+            shown,
+            ViolationCode::WrongType,
+            must_be(named(field, "the-query"), Message::new("kind-true-or-false")),
+        );
     }
     if let Some(rest) = message.strip_prefix("can not parse \"") {
         let target = rest.split_once("\" to a ").map_or("", |(_, t)| t);
-        return Violation::new(shown, ViolationCode::WrongType, format!("{shown} must be {}", kind_in_words(target)));
+        return Violation::new(
+            shown,
+            ViolationCode::WrongType,
+            must_be(named(field, "the-query"), kind_in_words(target)),
+        );
     }
     body_violation(if field.is_empty() { "query" } else { field }, message)
 }

@@ -152,3 +152,27 @@ async fn report_csv_headers_follow_the_language() {
     let body: Value = send(&app, Method::GET, json_path, &admin.token, Some("fr"), None).await.json().await.unwrap();
     assert!(body["overall"]["students_seeking"].is_number(), "{body}");
 }
+
+#[tokio::test]
+async fn a_refused_move_and_a_roster_row_error_quote_their_values_in_each_language() {
+    let app = crate::applications::spawn().await;
+    let c = crate::applications::cast(&app).await;
+    let offer = crate::applications::open_offer(&app, &c.recruiter, 1).await;
+    let id = crate::applications::apply(&app, &c.student, offer).await["id"].as_i64().unwrap();
+    crate::applications::move_to(&app, &c.recruiter, id, "interview").await;
+    let path = format!("/api/v1/applications/{id}/transitions");
+    let back = json!({"to": "in_review"});
+    let [fr, en] = in_both(&app, Method::POST, &path, &c.recruiter.token, Some(&back), 409).await;
+    assert_eq!(fr["allowed"], en["allowed"]);
+    assert_eq!(en["detail"], "an application cannot move from interview to in_review");
+    assert_eq!(fr["detail"], "une candidature ne peut pas passer de interview à in_review");
+
+    let ecc = app.id_of("schools", "ECC").await;
+    let rows = json!({"rows": [{"student_number": "ECC-9", "first_name": "Salma", "last_name": "Bennani",
+        "email": "pas-un-email", "programme": "Data Science", "degree_level": "bac+5", "graduation_year": "2027"}]});
+    let path = format!("/api/v1/schools/{ecc}/roster");
+    let [fr, en] = in_both(&app, Method::POST, &path, &c.staff.token, Some(&rows), 422).await;
+    assert_eq!(fr["errors"][0]["field"], "line 2.email");
+    assert_eq!(en["errors"][0]["message"], "line 2, column email, value \"pas-un-email\": not an email address");
+    assert_eq!(fr["errors"][0]["message"], "ligne 2, colonne email, valeur \"pas-un-email\" : pas une adresse e-mail");
+}
