@@ -287,9 +287,11 @@ pub fn training_needs_scope(
             Ok((ReportAudience::Exact, Some(own)))
         }
         (Role::SchoolStaff, Some(_)) => {
-            Err(ApiError::Forbidden("school staff read the training needs of their own school only".into()))
+            Err(ApiError::Forbidden(crate::domain::Message::new("school-staff-read-their-own-school-s-training-needs")))
         }
-        _ => Err(ApiError::Forbidden("only school staff, the committee and admins read the training needs".into())),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new(
+            "only-school-staff-the-committee-and-admins-read-training-needs",
+        ))),
     }
 }
 
