@@ -181,6 +181,7 @@ this-skill-is-already-required = this skill is already required
 this-student-already-has-an-account-sign-in-instead = this student already has an account; sign in instead
 trainings-are-added-for-your-own-school-or-organisation = trainings are added for your own school or organisation
 you-already-applied-to-this-offer = you already applied to this offer
+weekly-hours-out-of-range = the weekly hours must be from 1 to { $max }
 
 ## Refusals that quote the request or the state. Status values stay codes.
 

@@ -181,6 +181,7 @@ this-skill-is-already-required = cette compétence est déjà requise
 this-student-already-has-an-account-sign-in-instead = cet étudiant a déjà un compte ; connectez-vous plutôt
 trainings-are-added-for-your-own-school-or-organisation = les formations s'ajoutent pour votre propre école ou organisation
 you-already-applied-to-this-offer = vous avez déjà postulé à cette offre
+weekly-hours-out-of-range = la durée hebdomadaire doit être comprise entre 1 et { $max } heures
 
 ## Refus qui citent la demande ou l'état. Les valeurs d'état restent des codes.
 

@@ -128,6 +128,25 @@ fn amount(value: u32, language: AgreementLanguage) -> String {
     out
 }
 
+/// The weekly hours as the articles and the position's table say them.
+fn weekly_hours(terms: &AgreementTerms, language: AgreementLanguage) -> String {
+    match (terms.weekly_hours, language) {
+        (Some(hours), AgreementLanguage::Fr) => format!("de {hours}\u{a0}heures"),
+        (Some(hours), AgreementLanguage::En) => format!("{hours} hours"),
+        (None, AgreementLanguage::Fr) => "celle de l’organisme d’accueil".into(),
+        (None, AgreementLanguage::En) => "those of the host organisation".into(),
+    }
+}
+
+fn weekly_hours_field(terms: &AgreementTerms, language: AgreementLanguage) -> String {
+    match (terms.weekly_hours, language) {
+        (Some(hours), AgreementLanguage::Fr) => format!("{hours}\u{a0}heures par semaine"),
+        (Some(hours), AgreementLanguage::En) => format!("{hours} hours a week"),
+        (None, AgreementLanguage::Fr) => "celle de l’organisme d’accueil, dans la limite légale".into(),
+        (None, AgreementLanguage::En) => "the host organisation's, within the legal limit".into(),
+    }
+}
+
 fn stipend(terms: &AgreementTerms, language: AgreementLanguage) -> (String, String) {
     match (terms.monthly_stipend_mad, language) {
         (Some(value), AgreementLanguage::Fr) => (
@@ -239,13 +258,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
                 format!("{days} calendar days (about {} weeks)", days / 7)
             },
         ),
-        Block::Field(
-            l("Durée hebdomadaire", "Weekly hours"),
-            l(
-                "celle de l’organisme d’accueil, dans la limite légale",
-                "the host organisation's, within the legal limit",
-            ),
-        ),
+        Block::Field(l("Durée hebdomadaire", "Weekly hours"), weekly_hours_field(t, language)),
         Block::Field(l("Gratification", "Stipend"), stipend_value),
         Block::Gap,
     ];
@@ -260,6 +273,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
         ("{company_tutor}", t.company_tutor.clone()),
         ("{academic_referent}", t.academic_referent.clone()),
         ("{stipend_clause}", stipend_clause),
+        ("{weekly_hours}", weekly_hours(t, language)),
     ];
     for line in articles.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let mut text = line.trim_start_matches('#').trim().to_owned();
@@ -668,7 +682,9 @@ mod tests {
         for &kind in AgreementKind::ALL {
             for &language in AgreementLanguage::ALL {
                 let text = embedded_template(kind, language);
-                assert!(text.contains("{start_date}") && text.contains("{stipend_clause}"), "{kind} {language}");
+                for field in ["{start_date}", "{stipend_clause}", "{weekly_hours}"] {
+                    assert!(text.contains(field), "{kind} {language} {field}");
+                }
             }
         }
     }

@@ -220,6 +220,10 @@ pub struct TermsPatch {
     #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
     #[schema(example = 4000, minimum = 0, maximum = 100_000)]
     pub monthly_stipend_mad: Option<u32>,
+    /// Hours of presence a week, 1 to 44.
+    #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
+    #[schema(example = 35, minimum = 1, maximum = 44)]
+    pub weekly_hours: Option<u32>,
 }
 
 fn merge(current: &AgreementTerms, patch: TermsPatch) -> AgreementTerms {
@@ -232,6 +236,7 @@ fn merge(current: &AgreementTerms, patch: TermsPatch) -> AgreementTerms {
             .map_or_else(|| current.academic_referent.clone(), |t| t.trim().to_owned()),
         work_mode: patch.work_mode.unwrap_or(current.work_mode),
         monthly_stipend_mad: patch.monthly_stipend_mad.or(current.monthly_stipend_mad),
+        weekly_hours: patch.weekly_hours.or(current.weekly_hours),
     }
 }
 

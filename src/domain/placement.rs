@@ -5,7 +5,7 @@
 //! terms: any change becomes an amendment, a new version that all three parties
 //! sign again, and the version they signed is kept as evidence.
 
-use super::{check_text, OfferKind, UnknownValue, Violation, WorkMode};
+use super::{check_text, Message, OfferKind, UnknownValue, Violation, WorkMode};
 use crate::domain::ViolationCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -124,6 +124,9 @@ pub fn status_on(
 pub const MAX_NAME_CHARS: usize = 200;
 /// Highest monthly stipend, in dirhams.
 pub const MAX_MONTHLY_STIPEND_MAD: u32 = 100_000;
+/// Most hours of work a week: the Moroccan labour code's limit outside
+/// agriculture (44 hours).
+pub const MAX_WEEKLY_HOURS: u32 = 44;
 
 /// What the parties agree on; every change after a signature is an amendment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -145,10 +148,16 @@ pub struct AgreementTerms {
     /// Monthly stipend in dirhams (MAD), at most 100,000; absent when unpaid.
     #[schema(example = 4000)]
     pub monthly_stipend_mad: Option<u32>,
+    /// Hours of presence a week, 1 to 44 (the legal limit); absent when the
+    /// agreement leaves them to the host organisation's working hours.
+    /// Versions written before this field existed read as absent.
+    #[serde(default)]
+    #[schema(example = 35)]
+    pub weekly_hours: Option<u32>,
 }
 
 /// Checks terms: end after start, both names given and at most 200 characters,
-/// stipend at most 100,000 MAD.
+/// stipend at most 100,000 MAD, weekly hours from 1 to 44.
 pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
     let mut violations = Vec::new();
     if terms.end_date <= terms.start_date {
@@ -165,6 +174,13 @@ pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
             "monthly_stipend_mad",
             ViolationCode::OutOfRange,
             format!("the monthly stipend must be at most {MAX_MONTHLY_STIPEND_MAD} MAD"),
+        ));
+    }
+    if terms.weekly_hours.is_some_and(|hours| !(1..=MAX_WEEKLY_HOURS).contains(&hours)) {
+        violations.push(Violation::new(
+            "weekly_hours",
+            ViolationCode::OutOfRange,
+            Message::new("weekly-hours-out-of-range").arg("max", MAX_WEEKLY_HOURS),
         ));
     }
     violations
@@ -344,6 +360,7 @@ mod tests {
             academic_referent: "Pr. Youssef Alaoui".into(),
             work_mode: WorkMode::Hybrid,
             monthly_stipend_mad: Some(3_000),
+            weekly_hours: Some(35),
         }
     }
 
@@ -511,7 +528,7 @@ mod tests {
     #[test]
     fn terms_rules_name_the_field() {
         type Change = fn(&mut AgreementTerms);
-        let cases: [(Change, &[&str]); 8] = [
+        let cases: [(Change, &[&str]); 13] = [
             (|_| {}, &[]),
             (|t| t.end_date = t.start_date, &["end_date"]),
             (|t| t.end_date = date("2025-01-01"), &["end_date"]),
@@ -520,6 +537,11 @@ mod tests {
             (|t| t.academic_referent = "é".repeat(200), &[]),
             (|t| t.monthly_stipend_mad = Some(100_001), &["monthly_stipend_mad"]),
             (|t| t.monthly_stipend_mad = Some(100_000), &[]),
+            (|t| t.weekly_hours = Some(0), &["weekly_hours"]),
+            (|t| t.weekly_hours = Some(1), &[]),
+            (|t| t.weekly_hours = Some(44), &[]),
+            (|t| t.weekly_hours = Some(45), &["weekly_hours"]),
+            (|t| t.weekly_hours = None, &[]),
         ];
         for (index, (change, fields)) in cases.into_iter().enumerate() {
             let mut t = terms();

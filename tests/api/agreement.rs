@@ -261,3 +261,27 @@ async fn the_export_lists_the_documents_and_erasure_keeps_only_their_hashes() {
     assert!(kept.as_array().unwrap().iter().all(|d| d["stored"] == false), "{record}");
     assert!(kept.as_array().unwrap().iter().any(|d| d["sha256"] == hash.as_str()));
 }
+
+#[tokio::test]
+async fn weekly_hours_are_a_term_of_the_agreement_and_its_document() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    let before = text_of(&download(&app, &c.staff, id, "?signature_page=false").await);
+    assert!(before.contains("celle de l’organisme d’accueil"), "{before}");
+    let (etag, _) = read(&app, &c.recruiter, id).await;
+    // Beyond the legal 44 hours: refused, and nothing changes.
+    let problem =
+        assert_problem(patch(&app, &c.recruiter, id, Some(&etag), &json!({"weekly_hours": 45})).await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "weekly_hours", "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "out_of_range", "{problem}");
+    let (etag, view) = read(&app, &c.recruiter, id).await;
+    assert!(view["terms"]["weekly_hours"].is_null(), "{view}");
+    let amended = patch(&app, &c.recruiter, id, Some(&etag), &json!({"weekly_hours": 35})).await;
+    assert_eq!(amended.status(), 200);
+    let (_, view) = read(&app, &c.recruiter, id).await;
+    assert_eq!(view["terms"]["weekly_hours"], 35, "{view}");
+    let french = text_of(&download(&app, &c.staff, id, "?signature_page=false").await);
+    assert!(french.contains("35 heures par semaine") && french.contains("est de 35 heures"), "{french}");
+    let english = text_of(&download(&app, &c.staff, id, "?lang=en&signature_page=false").await);
+    assert!(english.contains("35 hours a week") && english.contains("are 35 hours"), "{english}");
+}
