@@ -241,3 +241,4 @@ kind-true-or-false = true or false
 kind-list = a list
 kind-object = an object
 kind-string = a string
+invalid-updated-since = updated_since is an RFC 3339 date-time, such as 2026-12-01T08:00:00Z

@@ -244,3 +244,4 @@ kind-true-or-false = true ou false
 kind-list = une liste
 kind-object = un objet
 kind-string = une chaîne de caractères
+invalid-updated-since = updated_since est une date-heure RFC 3339, par exemple 2026-12-01T08:00:00Z
