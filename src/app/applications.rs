@@ -361,11 +361,7 @@ pub struct Reply {
 /// The `Idempotency-Key`: required, 1 to 200 visible ASCII characters (an
 /// unreadable header counts as empty).
 fn idempotency_key(sent: Option<String>) -> Result<String, ApiError> {
-    let value = sent.ok_or_else(|| {
-        ApiError::BadRequest(
-            "send an Idempotency-Key header (1 to 200 characters) so the request can be retried".into(),
-        )
-    })?;
+    let value = sent.ok_or_else(|| ApiError::BadRequest(crate::domain::Message::new("idempotency-key-required")))?;
     let key = value.trim();
     if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::BadRequest(crate::domain::Message::new("the-idempotency-key-must-be-1-to-200-visible")));
@@ -467,7 +463,7 @@ pub async fn transition_application(
         return Err(ApiError::invalid(
             "note",
             ViolationCode::TooLong,
-            format!("note is at most {MAX_NOTE_CHARS} characters"),
+            crate::domain::Message::new("note-too-long").arg("max", MAX_NOTE_CHARS),
         ));
     }
     let shared = state.clone();

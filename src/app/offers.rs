@@ -440,7 +440,7 @@ pub async fn patch_offer(
         let (_, fields, requirements) = prepare(conn, merged)?;
         if_match.require(row.version)?;
         if !offers::update(conn, id, row.version, &fields, &requirements)? {
-            return Err(ApiError::PreconditionFailed("the offer changed since you read it".into()));
+            return Err(ApiError::PreconditionFailed(crate::domain::Message::new("offer-changed-since-read")));
         }
         shared.refresh_index(conn);
         current(conn, id)

@@ -50,10 +50,8 @@ pub struct IfMatch {
 impl IfMatch {
     /// Checks against the current version: 428 without a readable header, 412 when stale.
     pub fn require(&self, current_version: i64) -> Result<(), ApiError> {
-        let header = self
-            .tags
-            .as_deref()
-            .ok_or_else(|| ApiError::PreconditionRequired("send If-Match with the ETag you read".into()))?;
+        let header =
+            self.tags.as_deref().ok_or_else(|| ApiError::PreconditionRequired(Message::new("if-match-required")))?;
         let current = etag(current_version);
         let matches = header
             .split(',')
@@ -62,9 +60,7 @@ impl IfMatch {
         if matches {
             Ok(())
         } else {
-            Err(ApiError::PreconditionFailed(
-                format!("the resource changed since you read it; it is now {current}").into(),
-            ))
+            Err(ApiError::PreconditionFailed(Message::new("changed-since-read-now").arg("etag", current)))
         }
     }
 
