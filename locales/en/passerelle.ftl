@@ -256,3 +256,5 @@ idempotency-key-required = send an Idempotency-Key header (1 to 200 characters) 
 note-too-long = note is at most { $max } characters
 assignments-readers = the organiser, the students placed and the recruiters of the offers read assignments
 not-on-school-roster = no student with this number and e-mail on that school's roster
+unknown-skill = unknown skill "{ $name }"
+unknown-skill-did-you-mean = unknown skill "{ $name }"; did you mean { $close }?

@@ -259,3 +259,5 @@ idempotency-key-required = envoyez un en-tête Idempotency-Key (1 à 200 caract�
 note-too-long = note compte au plus { $max } caractères
 assignments-readers = l'organisateur, les étudiants placés et les recruteurs des offres lisent les affectations
 not-on-school-roster = aucun étudiant avec ce numéro et cette adresse e-mail sur la liste de cette école
+unknown-skill = compétence inconnue « { $name } »
+unknown-skill-did-you-mean = compétence inconnue « { $name } » ; vouliez-vous dire { $close } ?

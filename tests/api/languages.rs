@@ -201,4 +201,10 @@ async fn version_and_polling_refusals_speak_both_languages() {
     let [fr, en] = in_both(&app, Method::POST, &path, &c.recruiter.token, Some(&long), 422).await;
     assert!(fr["errors"][0]["message"].as_str().unwrap().starts_with("note compte au plus"), "{fr}");
     assert!(en["errors"][0]["message"].as_str().unwrap().starts_with("note is at most"), "{en}");
+
+    let mut offer = crate::offers::offer_body();
+    offer["requirements"] = json!([{"skill": "pythn", "min_level": 2, "weight": 2, "required": true}]);
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/offers", &c.recruiter.token, Some(&offer), 422).await;
+    assert!(fr["errors"][0]["message"].as_str().unwrap().starts_with("compétence inconnue"), "{fr}");
+    assert!(en["errors"][0]["message"].as_str().unwrap().starts_with("unknown skill"), "{en}");
 }
