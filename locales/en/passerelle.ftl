@@ -242,3 +242,20 @@ kind-true-or-false = true or false
 kind-list = a list
 kind-object = an object
 kind-string = a string
+invalid-updated-since = updated_since is an RFC 3339 date-time, such as 2026-12-01T08:00:00Z
+
+## Versions, health and refusals of the recruiting side.
+if-match-required = send If-Match with the ETag you read
+changed-since-read-now = the resource changed since you read it; it is now { $etag }
+placement-changed-since-read = the placement changed since you read it; read it again
+profile-changed-since-read = the profile changed since you read it
+offer-changed-since-read = the offer changed since you read it
+placement-terms-by-the-parties = the terms are set by the hosting organisation's recruiters and the school's staff
+placement-terminated-by-the-parties = a placement is terminated by the hosting organisation's recruiters or the school's staff
+database-does-not-answer = the database does not answer
+idempotency-key-required = send an Idempotency-Key header (1 to 200 characters) so the request can be retried
+note-too-long = note is at most { $max } characters
+assignments-readers = the organiser, the students placed and the recruiters of the offers read assignments
+not-on-school-roster = no student with this number and e-mail on that school's roster
+unknown-skill = unknown skill "{ $name }"
+unknown-skill-did-you-mean = unknown skill "{ $name }"; did you mean { $close }?

@@ -245,3 +245,20 @@ kind-true-or-false = true ou false
 kind-list = une liste
 kind-object = un objet
 kind-string = une chaîne de caractères
+invalid-updated-since = updated_since est une date-heure RFC 3339, par exemple 2026-12-01T08:00:00Z
+
+## Versions, santé et refus côté recrutement.
+if-match-required = envoyez If-Match avec l'ETag que vous avez lu
+changed-since-read-now = la ressource a changé depuis votre lecture ; elle est maintenant { $etag }
+placement-changed-since-read = le stage a changé depuis votre lecture ; relisez-le
+profile-changed-since-read = le profil a changé depuis votre lecture
+offer-changed-since-read = l'offre a changé depuis votre lecture
+placement-terms-by-the-parties = les conditions sont fixées par les recruteurs de l'organisme d'accueil et le personnel de l'école
+placement-terminated-by-the-parties = un stage est résilié par les recruteurs de l'organisme d'accueil ou le personnel de l'école
+database-does-not-answer = la base de données ne répond pas
+idempotency-key-required = envoyez un en-tête Idempotency-Key (1 à 200 caractères) pour que la requête puisse être rejouée
+note-too-long = note compte au plus { $max } caractères
+assignments-readers = l'organisateur, les étudiants placés et les recruteurs des offres lisent les affectations
+not-on-school-roster = aucun étudiant avec ce numéro et cette adresse e-mail sur la liste de cette école
+unknown-skill = compétence inconnue « { $name } »
+unknown-skill-did-you-mean = compétence inconnue « { $name } » ; vouliez-vous dire { $close } ?

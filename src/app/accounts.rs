@@ -312,8 +312,7 @@ pub async fn activate_student(
     state.throttle.check(&email, address)?;
     let shared = state.clone();
     let account = crate::db::run(&state.pool, move |conn| {
-        let not_on_roster =
-            || ApiError::NotFound("no student with this number and e-mail on that school's roster".into());
+        let not_on_roster = || ApiError::NotFound(crate::domain::Message::new("not-on-school-roster"));
         let school = reference::find_school_by_code(conn, school_code.trim())?.ok_or_else(not_on_roster)?;
         let entry = roster::find_on_roster(conn, school.id, &email)?
             .filter(|entry| entry.student_number == student_number.trim())

@@ -245,6 +245,11 @@ pub struct ApplicationQuery {
     pub offer_id: Option<i64>,
     #[param(example = 12)]
     pub student_id: Option<i64>,
+    /// Only applications changed strictly after this instant (RFC 3339). Pollers pass
+    /// the greatest `updated_at` they have seen; the order and the cursor work
+    /// as without it, so paging through finds every one.
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-12-01T08:00:00Z")]
+    pub updated_since: Option<String>,
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
     pub cursor: Option<String>,
@@ -357,11 +362,7 @@ pub struct Reply {
 /// The `Idempotency-Key`: required, 1 to 200 visible ASCII characters (an
 /// unreadable header counts as empty).
 fn idempotency_key(sent: Option<String>) -> Result<String, ApiError> {
-    let value = sent.ok_or_else(|| {
-        ApiError::BadRequest(
-            "send an Idempotency-Key header (1 to 200 characters) so the request can be retried".into(),
-        )
-    })?;
+    let value = sent.ok_or_else(|| ApiError::BadRequest(crate::domain::Message::new("idempotency-key-required")))?;
     let key = value.trim();
     if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_CHARS || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::BadRequest(crate::domain::Message::new("the-idempotency-key-must-be-1-to-200-visible")));
@@ -421,13 +422,15 @@ pub async fn list_applications(
 ) -> Result<Page<Application>, ApiError> {
     let scope = policy::pipeline_scope(&caller)?;
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
-    let list = format!("applications {:?}", (query.status, query.offer_id, query.student_id));
+    let updated_since = crate::app::version::updated_since(query.updated_since.as_deref())?;
+    let list = format!("applications {:?}", (query.status, query.offer_id, query.student_id, updated_since));
     let (limit, after) = (page.limit()?, page.after::<i64>(&state.cursors, &list)?);
     let cursors = state.cursors.clone();
     let filter = ApplicationFilter {
         status: query.status.map(|s| s.as_str().to_owned()),
         offer_id: query.offer_id,
         student_id: query.student_id,
+        updated_since,
     };
     crate::db::run(&state.pool, move |conn| {
         let records = store::list(conn, scope, &filter, after, limit)?;
@@ -437,11 +440,13 @@ pub async fn list_applications(
     .await
 }
 
-/// One application in the caller's scope.
-pub async fn get_application(state: &AppState, caller: Caller, id: i64) -> Result<Application, ApiError> {
+/// One application in the caller's scope, with its version: every change
+/// sets `updated_at`, so its microseconds name the version.
+pub async fn get_application(state: &AppState, caller: Caller, id: i64) -> Result<(i64, Application), ApiError> {
     crate::db::run(&state.pool, move |conn| {
         let record = visible(conn, &caller, id)?;
-        view(conn, &caller, record)
+        let version = record.row.updated_at.and_utc().timestamp_micros();
+        Ok((version, view(conn, &caller, record)?))
     })
     .await
 }
@@ -459,7 +464,7 @@ pub async fn transition_application(
         return Err(ApiError::invalid(
             "note",
             ViolationCode::TooLong,
-            format!("note is at most {MAX_NOTE_CHARS} characters"),
+            crate::domain::Message::new("note-too-long").arg("max", MAX_NOTE_CHARS),
         ));
     }
     let shared = state.clone();

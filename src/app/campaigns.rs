@@ -777,11 +777,7 @@ pub async fn list_assignments(
             (CampaignRole::Organiser, _, _) => AssignmentScope::All,
             (CampaignRole::Student, Some(student), _) => AssignmentScope::Student(student.id),
             (CampaignRole::Recruiter, _, Some(organisation)) => AssignmentScope::Organisation(organisation),
-            _ => {
-                return Err(ApiError::Forbidden(
-                    "the organiser, the students placed and the recruiters of the offers read assignments".into(),
-                ))
-            }
+            _ => return Err(ApiError::Forbidden(crate::domain::Message::new("assignments-readers"))),
         };
         if scope != AssignmentScope::All && !published {
             return Ok(Page { items: Vec::new(), next_cursor: None });

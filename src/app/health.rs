@@ -7,7 +7,7 @@ use crate::error::ApiError;
 pub async fn ready(state: &AppState) -> Result<(), ApiError> {
     crate::db::run(&state.pool, |conn| {
         crate::store::health::ping(conn)
-            .map_err(|e| ApiError::Unavailable(format!("the database does not answer: {e}").into()))
+            .map_err(|_| ApiError::Unavailable(crate::domain::Message::new("database-does-not-answer")))
     })
     .await
 }

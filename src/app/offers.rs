@@ -228,6 +228,11 @@ pub struct OfferQuery {
     /// case are ignored (`ingenieur` finds Ingénieur).
     #[param(example = "python")]
     pub q: Option<String>,
+    /// Only offers changed strictly after this instant (RFC 3339). Pollers pass
+    /// the greatest `updated_at` they have seen; the order and the cursor work
+    /// as without it, so paging through finds every one.
+    #[param(value_type = Option<String>, format = DateTime, example = "2026-12-01T08:00:00Z")]
+    pub updated_since: Option<String>,
     /// `newest` (default) or `deadline` (earliest first).
     #[param(example = "deadline", value_type = Option<crate::domain::OfferOrder>, inline)]
     pub sort: Option<String>,
@@ -339,6 +344,7 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
         }
     };
     let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
+    let updated_since = crate::app::version::updated_since(query.updated_since.as_deref())?;
     // The order and every filter: a cursor carried over to others would skip or repeat offers.
     let list = format!(
         "offers {:?}",
@@ -351,7 +357,8 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
             &query.skill,
             query.organisation_id,
             query.status,
-            &query.q
+            &query.q,
+            updated_since
         )
     );
     let (limit, after) = (page.limit()?, page.after::<OfferCursor>(&state.cursors, &list)?);
@@ -370,6 +377,7 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
             organisation_id: query.organisation_id,
             status: query.status.map(|s| s.as_str().into()),
             q: query.q,
+            updated_since,
             own_organisation: caller.organisation_id.filter(|_| caller.role == Role::Recruiter),
             see_all: caller.role == Role::Admin,
         };
@@ -432,7 +440,7 @@ pub async fn patch_offer(
         let (_, fields, requirements) = prepare(conn, merged)?;
         if_match.require(row.version)?;
         if !offers::update(conn, id, row.version, &fields, &requirements)? {
-            return Err(ApiError::PreconditionFailed("the offer changed since you read it".into()));
+            return Err(ApiError::PreconditionFailed(crate::domain::Message::new("offer-changed-since-read")));
         }
         shared.refresh_index(conn);
         current(conn, id)

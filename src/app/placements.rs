@@ -241,7 +241,7 @@ fn merge(current: &AgreementTerms, patch: TermsPatch) -> AgreementTerms {
 }
 
 fn changed_meanwhile() -> ApiError {
-    ApiError::PreconditionFailed("the placement changed since you read it; read it again".into())
+    ApiError::PreconditionFailed(crate::domain::Message::new("placement-changed-since-read"))
 }
 
 fn encode(terms: &AgreementTerms) -> Result<String, ApiError> {
@@ -313,9 +313,7 @@ pub async fn patch_placement(
     crate::db::run(&state.pool, move |conn| {
         let mut loaded = visible(conn, &caller, id)?;
         if !policy::can_manage_placement(&caller, loaded.row.school_id, loaded.row.organisation_id) {
-            return Err(ApiError::Forbidden(
-                "the terms are set by the hosting organisation's recruiters and the school's staff".into(),
-            ));
+            return Err(ApiError::Forbidden(crate::domain::Message::new("placement-terms-by-the-parties")));
         }
         let terms = merge(&loaded.agreement.terms, patch);
         // Invalid content is refused as such (422) before its precondition is looked at.
@@ -470,9 +468,7 @@ pub async fn terminate_placement(
     crate::db::run(&state.pool, move |conn| {
         let loaded = visible(conn, &caller, id)?;
         if !policy::can_manage_placement(&caller, loaded.row.school_id, loaded.row.organisation_id) {
-            return Err(ApiError::Forbidden(
-                "a placement is terminated by the hosting organisation's recruiters or the school's staff".into(),
-            ));
+            return Err(ApiError::Forbidden(crate::domain::Message::new("placement-terminated-by-the-parties")));
         }
         ApiError::check(validate_termination_reason(&reason))?;
         if !can_terminate(loaded.status) {

@@ -25,12 +25,17 @@ pub fn resolve_skills(
             Some(skill) => resolved.push(skill),
             None => {
                 let close = taxonomy::suggestions(conn, &name)?;
-                let hint =
-                    if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
+                let message = if close.is_empty() {
+                    crate::domain::Message::new("unknown-skill").arg("name", &name)
+                } else {
+                    crate::domain::Message::new("unknown-skill-did-you-mean")
+                        .arg("name", &name)
+                        .arg("close", close.join(", "))
+                };
                 violations.push(Violation::new(
                     format!("{field}[{index}].skill"),
                     ViolationCode::UnknownSkill,
-                    format!("unknown skill {name:?}{hint}"),
+                    message,
                 ));
             }
         }
@@ -123,14 +128,14 @@ pub fn suggest_skills(state: &AppState, request: &SuggestionRequest) -> Result<S
         violations.push(Violation::new(
             "title",
             ViolationCode::TooLong,
-            format!("must be at most {MAX_TITLE_CHARS} characters"),
+            crate::domain::Message::new("too-long").arg("max", MAX_TITLE_CHARS),
         ));
     }
     if request.description.chars().count() > MAX_DESCRIPTION_CHARS {
         violations.push(Violation::new(
             "description",
             ViolationCode::TooLong,
-            format!("must be at most {MAX_DESCRIPTION_CHARS} characters"),
+            crate::domain::Message::new("too-long").arg("max", MAX_DESCRIPTION_CHARS),
         ));
     }
     if request.title.trim().is_empty() && request.description.trim().is_empty() {

@@ -352,7 +352,7 @@ pub async fn patch_student(
         let changes = changes_from(patch, &row)?;
         if_match.require(row.version)?;
         if !students::update_profile(conn, &row, row.version, &changes)? {
-            return Err(ApiError::PreconditionFailed("the profile changed since you read it".into()));
+            return Err(ApiError::PreconditionFailed(crate::domain::Message::new("profile-changed-since-read")));
         }
         shared.refresh_index(conn);
         let row = students::find(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;

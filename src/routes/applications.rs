@@ -14,7 +14,10 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::pagination::Page;
-use crate::routes::responses::{ApplicationNotFound, InvalidFields, InvalidParameters, ReadsNoApplications};
+use crate::routes::precondition::conditional_json;
+use crate::routes::responses::{
+    ApplicationNotFound, InvalidFields, InvalidParameters, NotModified, ReadsNoApplications,
+};
 
 /// The reply as sent the first time, with the application's `Location`.
 fn answer(reply: Reply) -> HttpResponse {
@@ -103,12 +106,18 @@ pub async fn list_applications(
 ///
 /// Visible to the student who applied, recruiters of the offer's organisation,
 /// staff of the student's school and admins; others get 404, the committee 403.
+/// The `ETag` names the version; sent back as `If-None-Match`, it answers 304
+/// while the application has not changed.
 #[utoipa::path(
     tag = "applications",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Application id")),
+    params(
+        ("id" = i64, Path, description = "Application id"),
+        ("If-None-Match" = Option<String>, Header, description = "ETags already held: 304 when one is current (weak comparison, `*` for any)"),
+    ),
     responses(
-        (status = 200, description = "The application", body = Application),
+        (status = 200, description = "The application", body = Application, headers(("ETag" = String, description = "Version"))),
+        NotModified,
         ReadsNoApplications,
         ApplicationNotFound,
     )
@@ -117,9 +126,11 @@ pub async fn list_applications(
 pub async fn get_application(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<i64>,
-) -> Result<web::Json<Application>, ApiError> {
-    Ok(web::Json(app::get_application(&state, caller, path.into_inner()).await?))
+) -> Result<HttpResponse, ApiError> {
+    let (version, application) = app::get_application(&state, caller, path.into_inner()).await?;
+    Ok(conditional_json(&request, version, &application))
 }
 
 /// Move an application to another status.

@@ -11,9 +11,9 @@ use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::export;
 use crate::pagination::{Page, PageQuery};
-use crate::routes::precondition::{if_match_of, tagged_json};
+use crate::routes::precondition::{conditional_json, if_match_of, tagged_json};
 use crate::routes::responses::{
-    ChangedSinceRead, IfMatchMissing, InvalidParameters, NotRecruiterNorSchoolStaff, PlacementNotFound,
+    ChangedSinceRead, IfMatchMissing, InvalidParameters, NotModified, NotRecruiterNorSchoolStaff, PlacementNotFound,
     ReadsNoPlacements,
 };
 
@@ -50,13 +50,18 @@ pub async fn list_placements(
 ///
 /// Visible to the student, staff of the student's school, recruiters of the
 /// hosting organisation and admins; others get 404, the committee 403. The
-/// `ETag` is needed to change the terms.
+/// `ETag` is needed to change the terms; sent back as `If-None-Match`, it
+/// answers 304 while the placement has not changed.
 #[utoipa::path(
     tag = "placements",
     security(("bearer" = [])),
-    params(("id" = i64, Path, description = "Placement id")),
+    params(
+        ("id" = i64, Path, description = "Placement id"),
+        ("If-None-Match" = Option<String>, Header, description = "ETags already held: 304 when one is current (weak comparison, `*` for any)"),
+    ),
     responses(
         (status = 200, description = "The placement", body = Placement, headers(("ETag" = String, description = "Version, for If-Match"))),
+        NotModified,
         ReadsNoPlacements,
         PlacementNotFound,
     )
@@ -65,9 +70,11 @@ pub async fn list_placements(
 pub async fn get_placement(
     state: web::Data<AppState>,
     caller: Caller,
+    request: HttpRequest,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(answer(app::get_placement(&state, caller, path.into_inner()).await?))
+    let (version, placement) = app::get_placement(&state, caller, path.into_inner()).await?;
+    Ok(conditional_json(&request, version, &placement))
 }
 
 /// Change the terms of the agreement.

@@ -119,6 +119,12 @@ pub struct StudentNotFound(pub Problem);
 #[response(status = 409, description = "The code is taken", content_type = PROBLEM_JSON)]
 pub struct CodeTaken(pub Problem);
 
+/// 304: The `If-None-Match` sent names the current version; no body.
+#[derive(IntoResponses)]
+#[response(status = 304, description = "Not modified since the ETag sent",
+    headers(("ETag" = String, description = "The current version")))]
+pub struct NotModified;
+
 /// 412: The `If-Match` sent is not the current `ETag`.
 #[derive(IntoResponses)]
 #[response(status = 412, description = "Changed since read", content_type = PROBLEM_JSON)]

@@ -71,6 +71,8 @@ pub struct ApplicationFilter {
     pub status: Option<String>,
     pub offer_id: Option<i64>,
     pub student_id: Option<i64>,
+    /// Only those changed strictly after this instant.
+    pub updated_since: Option<NaiveDateTime>,
 }
 
 /// A page of applications in `scope`, by id, after `after`; one extra row tells
@@ -102,6 +104,9 @@ pub fn list(
     }
     if let Some(student_id) = filter.student_id {
         query = query.filter(applications::student_id.eq(student_id));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(applications::updated_at.gt(since));
     }
     if let Some(after) = after {
         query = query.filter(applications::id.gt(after));

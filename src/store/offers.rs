@@ -235,6 +235,8 @@ pub struct OfferFilter {
     pub organisation_id: Option<i64>,
     pub status: Option<String>,
     pub q: Option<String>,
+    /// Only offers changed strictly after this instant.
+    pub updated_since: Option<NaiveDateTime>,
     /// The caller's organisation, whose drafts and closed offers they also see.
     pub own_organisation: Option<i64>,
     /// Admins see every offer.
@@ -287,6 +289,9 @@ pub fn list(
             .filter(offer_requirements::skill_id.eq_any(narrower))
             .select(offer_requirements::offer_id);
         query = query.filter(offers::id.eq_any(asking));
+    }
+    if let Some(since) = filter.updated_since {
+        query = query.filter(offers::updated_at.gt(since));
     }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         query = query.filter(offers::search_text.like(contains_pattern(q)).escape('\\'));

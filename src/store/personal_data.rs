@@ -198,7 +198,11 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
             applications::table.filter(applications::student_id.eq(student_id)).select(applications::id).load(conn)?;
         diesel::update(applications::table.filter(applications::student_id.eq(student_id)))
             // The source may name the portal's own identifier of the person.
-            .set((applications::cover_letter.eq(""), applications::source.eq("")))
+            .set((
+                applications::cover_letter.eq(""),
+                applications::source.eq(""),
+                applications::updated_at.eq(chrono::Utc::now().naive_utc()),
+            ))
             .execute(conn)?;
         diesel::update(application_events::table.filter(application_events::application_id.eq_any(&application_ids)))
             .set(application_events::note.eq(""))

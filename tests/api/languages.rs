@@ -176,3 +176,35 @@ async fn a_refused_move_and_a_roster_row_error_quote_their_values_in_each_langua
     assert_eq!(en["errors"][0]["message"], "line 2, column email, value \"pas-un-email\": not an email address");
     assert_eq!(fr["errors"][0]["message"], "ligne 2, colonne email, valeur \"pas-un-email\" : pas une adresse e-mail");
 }
+
+#[tokio::test]
+async fn version_and_polling_refusals_speak_both_languages() {
+    let app = crate::applications::spawn().await;
+    let c = crate::applications::cast(&app).await;
+    let id = crate::placements::placement(&app, &c).await;
+    let terms = json!({"company_tutor": "Salma Bennani"});
+    let path = format!("/api/v1/placements/{id}");
+    let [fr, en] = in_both(&app, Method::PATCH, &path, &c.recruiter.token, Some(&terms), 428).await;
+    assert_eq!(fr["detail"], "envoyez If-Match avec l'ETag que vous avez lu");
+    assert_eq!(en["detail"], "send If-Match with the ETag you read");
+
+    let path = "/api/v1/applications?updated_since=yesterday";
+    let [fr, en] = in_both(&app, Method::GET, path, &c.recruiter.token, None, 400).await;
+    assert_eq!(fr["errors"][0]["code"], en["errors"][0]["code"]);
+    assert!(fr["errors"][0]["message"].as_str().unwrap().contains("date-heure"), "{fr}");
+    assert!(en["errors"][0]["message"].as_str().unwrap().contains("date-time"), "{en}");
+
+    let offer = crate::applications::open_offer(&app, &c.recruiter, 1).await;
+    let application = crate::applications::apply(&app, &c.student, offer).await["id"].as_i64().unwrap();
+    let long = json!({"to": "in_review", "note": "n".repeat(2_001)});
+    let path = format!("/api/v1/applications/{application}/transitions");
+    let [fr, en] = in_both(&app, Method::POST, &path, &c.recruiter.token, Some(&long), 422).await;
+    assert!(fr["errors"][0]["message"].as_str().unwrap().starts_with("note compte au plus"), "{fr}");
+    assert!(en["errors"][0]["message"].as_str().unwrap().starts_with("note is at most"), "{en}");
+
+    let mut offer = crate::offers::offer_body();
+    offer["requirements"] = json!([{"skill": "pythn", "min_level": 2, "weight": 2, "required": true}]);
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/offers", &c.recruiter.token, Some(&offer), 422).await;
+    assert!(fr["errors"][0]["message"].as_str().unwrap().starts_with("compétence inconnue"), "{fr}");
+    assert!(en["errors"][0]["message"].as_str().unwrap().starts_with("unknown skill"), "{en}");
+}
