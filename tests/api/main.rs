@@ -32,3 +32,4 @@ mod tokens;
 mod training_needs;
 mod trainings;
 mod upgrades;
+mod webhooks;

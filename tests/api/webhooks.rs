@@ -1,0 +1,101 @@
+//! Webhooks: the outbox is written with the change it tells of, fanned out to
+//! the subscriptions whose owner scope covers it, and never for a refused one.
+
+use serde_json::{json, Value};
+
+use passerelle::domain::webhook::{secret_from_bytes, EventType, OwnerKind};
+use passerelle::store::webhooks::{deliveries_of, insert_subscription, payload_of, NewSubscription};
+
+use crate::applications::{apply_with_key, cast, open_offer, spawn};
+use crate::helpers::{assert_problem, TestApp};
+
+/// Registers a subscription straight in the database, to every event its
+/// owner may receive.
+fn subscribe(app: &TestApp, owner_kind: OwnerKind, owner_id: Option<i64>, name: &str, created_by: i64) -> i64 {
+    let secret = secret_from_bytes(&[1; 24]);
+    let new = NewSubscription {
+        owner_kind,
+        owner_id,
+        name,
+        url: "http://127.0.0.1:9/hook",
+        events: &[],
+        secret: &secret,
+        created_by,
+    };
+    insert_subscription(&mut app.connection(), &new).expect("subscription inserted")
+}
+
+/// The event types delivered to a subscription, oldest first.
+fn received(app: &TestApp, subscription: i64) -> Vec<String> {
+    let rows = deliveries_of(&mut app.connection(), subscription).expect("deliveries read");
+    rows.into_iter()
+        .map(|(event_type, _, status)| {
+            assert_eq!(status, "pending");
+            event_type
+        })
+        .collect()
+}
+
+fn payload(app: &TestApp, subscription: i64, index: usize) -> Value {
+    let rows = deliveries_of(&mut app.connection(), subscription).expect("deliveries read");
+    let event_id = &rows[index].1;
+    let body = payload_of(&mut app.connection(), event_id).expect("payload read");
+    serde_json::from_str(&body).expect("payload is JSON")
+}
+
+#[tokio::test]
+async fn changes_reach_the_subscriptions_of_their_scope_with_thin_payloads() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let axa_go = app.id_of("organisations", "AXA-GO").await;
+    let other_org = app.id_of("organisations", "AXA-ASSURANCE-MAROC").await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let admin = c.admin.account_id;
+    let organisation = subscribe(&app, OwnerKind::Organisation, Some(axa_go), "HR", admin);
+    let other = subscribe(&app, OwnerKind::Organisation, Some(other_org), "HR", admin);
+    let school = subscribe(&app, OwnerKind::School, Some(ecc), "Career office", admin);
+    let portal = subscribe(&app, OwnerKind::PartnerPortal, None, "jobs-portal", admin);
+    let other_portal = subscribe(&app, OwnerKind::PartnerPortal, None, "other-portal", admin);
+
+    let offer = open_offer(&app, &c.recruiter, 2).await;
+    let key = uuid::Uuid::new_v4().to_string();
+    let applied = apply_with_key(&app, &c.student, offer, &key, &json!({"source": "jobs-portal"})).await;
+    assert_eq!(applied.status(), 201);
+
+    let published = EventType::OfferPublished.as_str();
+    let submitted = EventType::ApplicationSubmitted.as_str();
+    assert_eq!(received(&app, organisation), [published, submitted]);
+    assert_eq!(received(&app, school), [submitted]);
+    assert_eq!(received(&app, portal), [published, submitted]);
+    assert_eq!(received(&app, other_portal), [published]);
+    assert!(received(&app, other).is_empty());
+
+    let body = payload(&app, organisation, 0);
+    let id = body["id"].as_str().expect("id");
+    assert!(id.starts_with("msg_"), "{id}");
+    assert_eq!(body["type"], "offer.published");
+    assert!(body["timestamp"].is_string());
+    assert_eq!(body["data"], json!({"offer_id": offer, "links": {"self": format!("/api/v1/offers/{offer}")}}));
+    let keys: Vec<&String> = body.as_object().expect("object").keys().collect();
+    assert_eq!(keys, ["data", "id", "timestamp", "type"]);
+    let application = payload(&app, school, 0);
+    let application_id = application["data"]["application_id"].as_i64().expect("application id");
+    assert_eq!(application["data"]["links"]["self"], format!("/api/v1/applications/{application_id}"));
+    assert!(application["data"].get("student_id").is_none(), "no personal data: {application}");
+}
+
+#[tokio::test]
+async fn a_refused_change_records_no_event() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let axa_go = app.id_of("organisations", "AXA-GO").await;
+    let organisation = subscribe(&app, OwnerKind::Organisation, Some(axa_go), "HR", c.admin.account_id);
+    let offer = open_offer(&app, &c.recruiter, 1).await;
+    assert_eq!(received(&app, organisation).len(), 1);
+    let again = app.post_json(&format!("/api/v1/offers/{offer}/publish"), Some(&c.recruiter.token), &json!({})).await;
+    assert_problem(again, 409).await;
+    let foreign =
+        app.post_json(&format!("/api/v1/offers/{offer}/close"), Some(&c.other_recruiter.token), &json!({})).await;
+    assert!(foreign.status().is_client_error());
+    assert_eq!(received(&app, organisation), [EventType::OfferPublished.as_str()]);
+}
