@@ -8,6 +8,7 @@ use passerelle::store::webhooks::{deliveries_of, insert_subscription, payload_of
 
 use crate::applications::{apply_with_key, cast, open_offer, spawn};
 use crate::helpers::{assert_problem, TestApp};
+use crate::placements::{name_the_people, placement, sign};
 
 /// Registers a subscription straight in the database, to every event its
 /// owner may receive.
@@ -98,4 +99,38 @@ async fn a_refused_change_records_no_event() {
         app.post_json(&format!("/api/v1/offers/{offer}/close"), Some(&c.other_recruiter.token), &json!({})).await;
     assert!(foreign.status().is_client_error());
     assert_eq!(received(&app, organisation), [EventType::OfferPublished.as_str()]);
+}
+
+#[tokio::test]
+async fn the_life_of_a_placement_reaches_its_school() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let school = subscribe(&app, OwnerKind::School, Some(ecc), "Career office", c.admin.account_id);
+    let id = placement(&app, &c).await;
+    name_the_people(&app, &c.staff, id).await;
+    for signer in [&c.student, &c.staff, &c.recruiter] {
+        assert_eq!(sign(&app, signer, id).await.status(), 200);
+    }
+    let reason = json!({"reason": "The student left the programme."});
+    let terminated = app.post_json(&format!("/api/v1/placements/{id}/terminate"), Some(&c.staff.token), &reason).await;
+    assert_eq!(terminated.status(), 200);
+    assert_eq!(
+        received(&app, school),
+        [
+            "application.submitted",
+            "application.status_changed",
+            "application.status_changed",
+            "placement.created",
+            "placement.amended",
+            "placement.signed",
+            "placement.signed",
+            "placement.signed",
+            "placement.fully_signed",
+            "placement.terminated",
+        ]
+    );
+    let created = payload(&app, school, 3);
+    assert_eq!(created["data"]["placement_id"], id);
+    assert_eq!(created["data"]["links"]["self"], format!("/api/v1/placements/{id}"));
 }
