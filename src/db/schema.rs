@@ -382,7 +382,6 @@ diesel::table! {
         payload -> Text,
         organisation_id -> Nullable<BigInt>,
         school_id -> Nullable<BigInt>,
-        source -> Nullable<Text>,
         public_offer -> Bool,
     }
 }

@@ -20,7 +20,8 @@ pub struct NewEvent {
     pub organisation_id: Option<i64>,
     /// The school of the student involved.
     pub school_id: Option<i64>,
-    /// The partner portal an application came from (its `source`).
+    /// The partner portal an application came from (its `source`): matched
+    /// against portal subscriptions' names, not stored with the event.
     pub source: Option<String>,
     /// Whether the event is about an offer anyone may read (partner portals
     /// receive those).
@@ -80,7 +81,6 @@ pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEv
             webhook_events::payload.eq(body),
             webhook_events::organisation_id.eq(event.organisation_id),
             webhook_events::school_id.eq(event.school_id),
-            webhook_events::source.eq(&event.source),
             webhook_events::public_offer.eq(event.public_offer),
         ))
         .execute(conn)?;

@@ -40,12 +40,12 @@ CREATE TABLE webhook_events (
     occurred_at TIMESTAMP NOT NULL,
     -- The thin JSON body sent to receivers, byte for byte on every attempt.
     payload TEXT NOT NULL,
-    -- Scope, so the fan-out finds the receivers: the organisation of the offer,
-    -- the school of the student, the portal an application came from, and
-    -- whether the event is about a public offer.
+    -- Scope the fan-out found the receivers by: the organisation of the offer,
+    -- the school of the student, and whether the event is about a public
+    -- offer. The portal an application came from (its `source`) is matched
+    -- at record time but not kept: erasing a student clears it.
     organisation_id BIGINT,
     school_id BIGINT,
-    source TEXT,
     public_offer BOOLEAN NOT NULL DEFAULT FALSE
 );
 
