@@ -162,3 +162,132 @@ pub fn deliveries_of(conn: &mut DbConnection, subscription_id: i64) -> QueryResu
 pub fn payload_of(conn: &mut DbConnection, event_id: &str) -> QueryResult<String> {
     webhook_events::table.find(event_id).select(webhook_events::payload).first(conn)
 }
+
+/// A delivery a worker holds until its lease ends, with what it needs to send.
+#[derive(Debug, Clone, Queryable)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub attempts: i32,
+    pub event_id: String,
+    pub payload: String,
+    pub url: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(QueryableByName)]
+struct ClaimedId {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Claims up to `limit` due deliveries until `lease_until`: pending, due, and
+/// not held by another worker (or held by one whose lease ran out, after a
+/// crash). On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so
+/// workers of several processes never take the same delivery; SQLite has one
+/// writer at a time, and the UPDATE itself is the claim.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: chrono::NaiveDateTime,
+    lease_until: chrono::NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<DueDelivery>> {
+    use diesel::sql_types::{BigInt, Timestamp};
+    const CLAIM: &str = "UPDATE webhook_deliveries SET claimed_until = $1 WHERE id IN (\
+        SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2 \
+        AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING id";
+    let ids: Vec<ClaimedId> = crate::db::write_transaction(conn, |conn| match conn {
+        DbConnection::Postgresql(c) => diesel::sql_query(CLAIM.replace("{lock}", " FOR UPDATE SKIP LOCKED"))
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c),
+        DbConnection::Sqlite(c) => diesel::sql_query(CLAIM.replace("{lock}", "").replace('$', "?"))
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c),
+    })?;
+    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    webhook_deliveries::table
+        .inner_join(webhook_events::table)
+        .inner_join(webhook_subscriptions::table)
+        .filter(webhook_deliveries::id.eq_any(ids))
+        .order(webhook_deliveries::id.asc())
+        .select((
+            webhook_deliveries::id,
+            webhook_deliveries::subscription_id,
+            webhook_deliveries::attempts,
+            webhook_events::id,
+            webhook_events::payload,
+            webhook_subscriptions::url,
+            webhook_subscriptions::secret,
+            webhook_subscriptions::previous_secret,
+            webhook_subscriptions::previous_secret_expires_at,
+        ))
+        .load(conn)
+}
+
+/// What one attempt gave.
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    pub at: chrono::NaiveDateTime,
+    pub response_code: Option<i32>,
+    pub error: Option<&'a str>,
+    pub duration_ms: i32,
+    /// The new status: succeeded, or pending again (with `next_attempt_at`),
+    /// or failed once the attempts are used up.
+    pub status: DeliveryStatus,
+    pub next_attempt_at: chrono::NaiveDateTime,
+}
+
+/// Records an attempt and releases the claim; a success ends the
+/// subscription's run of failures, a failure starts one if none is running.
+/// Returns when that run started (`None` after a success).
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    delivery: &DueDelivery,
+    attempt: &Attempt<'_>,
+) -> QueryResult<Option<chrono::NaiveDateTime>> {
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(webhook_deliveries::table.find(delivery.id))
+            .set((
+                webhook_deliveries::status.eq(attempt.status.as_str()),
+                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+                webhook_deliveries::next_attempt_at.eq(attempt.next_attempt_at),
+                webhook_deliveries::claimed_until.eq(None::<chrono::NaiveDateTime>),
+                webhook_deliveries::last_response_code.eq(attempt.response_code),
+                webhook_deliveries::last_error.eq(attempt.error),
+                webhook_deliveries::last_duration_ms.eq(attempt.duration_ms),
+                webhook_deliveries::last_attempt_at.eq(attempt.at),
+                webhook_deliveries::delivered_at
+                    .eq((attempt.status == DeliveryStatus::Succeeded).then_some(attempt.at)),
+            ))
+            .execute(conn)?;
+        let subscription = webhook_subscriptions::table.find(delivery.subscription_id);
+        if attempt.status == DeliveryStatus::Succeeded {
+            diesel::update(subscription)
+                .set(webhook_subscriptions::failing_since.eq(None::<chrono::NaiveDateTime>))
+                .execute(conn)?;
+            return Ok(None);
+        }
+        diesel::update(subscription.filter(webhook_subscriptions::failing_since.is_null()))
+            .set(webhook_subscriptions::failing_since.eq(attempt.at))
+            .execute(conn)?;
+        subscription.select(webhook_subscriptions::failing_since).first(conn)
+    })
+}
+
+/// Disables a subscription, with the reason its owner reads.
+pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reason: &str) -> QueryResult<()> {
+    diesel::update(webhook_subscriptions::table.find(subscription_id))
+        .set((
+            webhook_subscriptions::enabled.eq(false),
+            webhook_subscriptions::disabled_reason.eq(reason),
+            webhook_subscriptions::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -3,8 +3,10 @@
 
 use serde_json::{json, Value};
 
-use passerelle::domain::webhook::{secret_from_bytes, EventType, OwnerKind};
-use passerelle::store::webhooks::{deliveries_of, insert_subscription, payload_of, NewSubscription};
+use passerelle::domain::webhook::{secret_from_bytes, DeliveryStatus, EventType, OwnerKind};
+use passerelle::store::webhooks::{
+    claim_due, deliveries_of, insert_subscription, payload_of, record_attempt, Attempt, NewSubscription,
+};
 
 use crate::applications::{apply_with_key, cast, open_offer, spawn};
 use crate::helpers::{assert_problem, TestApp};
@@ -133,4 +135,45 @@ async fn the_life_of_a_placement_reaches_its_school() {
     let created = payload(&app, school, 3);
     assert_eq!(created["data"]["placement_id"], id);
     assert_eq!(created["data"]["links"]["self"], format!("/api/v1/placements/{id}"));
+}
+
+#[tokio::test]
+async fn due_deliveries_are_claimed_once_retried_when_due_and_taken_back_after_a_lease_runs_out() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let axa_go = app.id_of("organisations", "AXA-GO").await;
+    let organisation = subscribe(&app, OwnerKind::Organisation, Some(axa_go), "HR", c.admin.account_id);
+    open_offer(&app, &c.recruiter, 1).await;
+    let conn = &mut app.connection();
+    // Whole seconds: PostgreSQL keeps microseconds only.
+    let now = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 1, 0).expect("valid time").naive_utc();
+    let lease = now + chrono::TimeDelta::seconds(30);
+    let claimed = claim_due(conn, now, lease, 10).expect("claimed");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].subscription_id, organisation);
+    assert!(claim_due(conn, now, lease, 10).expect("claimed").is_empty(), "held by its worker");
+    // The worker died: once its lease runs out another takes the delivery.
+    let later = lease + chrono::TimeDelta::seconds(1);
+    let retaken = claim_due(conn, later, later + chrono::TimeDelta::seconds(30), 10).expect("claimed");
+    assert_eq!(retaken.len(), 1);
+
+    let retry_at = later + chrono::TimeDelta::seconds(10);
+    let failed = Attempt {
+        at: later,
+        response_code: Some(500),
+        error: None,
+        duration_ms: 3,
+        status: DeliveryStatus::Pending,
+        next_attempt_at: retry_at,
+    };
+    assert_eq!(record_attempt(conn, &retaken[0], &failed).expect("recorded"), Some(later));
+    assert!(claim_due(conn, later, retry_at, 10).expect("claimed").is_empty(), "not due yet");
+    let again = claim_due(conn, retry_at, retry_at + chrono::TimeDelta::seconds(30), 10).expect("claimed");
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].attempts, 1);
+    let succeeded = Attempt { status: DeliveryStatus::Succeeded, response_code: Some(204), at: retry_at, ..failed };
+    assert_eq!(record_attempt(conn, &again[0], &succeeded).expect("recorded"), None);
+    let rows = deliveries_of(conn, organisation).expect("deliveries read");
+    assert_eq!(rows[0].2, "succeeded");
+    assert!(claim_due(conn, retry_at + chrono::TimeDelta::days(2), retry_at, 10).expect("claimed").is_empty());
 }
