@@ -174,7 +174,7 @@ const LONGEST_RETRY: Duration = Duration::from_secs(6 * 3600);
 /// every sender at once; `scale` shrinks the schedule (1.0 in production,
 /// tiny in tests).
 pub fn retry_delay(attempts: i32, jitter: f64, scale: f64) -> Option<Duration> {
-    if attempts < 1 || attempts >= MAX_ATTEMPTS {
+    if !(1..MAX_ATTEMPTS).contains(&attempts) {
         return None;
     }
     let doublings = u32::try_from(attempts - 1).unwrap_or(0).min(20);
