@@ -21,10 +21,12 @@ use crate::domain::placement::{
     agreement_kind_for, AgreementTerms, PlacementStatus, MAX_MONTHLY_STIPEND_MAD, TO_BE_NAMED,
 };
 use crate::domain::student::ProfileReading;
+use crate::domain::webhook::{EventIds, EventType};
 use crate::domain::{OfferKind, OfferStatus, Violation, WorkMode};
 use crate::error::{parse_stored as parse, ApiError};
 use crate::pagination::{Page, PageQuery};
 use crate::store::applications::{self as store, ApplicationFilter, ApplicationRecord, Claim, NewApplication};
+use crate::store::webhooks::{self, NewEvent};
 use crate::store::{offers, placements, students};
 
 /// Longest cover letter, in characters.
@@ -216,6 +218,7 @@ fn apply(
     let body = crate::db::write_transaction(conn, |conn| -> Result<String, ApiError> {
         let id = store::insert(conn, &new, caller.account_id)?.ok_or_else(already)?;
         let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
+        webhooks::record_event(conn, EventType::ApplicationSubmitted, application_event(&record, None))?;
         let body = serde_json::to_string(&view(conn, caller, record)?).map_err(anyhow::Error::new)?;
         store::complete_key(conn, caller.account_id, key, CREATED, &body)?;
         Ok(body)
@@ -326,6 +329,23 @@ pub fn initial_terms(offer: &offers::OfferRow, today: NaiveDate) -> AgreementTer
     }
 }
 
+/// The scope of an event about an application (and the placement it opened):
+/// the offer's organisation, the student's school and the portal it came from.
+fn application_event(record: &ApplicationRecord, placement_id: Option<i64>) -> NewEvent {
+    NewEvent {
+        ids: EventIds {
+            application_id: Some(record.row.id),
+            offer_id: Some(record.row.offer_id),
+            placement_id,
+            ..EventIds::default()
+        },
+        organisation_id: Some(record.row.organisation_id),
+        school_id: Some(record.school_id),
+        source: Some(record.row.source.clone()),
+        public_offer: false,
+    }
+}
+
 /// Takes a position and opens the placement with version 1 of its agreement,
 /// in the caller's transaction.
 fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result<i64, ApiError> {
@@ -333,6 +353,10 @@ fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result
         return Err(ApiError::conflict(crate::domain::Message::new("no-position-left-on-this-offer")));
     }
     let offer = offers::find(conn, record.row.offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+    if offer.status == OfferStatus::Filled.as_str() {
+        let event = crate::app::offers::offer_event(offer.id, offer.organisation_id);
+        webhooks::record_event(conn, EventType::OfferFilled, event)?;
+    }
     let kind: OfferKind = parse(&offer.kind)?;
     let terms = serde_json::to_string(&initial_terms(&offer, Utc::now().date_naive())).map_err(anyhow::Error::new)?;
     let new = placements::NewPlacement {
@@ -479,8 +503,18 @@ pub async fn transition_application(
                 )));
             }
             store::record_event(conn, id, caller.account_id, Some(from.as_str()), to.as_str(), &note)?;
+            let event_type = match to {
+                ApplicationStatus::Withdrawn => EventType::ApplicationWithdrawn,
+                _ => EventType::ApplicationStatusChanged,
+            };
+            webhooks::record_event(conn, event_type, application_event(&record, None))?;
             if to == ApplicationStatus::Accepted {
-                open_placement(conn, &record)?;
+                let placement_id = open_placement(conn, &record)?;
+                webhooks::record_event(
+                    conn,
+                    EventType::PlacementCreated,
+                    application_event(&record, Some(placement_id)),
+                )?;
             }
             Ok(())
         })?;

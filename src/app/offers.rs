@@ -13,10 +13,12 @@ use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::offer::{offer_status_move, validate_offer, validate_publish, OfferDraft, RequirementDraft};
+use crate::domain::webhook::{EventIds, EventType};
 use crate::domain::{DegreeLevel, OfferKind, OfferStatus, Role, WorkMode};
 use crate::error::{parse_stored as parse, ApiError};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::store::offers::{self, OfferCursor, OfferFields, OfferFilter, OfferRow, OfferSort, RequirementKey};
+use crate::store::webhooks::{self, NewEvent};
 
 /// A skill requirement of an offer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -292,7 +294,7 @@ fn move_in(
     id: i64,
     to: OfferStatus,
 ) -> Result<(i64, Offer), ApiError> {
-    let (_, view) = load(conn, caller, id, true)?;
+    let (row, view) = load(conn, caller, id, true)?;
     if !offer_status_move(view.status, to) {
         return Err(ApiError::Conflict {
             detail: crate::domain::Message::new("offer-cannot-become")
@@ -310,11 +312,35 @@ fn move_in(
     if to == OfferStatus::Open {
         ApiError::check(validate_publish(&draft_of(&view), Utc::now().date_naive()))?;
     }
-    if !offers::set_status(conn, id, view.status, to)? {
-        return Err(ApiError::conflict(crate::domain::Message::new("the-offer-changed-meanwhile-read-it-again")));
-    }
+    // The status and its webhook event commit together, or neither does.
+    crate::db::write_transaction(conn, |conn| {
+        if !offers::set_status(conn, id, view.status, to)? {
+            return Err(ApiError::conflict(crate::domain::Message::new("the-offer-changed-meanwhile-read-it-again")));
+        }
+        let event_type = match to {
+            OfferStatus::Open => Some(EventType::OfferPublished),
+            OfferStatus::Closed => Some(EventType::OfferClosed),
+            OfferStatus::Filled => Some(EventType::OfferFilled),
+            OfferStatus::Draft => None,
+        };
+        if let Some(event_type) = event_type {
+            webhooks::record_event(conn, event_type, offer_event(id, row.organisation_id))?;
+        }
+        Ok::<_, ApiError>(())
+    })?;
     state.refresh_index(conn);
     current(conn, id)
+}
+
+/// The scope of an event about an offer: its organisation, and partner
+/// portals, since every offer that leaves the draft state was public.
+pub(crate) fn offer_event(offer_id: i64, organisation_id: i64) -> NewEvent {
+    NewEvent {
+        ids: EventIds { offer_id: Some(offer_id), ..EventIds::default() },
+        organisation_id: Some(organisation_id),
+        public_offer: true,
+        ..NewEvent::default()
+    }
 }
 
 /// Posts a new offer, as a draft of the recruiter's own organisation.

@@ -16,10 +16,12 @@ use crate::domain::placement::{
     AmendRefused, Party, PlacementStatus, SignRefused, Signature, TO_BE_NAMED,
 };
 use crate::domain::student::ProfileReading;
+use crate::domain::webhook::{EventIds, EventType};
 use crate::domain::WorkMode;
 use crate::error::{parse_stored as parse, ApiError};
 use crate::pagination::{paginate, Page, PageQuery};
 use crate::store::placements::{self as store, PlacementChange, PlacementRecord, SignatureRow, VersionRow};
+use crate::store::webhooks::{self, NewEvent};
 
 /// A signature of the agreement.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -301,6 +303,22 @@ pub async fn get_placement(state: &AppState, caller: Caller, id: i64) -> Result<
     .map(Loaded::versioned)
 }
 
+/// The scope of an event about a placement: the hosting organisation and the
+/// student's school.
+fn placement_event(row: &store::PlacementRow) -> NewEvent {
+    NewEvent {
+        ids: EventIds {
+            placement_id: Some(row.id),
+            application_id: Some(row.application_id),
+            offer_id: Some(row.offer_id),
+            ..EventIds::default()
+        },
+        organisation_id: Some(row.organisation_id),
+        school_id: Some(row.school_id),
+        ..NewEvent::default()
+    }
+}
+
 /// Changes the terms of the agreement, at the version the caller read: in
 /// place before anyone signed, as a new version to sign again after.
 pub async fn patch_placement(
@@ -338,6 +356,7 @@ pub async fn patch_placement(
                         return Err(changed_meanwhile());
                     }
                     store::replace_terms(conn, id, row.current_version, &encode(&loaded.agreement.terms)?)?;
+                    webhooks::record_event(conn, EventType::PlacementAmended, placement_event(row))?;
                 }
                 AmendOutcome::NewVersion { .. } => {
                     let version = i32::try_from(loaded.agreement.version).map_err(anyhow::Error::new)?;
@@ -350,6 +369,7 @@ pub async fn patch_placement(
                         return Err(changed_meanwhile());
                     }
                     store::insert_version(conn, id, version, &encode(&loaded.agreement.terms)?)?;
+                    webhooks::record_event(conn, EventType::PlacementAmended, placement_event(row))?;
                 }
             }
             Ok(())
@@ -442,6 +462,10 @@ pub async fn sign_placement(
                     now,
                     &signed_hash,
                 )?;
+                webhooks::record_event(conn, EventType::PlacementSigned, placement_event(&row))?;
+                if loaded.agreement.is_fully_signed() {
+                    webhooks::record_event(conn, EventType::PlacementFullySigned, placement_event(&row))?;
+                }
                 Ok(true)
             })?;
             if signed {
@@ -481,11 +505,15 @@ pub async fn terminate_placement(
             current_version: loaded.row.current_version,
             terminated_reason: Some(&reason),
         };
-        if !store::update_if_version(conn, id, loaded.row.version, &change)? {
-            return Err(ApiError::conflict(crate::domain::Message::new(
-                "the-placement-changed-meanwhile-read-it-again",
-            )));
-        }
+        crate::db::write_transaction(conn, |conn| {
+            if !store::update_if_version(conn, id, loaded.row.version, &change)? {
+                return Err(ApiError::conflict(crate::domain::Message::new(
+                    "the-placement-changed-meanwhile-read-it-again",
+                )));
+            }
+            webhooks::record_event(conn, EventType::PlacementTerminated, placement_event(&loaded.row))?;
+            Ok::<_, ApiError>(())
+        })?;
         visible(conn, &caller, id)
     })
     .await

@@ -354,6 +354,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> BigInt,
+        owner_kind -> Text,
+        owner_id -> Nullable<BigInt>,
+        name -> Text,
+        url -> Text,
+        events -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        failing_since -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Text,
+        event_type -> Text,
+        occurred_at -> Timestamp,
+        payload -> Text,
+        organisation_id -> Nullable<BigInt>,
+        school_id -> Nullable<BigInt>,
+        public_offer -> Bool,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        event_id -> Text,
+        subscription_id -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_response_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_duration_ms -> Nullable<Integer>,
+        created_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(applications -> offers (offer_id));
 diesel::joinable!(applications -> students (student_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -364,6 +414,8 @@ diesel::joinable!(accounts -> organisations (organisation_id));
 diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(students -> schools (school_id));
 diesel::joinable!(student_skills -> students (student_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(student_skills -> skills (skill_id));
 diesel::joinable!(consent_events -> students (student_id));
 diesel::joinable!(offers -> organisations (organisation_id));
@@ -406,4 +458,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     campaign_assignments,
     trainings,
     training_skills,
+    webhook_subscriptions,
+    webhook_events,
+    webhook_deliveries,
 );

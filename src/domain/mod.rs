@@ -12,6 +12,7 @@ pub mod student;
 pub mod texts;
 pub mod training;
 pub mod training_needs;
+pub mod webhook;
 pub mod whole_number;
 
 use serde::{Deserialize, Serialize};

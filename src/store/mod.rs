@@ -19,6 +19,7 @@ pub mod students;
 pub mod synthetic;
 pub mod taxonomy;
 pub mod trainings;
+pub mod webhooks;
 
 /// What a query fails with: the database's own error, named here so that the
 /// layers above the store wrap it without naming the query library.

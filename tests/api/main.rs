@@ -33,3 +33,4 @@ mod tokens;
 mod training_needs;
 mod trainings;
 mod upgrades;
+mod webhooks;

@@ -31,7 +31,7 @@ pub(crate) async fn patch(app: &TestApp, user: &User, id: i64, etag: Option<&str
     request.send().await.expect("request sent")
 }
 
-async fn sign(app: &TestApp, user: &User, id: i64) -> Response {
+pub(crate) async fn sign(app: &TestApp, user: &User, id: i64) -> Response {
     app.post_json(&format!("/api/v1/placements/{id}/signatures"), Some(&user.token), &json!({})).await
 }
 

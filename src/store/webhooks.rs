@@ -1,0 +1,293 @@
+//! The webhook outbox: events are recorded inside the caller's transaction,
+//! with one delivery per matching subscription created at the same time
+//! (fan-out at record time), so a rolled-back change leaves neither and a
+//! committed one always has its deliveries waiting for a worker.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use crate::db::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
+use crate::db::DbConnection;
+use crate::domain::webhook::{
+    message_id, self_link, DeliveryStatus, EventData, EventIds, EventLinks, EventPayload, EventType, OwnerKind,
+};
+
+/// What a change tells receivers, and the scope that finds them.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent {
+    pub ids: EventIds,
+    /// The organisation of the offer involved.
+    pub organisation_id: Option<i64>,
+    /// The school of the student involved.
+    pub school_id: Option<i64>,
+    /// The partner portal an application came from (its `source`): matched
+    /// against portal subscriptions' names, not stored with the event.
+    pub source: Option<String>,
+    /// Whether the event is about an offer anyone may read (partner portals
+    /// receive those).
+    pub public_offer: bool,
+}
+
+/// A subscription to insert.
+#[derive(Debug, Clone)]
+pub struct NewSubscription<'a> {
+    pub owner_kind: OwnerKind,
+    pub owner_id: Option<i64>,
+    pub name: &'a str,
+    pub url: &'a str,
+    pub events: &'a [EventType],
+    pub secret: &'a str,
+    pub created_by: i64,
+}
+
+/// Inserts a subscription, returning its id.
+pub fn insert_subscription(conn: &mut DbConnection, new: &NewSubscription<'_>) -> QueryResult<i64> {
+    let now = Utc::now().naive_utc();
+    let events = new.events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",");
+    diesel::insert_into(webhook_subscriptions::table)
+        .values((
+            webhook_subscriptions::owner_kind.eq(new.owner_kind.as_str()),
+            webhook_subscriptions::owner_id.eq(new.owner_id),
+            webhook_subscriptions::name.eq(new.name),
+            webhook_subscriptions::url.eq(new.url),
+            webhook_subscriptions::events.eq(events),
+            webhook_subscriptions::secret.eq(new.secret),
+            webhook_subscriptions::enabled.eq(true),
+            webhook_subscriptions::created_by.eq(new.created_by),
+            webhook_subscriptions::created_at.eq(now),
+            webhook_subscriptions::updated_at.eq(now),
+        ))
+        .returning(webhook_subscriptions::id)
+        .get_result(conn)
+}
+
+/// Records an event of `event_type` and its deliveries, inside the caller's
+/// transaction; returns its `webhook-id`.
+pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEvent) -> QueryResult<String> {
+    let now = Utc::now();
+    let id = message_id(uuid::Uuid::now_v7());
+    let payload = EventPayload {
+        id: id.clone(),
+        event_type,
+        timestamp: now,
+        data: EventData { links: EventLinks { self_link: self_link(event_type, &event.ids) }, ids: event.ids.clone() },
+    };
+    let body = serde_json::to_string(&payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+    diesel::insert_into(webhook_events::table)
+        .values((
+            webhook_events::id.eq(&id),
+            webhook_events::event_type.eq(event_type.as_str()),
+            webhook_events::occurred_at.eq(now.naive_utc()),
+            webhook_events::payload.eq(body),
+            webhook_events::organisation_id.eq(event.organisation_id),
+            webhook_events::school_id.eq(event.school_id),
+            webhook_events::public_offer.eq(event.public_offer),
+        ))
+        .execute(conn)?;
+    let receivers = receivers(conn, event_type, &event)?;
+    // One statement per delivery: the multi-backend connection has no batch insert.
+    for subscription_id in receivers {
+        diesel::insert_into(webhook_deliveries::table)
+            .values((
+                webhook_deliveries::event_id.eq(&id),
+                webhook_deliveries::subscription_id.eq(subscription_id),
+                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+                webhook_deliveries::attempts.eq(0),
+                webhook_deliveries::next_attempt_at.eq(now.naive_utc()),
+                webhook_deliveries::created_at.eq(now.naive_utc()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+/// Enabled subscriptions whose owner scope covers the event and whose filter
+/// lets its type through.
+fn receivers(conn: &mut DbConnection, event_type: EventType, event: &NewEvent) -> QueryResult<Vec<i64>> {
+    let mut scope = webhook_subscriptions::table.filter(webhook_subscriptions::owner_kind.eq("-")).into_boxed();
+    if let Some(organisation) = event.organisation_id {
+        scope = scope.or_filter(
+            webhook_subscriptions::owner_kind
+                .eq(OwnerKind::Organisation.as_str())
+                .and(webhook_subscriptions::owner_id.eq(organisation)),
+        );
+    }
+    if let Some(school) = event.school_id {
+        scope = scope.or_filter(
+            webhook_subscriptions::owner_kind
+                .eq(OwnerKind::School.as_str())
+                .and(webhook_subscriptions::owner_id.eq(school)),
+        );
+    }
+    if event.public_offer {
+        scope = scope.or_filter(webhook_subscriptions::owner_kind.eq(OwnerKind::PartnerPortal.as_str()));
+    } else if let Some(source) = event.source.as_deref().filter(|s| !s.is_empty()) {
+        scope = scope.or_filter(
+            webhook_subscriptions::owner_kind
+                .eq(OwnerKind::PartnerPortal.as_str())
+                .and(webhook_subscriptions::name.eq(source.to_owned())),
+        );
+    }
+    let candidates: Vec<(i64, String, String, bool)> = scope
+        .select((
+            webhook_subscriptions::id,
+            webhook_subscriptions::owner_kind,
+            webhook_subscriptions::events,
+            webhook_subscriptions::enabled,
+        ))
+        .load(conn)?;
+    Ok(candidates
+        .into_iter()
+        .filter(|(_, owner_kind, events, enabled)| {
+            let receives = owner_kind.parse::<OwnerKind>().is_ok_and(|kind| kind.may_receive(event_type));
+            let wanted = events.is_empty() || events.split(',').any(|e| e == event_type.as_str());
+            *enabled && receives && wanted
+        })
+        .map(|(id, ..)| id)
+        .collect())
+}
+
+/// The deliveries of a subscription, oldest first: event type, `webhook-id`
+/// and status.
+pub fn deliveries_of(conn: &mut DbConnection, subscription_id: i64) -> QueryResult<Vec<(String, String, String)>> {
+    webhook_deliveries::table
+        .inner_join(webhook_events::table)
+        .filter(webhook_deliveries::subscription_id.eq(subscription_id))
+        .order(webhook_deliveries::id.asc())
+        .select((webhook_events::event_type, webhook_events::id, webhook_deliveries::status))
+        .load(conn)
+}
+
+/// The stored body of an event.
+pub fn payload_of(conn: &mut DbConnection, event_id: &str) -> QueryResult<String> {
+    webhook_events::table.find(event_id).select(webhook_events::payload).first(conn)
+}
+
+/// A delivery a worker holds until its lease ends, with what it needs to send.
+#[derive(Debug, Clone, Queryable)]
+pub struct DueDelivery {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub attempts: i32,
+    pub event_id: String,
+    pub payload: String,
+    pub url: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(QueryableByName)]
+struct ClaimedId {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Claims up to `limit` due deliveries until `lease_until`: pending, due, and
+/// not held by another worker (or held by one whose lease ran out, after a
+/// crash). On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so
+/// workers of several processes never take the same delivery; SQLite has one
+/// writer at a time, and the UPDATE itself is the claim.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    now: chrono::NaiveDateTime,
+    lease_until: chrono::NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<DueDelivery>> {
+    use diesel::sql_types::{BigInt, Timestamp};
+    const CLAIM: &str = "UPDATE webhook_deliveries SET claimed_until = $1 WHERE id IN (\
+        SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2 \
+        AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING id";
+    let ids: Vec<ClaimedId> = crate::db::write_transaction(conn, |conn| match conn {
+        DbConnection::Postgresql(c) => diesel::sql_query(CLAIM.replace("{lock}", " FOR UPDATE SKIP LOCKED"))
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c),
+        DbConnection::Sqlite(c) => diesel::sql_query(CLAIM.replace("{lock}", "").replace('$', "?"))
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(limit)
+            .load(c),
+    })?;
+    let ids: Vec<i64> = ids.into_iter().map(|row| row.id).collect();
+    webhook_deliveries::table
+        .inner_join(webhook_events::table)
+        .inner_join(webhook_subscriptions::table)
+        .filter(webhook_deliveries::id.eq_any(ids))
+        .order(webhook_deliveries::id.asc())
+        .select((
+            webhook_deliveries::id,
+            webhook_deliveries::subscription_id,
+            webhook_deliveries::attempts,
+            webhook_events::id,
+            webhook_events::payload,
+            webhook_subscriptions::url,
+            webhook_subscriptions::secret,
+            webhook_subscriptions::previous_secret,
+            webhook_subscriptions::previous_secret_expires_at,
+        ))
+        .load(conn)
+}
+
+/// What one attempt gave.
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    pub at: chrono::NaiveDateTime,
+    pub response_code: Option<i32>,
+    pub error: Option<&'a str>,
+    pub duration_ms: i32,
+    /// The new status: succeeded, or pending again (with `next_attempt_at`),
+    /// or failed once the attempts are used up.
+    pub status: DeliveryStatus,
+    pub next_attempt_at: chrono::NaiveDateTime,
+}
+
+/// Records an attempt and releases the claim; a success ends the
+/// subscription's run of failures, a failure starts one if none is running.
+/// Returns when that run started (`None` after a success).
+pub fn record_attempt(
+    conn: &mut DbConnection,
+    delivery: &DueDelivery,
+    attempt: &Attempt<'_>,
+) -> QueryResult<Option<chrono::NaiveDateTime>> {
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(webhook_deliveries::table.find(delivery.id))
+            .set((
+                webhook_deliveries::status.eq(attempt.status.as_str()),
+                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+                webhook_deliveries::next_attempt_at.eq(attempt.next_attempt_at),
+                webhook_deliveries::claimed_until.eq(None::<chrono::NaiveDateTime>),
+                webhook_deliveries::last_response_code.eq(attempt.response_code),
+                webhook_deliveries::last_error.eq(attempt.error),
+                webhook_deliveries::last_duration_ms.eq(attempt.duration_ms),
+                webhook_deliveries::last_attempt_at.eq(attempt.at),
+                webhook_deliveries::delivered_at
+                    .eq((attempt.status == DeliveryStatus::Succeeded).then_some(attempt.at)),
+            ))
+            .execute(conn)?;
+        let subscription = webhook_subscriptions::table.find(delivery.subscription_id);
+        if attempt.status == DeliveryStatus::Succeeded {
+            diesel::update(subscription)
+                .set(webhook_subscriptions::failing_since.eq(None::<chrono::NaiveDateTime>))
+                .execute(conn)?;
+            return Ok(None);
+        }
+        diesel::update(subscription.filter(webhook_subscriptions::failing_since.is_null()))
+            .set(webhook_subscriptions::failing_since.eq(attempt.at))
+            .execute(conn)?;
+        subscription.select(webhook_subscriptions::failing_since).first(conn)
+    })
+}
+
+/// Disables a subscription, with the reason its owner reads.
+pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reason: &str) -> QueryResult<()> {
+    diesel::update(webhook_subscriptions::table.find(subscription_id))
+        .set((
+            webhook_subscriptions::enabled.eq(false),
+            webhook_subscriptions::disabled_reason.eq(reason),
+            webhook_subscriptions::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
