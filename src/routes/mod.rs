@@ -12,6 +12,7 @@ pub mod health;
 pub mod matches;
 pub mod offers;
 pub mod personal_data;
+pub mod portal;
 pub mod placements;
 pub mod precondition;
 pub mod problems;

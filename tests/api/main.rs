@@ -20,6 +20,7 @@ mod offers;
 mod permissions;
 mod personal_data;
 mod placements;
+mod portal;
 mod problems;
 mod profiles;
 mod races;
