@@ -12,8 +12,10 @@ import { Home } from './views/home.js';
 /** @typedef {import('./api.js').Account} Account */
 /** @typedef {import('./api.js').Role} Role */
 
-/** The views each role reaches from the navigation, first one shown on sign-in. */
-/** @type {Record<Role, string[]>} */
+/**
+ * The views each role reaches from the navigation, first one shown on sign-in.
+ * @type {Record<Role, string[]>}
+ */
 const VIEWS = {
   student: ['home'],
   recruiter: ['home'],
@@ -24,6 +26,7 @@ const VIEWS = {
 
 function App() {
   const [lang, setLang] = useState(language());
+  /** @type {[Account | null, (value: Account | null) => void]} */
   const [account, setAccount] = useState(/** @type {Account | null} */ (null));
   const [view, setView] = useState('home');
 

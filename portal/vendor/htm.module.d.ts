@@ -1,3 +1,4 @@
+// htm's own declarations (from its npm package).
 declare const htm: {
   bind<HResult>(
     h: (type: any, props: Record<string, any>, ...children: any[]) => HResult
