@@ -84,7 +84,7 @@ export async function login(credentials) {
 
 /** @returns {Promise<Account>} */
 export async function me() {
-  return /** @type {Account} */ (await (await call('GET', '/auth/me')).json());
+  return /** @type {Account} */ (await (await call('GET', '/me')).json());
 }
 
 /** Revokes every session of the account, then forgets the tokens. */

@@ -1,4 +1,4 @@
-// The portal's shell: language switch, sign-in, role from GET /auth/me,
+// The portal's shell: language switch, sign-in, role from GET /me,
 // navigation by role, logout everywhere. Where the user is lives in memory,
 // never in the URL.
 import { render } from './vendor/preact.module.js';

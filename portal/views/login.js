@@ -4,7 +4,7 @@ import { useState } from '../vendor/hooks.module.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 
-/** @param {{onSignedIn: () => void}} props */
+/** @param {{onSignedIn: () => Promise<void>}} props */
 export function Login({ onSignedIn }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -16,7 +16,7 @@ export function Login({ onSignedIn }) {
     setError(null);
     try {
       await api.login({ email, password });
-      onSignedIn();
+      await onSignedIn();
     } catch (e) {
       setError(e instanceof api.ApiProblem ? e.message : t('login.failed'));
     }
