@@ -80,9 +80,7 @@ pub async fn file(req: HttpRequest) -> Result<HttpResponse, ApiError> {
 
 /// Mounts the portal outside the documented API.
 pub fn mount(config: &mut web::ServiceConfig) {
-    config
-        .route("/portal", web::get().to(redirect))
-        .route("/portal/{file:.*}", web::get().to(file));
+    config.route("/portal", web::get().to(redirect)).route("/portal/{file:.*}", web::get().to(file));
 }
 
 #[cfg(test)]

@@ -52,6 +52,7 @@ test('a student signs in in French, switches to English and signs out everywhere
   assert.match(await page.locator('main').innerText(), /Salma Bennani/);
   assert.ok(!page.url().includes('salma'), 'no personal data in the URL');
   await assertAccessible(page, 'student home');
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/student.png`, fullPage: true });
 
   await page.getByLabel('Langue').selectOption('en');
   await page.getByRole('heading', { name: 'Welcome' }).waitFor();
