@@ -242,6 +242,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
                 web::get()
                     .to(|| async { HttpResponse::PermanentRedirect().insert_header(("location", "/docs/")).finish() }),
             )
+            .configure(crate::routes::portal::mount)
             .default_service(web::to(unmatched))
             .wrap(from_fn(crate::input::screen))
             .wrap(from_fn(crate::limits::enforce))

@@ -13,6 +13,7 @@ pub mod matches;
 pub mod offers;
 pub mod personal_data;
 pub mod placements;
+pub mod portal;
 pub mod precondition;
 pub mod problems;
 pub mod reference;

@@ -21,6 +21,7 @@ mod permissions;
 mod personal_data;
 mod placements;
 mod polling;
+mod portal;
 mod problems;
 mod profiles;
 mod races;

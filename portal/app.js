@@ -1,0 +1,74 @@
+// The portal's shell: language switch, sign-in, role from GET /me,
+// navigation by role, logout everywhere. Where the user is lives in memory,
+// never in the URL.
+import { render } from './vendor/preact.module.js';
+import { useState } from './vendor/hooks.module.js';
+import { html } from './html.js';
+import { t, language, setLanguage } from './i18n.js';
+import * as api from './api.js';
+import { Login } from './views/login.js';
+import { Home } from './views/home.js';
+
+/** @typedef {import('./api.js').Account} Account */
+/** @typedef {import('./api.js').Role} Role */
+
+/**
+ * The views each role reaches from the navigation, first one shown on sign-in.
+ * @type {Record<Role, string[]>}
+ */
+const VIEWS = {
+  student: ['home'],
+  recruiter: ['home'],
+  school_staff: ['home'],
+  committee: ['home'],
+  admin: ['home'],
+};
+
+function App() {
+  const [lang, setLang] = useState(language());
+  /** @type {[Account | null, (value: Account | null) => void]} */
+  const [account, setAccount] = useState(/** @type {Account | null} */ (null));
+  const [view, setView] = useState('home');
+
+  /** @param {'fr' | 'en'} next */
+  function switchLanguage(next) {
+    setLanguage(next);
+    setLang(next);
+  }
+
+  async function signedIn() {
+    const who = await api.me();
+    setView(VIEWS[who.role][0]);
+    setAccount(who);
+  }
+
+  async function logout() {
+    await api.logoutEverywhere().catch(() => undefined);
+    setAccount(null);
+  }
+
+  return html`
+    <header class="top">
+      <span class="brand">${t('app.title')}</span>
+      ${account && html`
+        <nav aria-label=${t('app.nav')}>
+          <ul>${VIEWS[account.role].map((name) => html`
+            <li><button type="button" class="secondary" aria-current=${view === name ? 'page' : undefined}
+              onClick=${() => setView(name)}>${t(`view.${name}`)}</button></li>`)}
+          </ul>
+        </nav>
+        <button type="button" class="secondary" onClick=${logout}>${t('logout')}</button>`}
+      <label class="language">${t('app.language')}
+        <select value=${lang} onChange=${(/** @type {any} */ e) => switchLanguage(e.currentTarget.value)}>
+          <option value="fr">Français</option>
+          <option value="en">English</option>
+        </select>
+      </label>
+    </header>
+    <main>
+      ${account ? html`<${Home} account=${account} />` : html`<${Login} onSignedIn=${signedIn} />`}
+    </main>`;
+}
+
+const root = document.getElementById('app');
+if (root) render(html`<${App} />`, root);

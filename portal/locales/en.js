@@ -1,0 +1,20 @@
+/** The portal's own strings in English. */
+export default {
+  'app.title': 'Passerelle',
+  'app.language': 'Language',
+  'app.nav': 'Main navigation',
+  'login.heading': 'Sign in',
+  'login.email': 'Email address',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.failed': 'Sign-in refused',
+  'logout': 'Sign out everywhere',
+  'role.student': 'Student',
+  'role.recruiter': 'Recruiter',
+  'role.school_staff': 'Career office',
+  'role.committee': 'Committee',
+  'role.admin': 'Administration',
+  'home.heading': 'Welcome',
+  'home.signed_in_as': 'Signed in as',
+  'view.home': 'Home',
+};

@@ -1,0 +1,20 @@
+/** The portal's own strings in French (the default). */
+export default {
+  'app.title': 'Passerelle',
+  'app.language': 'Langue',
+  'app.nav': 'Navigation principale',
+  'login.heading': 'Connexion',
+  'login.email': 'Adresse électronique',
+  'login.password': 'Mot de passe',
+  'login.submit': 'Se connecter',
+  'login.failed': 'Connexion refusée',
+  'logout': 'Se déconnecter partout',
+  'role.student': 'Étudiant·e',
+  'role.recruiter': 'Recruteur·euse',
+  'role.school_staff': 'Service carrières',
+  'role.committee': 'Comité',
+  'role.admin': 'Administration',
+  'home.heading': 'Bienvenue',
+  'home.signed_in_as': 'Connecté·e en tant que',
+  'view.home': 'Accueil',
+};

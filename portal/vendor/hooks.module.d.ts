@@ -1,0 +1,3 @@
+// The Preact hooks the portal uses, typed for `tsc --checkJs`.
+export function useState<S>(initial: S | (() => S)): [S, (value: S | ((previous: S) => S)) => void];
+export function useEffect(effect: () => void | (() => void), inputs?: readonly unknown[]): void;
