@@ -104,6 +104,10 @@ pub struct NewSchool {
     pub city: String,
     #[schema(value_type = crate::domain::SchoolKind)]
     pub kind: String,
+    /// Postal address printed on agreements: 1 to 300 characters, not
+    /// counting surrounding spaces.
+    #[schema(example = "12, rue de l'Exemple, 20250 Casablanca", min_length = 1, max_length = 300, pattern = "\\S")]
+    pub postal_address: Option<String>,
 }
 
 /// Changes to a school; absent fields stay.
@@ -118,6 +122,10 @@ pub struct SchoolPatch {
     pub city: Option<String>,
     #[schema(value_type = Option<crate::domain::SchoolKind>)]
     pub kind: Option<String>,
+    /// Postal address printed on agreements: 1 to 300 characters, not
+    /// counting surrounding spaces.
+    #[schema(example = "12, rue de l'Exemple, 20250 Casablanca", min_length = 1, max_length = 300, pattern = "\\S")]
+    pub postal_address: Option<String>,
 }
 
 /// An organisation to add.
@@ -215,6 +223,15 @@ fn check_name_and_city(name: Option<&String>, city: Option<&String>, out: &mut V
     }
 }
 
+/// Longest postal address of a school, in characters.
+const MAX_POSTAL_ADDRESS_CHARS: usize = 300;
+
+fn check_postal_address(address: Option<&String>, out: &mut Vec<Violation>) {
+    if let Some(address) = address {
+        check_text("postal_address", address, 1, MAX_POSTAL_ADDRESS_CHARS, out);
+    }
+}
+
 fn check_school_kind(kind: &str, out: &mut Vec<Violation>) {
     if kind.parse::<crate::domain::SchoolKind>().is_err() {
         out.push(Violation::new(
@@ -308,12 +325,22 @@ pub async fn create_school(state: &Arc<AppState>, caller: Caller, body: NewSchoo
     check_text("name", &body.name, 1, 200, &mut violations);
     check_text("city", &body.city, 1, 100, &mut violations);
     check_school_kind(&body.kind, &mut violations);
+    check_postal_address(body.postal_address.as_ref(), &mut violations);
     ApiError::check(violations)?;
     let school = crate::db::run(&state.pool, move |conn| {
         if reference::find_school_by_code(conn, &body.code)?.is_some() {
             return Err(ApiError::conflict(crate::domain::Message::new("a-school-already-has-this-code")));
         }
-        let id = reference::insert_school(conn, &body.code, body.name.trim(), body.city.trim(), &body.kind)?;
+        let id = reference::insert_school(
+            conn,
+            &reference::NewSchoolRow {
+                code: &body.code,
+                name: body.name.trim(),
+                city: body.city.trim(),
+                kind: &body.kind,
+                postal_address: body.postal_address.as_deref().map(str::trim),
+            },
+        )?;
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
     })
     .await?;
@@ -333,6 +360,7 @@ pub async fn patch_school(
     if let Some(kind) = &body.kind {
         check_school_kind(kind, &mut violations);
     }
+    check_postal_address(body.postal_address.as_ref(), &mut violations);
     ApiError::check(violations)?;
     let school = crate::db::run(&state.pool, move |conn| {
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))?;
@@ -340,8 +368,13 @@ pub async fn patch_school(
             name: body.name.map(|n| n.trim().to_owned()),
             city: body.city.map(|c| c.trim().to_owned()),
             kind: body.kind,
+            postal_address: body.postal_address.map(|a| a.trim().to_owned()),
         };
-        if changes.name.is_some() || changes.city.is_some() || changes.kind.is_some() {
+        if changes.name.is_some()
+            || changes.city.is_some()
+            || changes.kind.is_some()
+            || changes.postal_address.is_some()
+        {
             reference::update_school(conn, id, &changes)?;
         }
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))

@@ -233,7 +233,13 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
             format!("Placement no.\u{a0}{} · version {}", input.placement_id, input.version)
         }),
         Block::Heading(l("Les parties", "The parties")),
-        Block::Field(l("Établissement", "School"), format!("{}, {}", p.school_name, p.school_city)),
+        Block::Field(
+            l("Établissement", "School"),
+            match &p.school_postal_address {
+                Some(address) => format!("{}, {address}", p.school_name),
+                None => format!("{}, {}", p.school_name, p.school_city),
+            },
+        ),
         Block::Field(
             l("Organisme d’accueil", "Host organisation"),
             format!("{}, {}", p.organisation_name, p.organisation_city),

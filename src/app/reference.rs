@@ -55,11 +55,21 @@ pub struct School {
     pub city: String,
     #[schema(value_type = crate::domain::SchoolKind, example = "engineering_school")]
     pub kind: String,
+    /// Postal address as the agreement prints it; absent until an admin gives it.
+    #[schema(example = "12, rue de l'Exemple, 20250 Casablanca")]
+    pub postal_address: Option<String>,
 }
 
 impl From<SchoolRow> for School {
     fn from(row: SchoolRow) -> Self {
-        Self { id: row.id, code: row.code, name: row.name, city: row.city, kind: row.kind }
+        Self {
+            id: row.id,
+            code: row.code,
+            name: row.name,
+            city: row.city,
+            kind: row.kind,
+            postal_address: row.postal_address,
+        }
     }
 }
 

@@ -9,6 +9,7 @@ diesel::table! {
         city -> Text,
         kind -> Text,
         created_at -> Timestamp,
+        postal_address -> Nullable<Text>,
     }
 }
 

@@ -296,6 +296,7 @@ pub fn erase_documents(conn: &mut DbConnection, placement_ids: &[i64]) -> QueryR
 pub struct PartiesRow {
     pub school_name: String,
     pub school_city: String,
+    pub school_postal_address: Option<String>,
     pub organisation_name: String,
     pub organisation_city: String,
     pub first_name: String,
@@ -319,6 +320,7 @@ pub fn parties_of(conn: &mut DbConnection, placement_id: i64) -> QueryResult<Par
         .select((
             schools::name,
             schools::city,
+            schools::postal_address,
             organisations::name,
             organisations::city,
             students::first_name,

@@ -17,6 +17,7 @@ pub struct SchoolRow {
     pub name: String,
     pub city: String,
     pub kind: String,
+    pub postal_address: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -63,7 +64,16 @@ pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadRe
         let mut report = LoadReport::default();
         for school in &data.schools {
             if find_school_by_code(conn, &school.code)?.is_none() {
-                insert_school(conn, &school.code, &school.name, &school.city, &school.kind)?;
+                insert_school(
+                    conn,
+                    &NewSchoolRow {
+                        code: &school.code,
+                        name: &school.name,
+                        city: &school.city,
+                        kind: &school.kind,
+                        postal_address: None,
+                    },
+                )?;
                 report.schools += 1;
             }
         }
@@ -106,13 +116,23 @@ pub fn load(conn: &mut DbConnection, data: &ReferenceData) -> QueryResult<LoadRe
     })
 }
 
-pub fn insert_school(conn: &mut DbConnection, code: &str, name: &str, city: &str, kind: &str) -> QueryResult<i64> {
+/// A school to insert; the reference schools come without a postal address.
+pub struct NewSchoolRow<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub city: &'a str,
+    pub kind: &'a str,
+    pub postal_address: Option<&'a str>,
+}
+
+pub fn insert_school(conn: &mut DbConnection, school: &NewSchoolRow) -> QueryResult<i64> {
     diesel::insert_into(schools::table)
         .values((
-            schools::code.eq(code),
-            schools::name.eq(name),
-            schools::city.eq(city),
-            schools::kind.eq(kind),
+            schools::code.eq(school.code),
+            schools::name.eq(school.name),
+            schools::city.eq(school.city),
+            schools::kind.eq(school.kind),
+            schools::postal_address.eq(school.postal_address),
             schools::created_at.eq(Utc::now().naive_utc()),
         ))
         .returning(schools::id)
@@ -170,6 +190,7 @@ pub struct SchoolChanges {
     pub name: Option<String>,
     pub city: Option<String>,
     pub kind: Option<String>,
+    pub postal_address: Option<String>,
 }
 
 pub fn update_school(conn: &mut DbConnection, id: i64, changes: &SchoolChanges) -> QueryResult<usize> {

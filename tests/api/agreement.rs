@@ -285,3 +285,28 @@ async fn weekly_hours_are_a_term_of_the_agreement_and_its_document() {
     let english = text_of(&download(&app, &c.staff, id, "?lang=en&signature_page=false").await);
     assert!(english.contains("35 hours a week") && english.contains("are 35 hours"), "{english}");
 }
+
+#[tokio::test]
+async fn the_school_s_postal_address_is_printed_once_an_admin_gives_it() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let set_address = |address: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/admin/schools/{ecc}")))
+            .bearer_auth(&c.admin.token)
+            .json(&json!({ "postal_address": address }))
+            .send()
+    };
+    // Blank or longer than 300 characters: refused, naming the field.
+    for bad in [json!("   "), json!("é".repeat(301))] {
+        let problem = assert_problem(set_address(bad).await.unwrap(), 422).await;
+        assert_eq!(problem["errors"][0]["field"], "postal_address", "{problem}");
+    }
+    let before = text_of(&download(&app, &c.staff, id, "?signature_page=false").await);
+    assert!(!before.contains("rue de l’Essai"), "{before}");
+    let school = json(set_address(json!(" 7, rue de l’Essai, 20250 Casablanca ")).await.unwrap()).await;
+    assert_eq!(school["postal_address"], "7, rue de l’Essai, 20250 Casablanca", "{school}");
+    let after = text_of(&download(&app, &c.staff, id, "?signature_page=false").await);
+    assert!(after.contains("7, rue de l’Essai, 20250 Casablanca"), "{after}");
+}
