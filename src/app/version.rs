@@ -19,8 +19,12 @@ pub fn etag(version: i64) -> String {
 /// are the same version; `*` matches any existing resource. An unreadable
 /// header matches nothing (the full answer is always correct).
 pub fn none_match(header: Option<&str>, current_version: i64) -> bool {
-    let Some(header) = header else { return false };
-    let current = etag(current_version);
+    header.is_some_and(|header| names_version(header, &etag(current_version)))
+}
+
+/// Whether a list of entity tags (`If-Match` or `If-None-Match`) names the
+/// current one, weakly (`W/"v3"` is `"v3"`), or is `*`.
+fn names_version(header: &str, current: &str) -> bool {
     header.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == current)
 }
 
@@ -53,11 +57,7 @@ impl IfMatch {
         let header =
             self.tags.as_deref().ok_or_else(|| ApiError::PreconditionRequired(Message::new("if-match-required")))?;
         let current = etag(current_version);
-        let matches = header
-            .split(',')
-            .map(str::trim)
-            .any(|tag| tag == "*" || tag == current || tag.strip_prefix("W/") == Some(&current));
-        if matches {
+        if names_version(header, &current) {
             Ok(())
         } else {
             Err(ApiError::PreconditionFailed(Message::new("changed-since-read-now").arg("etag", current)))
