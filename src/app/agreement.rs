@@ -128,22 +128,20 @@ fn amount(value: u32, language: AgreementLanguage) -> String {
     out
 }
 
-/// The weekly hours as the articles and the position's table say them.
-fn weekly_hours(terms: &AgreementTerms, language: AgreementLanguage) -> String {
+/// The weekly hours as the position's table says them, and as the articles'
+/// `{weekly_hours}` does.
+fn weekly_hours(terms: &AgreementTerms, language: AgreementLanguage) -> (String, String) {
     match (terms.weekly_hours, language) {
-        (Some(hours), AgreementLanguage::Fr) => format!("de {hours}\u{a0}heures"),
-        (Some(hours), AgreementLanguage::En) => format!("{hours} hours"),
-        (None, AgreementLanguage::Fr) => "celle de l’organisme d’accueil".into(),
-        (None, AgreementLanguage::En) => "those of the host organisation".into(),
-    }
-}
-
-fn weekly_hours_field(terms: &AgreementTerms, language: AgreementLanguage) -> String {
-    match (terms.weekly_hours, language) {
-        (Some(hours), AgreementLanguage::Fr) => format!("{hours}\u{a0}heures par semaine"),
-        (Some(hours), AgreementLanguage::En) => format!("{hours} hours a week"),
-        (None, AgreementLanguage::Fr) => "celle de l’organisme d’accueil, dans la limite légale".into(),
-        (None, AgreementLanguage::En) => "the host organisation's, within the legal limit".into(),
+        (Some(hours), AgreementLanguage::Fr) => {
+            (format!("{hours}\u{a0}heures par semaine"), format!("de {hours}\u{a0}heures"))
+        }
+        (Some(hours), AgreementLanguage::En) => (format!("{hours} hours a week"), format!("{hours} hours")),
+        (None, AgreementLanguage::Fr) => {
+            ("celle de l’organisme d’accueil, dans la limite légale".into(), "celle de l’organisme d’accueil".into())
+        }
+        (None, AgreementLanguage::En) => {
+            ("the host organisation's, within the legal limit".into(), "those of the host organisation".into())
+        }
     }
 }
 
@@ -218,6 +216,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
     let student = format!("{} {}", p.first_name, p.last_name);
     let days = (t.end_date - t.start_date).num_days() + 1;
     let (stipend_value, stipend_clause) = stipend(t, language);
+    let (weekly_hours_value, weekly_hours_clause) = weekly_hours(t, language);
     let title = match (input.kind, fr) {
         (AgreementKind::ConventionDeStage, true) => "Convention de stage",
         (AgreementKind::ConventionDeStage, false) => "Internship agreement",
@@ -264,7 +263,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
                 format!("{days} calendar days (about {} weeks)", days / 7)
             },
         ),
-        Block::Field(l("Durée hebdomadaire", "Weekly hours"), weekly_hours_field(t, language)),
+        Block::Field(l("Durée hebdomadaire", "Weekly hours"), weekly_hours_value),
         Block::Field(l("Gratification", "Stipend"), stipend_value),
         Block::Gap,
     ];
@@ -279,7 +278,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
         ("{company_tutor}", t.company_tutor.clone()),
         ("{academic_referent}", t.academic_referent.clone()),
         ("{stipend_clause}", stipend_clause),
-        ("{weekly_hours}", weekly_hours(t, language)),
+        ("{weekly_hours}", weekly_hours_clause),
     ];
     for line in articles.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let mut text = line.trim_start_matches('#').trim().to_owned();
