@@ -118,6 +118,12 @@ pub struct Problem {
 }
 
 impl ApiError {
+    /// Nothing is served at this path: the answer of unknown routes and of
+    /// unknown portal files alike.
+    pub fn no_resource_at(path: &str) -> Self {
+        Self::NotFound(format!("no resource at {path}").into())
+    }
+
     /// `what` (an English noun of [`THINGS`]) is not found; its name is
     /// translated with the message.
     pub fn not_found(what: &str) -> Self {

@@ -323,7 +323,7 @@ async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRespo
             }
             response
         }
-        None => ApiError::NotFound(format!("no resource at {}", req.path()).into()).error_response(),
+        None => ApiError::no_resource_at(req.path()).error_response(),
     }
 }
 

@@ -68,7 +68,7 @@ pub async fn file(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         .iter()
         .find(|(name, _)| *name == path)
         .map(|(_, body)| *body)
-        .ok_or_else(|| ApiError::NotFound(format!("no resource at {}", req.path()).into()))?;
+        .ok_or_else(|| ApiError::no_resource_at(req.path()))?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type(path)))
         .insert_header((header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY)))
