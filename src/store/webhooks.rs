@@ -279,15 +279,3 @@ pub fn record_attempt(
         subscription.select(webhook_subscriptions::failing_since).first(conn)
     })
 }
-
-/// Disables a subscription, with the reason its owner reads.
-pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reason: &str) -> QueryResult<()> {
-    diesel::update(webhook_subscriptions::table.find(subscription_id))
-        .set((
-            webhook_subscriptions::enabled.eq(false),
-            webhook_subscriptions::disabled_reason.eq(reason),
-            webhook_subscriptions::updated_at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
