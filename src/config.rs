@@ -60,6 +60,43 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Per-caller rate limit and request time limit.
     pub limits: crate::limits::LimitSettings,
+    /// Delivery of partner webhooks.
+    pub webhooks: WebhookSettings,
+}
+
+/// Delivery of partner webhooks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSettings {
+    /// Run a delivery worker in this process. Every process may run one: they
+    /// share the work through the database.
+    pub deliver: bool,
+    /// Allow receivers on 127.0.0.0/8 and ::1 (a receiver on the same machine,
+    /// in development and tests). Private, link-local and other non-public
+    /// addresses are always refused.
+    pub allow_loopback: bool,
+    /// Milliseconds between two looks for due deliveries when none is waiting.
+    pub poll_interval_ms: u64,
+    /// Seconds a receiver has to answer one attempt.
+    pub timeout_seconds: u64,
+    /// Deliveries claimed at once by one worker.
+    pub batch_size: i64,
+    /// Multiplies the retry schedule (1.0: 10 s doubling up to 6 h, about a
+    /// day in all); tests shrink it.
+    pub retry_scale: f64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            deliver: true,
+            allow_loopback: false,
+            poll_interval_ms: 500,
+            timeout_seconds: 10,
+            batch_size: 32,
+            retry_scale: 1.0,
+        }
+    }
 }
 
 /// Tokens, passwords and login throttling.
@@ -96,6 +133,7 @@ impl Default for Settings {
             default_language: Lang::Fr,
             auth: AuthSettings::default(),
             limits: crate::limits::LimitSettings::default(),
+            webhooks: WebhookSettings::default(),
         }
     }
 }

@@ -65,6 +65,8 @@ pub fn test_settings(database_url: &str) -> Settings {
     settings.auth.signing_keys = Some(SIGNING_KEYS.into());
     // Cheap hashing keeps the suite quick; one test checks the production defaults.
     settings.auth.password = PasswordParams { memory_kib: 64, iterations: 1, lanes: 1 };
+    // Tests of delivery start the worker themselves, against their own receiver.
+    settings.webhooks.deliver = false;
     settings
 }
 
