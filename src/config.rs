@@ -73,7 +73,9 @@ pub struct WebhookSettings {
     pub deliver: bool,
     /// Allow receivers on 127.0.0.0/8 and ::1 (a receiver on the same machine,
     /// in development and tests). Private, link-local and other non-public
-    /// addresses are always refused.
+    /// addresses are always refused. Production refuses to start with it on
+    /// (see [`WebhookSettings::check`]): a loopback receiver there would let a
+    /// subscription reach the server's own services.
     pub allow_loopback: bool,
     /// Milliseconds between two looks for due deliveries when none is waiting.
     pub poll_interval_ms: u64,
@@ -84,6 +86,20 @@ pub struct WebhookSettings {
     /// Multiplies the retry schedule (1.0: 10 s doubling up to 6 h, about a
     /// day in all); tests shrink it.
     pub retry_scale: f64,
+}
+
+/// Why production refuses to start with loopback receivers allowed.
+pub const LOOPBACK_IN_PRODUCTION: &str = "production refuses webhook receivers on loopback addresses: \
+unset PASSERELLE_WEBHOOKS__ALLOW_LOOPBACK (or set it to false); it is meant for development and tests";
+
+impl WebhookSettings {
+    /// Refuses settings that would weaken the SSRF rule in production.
+    pub fn check(&self, environment: Environment) -> Result<(), &'static str> {
+        if environment == Environment::Production && self.allow_loopback {
+            return Err(LOOPBACK_IN_PRODUCTION);
+        }
+        Ok(())
+    }
 }
 
 impl Default for WebhookSettings {
@@ -229,5 +245,19 @@ mod tests {
     fn cors_origins_are_a_comma_list() {
         let settings = Settings { cors_origins: " https://a.ma, ,https://b.ma".into(), ..Settings::default() };
         assert_eq!(settings.cors_origins(), vec!["https://a.ma", "https://b.ma"]);
+    }
+
+    #[test]
+    fn only_production_refuses_loopback_receivers() {
+        let table = [
+            (Environment::Development, false, Ok(())),
+            (Environment::Development, true, Ok(())),
+            (Environment::Production, false, Ok(())),
+            (Environment::Production, true, Err(LOOPBACK_IN_PRODUCTION)),
+        ];
+        for (environment, allow_loopback, expected) in table {
+            let webhooks = WebhookSettings { allow_loopback, ..WebhookSettings::default() };
+            assert_eq!(webhooks.check(environment), expected, "{environment:?} allow_loopback={allow_loopback}");
+        }
     }
 }

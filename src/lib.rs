@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bench_cli;
 pub mod config;
 pub mod db;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod export;

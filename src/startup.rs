@@ -32,19 +32,29 @@ pub struct Application {
     port: u16,
     server: Server,
     tailer: tokio::task::JoinHandle<()>,
+    /// The webhook delivery worker, when this process runs one.
+    deliverer: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
     /// Connects to the database, migrates it, loads the reference data, binds
     /// the listener (port 0 picks a free port) and builds the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.webhooks.check(settings.environment).map_err(anyhow::Error::msg)?;
         let state = web::Data::new(prepare_state(settings).await?);
         let listener = TcpListener::bind(&state.settings.bind)
             .with_context(|| format!("cannot listen on {}", state.settings.bind))?;
         let port = listener.local_addr()?.port();
         let tailer = tail_change_feed(state.clone().into_inner());
+        let deliverer = match state.settings.webhooks.deliver {
+            true => Some(
+                crate::delivery::spawn(state.pool.clone(), state.settings.webhooks.clone())
+                    .context("webhook delivery")?,
+            ),
+            false => None,
+        };
         let server = run(listener, state)?;
-        Ok(Self { port, server, tailer })
+        Ok(Self { port, server, tailer, deliverer })
     }
 
     pub fn port(&self) -> u16 {
@@ -56,6 +66,10 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
         self.tailer.abort();
+        // A delivery cut short here is sent again once its claim's lease ends.
+        if let Some(deliverer) = self.deliverer {
+            deliverer.abort();
+        }
         result
     }
 }

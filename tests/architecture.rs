@@ -11,6 +11,7 @@
 //! seed, bench_cli            command-line tools over the use cases and the store
 //! app                        use cases: transactions, policy, store, matching, index
 //! live_index                 the in-memory matching index fed by the change feed
+//! delivery                   the webhook delivery worker over the outbox
 //! auth, store, matching,     permission rules, tokens, passwords; queries; the engine;
 //! allocation                 deferred acceptance for campaigns
 //! db                         connections, pool, migrations, the backend fork
@@ -61,6 +62,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "store",
         ],
     ),
+    // The webhook delivery worker: claims from the outbox, sends, records.
+    ("delivery", &["config", "db", "domain", "store"]),
     // The index also holds the accounts' token versions, fed by the same change feed.
     ("live_index", &["auth::revocation", "db", "domain", "matching", "store"]),
     ("auth", &["config", "domain", "error"]),

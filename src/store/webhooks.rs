@@ -279,3 +279,29 @@ pub fn record_attempt(
         subscription.select(webhook_subscriptions::failing_since).first(conn)
     })
 }
+
+/// Disables a subscription with the reason its owner reads, and ends its
+/// waiting deliveries as `failed`: they stay in the log, redeliverable once
+/// the owner has mended the receiver, instead of hammering it meanwhile.
+pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reason: &str) -> QueryResult<()> {
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(webhook_subscriptions::table.find(subscription_id))
+            .set((
+                webhook_subscriptions::enabled.eq(false),
+                webhook_subscriptions::disabled_reason.eq(reason),
+                webhook_subscriptions::updated_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        diesel::update(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::subscription_id.eq(subscription_id))
+                .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str())),
+        )
+        .set((
+            webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str()),
+            webhook_deliveries::claimed_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        Ok(())
+    })
+}
