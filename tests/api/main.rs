@@ -6,6 +6,7 @@ mod agreement;
 mod applications;
 mod campaigns;
 mod contract;
+mod delivery;
 mod demo;
 mod document;
 mod erasure;
