@@ -134,7 +134,7 @@ fn ping(app: &TestApp, subscription: i64) -> String {
 }
 
 /// A delivery as the log keeps it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Queryable)]
 struct Logged {
     event_id: String,
     status: String,
@@ -145,7 +145,7 @@ struct Logged {
 }
 
 fn logged(app: &TestApp, subscription: i64) -> Vec<Logged> {
-    let rows: Vec<(String, String, i32, Option<i32>, Option<String>, Option<i32>)> = webhook_deliveries::table
+    webhook_deliveries::table
         .filter(webhook_deliveries::subscription_id.eq(subscription))
         .order(webhook_deliveries::id.asc())
         .select((
@@ -157,17 +157,7 @@ fn logged(app: &TestApp, subscription: i64) -> Vec<Logged> {
             webhook_deliveries::last_duration_ms,
         ))
         .load(&mut app.connection())
-        .expect("deliveries read");
-    rows.into_iter()
-        .map(|(event_id, status, attempts, code, error, duration_ms)| Logged {
-            event_id,
-            status,
-            attempts,
-            code,
-            error,
-            duration_ms,
-        })
-        .collect()
+        .expect("deliveries read")
 }
 
 /// Polls the log until `done` holds for the subscription's only delivery,
