@@ -84,10 +84,11 @@ async fn run(pool: Pool, client: reqwest::Client, settings: Arc<WebhookSettings>
     }
 }
 
-/// How long a claim holds: one attempt's time-out and a margin for recording it.
+/// How long a claim holds: one attempt's time-out and a margin for recording
+/// it. Bounded, so that an absurd time-out cannot push the lease past the clock.
 fn lease(settings: &WebhookSettings) -> chrono::TimeDelta {
-    let seconds = i64::try_from(settings.timeout_seconds).unwrap_or(i64::MAX / 2).saturating_add(30);
-    chrono::TimeDelta::try_seconds(seconds).unwrap_or(DISABLE_AFTER)
+    let timeout = i64::try_from(settings.timeout_seconds.min(3_600)).unwrap_or(3_600);
+    chrono::TimeDelta::seconds(timeout + 30)
 }
 
 async fn claim(pool: Pool, settings: &WebhookSettings) -> anyhow::Result<Vec<DueDelivery>> {
