@@ -185,9 +185,11 @@ struct ClaimedId {
 
 /// Claims up to `limit` due deliveries until `lease_until`: pending, due, and
 /// not held by another worker (or held by one whose lease ran out, after a
-/// crash). On PostgreSQL the rows are locked `FOR UPDATE SKIP LOCKED`, so
-/// workers of several processes never take the same delivery; SQLite has one
-/// writer at a time, and the UPDATE itself is the claim.
+/// crash), of a subscription that is enabled: a disabled one's deliveries
+/// wait, and go out if it is enabled again. On PostgreSQL the rows are locked
+/// `FOR UPDATE SKIP LOCKED`, so workers of several processes never take the
+/// same delivery; SQLite has one writer at a time, and the UPDATE itself is
+/// the claim.
 pub fn claim_due(
     conn: &mut DbConnection,
     now: chrono::NaiveDateTime,
@@ -197,7 +199,9 @@ pub fn claim_due(
     use diesel::sql_types::{BigInt, Timestamp};
     const CLAIM: &str = "UPDATE webhook_deliveries SET claimed_until = $1 WHERE id IN (\
         SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $2 \
-        AND (claimed_until IS NULL OR claimed_until < $2) ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING id";
+        AND (claimed_until IS NULL OR claimed_until < $2) \
+        AND subscription_id IN (SELECT id FROM webhook_subscriptions WHERE enabled) \
+        ORDER BY next_attempt_at, id LIMIT $3{lock}) RETURNING id";
     let ids: Vec<ClaimedId> = crate::db::write_transaction(conn, |conn| match conn {
         DbConnection::Postgresql(c) => diesel::sql_query(CLAIM.replace("{lock}", " FOR UPDATE SKIP LOCKED"))
             .bind::<Timestamp, _>(lease_until)

@@ -366,3 +366,27 @@ async fn production_refuses_to_start_with_loopback_receivers_allowed() {
     assert_eq!(refused.as_deref(), Some(passerelle::config::LOOPBACK_IN_PRODUCTION));
     assert!(!std::path::Path::new("never-opened.db").exists(), "refused before opening the database");
 }
+
+#[tokio::test]
+async fn the_deliveries_of_a_disabled_subscription_wait_until_it_is_enabled_again() {
+    // No worker: the test claims as one would.
+    let app = crate::applications::spawn().await;
+    let (subscription, _) = subscribe(&app, &nobody_listening(), 15).await;
+    ping(&app, subscription);
+    let enable = |enabled: bool| {
+        diesel::update(webhook_subscriptions::table.find(subscription))
+            .set(webhook_subscriptions::enabled.eq(enabled))
+            .execute(&mut app.connection())
+            .expect("subscription updated")
+    };
+    enable(false);
+    let now = chrono::Utc::now().naive_utc() + chrono::TimeDelta::seconds(1);
+    let lease = now + chrono::TimeDelta::seconds(30);
+    let claim = || passerelle::store::webhooks::claim_due(&mut app.connection(), now, lease, 10).expect("claimed");
+    assert!(claim().is_empty(), "held while disabled");
+    assert_eq!(logged(&app, subscription)[0].status, "pending");
+    enable(true);
+    let claimed = claim();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].subscription_id, subscription);
+}
