@@ -231,6 +231,7 @@ const THINGS: &[(&str, &str)] = &[
     ("account", "thing-account"),
     ("application", "thing-application"),
     ("campaign", "thing-campaign"),
+    ("delivery", "thing-delivery"),
     ("offer", "thing-offer"),
     ("offer in this campaign", "thing-offer-in-campaign"),
     ("organisation", "thing-organisation"),
@@ -242,6 +243,7 @@ const THINGS: &[(&str, &str)] = &[
     ("student profile", "thing-student-profile"),
     ("student profile or offer in the matching index", "thing-profile-or-offer-indexed"),
     ("training", "thing-training"),
+    ("webhook", "thing-webhook"),
 ];
 
 /// A problem whose texts are rendered once the request's language is known.

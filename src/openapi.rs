@@ -75,7 +75,7 @@ they did not get, why: not eligible, excluded by the recruiter, no free position
 ranked higher (with the lowest admitted score or rank, and theirs). Publishing turns each assignment into an \
 application in state `offered`, answered through the applications pipeline."),
     ),
-    components(schemas(crate::error::Problem, crate::domain::Violation))
+    components(schemas(crate::error::Problem, crate::domain::Violation, crate::domain::webhook::EventLinks))
 )]
 pub struct ApiDoc;
 
@@ -311,4 +311,57 @@ pub fn unfill_optional_parameters(doc: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
+}
+
+/// The OpenAPI 3.1 `webhooks` section: for each event type, the POST a
+/// receiver gets, with the Standard Webhooks headers and the payload's schema
+/// (the ids that type carries, required). utoipa has no model for the section,
+/// so it is written as the JSON it is.
+pub fn document_webhooks(doc: &mut utoipa::openapi::OpenApi) {
+    use crate::domain::webhook::{carried_ids, EventType};
+    use serde_json::json;
+    let header = |name: &str, description: &str, example: &str| {
+        json!({"name": name, "in": "header", "required": true, "description": description,
+               "schema": {"type": "string"}, "example": example})
+    };
+    let headers = [
+        header("webhook-id", "The event's id, the same on every attempt: deduplicate on it.", "msg_0193a8f2c4b07d2e9c1f5a6b3d4e8f01"),
+        header("webhook-timestamp", "When this attempt was signed, in seconds since 1970 (UTC). Refuse one far from your clock (5 minutes) against replays.", "1764672000"),
+        header("webhook-signature", "`v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed by the base64-decoded part of the secret after `whsec_`; two, space-separated, while a rotated secret still signs. Compare in constant time.", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+    ];
+    let mut webhooks = serde_json::Map::new();
+    for event in EventType::ALL {
+        let ids = carried_ids(*event);
+        let mut data_properties = serde_json::Map::new();
+        for id in ids {
+            data_properties.insert((*id).to_owned(), json!({"type": "integer", "format": "int64", "minimum": 1}));
+        }
+        data_properties.insert("links".into(), json!({"$ref": "#/components/schemas/EventLinks"}));
+        let mut data_required: Vec<&str> = ids.to_vec();
+        data_required.push("links");
+        let payload = json!({
+            "type": "object",
+            "required": ["id", "type", "timestamp", "data"],
+            "properties": {
+                "id": {"type": "string", "description": "The `webhook-id`.", "example": "msg_0193a8f2c4b07d2e9c1f5a6b3d4e8f01"},
+                "type": {"type": "string", "enum": [event.as_str()]},
+                "timestamp": {"type": "string", "format": "date-time", "description": "When the change was committed."},
+                "data": {"type": "object", "required": data_required, "properties": data_properties},
+            },
+        });
+        let operation = json!({
+            "post": {
+                "tags": ["webhooks"],
+                "summary": event.description(),
+                "operationId": format!("webhook_{}", event.as_str().replace('.', "_")),
+                "parameters": headers,
+                "requestBody": {"required": true, "content": {"application/json": {"schema": payload}}},
+                "responses": {
+                    "2XX": {"description": "Received. Any other answer, a redirect, or none within 10 seconds is retried."}
+                },
+            }
+        });
+        webhooks.insert(event.as_str().to_owned(), operation);
+    }
+    doc.extensions.get_or_insert_with(Default::default).insert("webhooks".into(), serde_json::Value::Object(webhooks));
 }

@@ -166,6 +166,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     crate::openapi::bound_lists(&mut doc);
     crate::openapi::exemplify_problems(&mut doc);
     crate::openapi::unfill_optional_parameters(&mut doc);
+    crate::openapi::document_webhooks(&mut doc);
     doc
 }
 

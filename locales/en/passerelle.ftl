@@ -54,6 +54,7 @@ not-found = { $what } not found
 thing-account = account
 thing-application = application
 thing-campaign = campaign
+thing-delivery = delivery
 thing-offer = offer
 thing-offer-in-campaign = offer in this campaign
 thing-organisation = organisation
@@ -65,6 +66,7 @@ thing-student = student
 thing-student-profile = student profile
 thing-profile-or-offer-indexed = student profile or offer in the matching index
 thing-training = training
+thing-webhook = webhook subscription
 
 ## Field rules (errors[].message).
 
@@ -259,3 +261,17 @@ assignments-readers = the organiser, the students placed and the recruiters of t
 not-on-school-roster = no student with this number and e-mail on that school's roster
 unknown-skill = unknown skill "{ $name }"
 unknown-skill-did-you-mean = unknown skill "{ $name }"; did you mean { $close }?
+
+## Webhook subscriptions.
+only-admins-recruiters-and-school-staff-subscribe = only admins (for partner portals), recruiters and school staff have webhook subscriptions
+webhook-event-not-for-owner = a { $owner } subscription does not receive { $event }
+webhook-event-listed-twice = this event type is already listed
+webhook-url-not-absolute = must be an absolute URL such as https://hooks.example.org/passerelle
+webhook-url-https-only = must be an https:// URL
+webhook-url-http-or-https = must be an http:// or https:// URL
+webhook-url-credentials = must not carry a user name or a password; authenticate deliveries by their signature
+webhook-url-fragment = must not have a #fragment
+webhook-url-address-refused = deliveries do not go to { $class } addresses
+webhook-limit-reached = an owner has at most { $max } webhook subscriptions; delete one first
+webhook-disabled-enable-it-first = the subscription is disabled; enable it first
+webhook-delivery-already-pending = this delivery is already waiting to be sent

@@ -54,6 +54,7 @@ not-found = { $what } introuvable
 thing-account = compte
 thing-application = candidature
 thing-campaign = campagne
+thing-delivery = livraison
 thing-offer = offre
 thing-offer-in-campaign = offre dans cette campagne
 thing-organisation = organisation
@@ -65,6 +66,7 @@ thing-student = étudiant
 thing-student-profile = profil étudiant
 thing-profile-or-offer-indexed = profil étudiant ou offre de l'index de correspondance
 thing-training = formation
+thing-webhook = abonnement webhook
 
 ## Règles des champs (errors[].message).
 
@@ -262,3 +264,17 @@ assignments-readers = l'organisateur, les étudiants placés et les recruteurs d
 not-on-school-roster = aucun étudiant avec ce numéro et cette adresse e-mail sur la liste de cette école
 unknown-skill = compétence inconnue « { $name } »
 unknown-skill-did-you-mean = compétence inconnue « { $name } » ; vouliez-vous dire { $close } ?
+
+## Webhook subscriptions.
+only-admins-recruiters-and-school-staff-subscribe = seuls les administrateurs (pour les portails partenaires), les recruteurs et le personnel des écoles ont des abonnements webhook
+webhook-event-not-for-owner = un abonnement { $owner } ne reçoit pas { $event }
+webhook-event-listed-twice = ce type d'événement figure déjà dans la liste
+webhook-url-not-absolute = doit être une URL absolue comme https://hooks.example.org/passerelle
+webhook-url-https-only = doit être une URL https://
+webhook-url-http-or-https = doit être une URL http:// ou https://
+webhook-url-credentials = ne doit porter ni nom d'utilisateur ni mot de passe ; les livraisons s'authentifient par leur signature
+webhook-url-fragment = ne doit pas avoir de #fragment
+webhook-url-address-refused = les livraisons ne vont pas vers des adresses { $class }
+webhook-limit-reached = un propriétaire a au plus { $max } abonnements webhook ; supprimez-en un d'abord
+webhook-disabled-enable-it-first = l'abonnement est désactivé ; activez-le d'abord
+webhook-delivery-already-pending = cette livraison attend déjà d'être envoyée

@@ -23,5 +23,6 @@ pub mod students;
 pub mod training_needs;
 pub mod trainings;
 pub mod version;
+pub mod webhooks;
 
 pub use context::AppState;

@@ -3,6 +3,7 @@
 //! (another student's profile), the handler answers 404 rather than 403.
 
 use crate::auth::Caller;
+use crate::domain::webhook::OwnerKind;
 use crate::domain::Role;
 use crate::domain::ViolationCode;
 use crate::error::ApiError;
@@ -359,6 +360,24 @@ pub fn campaign_organiser_school(caller: &Caller, requested: Option<i64>) -> Res
     }
 }
 
+/// Whose webhook subscriptions a caller registers and manages: admins the
+/// partner portals', recruiters their organisation's, school staff their
+/// school's. Students and the committee have none.
+pub fn webhook_owner(caller: &Caller) -> Result<(OwnerKind, Option<i64>), ApiError> {
+    match (caller.role, caller.school_id, caller.organisation_id) {
+        (Role::Admin, _, _) => Ok((OwnerKind::PartnerPortal, None)),
+        (Role::Recruiter, _, Some(organisation)) => Ok((OwnerKind::Organisation, Some(organisation))),
+        (Role::SchoolStaff, Some(school), _) => Ok((OwnerKind::School, Some(school))),
+        _ => Err(ApiError::Forbidden(crate::domain::Message::new("only-admins-recruiters-and-school-staff-subscribe"))),
+    }
+}
+
+/// Whether a caller owns a subscription; nobody reads or changes another
+/// owner's (its existence is private: a 404).
+pub fn owns_webhook(caller: &Caller, owner_kind: OwnerKind, owner_id: Option<i64>) -> bool {
+    webhook_owner(caller).is_ok_and(|owner| owner == (owner_kind, owner_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,6 +508,38 @@ mod tests {
         }
         assert!(require_campaign_reader(&committee).is_err());
         assert!(require_campaign_reader(&student).is_ok());
+    }
+
+    #[test]
+    fn who_owns_webhook_subscriptions() {
+        let admin = caller(Role::Admin, 1, None, None);
+        let staff = caller(Role::SchoolStaff, 2, Some(10), None);
+        let recruiter = caller(Role::Recruiter, 4, None, Some(7));
+        let student = caller(Role::Student, 3, None, None);
+        let committee = caller(Role::Committee, 5, None, None);
+        let cases = [
+            (&admin, Some((OwnerKind::PartnerPortal, None))),
+            (&staff, Some((OwnerKind::School, Some(10)))),
+            (&recruiter, Some((OwnerKind::Organisation, Some(7)))),
+            (&student, None),
+            (&committee, None),
+        ];
+        for (who, owner) in cases {
+            assert_eq!(webhook_owner(who).ok(), owner, "{who:?}");
+        }
+        let owned = [
+            (&admin, OwnerKind::PartnerPortal, None, true),
+            (&admin, OwnerKind::School, Some(10), false),
+            (&staff, OwnerKind::School, Some(10), true),
+            (&staff, OwnerKind::School, Some(11), false),
+            (&recruiter, OwnerKind::Organisation, Some(7), true),
+            (&recruiter, OwnerKind::Organisation, Some(8), false),
+            (&recruiter, OwnerKind::School, Some(7), false),
+            (&student, OwnerKind::PartnerPortal, None, false),
+        ];
+        for (who, kind, id, owns) in owned {
+            assert_eq!(owns_webhook(who, kind, id), owns, "{who:?} {kind} {id:?}");
+        }
     }
 
     #[test]

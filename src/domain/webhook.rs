@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use utoipa::ToSchema;
 
-use super::{text_enum, UnknownValue};
+use super::{check_text, text_enum, Message, UnknownValue, Violation, ViolationCode};
 
 text_enum! {
     /// What happened; the `type` of every webhook payload.
@@ -91,6 +91,185 @@ impl OwnerKind {
             (OwnerKind::School, _) => true,
         }
     }
+}
+
+text_enum! {
+    /// Why the server disabled a subscription.
+    DisabledReason {
+        /// Every delivery failed for three days in a row.
+        Failing => "failing",
+    }
+}
+
+/// The ids a payload of this type always carries in `data`, beside `links`.
+pub fn carried_ids(event: EventType) -> &'static [&'static str] {
+    use EventType::*;
+    match event {
+        OfferPublished | OfferClosed | OfferFilled => &["offer_id"],
+        ApplicationSubmitted | ApplicationStatusChanged | ApplicationWithdrawn => &["application_id", "offer_id"],
+        PlacementCreated | PlacementSigned | PlacementFullySigned | PlacementAmended | PlacementTerminated => {
+            &["placement_id", "application_id", "offer_id"]
+        }
+        AlertMatchingOffer => &["offer_id", "student_id"],
+        Ping => &["subscription_id"],
+    }
+}
+
+impl EventType {
+    /// What a receiver is told happened, for the document's `webhooks` section.
+    pub fn description(self) -> &'static str {
+        use EventType::*;
+        match self {
+            OfferPublished => "A draft offer was opened to applications.",
+            OfferClosed => "An open offer was closed by its organisation.",
+            OfferFilled => "The last position of an offer was taken by an accepted application.",
+            ApplicationSubmitted => "A student applied to an offer.",
+            ApplicationStatusChanged => "An application moved to another status (read it for the new one).",
+            ApplicationWithdrawn => "The student withdrew an application.",
+            PlacementCreated => "An accepted application became a placement, with version 1 of its agreement.",
+            PlacementSigned => "One party signed the placement's agreement.",
+            PlacementFullySigned => "Every party signed the agreement: the placement is in force.",
+            PlacementAmended => "The agreement's terms changed; after a signature, a new version to sign.",
+            PlacementTerminated => "The placement was terminated before its end date.",
+            AlertMatchingOffer => {
+                "A published or edited offer matches a student who asked for alerts through this partner portal."
+            }
+            Ping => "A test event, sent on demand by the subscription's owner.",
+        }
+    }
+}
+
+/// A subscription as its owner registers it. The owner is the caller: an
+/// admin registers partner portals, a recruiter their organisation, school
+/// staff their school.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookDraft {
+    /// For a partner portal, its name as its applications carry it in
+    /// `source`: events about those applications reach it. 1 to 100 characters.
+    #[schema(example = "jobs-portal", min_length = 1, max_length = 100, pattern = "\\S")]
+    pub name: String,
+    /// Where deliveries are POSTed: `https://` (or `http://` outside
+    /// production), a public address, no user name or password, no fragment.
+    #[schema(example = "https://hooks.example.org/passerelle", max_length = 2000)]
+    pub url: String,
+    /// The event types to receive; absent or empty: every type its owner may receive.
+    #[serde(default)]
+    #[schema(max_items = 13)]
+    pub events: Vec<EventType>,
+}
+
+/// Fields to change; absent ones are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPatch {
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
+    pub name: Option<String>,
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    /// Replaces the list; empty: every type its owner may receive.
+    #[schema(max_items = 13)]
+    pub events: Option<Vec<EventType>>,
+    /// `false` pauses deliveries (they wait); `true` resumes them and clears
+    /// the reason a disabled subscription was stopped for.
+    pub enabled: Option<bool>,
+}
+
+impl WebhookDraft {
+    /// The draft with the patch's fields put in.
+    pub fn patched(self, patch: &WebhookPatch) -> Self {
+        Self {
+            name: patch.name.clone().unwrap_or(self.name),
+            url: patch.url.clone().unwrap_or(self.url),
+            events: patch.events.clone().unwrap_or(self.events),
+        }
+    }
+}
+
+/// Longest subscription name: the longest application `source`.
+pub const NAME_CHARS: usize = 100;
+
+/// Longest receiver URL.
+pub const URL_CHARS: usize = 2000;
+
+/// How receivers may be addressed where the service runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlRules {
+    /// Production takes `https://` only.
+    pub https_only: bool,
+    /// `webhooks.allow_loopback`.
+    pub allow_loopback: bool,
+}
+
+/// The rules a subscription breaks, naming each field.
+pub fn validate_webhook(draft: &WebhookDraft, owner: OwnerKind, rules: UrlRules) -> Vec<Violation> {
+    let mut out = Vec::new();
+    check_text("name", &draft.name, 1, NAME_CHARS, &mut out);
+    if let Some(violation) = check_url(&draft.url, rules) {
+        out.push(violation);
+    }
+    for (i, event) in draft.events.iter().enumerate() {
+        let field = format!("events[{i}]");
+        if !owner.may_receive(*event) {
+            out.push(Violation::new(
+                field,
+                ViolationCode::NotAllowed,
+                Message::new("webhook-event-not-for-owner").arg("event", event.as_str()).arg("owner", owner.as_str()),
+            ));
+        } else if draft.events[..i].contains(event) {
+            out.push(Violation::new(field, ViolationCode::Duplicate, Message::new("webhook-event-listed-twice")));
+        }
+    }
+    out
+}
+
+/// What is wrong with a receiver URL, if anything. A host given as an
+/// address is judged here by the SSRF rule; a host name is judged at each
+/// delivery on the addresses it resolves to then.
+fn check_url(text: &str, rules: UrlRules) -> Option<Violation> {
+    let refuse = |code, message: Message| Some(Violation::new("url", code, message));
+    if text.chars().count() > URL_CHARS {
+        return refuse(ViolationCode::TooLong, Message::new("too-long").arg("max", URL_CHARS));
+    }
+    let Ok(url) = url::Url::parse(text.trim()) else {
+        return refuse(ViolationCode::InvalidFormat, Message::new("webhook-url-not-absolute"));
+    };
+    let https_only = rules.https_only;
+    match url.scheme() {
+        "https" => {}
+        "http" if !https_only => {}
+        _ => {
+            return refuse(
+                ViolationCode::NotAllowed,
+                Message::new(if https_only { "webhook-url-https-only" } else { "webhook-url-http-or-https" }),
+            )
+        }
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse(ViolationCode::NotAllowed, Message::new("webhook-url-credentials"));
+    }
+    if url.fragment().is_some() {
+        return refuse(ViolationCode::NotAllowed, Message::new("webhook-url-fragment"));
+    }
+    let address = match url.host() {
+        None => return refuse(ViolationCode::InvalidFormat, Message::new("webhook-url-not-absolute")),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            if name != "localhost" && !name.ends_with(".localhost") {
+                return None;
+            }
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        }
+    };
+    if may_reach(address, rules.allow_loopback) {
+        return None;
+    }
+    refuse(
+        ViolationCode::NotAllowed,
+        Message::new("webhook-url-address-refused").arg("class", classify(address).as_str()),
+    )
 }
 
 /// Prefix of a signing secret, as the Standard Webhooks libraries expect it.
@@ -492,6 +671,76 @@ mod tests {
         ];
         for (owner, event, allowed) in table {
             assert_eq!(owner.may_receive(event), allowed, "{owner} {event}");
+        }
+    }
+
+    #[test]
+    fn receiver_urls_are_checked_for_scheme_credentials_and_address() {
+        let development = UrlRules { https_only: false, allow_loopback: false };
+        let production = UrlRules { https_only: true, allow_loopback: false };
+        let loopback = UrlRules { https_only: false, allow_loopback: true };
+        // (url, rules, broken rule)
+        let table: [(&str, UrlRules, Option<&str>); 16] = [
+            ("https://hooks.example.org/passerelle", production, None),
+            ("http://hooks.example.org/passerelle", development, None),
+            ("http://hooks.example.org/passerelle", production, Some("not_allowed")),
+            ("ftp://hooks.example.org/", development, Some("not_allowed")),
+            ("hooks.example.org/passerelle", development, Some("invalid_format")),
+            ("", development, Some("invalid_format")),
+            ("https://user:secret@hooks.example.org/", production, Some("not_allowed")),
+            ("https://hooks.example.org/#part", production, Some("not_allowed")),
+            ("https://10.0.0.7/hook", production, Some("not_allowed")),
+            ("https://169.254.169.254/latest/meta-data", production, Some("not_allowed")),
+            ("https://[::ffff:192.168.1.1]/", production, Some("not_allowed")),
+            ("http://127.0.0.1:9000/hook", development, Some("not_allowed")),
+            ("http://localhost:9000/hook", development, Some("not_allowed")),
+            ("http://127.0.0.1:9000/hook", loopback, None),
+            ("http://localhost:9000/hook", loopback, None),
+            ("https://93.184.216.34/hook", production, None),
+        ];
+        for (url, rules, broken) in table {
+            let draft = WebhookDraft { name: "portal".into(), url: url.into(), events: vec![] };
+            let codes: Vec<&str> =
+                validate_webhook(&draft, OwnerKind::PartnerPortal, rules).iter().map(|v| v.code.as_str()).collect();
+            assert_eq!(codes, broken.into_iter().collect::<Vec<_>>(), "{url}");
+        }
+    }
+
+    #[test]
+    fn subscriptions_name_only_events_their_owner_receives_once_each() {
+        use EventType::*;
+        let rules = UrlRules { https_only: true, allow_loopback: false };
+        let table: [(OwnerKind, Vec<EventType>, &[&str]); 4] = [
+            (OwnerKind::School, vec![PlacementSigned, ApplicationSubmitted], &[]),
+            (OwnerKind::School, vec![OfferPublished], &["events[0]"]),
+            (OwnerKind::Organisation, vec![OfferClosed, OfferClosed], &["events[1]"]),
+            (OwnerKind::PartnerPortal, vec![OfferPublished, PlacementCreated], &["events[1]"]),
+        ];
+        for (owner, events, fields) in table {
+            let draft = WebhookDraft { name: "HR".into(), url: "https://hr.example.org/in".into(), events };
+            let broken: Vec<String> = validate_webhook(&draft, owner, rules).into_iter().map(|v| v.field).collect();
+            assert_eq!(broken, fields, "{owner}");
+        }
+        let blank = WebhookDraft { name: "  ".into(), url: "https://hr.example.org/in".into(), events: vec![] };
+        assert_eq!(validate_webhook(&blank, OwnerKind::School, rules).len(), 1);
+    }
+
+    #[test]
+    fn every_event_type_carries_the_ids_its_link_needs() {
+        for event in EventType::ALL {
+            let ids = carried_ids(*event);
+            assert!(!ids.is_empty(), "{event}");
+            let all = EventIds {
+                offer_id: Some(1),
+                application_id: Some(2),
+                placement_id: Some(3),
+                student_id: Some(4),
+                subscription_id: Some(5),
+            };
+            let link = self_link(*event, &all);
+            let linked = link.rsplit('/').next().and_then(|id| id.parse::<i64>().ok());
+            let named = serde_json::to_value(&all).ok().and_then(|v| v.get(ids[0]).and_then(|id| id.as_i64()));
+            assert_eq!(linked, named, "{event}: the link names the first id carried");
         }
     }
 

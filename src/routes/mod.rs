@@ -23,6 +23,7 @@ pub mod roster;
 pub mod students;
 pub mod suggestions;
 pub mod trainings;
+pub mod webhooks;
 
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
@@ -101,6 +102,15 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(campaigns::put_ranking)
             .service(campaigns::run_campaign)
             .service(campaigns::list_assignments)
-            .service(campaigns::publish_campaign),
+            .service(campaigns::publish_campaign)
+            .service(webhooks::create_webhook)
+            .service(webhooks::list_webhooks)
+            .service(webhooks::get_webhook)
+            .service(webhooks::patch_webhook)
+            .service(webhooks::delete_webhook)
+            .service(webhooks::rotate_secret)
+            .service(webhooks::ping_webhook)
+            .service(webhooks::list_deliveries)
+            .service(webhooks::redeliver),
     );
 }

@@ -65,6 +65,42 @@ pub fn insert_subscription(conn: &mut DbConnection, new: &NewSubscription<'_>) -
 /// transaction; returns its `webhook-id`.
 pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEvent) -> QueryResult<String> {
     let now = Utc::now();
+    let id = insert_event(conn, event_type, &event, now)?;
+    let receivers = receivers(conn, event_type, &event)?;
+    // One statement per delivery: the multi-backend connection has no batch insert.
+    for subscription_id in receivers {
+        insert_delivery(conn, &id, subscription_id, now.naive_utc())?;
+    }
+    Ok(id)
+}
+
+fn insert_delivery(
+    conn: &mut DbConnection,
+    event_id: &str,
+    subscription_id: i64,
+    now: chrono::NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(webhook_deliveries::table)
+        .values((
+            webhook_deliveries::event_id.eq(event_id),
+            webhook_deliveries::subscription_id.eq(subscription_id),
+            webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+            webhook_deliveries::attempts.eq(0),
+            webhook_deliveries::next_attempt_at.eq(now),
+            webhook_deliveries::created_at.eq(now),
+        ))
+        .returning(webhook_deliveries::id)
+        .get_result(conn)
+}
+
+/// Writes the outbox row of an event: its `webhook-id`, its scope and the
+/// body every attempt sends.
+fn insert_event(
+    conn: &mut DbConnection,
+    event_type: EventType,
+    event: &NewEvent,
+    now: chrono::DateTime<Utc>,
+) -> QueryResult<String> {
     let id = message_id(uuid::Uuid::now_v7());
     let payload = EventPayload {
         id: id.clone(),
@@ -84,21 +120,19 @@ pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEv
             webhook_events::public_offer.eq(event.public_offer),
         ))
         .execute(conn)?;
-    let receivers = receivers(conn, event_type, &event)?;
-    // One statement per delivery: the multi-backend connection has no batch insert.
-    for subscription_id in receivers {
-        diesel::insert_into(webhook_deliveries::table)
-            .values((
-                webhook_deliveries::event_id.eq(&id),
-                webhook_deliveries::subscription_id.eq(subscription_id),
-                webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
-                webhook_deliveries::attempts.eq(0),
-                webhook_deliveries::next_attempt_at.eq(now.naive_utc()),
-                webhook_deliveries::created_at.eq(now.naive_utc()),
-            ))
-            .execute(conn)?;
-    }
     Ok(id)
+}
+
+/// Records a `webhook.ping` for one subscription and its one delivery,
+/// returning the delivery's id.
+pub fn record_ping(conn: &mut DbConnection, subscription_id: i64) -> QueryResult<i64> {
+    let now = Utc::now();
+    let event = NewEvent {
+        ids: EventIds { subscription_id: Some(subscription_id), ..EventIds::default() },
+        ..NewEvent::default()
+    };
+    let id = insert_event(conn, EventType::Ping, &event, now)?;
+    insert_delivery(conn, &id, subscription_id, now.naive_utc())
 }
 
 /// Enabled subscriptions whose owner scope covers the event and whose filter
@@ -161,6 +195,224 @@ pub fn deliveries_of(conn: &mut DbConnection, subscription_id: i64) -> QueryResu
 /// The stored body of an event.
 pub fn payload_of(conn: &mut DbConnection, event_id: &str) -> QueryResult<String> {
     webhook_events::table.find(event_id).select(webhook_events::payload).first(conn)
+}
+
+/// A stored subscription.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = webhook_subscriptions)]
+pub struct SubscriptionRow {
+    pub id: i64,
+    pub owner_kind: String,
+    pub owner_id: Option<i64>,
+    pub name: String,
+    pub url: String,
+    pub events: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_expires_at: Option<chrono::NaiveDateTime>,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub failing_since: Option<chrono::NaiveDateTime>,
+    pub created_by: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+/// One subscription.
+pub fn find_subscription(conn: &mut DbConnection, id: i64) -> QueryResult<Option<SubscriptionRow>> {
+    webhook_subscriptions::table.find(id).select(SubscriptionRow::as_select()).first(conn).optional()
+}
+
+/// An owner's subscriptions after `after`, by id, up to `limit` + 1 (one more
+/// tells whether a next page exists).
+pub fn subscriptions_of(
+    conn: &mut DbConnection,
+    owner_kind: OwnerKind,
+    owner_id: Option<i64>,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<SubscriptionRow>> {
+    let mut query = webhook_subscriptions::table
+        .filter(webhook_subscriptions::owner_kind.eq(owner_kind.as_str()))
+        .filter(webhook_subscriptions::id.gt(after.unwrap_or(0)))
+        .into_boxed();
+    query = match owner_id {
+        Some(owner) => query.filter(webhook_subscriptions::owner_id.eq(owner)),
+        None => query.filter(webhook_subscriptions::owner_id.is_null()),
+    };
+    query.order(webhook_subscriptions::id.asc()).limit(limit + 1).select(SubscriptionRow::as_select()).load(conn)
+}
+
+/// How many subscriptions an owner has.
+pub fn count_subscriptions(conn: &mut DbConnection, owner_kind: OwnerKind, owner_id: Option<i64>) -> QueryResult<i64> {
+    let query = webhook_subscriptions::table.filter(webhook_subscriptions::owner_kind.eq(owner_kind.as_str()));
+    match owner_id {
+        Some(owner) => query.filter(webhook_subscriptions::owner_id.eq(owner)).count().get_result(conn),
+        None => query.filter(webhook_subscriptions::owner_id.is_null()).count().get_result(conn),
+    }
+}
+
+/// The stored form of an event filter: comma-separated, empty for every type.
+pub fn encode_events(events: &[EventType]) -> String {
+    events.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// New name, URL, filter and state of a subscription. Enabling clears why it
+/// was disabled and its run of failures.
+pub fn update_subscription(
+    conn: &mut DbConnection,
+    id: i64,
+    name: &str,
+    url: &str,
+    events: &[EventType],
+    enabled: bool,
+) -> QueryResult<usize> {
+    let now = Utc::now().naive_utc();
+    let target = webhook_subscriptions::table.find(id);
+    if enabled {
+        diesel::update(target.filter(webhook_subscriptions::enabled.eq(false)))
+            .set((
+                webhook_subscriptions::disabled_reason.eq(None::<String>),
+                webhook_subscriptions::failing_since.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    }
+    diesel::update(target)
+        .set((
+            webhook_subscriptions::name.eq(name),
+            webhook_subscriptions::url.eq(url),
+            webhook_subscriptions::events.eq(encode_events(events)),
+            webhook_subscriptions::enabled.eq(enabled),
+            webhook_subscriptions::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// A new signing secret; the current one becomes the former, signing beside
+/// it until `previous_expires_at`.
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    id: i64,
+    secret: &str,
+    previous_expires_at: chrono::NaiveDateTime,
+) -> QueryResult<usize> {
+    let now = Utc::now().naive_utc();
+    diesel::update(webhook_subscriptions::table.find(id))
+        .set((
+            webhook_subscriptions::previous_secret.eq(webhook_subscriptions::secret.nullable()),
+            webhook_subscriptions::previous_secret_expires_at.eq(previous_expires_at),
+            webhook_subscriptions::secret.eq(secret),
+            webhook_subscriptions::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Deletes a subscription and its delivery log.
+pub fn delete_subscription(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::subscription_id.eq(id))).execute(conn)?;
+    diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)
+}
+
+/// A delivery as its subscription's owner reads it in the log.
+#[derive(Debug, Clone, Queryable)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub subscription_id: i64,
+    pub event_id: String,
+    pub event_type: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: chrono::NaiveDateTime,
+    pub last_response_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub last_duration_ms: Option<i32>,
+    pub created_at: chrono::NaiveDateTime,
+    pub last_attempt_at: Option<chrono::NaiveDateTime>,
+    pub delivered_at: Option<chrono::NaiveDateTime>,
+}
+
+/// The delivery log of a subscription, newest first, before `before`, up to
+/// `limit` + 1; `status` narrows it.
+pub fn delivery_log(
+    conn: &mut DbConnection,
+    subscription_id: i64,
+    status: Option<DeliveryStatus>,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<DeliveryRow>> {
+    let mut query =
+        deliveries_with_events().filter(webhook_deliveries::subscription_id.eq(subscription_id)).into_boxed();
+    if let Some(status) = status {
+        query = query.filter(webhook_deliveries::status.eq(status.as_str()));
+    }
+    if let Some(before) = before {
+        query = query.filter(webhook_deliveries::id.lt(before));
+    }
+    query.order(webhook_deliveries::id.desc()).limit(limit + 1).select(DELIVERY_COLUMNS).load(conn)
+}
+
+/// One delivery of a subscription.
+pub fn find_delivery(conn: &mut DbConnection, subscription_id: i64, id: i64) -> QueryResult<Option<DeliveryRow>> {
+    deliveries_with_events()
+        .filter(webhook_deliveries::subscription_id.eq(subscription_id))
+        .filter(webhook_deliveries::id.eq(id))
+        .select(DELIVERY_COLUMNS)
+        .first(conn)
+        .optional()
+}
+
+type DeliveriesWithEvents = diesel::dsl::InnerJoin<webhook_deliveries::table, webhook_events::table>;
+
+fn deliveries_with_events() -> DeliveriesWithEvents {
+    webhook_deliveries::table.inner_join(webhook_events::table)
+}
+
+// The columns of a log line, named once for both queries that read one.
+#[allow(clippy::type_complexity)]
+const DELIVERY_COLUMNS: (
+    webhook_deliveries::id,
+    webhook_deliveries::subscription_id,
+    webhook_events::id,
+    webhook_events::event_type,
+    webhook_deliveries::status,
+    webhook_deliveries::attempts,
+    webhook_deliveries::next_attempt_at,
+    webhook_deliveries::last_response_code,
+    webhook_deliveries::last_error,
+    webhook_deliveries::last_duration_ms,
+    webhook_deliveries::created_at,
+    webhook_deliveries::last_attempt_at,
+    webhook_deliveries::delivered_at,
+) = (
+    webhook_deliveries::id,
+    webhook_deliveries::subscription_id,
+    webhook_events::id,
+    webhook_events::event_type,
+    webhook_deliveries::status,
+    webhook_deliveries::attempts,
+    webhook_deliveries::next_attempt_at,
+    webhook_deliveries::last_response_code,
+    webhook_deliveries::last_error,
+    webhook_deliveries::last_duration_ms,
+    webhook_deliveries::created_at,
+    webhook_deliveries::last_attempt_at,
+    webhook_deliveries::delivered_at,
+);
+
+/// Puts a delivery that is not waiting back in line, due now, with a fresh
+/// schedule of attempts; returns the rows changed (0: it was already pending).
+pub fn redeliver(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    let now = Utc::now().naive_utc();
+    diesel::update(
+        webhook_deliveries::table.find(id).filter(webhook_deliveries::status.ne(DeliveryStatus::Pending.as_str())),
+    )
+    .set((
+        webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+        webhook_deliveries::attempts.eq(0),
+        webhook_deliveries::next_attempt_at.eq(now),
+        webhook_deliveries::claimed_until.eq(None::<chrono::NaiveDateTime>),
+    ))
+    .execute(conn)
 }
 
 /// A delivery a worker holds until its lease ends, with what it needs to send.

@@ -252,6 +252,29 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
     rows.push((Method::GET, format!("{campaign}/assignments"), None, [401, 200, 200, 200, 404, 403, 200]));
     // Publishing waits for the window to close.
     rows.push((Method::POST, format!("{campaign}/publish"), None, [401, 403, 403, 409, 404, 403, 409]));
+    // Webhooks: recruiters, school staff and admins own subscriptions; one of ECC's staff, with a pending ping.
+    let hook = json!({"name": "Career office", "url": "https://career.example.org/in"});
+    let webhook = crate::helpers::json(app.post_json("/api/v1/webhooks", Some(&school_staff.token), &hook).await).await
+        ["id"]
+        .as_i64()
+        .unwrap();
+    let webhook = format!("/api/v1/webhooks/{webhook}");
+    let ping =
+        crate::helpers::json(app.post_json(&format!("{webhook}/ping"), Some(&school_staff.token), &json!({})).await)
+            .await["id"]
+            .as_i64()
+            .unwrap();
+    rows.push((Method::GET, "/api/v1/webhooks".into(), None, [401, 403, 200, 200, 200, 403, 200]));
+    rows.push((Method::POST, "/api/v1/webhooks".into(), Some(hook), [401, 403, 201, 201, 201, 403, 201]));
+    rows.push((Method::GET, webhook.clone(), None, [401, 403, 404, 200, 404, 403, 404]));
+    rows.push((Method::PATCH, webhook.clone(), Some(json!({})), [401, 403, 404, 200, 404, 403, 404]));
+    rows.push((Method::GET, format!("{webhook}/deliveries"), None, [401, 403, 404, 200, 404, 403, 404]));
+    rows.push((Method::POST, format!("{webhook}/ping"), None, [401, 403, 404, 202, 404, 403, 404]));
+    // The first ping is still pending: redelivering it is a conflict for its owner.
+    let redeliver = format!("{webhook}/deliveries/{ping}/redeliver");
+    rows.push((Method::POST, redeliver, None, [401, 403, 404, 409, 404, 403, 404]));
+    rows.push((Method::POST, format!("{webhook}/rotate-secret"), None, [401, 403, 404, 200, 404, 403, 404]));
+    rows.push((Method::DELETE, webhook, None, [401, 403, 404, 204, 404, 403, 404]));
     // Disabling, of an account none of the matrix's callers signs in with.
     let disabled = app.staff(cast.users.get("admin").expect("admin"), "committee", None, None).await;
     let disable = format!("/api/v1/admin/accounts/{}/disable", disabled.account_id);
