@@ -9,7 +9,8 @@ use diesel::prelude::*;
 use crate::db::schema::{webhook_deliveries, webhook_events, webhook_subscriptions};
 use crate::db::DbConnection;
 use crate::domain::webhook::{
-    message_id, self_link, DeliveryStatus, EventData, EventIds, EventLinks, EventPayload, EventType, OwnerKind,
+    message_id, self_link, DeliveryStatus, DisabledReason, EventData, EventIds, EventLinks, EventPayload, EventType,
+    OwnerKind,
 };
 
 /// What a change tells receivers, and the scope that finds them.
@@ -536,15 +537,16 @@ pub fn record_attempt(
     })
 }
 
-/// Disables a subscription with the reason its owner reads, and ends its
-/// waiting deliveries as `failed`: they stay in the log, redeliverable once
-/// the owner has mended the receiver, instead of hammering it meanwhile.
-pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reason: &str) -> QueryResult<()> {
+/// Disables a subscription with the reason its owner reads (its run of
+/// failures is kept: it says since when), and ends its waiting deliveries as
+/// `failed`: they stay in the log, redeliverable once the owner has mended
+/// the receiver, instead of hammering it meanwhile.
+pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reason: DisabledReason) -> QueryResult<()> {
     crate::db::write_transaction(conn, |conn| {
         diesel::update(webhook_subscriptions::table.find(subscription_id))
             .set((
                 webhook_subscriptions::enabled.eq(false),
-                webhook_subscriptions::disabled_reason.eq(reason),
+                webhook_subscriptions::disabled_reason.eq(reason.as_str()),
                 webhook_subscriptions::updated_at.eq(Utc::now().naive_utc()),
             ))
             .execute(conn)?;

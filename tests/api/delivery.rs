@@ -16,7 +16,7 @@ use sha2::Sha256;
 
 use passerelle::config::Settings;
 use passerelle::db::schema::{webhook_deliveries, webhook_subscriptions};
-use passerelle::domain::webhook::{secret_from_bytes, EventIds, EventType, OwnerKind, MAX_ATTEMPTS};
+use passerelle::domain::webhook::{secret_from_bytes, DisabledReason, EventIds, EventType, OwnerKind, MAX_ATTEMPTS};
 use passerelle::store::webhooks::{insert_subscription, payload_of, record_event, NewEvent, NewSubscription};
 
 use crate::applications::open_offer;
@@ -344,16 +344,21 @@ async fn a_subscription_failing_for_three_days_is_disabled_with_a_reason_its_own
 
     let ended = until(&app, subscription, |d| d.status == "failed").await;
     assert_eq!((ended.attempts, ended.code), (1, Some(500)));
-    let (enabled, reason): (bool, Option<String>) = webhook_subscriptions::table
-        .find(subscription)
-        .select((webhook_subscriptions::enabled, webhook_subscriptions::disabled_reason))
-        .first(&mut app.connection())
-        .expect("subscription read");
+    let (enabled, reason, failing_since): (bool, Option<String>, Option<chrono::NaiveDateTime>) =
+        webhook_subscriptions::table
+            .find(subscription)
+            .select((
+                webhook_subscriptions::enabled,
+                webhook_subscriptions::disabled_reason,
+                webhook_subscriptions::failing_since,
+            ))
+            .first(&mut app.connection())
+            .expect("subscription read");
     assert!(!enabled);
-    let reason = reason.unwrap_or_default();
-    let day = since.format("%Y-%m-%d %H:%M UTC").to_string();
-    assert!(reason.contains(&format!("failed since {day}")), "{reason}");
-    assert!(reason.ends_with("last error: the receiver answered 500"), "{reason}");
+    assert_eq!(reason.as_deref(), Some(DisabledReason::Failing.as_str()));
+    let kept = failing_since.expect("the run of failures is kept");
+    assert!((kept - since).num_seconds().abs() < 1, "since when it failed: {kept} against {since}");
+    assert_eq!(ended.error.as_deref(), Some("the receiver answered 500"));
     assert_eq!(receiver.seen().len(), 1);
 }
 
