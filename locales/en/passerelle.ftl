@@ -259,3 +259,10 @@ assignments-readers = the organiser, the students placed and the recruiters of t
 not-on-school-roster = no student with this number and e-mail on that school's roster
 unknown-skill = unknown skill "{ $name }"
 unknown-skill-did-you-mean = unknown skill "{ $name }"; did you mean { $close }?
+
+## Offer alerts.
+alert-min-score-out-of-range = the minimum score is on the matching score's scale, from 0 to 1 (0.6 for 60 %)
+alert-kind-already-listed = this kind is already listed
+alert-portal-required = name the partner portal to notify when alerts are on
+alert-portal-unknown = no partner portal is named "{ $name }"
+only-the-student-sets-their-alerts = only the student reads and sets their offer alerts

@@ -262,3 +262,10 @@ assignments-readers = l'organisateur, les étudiants placés et les recruteurs d
 not-on-school-roster = aucun étudiant avec ce numéro et cette adresse e-mail sur la liste de cette école
 unknown-skill = compétence inconnue « { $name } »
 unknown-skill-did-you-mean = compétence inconnue « { $name } » ; vouliez-vous dire { $close } ?
+
+## Alertes d'offres.
+alert-min-score-out-of-range = le score minimal est sur l'échelle du score de correspondance, de 0 à 1 (0,6 pour 60 %)
+alert-kind-already-listed = ce type est déjà dans la liste
+alert-portal-required = indiquez le portail partenaire à prévenir quand les alertes sont activées
+alert-portal-unknown = aucun portail partenaire ne s'appelle « { $name } »
+only-the-student-sets-their-alerts = seul l'étudiant consulte et règle ses alertes d'offres
