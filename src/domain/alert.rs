@@ -135,7 +135,9 @@ mod tests {
     #[test]
     fn each_rule_names_its_field() {
         let long = "p".repeat(MAX_PORTAL_CHARS + 1);
-        let cases: [(bool, f64, Vec<OfferKind>, Option<&str>, bool, Vec<(&str, ViolationCode)>); 9] = [
+        // (enabled, min_score, kinds, portal, the portal exists, the fields and codes refused)
+        type Case<'a> = (bool, f64, Vec<OfferKind>, Option<&'a str>, bool, Vec<(&'a str, ViolationCode)>);
+        let cases: [Case<'_>; 9] = [
             (true, 0.6, vec![Internship], Some("jobs-portal"), true, vec![]),
             (false, 0.0, vec![], None, false, vec![]),
             (false, 1.0, vec![], Some(""), false, vec![]),
