@@ -161,7 +161,8 @@ fn erase_terms(terms: &str) -> String {
 /// degree level, cohort, `seeking`, wanted kinds) and its skills, the
 /// applications' offers, statuses and dates, the placements, agreement dates,
 /// signatures and the hashes of the agreement documents (whose bytes go).
-/// Names, contact details, free text, the offer alerts and the account's credentials go. `false` when the student does not exist or was erased
+/// Names, contact details, free text, the offer alerts and the account's
+/// credentials go. `false` when the student does not exist or was erased
 /// already.
 pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
