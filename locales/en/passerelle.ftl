@@ -275,3 +275,10 @@ webhook-url-address-refused = deliveries do not go to { $class } addresses
 webhook-limit-reached = an owner has at most { $max } webhook subscriptions; delete one first
 webhook-disabled-enable-it-first = the subscription is disabled; enable it first
 webhook-delivery-already-pending = this delivery is already waiting to be sent
+
+## Offer alerts.
+alert-min-score-out-of-range = the minimum score is on the matching score's scale, from 0 to 1 (0.6 for 60 %)
+alert-kind-already-listed = this kind is already listed
+alert-portal-required = name the partner portal to notify when alerts are on
+alert-portal-unknown = no partner portal is named "{ $name }"
+only-the-student-sets-their-alerts = only the student reads and sets their offer alerts
