@@ -282,3 +282,11 @@ alert-kind-already-listed = this kind is already listed
 alert-portal-required = name the partner portal to notify when alerts are on
 alert-portal-unknown = no partner portal is named "{ $name }"
 only-the-student-sets-their-alerts = only the student reads and sets their offer alerts
+
+## Requests the routes refuse before any use case.
+no-resource-at = no resource at { $path }
+method-not-allowed-here = { $method } is not allowed here; use { $allow }
+body-larger-than-limit = the body is larger than the limit of { $limit } bytes
+body-not-valid-json-at = the body is not valid JSON (line { $line }, column { $column })
+limit-out-of-range = limit must be between 1 and { $max }
+cursor-not-from-this-list = cursor is not one this service returned for this list with this order and these filters; start again without a cursor
