@@ -8,6 +8,11 @@ import { t, language, setLanguage } from './i18n.js';
 import * as api from './api.js';
 import { Login } from './views/login.js';
 import { Home } from './views/home.js';
+import { StudentOffers, StudentApplications } from './views/student.js';
+import { Agreements } from './views/agreements.js';
+import { RecruiterOffers, Pipeline } from './views/recruiter.js';
+import { SchoolDashboard, SchoolStudents } from './views/school.js';
+import { NetworkDashboard } from './views/committee.js';
 
 /** @typedef {import('./api.js').Account} Account */
 /** @typedef {import('./api.js').Role} Role */
@@ -17,11 +22,24 @@ import { Home } from './views/home.js';
  * @type {Record<Role, string[]>}
  */
 const VIEWS = {
-  student: ['home'],
-  recruiter: ['home'],
-  school_staff: ['home'],
-  committee: ['home'],
+  student: ['offers', 'applications', 'agreements'],
+  recruiter: ['org_offers', 'pipeline', 'agreements'],
+  school_staff: ['dashboard', 'students', 'agreements'],
+  committee: ['network'],
   admin: ['home'],
+};
+
+/** @type {Record<string, (props: {account: Account}) => unknown>} */
+const COMPONENTS = {
+  home: Home,
+  offers: StudentOffers,
+  applications: StudentApplications,
+  agreements: Agreements,
+  org_offers: RecruiterOffers,
+  pipeline: Pipeline,
+  dashboard: SchoolDashboard,
+  students: SchoolStudents,
+  network: NetworkDashboard,
 };
 
 function App() {
@@ -66,7 +84,11 @@ function App() {
       </label>
     </header>
     <main>
-      ${account ? html`<${Home} account=${account} />` : html`<${Login} onSignedIn=${signedIn} />`}
+      ${account
+        ? html`<p class="who">${t('home.signed_in_as')} <strong>${account.display_name}</strong>
+            <span class="muted"> (${t(`role.${account.role}`)})</span></p>
+          <${COMPONENTS[view] ?? Home} key=${`${view}-${lang}`} account=${account} />`
+        : html`<${Login} onSignedIn=${signedIn} />`}
     </main>`;
 }
 

@@ -48,14 +48,14 @@ test('a student signs in in French, switches to English and signs out everywhere
   await assertAccessible(page, 'login');
 
   await signIn(page, 'salma.bennani@ecc.example.org');
-  await page.getByRole('heading', { name: 'Bienvenue' }).waitFor();
+  await page.getByRole('heading', { name: 'Offres classées pour vous' }).waitFor();
   assert.match(await page.locator('main').innerText(), /Salma Bennani/);
   assert.ok(!page.url().includes('salma'), 'no personal data in the URL');
-  await assertAccessible(page, 'student home');
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/student.png`, fullPage: true });
 
   await page.getByLabel('Langue').selectOption('en');
-  await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+  await page.getByRole('heading', { name: 'Offers ranked for you' }).waitFor();
+  await page.getByText('Data Scientist').first().waitFor();
+  await assertAccessible(page, 'student offers in English');
   await page.getByRole('button', { name: 'Sign out everywhere' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.deepEqual(errors, []);
@@ -70,4 +70,159 @@ test('a refused sign-in shows the API problem next to the form', async () => {
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('alert').waitFor();
   await page.close();
+});
+
+/** A page of its own for one role, signed in; the page's errors are collected. */
+async function rolePage(email, heading) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signIn(page, email);
+  await page.getByRole('heading', { name: heading }).waitFor();
+  return { page, errors };
+}
+
+/** Opens a view from the navigation, leaving first when it is the current one so that it loads afresh. */
+async function open(page, name) {
+  const nav = page.getByRole('navigation');
+  const button = nav.getByRole('button', { name, exact: true });
+  if ((await button.getAttribute('aria-current')) === 'page') {
+    await nav.getByRole('button').filter({ hasNot: page.locator('[aria-current]') }).first().click();
+  }
+  await button.click();
+}
+
+async function screenshot(page, role) {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${role}.png`, fullPage: true });
+}
+
+const OFFER = 'Stage PFE – Data Scientist : détection de fraude en assurance automobile';
+
+test('the core scenario: apply, offer, accept, three signatures, then the dashboards', async () => {
+  // The student finds the offer, reads why it ranks, and applies.
+  const student = await rolePage('salma.bennani@ecc.example.org', 'Offres classées pour vous');
+  const s = student.page;
+  await s.getByRole('heading', { name: OFFER }).waitFor();
+  await screenshot(s, 'student');
+  await assertAccessible(s, 'student: ranked offers');
+  await s.getByRole('button', { name: `Pourquoi ce rang – ${OFFER}` }).click();
+  const why = s.locator('figure.explanation');
+  await why.waitFor();
+  assert.match(await why.locator('li', { hasText: 'python' }).innerText(), /acquise · niveau 4\/\d/);
+  assert.ok((await why.locator('li.missing').count()) > 0, 'the missing skills are drawn too');
+  await assertAccessible(s, 'student: why it ranks');
+  await s.getByLabel('Lettre de motivation (facultative)').fill('La détection de fraude est le sujet de mon projet de fin d’études.');
+  await s.getByRole('button', { name: 'Postuler' }).click();
+  await s.getByRole('status').filter({ hasText: 'Candidature envoyée.' }).waitFor();
+  // The gap view of an offer the student is not eligible for.
+  await s.getByLabel('Choisir une offre ouverte').selectOption({ label: 'SOC Analyst Intern' });
+  await s.getByText('non éligible').waitFor();
+  assert.ok((await s.locator('.gap li.missing').count()) > 0);
+  await assertAccessible(s, 'student: gap view');
+
+  // The recruiter sees the candidate, then moves the application to offered.
+  const recruiter = await rolePage('nadia.alaoui@axa-go.example.org', 'Les offres de votre organisation');
+  const r = recruiter.page;
+  await r.getByRole('cell', { name: OFFER, exact: true }).waitFor();
+  await screenshot(r, 'recruiter');
+  await assertAccessible(r, 'recruiter: offers');
+  await r.getByRole('button', { name: `Candidat·es classé·es – ${OFFER}` }).click();
+  const candidate = r.locator('li.card', { has: r.getByRole('heading', { name: 'Salma Bennani' }) });
+  await candidate.locator('figure.explanation').waitFor();
+  await assertAccessible(r, 'recruiter: ranked candidates');
+  await open(r, 'Suivi des candidatures');
+  const submitted = r.locator('section.column', { has: r.getByRole('heading', { name: 'Envoyée' }) });
+  const card = submitted.locator('li.card', { hasText: 'Salma Bennani' });
+  await card.waitFor();
+  await assertAccessible(r, 'recruiter: pipeline');
+  const moves = await card.getByRole('combobox').locator('option').allInnerTexts();
+  assert.ok(moves.includes('Offre faite') && moves.includes('Refusée'), `${moves}`);
+  assert.ok(!moves.includes('Acceptée') && !moves.includes('Retirée'), 'only the recruiter’s own moves are offered');
+  await card.getByRole('combobox').selectOption({ label: 'Offre faite' });
+  await card.getByRole('button', { name: /Déplacer/ }).click();
+  const offered = r.locator('section.column', { has: r.getByRole('heading', { name: 'Offre faite' }) });
+  await offered.locator('li.card', { hasText: 'Salma Bennani' }).waitFor();
+
+  // The student reads the timeline and accepts.
+  await open(s, 'Candidatures');
+  const application = s.locator('li.card', { has: s.getByRole('heading', { name: OFFER }) });
+  await application.getByRole('list', { name: 'Historique' }).getByText(/Offre faite/).waitFor();
+  assert.match(await application.getByRole('list', { name: 'Historique' }).innerText(), /Envoyée[\s\S]*Offre faite/);
+  await assertAccessible(s, 'student: applications');
+  await application.getByRole('button', { name: `Accepter l’offre – ${OFFER}` }).click();
+  await application.getByText('Acceptée', { exact: true }).waitFor();
+  await open(s, 'Conventions');
+  const agreement = s.locator('li.card', { has: s.getByRole('heading', { name: OFFER }) });
+  await agreement.getByText('La signature sera possible').waitFor();
+  await assertAccessible(s, 'student: agreement before the names');
+
+  // Both names are given before anyone signs: the API refuses a signature on
+  // an agreement whose tutor or referent is still to be named.
+  await open(r, 'Conventions');
+  const rCard = r.locator('li.card', { has: r.getByRole('heading', { name: `${OFFER} – Salma Bennani` }) });
+  await rCard.getByLabel('Tuteur·rice en entreprise').fill('Nadia Alaoui');
+  await rCard.getByRole('button', { name: 'Enregistrer le nom' }).click();
+  await rCard.getByText('Nadia Alaoui').waitFor();
+  const staff = await rolePage('carrieres@ecc.example.org', 'Tableau de bord des placements');
+  const e = staff.page;
+  await open(e, 'Conventions');
+  const eCard = e.locator('li.card', { has: e.getByRole('heading', { name: `${OFFER} – Salma Bennani` }) });
+  await eCard.getByLabel('Référent·e pédagogique').fill('Pr. Karim Tazi');
+  await eCard.getByRole('button', { name: 'Enregistrer le nom' }).click();
+  await eCard.getByText('Pr. Karim Tazi').waitFor();
+
+  // The student signs, then the school, then the organisation.
+  await open(s, 'Conventions');
+  await agreement.getByRole('button', { name: `Signer la convention – ${OFFER}` }).click();
+  await agreement.getByText(/✓ Étudiant·e/).waitFor();
+  await assertAccessible(s, 'student: agreement signed');
+  await open(e, 'Conventions');
+  await eCard.getByRole('button', { name: /Signer la convention/ }).click();
+  await eCard.getByText(/✓ École/).waitFor();
+  await assertAccessible(e, 'school staff: placements and signatures');
+  await open(r, 'Conventions');
+  await rCard.getByRole('button', { name: /Signer la convention/ }).click();
+  await rCard.getByText(/✓ Organisation d’accueil/).waitFor();
+  assert.match(await rCard.innerText(), /statut signée/);
+  await assertAccessible(r, 'recruiter: agreements');
+
+  // The school's dashboard counts the placement (the demo data holds one signed
+  // agreement in the same programme) and draws it.
+  await open(e, 'Tableau de bord');
+  await e.locator('[data-figure="placed"]').getByText('2', { exact: true }).waitFor();
+  const programme = e.getByRole('table', { name: 'Par filière' }).getByRole('row', { name: /Data Science et Intelligence Artificielle/ });
+  assert.match(await programme.innerText(), /\t2\t/);
+  const chart = e.getByRole('img', { name: /Taux de placement par filière/ });
+  assert.match(await chart.getAttribute('aria-label'), /Data Science et Intelligence Artificielle \d+(\.\d+)? %/);
+  assert.ok((await chart.locator('rect.chart-bar').count()) > 0);
+  await screenshot(e, 'school_staff');
+  await assertAccessible(e, 'school staff: dashboard');
+  const [csv] = await Promise.all([e.waitForEvent('download'), e.getByRole('button', { name: 'Télécharger en CSV' }).click()]);
+  assert.match(csv.suggestedFilename(), /^placement-stats-.*\.csv$/);
+  assert.match(readFileSync(await csv.path(), 'utf8'), /Data Science et Intelligence Artificielle/);
+  await open(e, 'Étudiant·es');
+  await e.getByRole('cell', { name: 'Salma Bennani' }).waitFor();
+  await assertAccessible(e, 'school staff: students');
+
+  // The committee sees the network's figures, small groups withheld as such.
+  const committee = await rolePage('comite.suivi@passerelle.example.org', 'Tableau de bord du réseau');
+  const c = committee.page;
+  const bySchool = c.getByRole('table', { name: 'Par école' });
+  await bySchool.waitFor();
+  const network = c.getByRole('table', { name: 'Tout le réseau' }).getByRole('row', { name: /Toutes les écoles/ });
+  assert.match(await network.innerText(), /Toutes les écoles\t\d+\t2\t/, 'the network total is shown, two placed');
+  assert.ok((await bySchool.getByRole('cell', { name: 'masqué (moins de 5)' }).count()) > 0, 'small groups are withheld');
+  assert.ok((await c.locator('rect.chart-withheld').count()) > 0, 'withheld bars are drawn as such');
+  const gap = c.getByRole('table', { name: 'Demande et offre de compétences' });
+  const demands = await gap.locator('tbody tr td:nth-child(3)').allInnerTexts();
+  assert.ok(demands.length > 0 && demands.every((d) => Number(d) > 0), `demand is shown: ${demands}`);
+  await c.getByRole('img', { name: /Demande des offres, par compétence/ }).waitFor();
+  await screenshot(c, 'committee');
+  await assertAccessible(c, 'committee: network dashboard');
+
+  for (const { page, errors } of [student, recruiter, staff, committee]) {
+    assert.deepEqual(errors, []);
+    assert.ok(!page.url().includes('salma'), 'no personal data in the URL');
+    await page.close();
+  }
 });

@@ -1,0 +1,71 @@
+// What every view shares: loading from the API, and showing its refusals.
+import { html } from '../html.js';
+import { useState, useEffect } from '../vendor/hooks.module.js';
+import { t } from '../i18n.js';
+import * as api from '../api.js';
+
+/**
+ * Loads `load()` when the view appears and whenever `reload` is called; the
+ * value is null until the first answer.
+ * @template T
+ * @param {() => Promise<T>} load
+ * @param {unknown[]} [deps]
+ * @returns {{value: T | null, error: string | null, reload: () => void}}
+ */
+export function useLoad(load, deps = []) {
+  const [value, setValue] = useState(/** @type {T | null} */ (null));
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (v) => { if (live) { setValue(v); setError(null); } },
+      (e) => { if (live) setError(problemText(e)); },
+    );
+    return () => { live = false; };
+  }, [round, ...deps]);
+  return { value, error, reload: () => setRound((r) => r + 1) };
+}
+
+/** @param {unknown} e what a call threw, as a sentence for the reader */
+export function problemText(e) {
+  return e instanceof api.ApiProblem ? e.message : t('error.network');
+}
+
+/** @param {{error: string | null}} props */
+export function ErrorNote({ error }) {
+  return error ? html`<p class="error" role="alert">${error}</p>` : null;
+}
+
+/** @param {{value: unknown, error: string | null}} props */
+export function Loading({ value, error }) {
+  if (error) return html`<${ErrorNote} error=${error} />`;
+  return value === null ? html`<p class="muted" role="status">${t('loading')}</p>` : null;
+}
+
+/** @param {string} iso a date-time @returns {string} the date and time in the portal's language */
+export function when(iso) {
+  return new Date(iso).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** The span of the dashboards: the last twelve months, today included. */
+export function lastYear() {
+  const to = new Date();
+  const from = new Date(to);
+  from.setFullYear(to.getFullYear() - 1);
+  const day = (/** @type {Date} */ d) => d.toISOString().slice(0, 10);
+  return { from: day(from), to: day(to) };
+}
+
+/** @param {{path: string, name: string}} props download buttons for a report in CSV and XLSX */
+export function Downloads({ path, name }) {
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  /** @param {'csv' | 'xlsx'} format */
+  const get = (format) => api.download(path, format, `${name}.${format}`).then(() => setError(null), (e) => setError(problemText(e)));
+  return html`
+    <p class="downloads">
+      <button type="button" class="secondary" onClick=${() => get('csv')}>${t('download.csv')}</button>
+      <button type="button" class="secondary" onClick=${() => get('xlsx')}>${t('download.xlsx')}</button>
+    </p>
+    <${ErrorNote} error=${error} />`;
+}
