@@ -195,8 +195,8 @@ export async function changeTerms(id, patch) {
 /** @param {number} id @returns {Promise<Placement>} signs the current version for the caller's party */
 export async function sign(id) {
   const { etag } = await placementWithTag(id);
-  // An empty object, not the `null` the document allows: the server refuses a null body.
-  return /** @type {Placement} */ (await (await call('POST', `/placements/${id}/signatures`, {}, { 'if-match': etag })).json());
+  // No body: the document allows a JSON `null`, but the server refuses one (400).
+  return /** @type {Placement} */ (await (await call('POST', `/placements/${id}/signatures`, undefined, { 'if-match': etag })).json());
 }
 
 /** @returns {Promise<StudentProfile[]>} the students the caller may list */
