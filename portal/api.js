@@ -29,6 +29,12 @@ import { language } from './i18n.js';
 /** @typedef {Schemas['PlacementRatesReport']} PlacementRatesReport */
 /** @typedef {Schemas['SkillsGapReport']} SkillsGapReport */
 /** @typedef {Schemas['Figures']} Figures */
+/** @typedef {Schemas['ProfilePatch']} ProfilePatch */
+/** @typedef {Schemas['SkillLevel']} SkillLevel */
+/** @typedef {Schemas['OfferDraft']} OfferDraft */
+/** @typedef {Schemas['OfferPatch']} OfferPatch */
+/** @typedef {Schemas['RosterImport']} RosterImport */
+/** @typedef {Schemas['Violation']} Violation */
 
 const BASE = '/api/v1';
 
@@ -37,7 +43,7 @@ let tokens = null;
 
 /** An answer that is not 2xx, carrying the problem+json body when there is one. */
 export class ApiProblem extends Error {
-  /** @param {number} status @param {{title?: string, detail?: string} | null} problem */
+  /** @param {number} status @param {{title?: string, detail?: string, errors?: Schemas['Violation'][] | null} | null} problem */
   constructor(status, problem) {
     super(problem?.detail ?? problem?.title ?? `HTTP ${status}`);
     this.status = status;
@@ -56,16 +62,14 @@ async function call(method, path, body, extra = {}) {
   /** @type {Record<string, string>} */
   const headers = { 'accept-language': language(), accept: 'application/json, application/problem+json', ...extra };
   if (tokens) headers.authorization = `Bearer ${tokens.access_token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response = await fetch(BASE + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  // A string is sent as it is (a CSV roster), with its content type in `extra`.
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  let response = await fetch(BASE + path, { method, headers, body: payload });
   if (response.status === 401 && tokens && path !== '/auth/refresh') {
     if (await refresh()) {
       headers.authorization = `Bearer ${tokens.access_token}`;
-      response = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(BASE + path, { method, headers, body: payload });
     }
   }
   if (!response.ok) {
@@ -209,6 +213,52 @@ export async function students() {
 /** @param {number} id @returns {Promise<StudentProfile>} */
 export const student = (id) => get(`/students/${id}`);
 
+/** @returns {Promise<StudentProfile>} the signed-in student's own profile */
+export const myProfile = () => get('/me/profile');
+
+/** @param {number} id @param {ProfilePatch} patch @returns {Promise<StudentProfile>} */
+export async function changeProfile(id, patch) {
+  const etag = (await call('GET', `/students/${id}`)).headers.get('etag') ?? '';
+  return /** @type {StudentProfile} */ (await (await call('PATCH', `/students/${id}`, patch, { 'if-match': etag })).json());
+}
+
+/** @param {number} id @param {SkillLevel[]} skills @returns {Promise<StudentProfile>} replaces the whole set */
+export async function replaceSkills(id, skills) {
+  return /** @type {StudentProfile} */ (await (await call('PUT', `/students/${id}/skills`, { skills })).json());
+}
+
+/** @param {number} id hands the student's export to the browser as a JSON file */
+export async function exportData(id) {
+  await saveAs(await call('GET', `/students/${id}/export`), 'passerelle-export.json');
+}
+
+/** @param {number} id erases the student's personal data; the account's tokens die with it */
+export async function erase(id) {
+  await call('DELETE', `/students/${id}`);
+  tokens = null;
+}
+
+/** @param {OfferDraft} draft @returns {Promise<Offer>} a new draft */
+export async function createOffer(draft) {
+  return /** @type {Offer} */ (await (await call('POST', '/offers', draft)).json());
+}
+
+/** @param {number} id @param {OfferPatch} patch @returns {Promise<Offer>} */
+export async function changeOffer(id, patch) {
+  const etag = (await call('GET', `/offers/${id}`)).headers.get('etag') ?? '';
+  return /** @type {Offer} */ (await (await call('PATCH', `/offers/${id}`, patch, { 'if-match': etag })).json());
+}
+
+/** @param {number} id @param {'publish' | 'close'} step @returns {Promise<Offer>} */
+export async function offerStep(id, step) {
+  return /** @type {Offer} */ (await (await call('POST', `/offers/${id}/${step}`)).json());
+}
+
+/** @param {number} schoolId @param {string} csv the roster as CSV, header first @returns {Promise<RosterImport>} */
+export async function importRoster(schoolId, csv) {
+  return /** @type {RosterImport} */ (await (await call('POST', `/schools/${schoolId}/roster`, csv, { 'content-type': 'text/csv' })).json());
+}
+
 /**
  * The path of a school's placement statistics over a span.
  * @param {number} schoolId @param {{from: string, to: string, group_by?: 'programme' | 'kind' | 'domain'}} span
@@ -239,7 +289,11 @@ export const skillsGap = (span) => get(skillsGapPath(span));
  */
 export async function download(path, format, filename) {
   const separator = path.includes('?') ? '&' : '?';
-  const response = await call('GET', `${path}${separator}format=${format}`);
+  await saveAs(await call('GET', `${path}${separator}format=${format}`), filename);
+}
+
+/** @param {Response} response @param {string} filename */
+async function saveAs(response, filename) {
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;

@@ -13,6 +13,8 @@ import { Agreements } from './views/agreements.js';
 import { RecruiterOffers, Pipeline } from './views/recruiter.js';
 import { SchoolDashboard, SchoolStudents } from './views/school.js';
 import { NetworkDashboard } from './views/committee.js';
+import { StudentProfileView } from './views/profile.js';
+import { RosterImport } from './views/roster.js';
 
 /** @typedef {import('./api.js').Account} Account */
 /** @typedef {import('./api.js').Role} Role */
@@ -22,14 +24,14 @@ import { NetworkDashboard } from './views/committee.js';
  * @type {Record<Role, string[]>}
  */
 const VIEWS = {
-  student: ['offers', 'applications', 'agreements'],
+  student: ['offers', 'applications', 'agreements', 'profile'],
   recruiter: ['org_offers', 'pipeline', 'agreements'],
-  school_staff: ['dashboard', 'students', 'agreements'],
+  school_staff: ['dashboard', 'students', 'agreements', 'roster'],
   committee: ['network'],
   admin: ['home'],
 };
 
-/** @type {Record<string, (props: {account: Account}) => unknown>} */
+/** @type {Record<string, (props: {account: Account, onErased: () => void}) => unknown>} */
 const COMPONENTS = {
   home: Home,
   offers: StudentOffers,
@@ -40,6 +42,8 @@ const COMPONENTS = {
   dashboard: SchoolDashboard,
   students: SchoolStudents,
   network: NetworkDashboard,
+  profile: StudentProfileView,
+  roster: RosterImport,
 };
 
 function App() {
@@ -87,7 +91,7 @@ function App() {
       ${account
         ? html`<p class="who">${t('home.signed_in_as')} <strong>${account.display_name}</strong>
             <span class="muted"> (${t(`role.${account.role}`)})</span></p>
-          <${COMPONENTS[view] ?? Home} key=${`${view}-${lang}`} account=${account} />`
+          <${COMPONENTS[view] ?? Home} key=${`${view}-${lang}`} account=${account} onErased=${() => setAccount(null)} />`
         : html`<${Login} onSignedIn=${signedIn} />`}
     </main>`;
 }

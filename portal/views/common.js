@@ -69,3 +69,16 @@ export function Downloads({ path, name }) {
     </p>
     <${ErrorNote} error=${error} />`;
 }
+
+/**
+ * The field-by-field violations of a refused change, as a map from the
+ * field's JSON path to its message; empty for other problems.
+ * @param {unknown} e
+ * @returns {Record<string, string>}
+ */
+export function violations(e) {
+  /** @type {Record<string, string>} */
+  const byField = {};
+  if (e instanceof api.ApiProblem) for (const v of e.problem?.errors ?? []) byField[v.field] = v.message;
+  return byField;
+}

@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { ExplanationBars, percent } from './charts.js';
 import { useLoad, Loading, ErrorNote, problemText } from './common.js';
+import { OfferForm } from './offer-form.js';
 
 /** @typedef {import('../api.js').Account} Account */
 /** @typedef {import('../api.js').ApplicationStatus} ApplicationStatus */
@@ -15,10 +16,19 @@ import { useLoad, Loading, ErrorNote, problemText } from './common.js';
 export function RecruiterOffers({ account }) {
   const list = useLoad(() => api.offers({ organisation_id: account.organisation_id ?? undefined }));
   const [chosen, setChosen] = useState(/** @type {number | null} */ (null));
+  /** @type {[import('../api.js').Offer | 'new' | null, (v: import('../api.js').Offer | 'new' | null) => void]} */
+  const [editing, setEditing] = useState(/** @type {import('../api.js').Offer | 'new' | null} */ (null));
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  /** @param {number} id @param {'publish' | 'close'} step */
+  const advance = (id, step) => api.offerStep(id, step).then(() => { setError(null); list.reload(); }, (e) => setError(problemText(e)));
   return html`
     <section aria-labelledby="org-offers-heading">
       <h1 id="org-offers-heading">${t('org_offers.heading')}</h1>
       <${Loading} ...${list} />
+      <p><button type="button" onClick=${() => setEditing('new')}>${t('offer_form.new')}</button></p>
+      ${editing && html`<${OfferForm} key=${editing === 'new' ? 'new' : editing.id} offer=${editing === 'new' ? null : editing}
+        onSaved=${() => { setEditing(null); list.reload(); }} onCancel=${() => setEditing(null)} />`}
+      <${ErrorNote} error=${error} />
       <table>
         <caption class="muted">${t('org_offers.caption')}</caption>
         <thead><tr><th scope="col">${t('offer.title')}</th><th scope="col">${t('offer.status')}</th>
@@ -26,8 +36,14 @@ export function RecruiterOffers({ account }) {
         <tbody>${(list.value ?? []).map((o) => html`
           <tr>
             <td>${o.title}</td><td>${t(`offer_status.${o.status}`)}</td><td>${o.positions_taken}/${o.positions}</td>
-            <td>${o.status === 'open' && html`<button type="button" class="secondary" aria-expanded=${chosen === o.id}
-              onClick=${() => setChosen(chosen === o.id ? null : o.id)}>${t('org_offers.candidates')} – ${o.title}</button>`}</td>
+            <td class="actions">${o.status === 'open' && html`<button type="button" class="secondary" aria-expanded=${chosen === o.id}
+              onClick=${() => setChosen(chosen === o.id ? null : o.id)}>${t('org_offers.candidates')} – ${o.title}</button>`}
+              ${(o.status === 'draft' || o.status === 'open') && html`
+                <button type="button" class="secondary" onClick=${() => setEditing(o)}>${t('offer_form.edit')}<span class="visually-hidden"> – ${o.title}</span></button>`}
+              ${o.status === 'draft' && html`
+                <button type="button" class="secondary" onClick=${() => advance(o.id, 'publish')}>${t('offer_form.publish')}<span class="visually-hidden"> – ${o.title}</span></button>`}
+              ${(o.status === 'draft' || o.status === 'open') && html`
+                <button type="button" class="secondary" onClick=${() => advance(o.id, 'close')}>${t('offer_form.close')}<span class="visually-hidden"> – ${o.title}</span></button>`}</td>
           </tr>`)}
         </tbody>
       </table>

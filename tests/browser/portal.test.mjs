@@ -226,3 +226,98 @@ test('the core scenario: apply, offer, accept, three signatures, then the dashbo
     await page.close();
   }
 });
+
+test('a student edits the profile and skills, exports the data, and another erases theirs', async () => {
+  const { page: s, errors } = await rolePage('salma.bennani@ecc.example.org', 'Offres classées pour vous');
+  await open(s, 'Mon profil');
+  await s.getByRole('heading', { name: 'Ce que je recherche' }).waitFor();
+  await assertAccessible(s, 'student: profile');
+  await s.getByLabel('Présentation').fill('Passionnée de détection de fraude.');
+  await s.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await s.locator('form.profile').getByRole('status').waitFor();
+
+  await s.getByRole('button', { name: 'Ajouter une compétence' }).click();
+  const rows = s.locator('form', { has: s.getByRole('heading', { name: 'Mes compétences' }) }).locator('tbody tr');
+  const last = rows.last();
+  await last.getByRole('textbox').fill('pas-une-competence');
+  await s.getByRole('button', { name: 'Enregistrer les compétences' }).click();
+  await last.locator('.error').waitFor();
+  await last.getByRole('textbox').fill('k8s');
+  await s.getByRole('button', { name: 'Enregistrer les compétences' }).click();
+  // The alias is stored as its canonical skill.
+  await s.getByLabel('Niveau kubernetes').waitFor();
+  await s.getByRole('listitem').filter({ hasText: 'visible des recruteurs' }).first().waitFor();
+
+  const [download] = await Promise.all([s.waitForEvent('download'), s.getByRole('button', { name: 'Exporter toutes mes données' }).click()]);
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  assert.equal(exported.profile.bio, 'Passionnée de détection de fraude.');
+  assert.ok(exported.applications.length > 0);
+  assert.deepEqual(errors, []);
+  await s.close();
+
+  const other = await rolePage('yasmine.chraibi@ecc.example.org', 'Offres classées pour vous');
+  await open(other.page, 'Mon profil');
+  const erase = other.page.getByRole('button', { name: 'Effacer mes données' });
+  assert.ok(await erase.isDisabled(), 'erasure asks for a confirmation first');
+  await other.page.getByLabel('Je comprends que l’effacement est définitif').check();
+  await erase.click();
+  await other.page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  await signIn(other.page, 'yasmine.chraibi@ecc.example.org');
+  await other.page.getByRole('alert').waitFor();
+  await other.page.close();
+});
+
+test('a recruiter creates a draft, sees the refusals next to the fields, publishes it and closes it', async () => {
+  const { page: r, errors } = await rolePage('nadia.alaoui@axa-go.example.org', 'Les offres de votre organisation');
+  await r.getByRole('button', { name: 'Nouvelle offre' }).click();
+  const form = r.locator('form.offer-form');
+  await form.getByLabel('Intitulé').fill('Stage – Analyste données sinistres');
+  await form.getByLabel('Description').fill('Analyse des déclarations de sinistres.');
+  await form.getByLabel('Ville').fill('Casablanca');
+  await form.getByRole('button', { name: 'Ajouter une compétence' }).click();
+  await form.getByLabel('Compétence 1').fill('pas-une-competence');
+  await assertAccessible(r, 'recruiter: offer form');
+  await form.getByRole('button', { name: 'Créer le brouillon' }).click();
+  await form.locator('label', { hasText: 'Compétence 1' }).locator('.error').waitFor();
+  await form.getByLabel('Compétence 1').fill('python');
+  const start = new Date(Date.now() + 60 * 86400e3).toISOString().slice(0, 10);
+  const deadline = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  await form.getByLabel('Début').fill(start);
+  await form.getByLabel('Date limite de candidature').fill(deadline);
+  await form.getByRole('button', { name: 'Créer le brouillon' }).click();
+  const row = r.getByRole('row', { name: /Stage – Analyste données sinistres/ });
+  await row.getByRole('cell', { name: 'brouillon' }).waitFor();
+  await row.getByRole('button', { name: /Publier/ }).click();
+  await row.getByRole('cell', { name: 'ouverte' }).waitFor();
+  await row.getByRole('button', { name: /Modifier/ }).click();
+  await form.getByLabel('Intitulé').fill('Stage – Analyste données sinistres (Casablanca)');
+  await form.getByRole('button', { name: 'Enregistrer l’offre' }).click();
+  const renamed = r.getByRole('row', { name: /Analyste données sinistres \(Casablanca\)/ });
+  await renamed.getByRole('button', { name: /Clore/ }).click();
+  await renamed.getByRole('cell', { name: 'close' }).waitFor();
+  assert.deepEqual(errors, []);
+  await r.close();
+});
+
+test('the career office imports a roster and sees each refusal next to its line', async () => {
+  const { page: e, errors } = await rolePage('carrieres@ecc.example.org', 'Tableau de bord des placements');
+  await open(e, 'Import de la liste');
+  await e.getByRole('heading', { name: 'Importer la liste des étudiant·es' }).waitFor();
+  const header = 'student_number,first_name,last_name,email,programme,degree_level,graduation_year';
+  await e.getByLabel('Contenu du fichier').fill([
+    header,
+    'ECC-2026-900,Imane,Lahlou,imane.lahlou@ecc.example.org,Cycle ingénieur – tronc commun,bac+3,2028',
+    'ECC-2026-901,Karim,,pas-une-adresse,Cycle ingénieur – tronc commun,bac+3,2028',
+  ].join('\n'));
+  await e.getByRole('button', { name: 'Importer' }).click();
+  const bad = e.getByRole('table', { name: 'Lignes du fichier et refus' }).getByRole('row', { name: /^3 / });
+  await bad.locator('.error').first().waitFor();
+  assert.match(await bad.innerText(), /email/);
+  await assertAccessible(e, 'school staff: roster import refused');
+  await e.getByLabel('Contenu du fichier').fill([header,
+    'ECC-2026-900,Imane,Lahlou,imane.lahlou@ecc.example.org,Cycle ingénieur – tronc commun,bac+3,2028'].join('\n'));
+  await e.getByRole('button', { name: 'Importer' }).click();
+  await e.getByRole('status').filter({ hasText: 'Importé' }).waitFor();
+  assert.deepEqual(errors, []);
+  await e.close();
+});
