@@ -36,14 +36,14 @@ export function RecruiterOffers({ account }) {
         <tbody>${(list.value ?? []).map((o) => html`
           <tr>
             <td>${o.title}</td><td>${t(`offer_status.${o.status}`)}</td><td>${o.positions_taken}/${o.positions}</td>
-            <td class="actions">${o.status === 'open' && html`<button type="button" class="secondary" aria-expanded=${chosen === o.id}
-              onClick=${() => setChosen(chosen === o.id ? null : o.id)}>${t('org_offers.candidates')} – ${o.title}</button>`}
+            <td><div class="actions">${o.status === 'open' && html`<button type="button" class="secondary" aria-expanded=${chosen === o.id}
+              onClick=${() => setChosen(chosen === o.id ? null : o.id)}>${t('org_offers.candidates')}<span class="visually-hidden"> – ${o.title}</span></button>`}
               ${(o.status === 'draft' || o.status === 'open') && html`
                 <button type="button" class="secondary" onClick=${() => setEditing(o)}>${t('offer_form.edit')}<span class="visually-hidden"> – ${o.title}</span></button>`}
               ${o.status === 'draft' && html`
                 <button type="button" class="secondary" onClick=${() => advance(o.id, 'publish')}>${t('offer_form.publish')}<span class="visually-hidden"> – ${o.title}</span></button>`}
               ${(o.status === 'draft' || o.status === 'open') && html`
-                <button type="button" class="secondary" onClick=${() => advance(o.id, 'close')}>${t('offer_form.close')}<span class="visually-hidden"> – ${o.title}</span></button>`}</td>
+                <button type="button" class="secondary" onClick=${() => advance(o.id, 'close')}>${t('offer_form.close')}<span class="visually-hidden"> – ${o.title}</span></button>`}</div></td>
           </tr>`)}
         </tbody>
       </table>

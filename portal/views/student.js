@@ -27,7 +27,7 @@ export function StudentOffers({ account }) {
           <h2 class="card-title">${m.offer_title}</h2>
           <p>${t('match.score')} <strong>${percent(m.score)}</strong></p>
           <button type="button" class="secondary" aria-expanded=${chosen === m.offer_id}
-            onClick=${() => setChosen(chosen === m.offer_id ? null : m.offer_id)}>${t('offers.why')} – ${m.offer_title}</button>
+            onClick=${() => setChosen(chosen === m.offer_id ? null : m.offer_id)}>${t('offers.why')}<span class="visually-hidden"> – ${m.offer_title}</span></button>
           ${chosen === m.offer_id && html`<${OfferGap} studentId=${studentId} offerId=${m.offer_id} />`}
         </li>`)}
       </ol>
