@@ -227,6 +227,13 @@ export async function replaceSkills(id, skills) {
   return /** @type {StudentProfile} */ (await (await call('PUT', `/students/${id}/skills`, { skills })).json());
 }
 
+/** @param {string} text a pasted CV summary @returns {Promise<Schemas['SkillSuggestion'][]>} the taxonomy skills it names */
+export async function suggestSkills(text) {
+  /** @type {Schemas['SkillSuggestions']} */
+  const found = await (await call('POST', '/skill-suggestions', { description: text })).json();
+  return found.skills;
+}
+
 /** @param {number} id hands the student's export to the browser as a JSON file */
 export async function exportData(id) {
   await saveAs(await call('GET', `/students/${id}/export`), 'passerelle-export.json');

@@ -221,4 +221,9 @@ export default {
   'roster.line': 'Line',
   'roster.content': 'Content',
   'roster.problems': 'Refusals',
+  'profile.paste': 'Paste a text (CV summary) to find skills in it',
+  'profile.suggest': 'Find the skills',
+  'profile.suggestions': 'Skills found in the text',
+  'profile.held': 'already in my profile',
+  'profile.add': 'Add',
 };

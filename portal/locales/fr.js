@@ -221,4 +221,9 @@ export default {
   'roster.line': 'Ligne',
   'roster.content': 'Contenu',
   'roster.problems': 'Refus',
+  'profile.paste': 'Coller un texte (résumé de CV) pour y trouver des compétences',
+  'profile.suggest': 'Trouver les compétences',
+  'profile.suggestions': 'Compétences trouvées dans le texte',
+  'profile.held': 'déjà dans mon profil',
+  'profile.add': 'Ajouter',
 };

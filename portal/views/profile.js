@@ -86,8 +86,12 @@ function Skills({ profile, onSaved }) {
   const [fieldErrors, setFieldErrors] = useState(/** @type {Record<string, string>} */ ({}));
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [saved, setSaved] = useState(false);
+  const [pasted, setPasted] = useState('');
+  const [found, setFound] = useState(/** @type {{slug: string, label_fr: string, label_en: string}[] | null} */ (null));
   /** @param {number} i @param {Partial<SkillLevel>} change */
   const edit = (i, change) => setRows(rows.map((r, j) => (j === i ? { ...r, ...change } : r)));
+  const suggest = () => api.suggestSkills(pasted).then((skills) => { setFound(skills); setError(null); }, (e) => setError(problemText(e)));
+  const held = (/** @type {string} */ slug) => rows.some((r) => r.skill === slug);
 
   /** @param {Event} event */
   async function save(event) {
@@ -127,6 +131,18 @@ function Skills({ profile, onSaved }) {
         <button type="button" class="secondary" onClick=${() => setRows([...rows, { skill: '', level: 3 }])}>${t('profile.add_skill')}</button>
         <button type="submit">${t('profile.save_skills')}</button>
       </p>
+      <label>${t('profile.paste')}
+        <textarea rows="3" maxlength="20000" value=${pasted} onInput=${(/** @type {any} */ e) => setPasted(e.currentTarget.value)}></textarea>
+      </label>
+      <p><button type="button" class="secondary" onClick=${suggest}>${t('profile.suggest')}</button></p>
+      ${found && html`
+        <ul class="suggestions" aria-label=${t('profile.suggestions')}>${found.map((f) => html`
+          <li>${document.documentElement.lang === 'en' ? f.label_en : f.label_fr}
+            ${held(f.slug)
+              ? html` <span class="muted">(${t('profile.held')})</span>`
+              : html` <button type="button" class="secondary" onClick=${() => setRows([...rows, { skill: f.slug, level: 3 }])}>${t('profile.add')}<span class="visually-hidden"> ${f.slug}</span></button>`}
+          </li>`)}
+        </ul>`}
       ${saved && html`<p role="status" class="ok">${t('profile.saved')}</p>`}
       <${ErrorNote} error=${error} />
     </form>`;

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
@@ -60,6 +61,21 @@ test('a student signs in in French, switches to English and signs out everywhere
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('every file the portal loads is embedded in the binary', async () => {
+  // A module missing from the embedded list would only fail in the browser,
+  // on the first view that imports it.
+  const root = fileURLToPath(new URL('../../portal/', import.meta.url));
+  const files = readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((f) => f.isFile())
+    .map((f) => `${f.parentPath ?? f.path}/${f.name}`.slice(root.length).replace(/^\//, ''))
+    .filter((path) => !path.startsWith('generated/') && !path.endsWith('.d.ts') && !['README.md', 'tsconfig.json'].includes(path));
+  assert.ok(files.includes('views/student.js'), `${files}`);
+  for (const path of files) {
+    const response = await fetch(`${BASE}/portal/${path}`);
+    assert.equal(response.status, 200, path);
+  }
 });
 
 test('a refused sign-in shows the API problem next to the form', async () => {
@@ -236,6 +252,12 @@ test('a student edits the profile and skills, exports the data, and another eras
   await s.getByRole('button', { name: 'Enregistrer le profil' }).click();
   await s.locator('form.profile').getByRole('status').waitFor();
 
+  await s.getByLabel('Coller un texte (résumé de CV) pour y trouver des compétences').fill('Projets en Python et en apprentissage automatique, déploiement avec Docker.');
+  await s.getByRole('button', { name: 'Trouver les compétences' }).click();
+  const found = s.getByRole('list', { name: 'Compétences trouvées dans le texte' });
+  await found.getByText('déjà dans mon profil').first().waitFor();
+  await found.getByRole('button', { name: 'Ajouter docker' }).click();
+  await s.getByLabel('Niveau docker').waitFor();
   await s.getByRole('button', { name: 'Ajouter une compétence' }).click();
   const rows = s.locator('form', { has: s.getByRole('heading', { name: 'Mes compétences' }) }).locator('tbody tr');
   const last = rows.last();
