@@ -226,4 +226,6 @@ export default {
   'profile.suggestions': 'Skills found in the text',
   'profile.held': 'already in my profile',
   'profile.add': 'Add',
+  'dashboard.trend': 'Placed by month (signatures completed)',
+  'network.rate_by_month': 'Placement rate by month',
 };

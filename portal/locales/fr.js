@@ -226,4 +226,6 @@ export default {
   'profile.suggestions': 'Compétences trouvées dans le texte',
   'profile.held': 'déjà dans mon profil',
   'profile.add': 'Ajouter',
+  'dashboard.trend': 'Placé·es par mois (signatures complètes)',
+  'network.rate_by_month': 'Taux de placement par mois',
 };

@@ -32,6 +32,7 @@ export function NetworkDashboard({ account }) {
         <${BarChart} title=${t('network.rate_by_school')} rows=${rateRows(r.schools.map((s) => ({ group: s.code, figures: s.figures })), same)} />
         <${FiguresTable} caption=${t('network.by_school')} groups=${r.schools.map((s) => ({ group: s.name, figures: s.figures }))} label=${same} />
         <${FiguresTable} caption=${t('network.by_kind')} groups=${r.by_kind} label=${kind} />
+        <${BarChart} title=${t('network.rate_by_month')} rows=${rateRows(r.periods.map((p) => ({ group: p.period, figures: p.figures })), same)} />
         <${FiguresTable} caption=${t('network.by_period')} groups=${r.periods.map((p) => ({ group: p.period, figures: p.figures }))} label=${same} />
         <${Downloads} path=${api.placementRatesPath(span)} name=${`placement-rates-${span.from}-${span.to}`} />`}
       <h2>${t('gap_report.heading')}</h2>

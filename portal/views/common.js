@@ -82,3 +82,19 @@ export function violations(e) {
   if (e instanceof api.ApiProblem) for (const v of e.problem?.errors ?? []) byField[v.field] = v.message;
   return byField;
 }
+
+/**
+ * The calendar months of the last year, oldest first, the current one cut at
+ * today: `{month: '2026-03', from, to}`.
+ */
+export function lastMonths(count = 12) {
+  const today = new Date();
+  const day = (/** @type {Date} */ d) => d.toISOString().slice(0, 10);
+  const months = [];
+  for (let back = count - 1; back >= 0; back -= 1) {
+    const first = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - back, 1));
+    const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0));
+    months.push({ month: day(first).slice(0, 7), from: day(first), to: day(last > today ? today : last) });
+  }
+  return months;
+}

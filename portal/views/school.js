@@ -4,7 +4,7 @@ import { html } from '../html.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { BarChart, percent } from './charts.js';
-import { useLoad, Loading, Downloads, lastYear } from './common.js';
+import { useLoad, Loading, Downloads, lastYear, lastMonths } from './common.js';
 
 /** @typedef {import('../api.js').Account} Account */
 /** @typedef {import('../api.js').Figures} Figures */
@@ -58,9 +58,13 @@ export function SchoolDashboard({ account }) {
   const span = lastYear();
   const byProgramme = useLoad(() => api.schoolStats(schoolId, { ...span, group_by: 'programme' }));
   const byKind = useLoad(() => api.schoolStats(schoolId, { ...span, group_by: 'kind' }));
+  // The statistics have no monthly split for a school: one request per month,
+  // each counting the signatures completed in it.
+  const trend = useLoad(() => Promise.all(lastMonths().map(async (m) => ({ month: m.month, figures: (await api.schoolStats(schoolId, { from: m.from, to: m.to })).overall }))));
   const kind = (/** @type {string} */ g) => t(`kind.${g}`);
   const same = (/** @type {string} */ g) => g;
   const overall = byProgramme.value?.overall;
+  const mostPlaced = Math.max(1, ...(trend.value ?? []).map((m) => m.figures.students_placed ?? 0));
   return html`
     <section aria-labelledby="dashboard-heading">
       <h1 id="dashboard-heading">${t('dashboard.heading')}</h1>
@@ -80,5 +84,8 @@ export function SchoolDashboard({ account }) {
       ${byKind.value && html`
         <${BarChart} title=${t('dashboard.rate_by_kind')} rows=${rateRows(byKind.value.groups, kind)} />
         <${FiguresTable} caption=${t('dashboard.by_kind')} groups=${byKind.value.groups} label=${kind} />`}
+      ${trend.value && html`
+        <${BarChart} title=${t('dashboard.trend')} max=${mostPlaced}
+          rows=${trend.value.map((m) => ({ label: m.month, value: m.figures.students_placed ?? 0, text: String(m.figures.students_placed ?? 0) }))} />`}
     </section>`;
 }

@@ -211,6 +211,9 @@ test('the core scenario: apply, offer, accept, three signatures, then the dashbo
   const chart = e.getByRole('img', { name: /Taux de placement par filière/ });
   assert.match(await chart.getAttribute('aria-label'), /Data Science et Intelligence Artificielle \d+(\.\d+)? %/);
   assert.ok((await chart.locator('rect.chart-bar').count()) > 0);
+  const month = new Date().toISOString().slice(0, 7);
+  const trend = e.getByRole('img', { name: /Placé·es par mois/ });
+  assert.match(await trend.getAttribute('aria-label'), new RegExp(`${month} [1-9]`), 'this month counts the new placement');
   await screenshot(e, 'school_staff');
   await assertAccessible(e, 'school staff: dashboard');
   const [csv] = await Promise.all([e.waitForEvent('download'), e.getByRole('button', { name: 'Télécharger en CSV' }).click()]);
