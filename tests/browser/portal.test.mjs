@@ -78,6 +78,31 @@ test('every file the portal loads is embedded in the binary', async () => {
   }
 });
 
+test('both languages hold every string the portal shows, for every value of the document’s enums', () => {
+  const portal = new URL('../../portal/', import.meta.url);
+  const keys = (lang) => new Set([...readFileSync(new URL(`locales/${lang}.js`, portal), 'utf8').matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]));
+  const fr = keys('fr');
+  const en = keys('en');
+  assert.deepEqual([...fr].filter((k) => !en.has(k)), [], 'in French only');
+  assert.deepEqual([...en].filter((k) => !fr.has(k)), [], 'in English only');
+  const sources = readdirSync(portal, { recursive: true })
+    .filter((f) => String(f).endsWith('.js') && !String(f).startsWith('vendor') && !String(f).startsWith('locales'))
+    .map((f) => readFileSync(new URL(String(f), portal), 'utf8'));
+  const used = sources.flatMap((text) => [...text.matchAll(/\bt\('([^']+)'\)/g)].map((m) => m[1]));
+  assert.ok(used.length > 100, 'the sources were read');
+  assert.deepEqual(used.filter((k) => !fr.has(k)), [], 'used but missing');
+  // Codes from the API are translated by prefix: a value the document adds must get its label.
+  const schemas = JSON.parse(readFileSync(new URL('../../openapi/openapi.json', import.meta.url), 'utf8')).components.schemas;
+  const prefixes = {
+    ApplicationStatus: ['status', 'move'], OfferKind: ['kind'], HardFilter: ['filter'], Party: ['party'],
+    PlacementStatus: ['placement'], OfferStatus: ['offer_status'], AgreementKind: ['agreement.kind'], Role: ['role'],
+    WorkMode: ['work_mode'], Consent: ['consent'],
+  };
+  for (const [schema, names] of Object.entries(prefixes)) {
+    for (const value of schemas[schema].enum) for (const prefix of names) assert.ok(fr.has(`${prefix}.${value}`), `${prefix}.${value}`);
+  }
+});
+
 test('a refused sign-in shows the API problem next to the form', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE}/portal/`);
