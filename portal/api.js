@@ -97,6 +97,7 @@ async function refresh() {
 
 /** @param {LoginRequest} credentials */
 export async function login(credentials) {
+  names.clear();
   const response = await call('POST', '/auth/login', credentials);
   tokens = /** @type {TokenPair} */ (await response.json());
 }
@@ -112,6 +113,7 @@ export async function logoutEverywhere() {
     await call('POST', '/auth/logout-all');
   } finally {
     tokens = null;
+    names.clear();
   }
 }
 
@@ -212,6 +214,26 @@ export async function students() {
 
 /** @param {number} id @returns {Promise<StudentProfile>} */
 export const student = (id) => get(`/students/${id}`);
+
+/**
+ * Names already read this session, by student id. Each reading of a profile
+ * by a recruiter or school staff is recorded and shown to the student, and
+ * an application does not carry the candidate's name: reading it once per
+ * session keeps that record to the readings a person made. Forgotten with
+ * the tokens.
+ * @type {Map<number, string>}
+ */
+const names = new Map();
+
+/** @param {number} id @returns {Promise<string>} the student's name, `#id` when it cannot be read */
+export async function studentName(id) {
+  const known = names.get(id);
+  if (known !== undefined) return known;
+  const profile = await student(id).catch(() => null);
+  const name = profile ? `${profile.first_name} ${profile.last_name}` : `#${id}`;
+  if (profile) names.set(id, name);
+  return name;
+}
 
 /** @returns {Promise<StudentProfile>} the signed-in student's own profile */
 export const myProfile = () => get('/me/profile');

@@ -39,10 +39,7 @@ export function Agreements({ account }) {
     const people = {};
     for (const p of await api.placements()) {
       offers[p.offer_id] ??= (await api.offer(p.offer_id)).title;
-      if (account.role !== 'student') {
-        const s = await api.student(p.student_id).catch(() => null);
-        if (s) people[p.student_id] = `${s.first_name} ${s.last_name}`;
-      }
+      if (account.role !== 'student') people[p.student_id] ??= await api.studentName(p.student_id);
     }
     return { offers, people };
   });

@@ -84,10 +84,7 @@ export function Pipeline({ account }) {
     const names = {};
     for (const a of applications) {
       titles[a.offer_id] ??= (await api.offer(a.offer_id)).title;
-      if (!(a.student_id in names)) {
-        const s = await api.student(a.student_id).catch(() => null);
-        names[a.student_id] = s ? `${s.first_name} ${s.last_name}` : `#${a.student_id}`;
-      }
+      names[a.student_id] ??= await api.studentName(a.student_id);
     }
     return { applications, titles, names };
   });

@@ -103,6 +103,28 @@ test('both languages hold every string the portal shows, for every value of the 
   }
 });
 
+test('the keyboard alone signs in and moves between views', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/portal/`);
+  await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent?.trim());
+  let steps = 0;
+  while ((await focused()) !== 'email' && steps < 10) { await page.keyboard.press('Tab'); steps += 1; }
+  await page.keyboard.type('nadia.alaoui@axa-go.example.org');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'password');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Les offres de votre organisation' }).waitFor();
+  for (const [name, heading] of [['Suivi des candidatures', 'Suivi des candidatures'], ['Conventions', 'Conventions et signatures']]) {
+    steps = 0;
+    while ((await focused()) !== name && steps < 20) { await page.keyboard.press('Tab'); steps += 1; }
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  }
+  await page.close();
+});
+
 test('a refused sign-in shows the API problem next to the form', async () => {
   const page = await browser.newPage();
   await page.goto(`${BASE}/portal/`);
