@@ -63,7 +63,7 @@ export function BarChart({ title, rows, max = 1 }) {
         role="img" aria-label=${summary}>
         ${rows.map((row, i) => html`
           <g transform=${`translate(0 ${i * rowHeight + 2})`}>
-            <text class="chart-label" x="0" y="16">${row.label.length > 44 ? `${row.label.slice(0, 43)}…` : row.label}</text>
+            <text class="chart-label" x="0" y="16">${row.label.length > 36 ? `${row.label.slice(0, 35)}…` : row.label}</text>
             ${row.value === null
               ? html`<rect class="chart-withheld" x=${labelWidth} y="3" width="60" height="18" />`
               : html`<rect class="chart-bar" x=${labelWidth} y="3" width=${scale(row.value)} height="18" />`}

@@ -43,8 +43,10 @@ export function StudentOffers({ account }) {
     </section>`;
 }
 
-/** The gap view of one offer: its explanation, then the application form. */
-/** @param {{studentId: number, offerId: number}} props */
+/**
+ * The gap view of one offer: its explanation, then the application form.
+ * @param {{studentId: number, offerId: number}} props
+ */
 function OfferGap({ studentId, offerId }) {
   const match = useLoad(() => api.gap(studentId, offerId), [offerId]);
   const offer = useLoad(() => api.offer(offerId), [offerId]);
@@ -119,8 +121,10 @@ function Timeline({ applicationId, version }) {
     </ol>`;
 }
 
-/** The student's own moves: answer an offer, or withdraw. */
-/** @param {{application: import('../api.js').Application, title: string, onMoved: () => void}} props */
+/**
+ * The student's own moves: answer an offer, or withdraw.
+ * @param {{application: import('../api.js').Application, title: string, onMoved: () => void}} props
+ */
 function Answer({ application, title, onMoved }) {
   const [error, setError] = useState(/** @type {string | null} */ (null));
   /** @param {import('../api.js').ApplicationStatus} to */
