@@ -156,7 +156,8 @@ async function open(page, name) {
 }
 
 async function screenshot(page, role) {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${role}.png`, fullPage: true });
+  // The viewport only: what a person sees first on opening the view.
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${role}.png` });
 }
 
 const OFFER = 'Stage PFE – Data Scientist : détection de fraude en assurance automobile';
