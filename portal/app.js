@@ -8,6 +8,13 @@ import { t, language, setLanguage } from './i18n.js';
 import * as api from './api.js';
 import { Login } from './views/login.js';
 import { Home } from './views/home.js';
+import { StudentOffers, StudentApplications } from './views/student.js';
+import { Agreements } from './views/agreements.js';
+import { RecruiterOffers, Pipeline } from './views/recruiter.js';
+import { SchoolDashboard, SchoolStudents } from './views/school.js';
+import { NetworkDashboard } from './views/committee.js';
+import { StudentProfileView } from './views/profile.js';
+import { RosterImport } from './views/roster.js';
 
 /** @typedef {import('./api.js').Account} Account */
 /** @typedef {import('./api.js').Role} Role */
@@ -17,11 +24,26 @@ import { Home } from './views/home.js';
  * @type {Record<Role, string[]>}
  */
 const VIEWS = {
-  student: ['home'],
-  recruiter: ['home'],
-  school_staff: ['home'],
-  committee: ['home'],
+  student: ['offers', 'applications', 'agreements', 'profile'],
+  recruiter: ['org_offers', 'pipeline', 'agreements'],
+  school_staff: ['dashboard', 'students', 'agreements', 'roster'],
+  committee: ['network'],
   admin: ['home'],
+};
+
+/** @type {Record<string, (props: {account: Account, onErased: () => void}) => unknown>} */
+const COMPONENTS = {
+  home: Home,
+  offers: StudentOffers,
+  applications: StudentApplications,
+  agreements: Agreements,
+  org_offers: RecruiterOffers,
+  pipeline: Pipeline,
+  dashboard: SchoolDashboard,
+  students: SchoolStudents,
+  network: NetworkDashboard,
+  profile: StudentProfileView,
+  roster: RosterImport,
 };
 
 function App() {
@@ -66,7 +88,11 @@ function App() {
       </label>
     </header>
     <main>
-      ${account ? html`<${Home} account=${account} />` : html`<${Login} onSignedIn=${signedIn} />`}
+      ${account
+        ? html`<p class="who">${t('home.signed_in_as')} <strong>${account.display_name}</strong>
+            <span class="muted"> (${t(`role.${account.role}`)})</span></p>
+          <${COMPONENTS[view] ?? Home} key=${`${view}-${lang}`} account=${account} onErased=${() => setAccount(null)} />`
+        : html`<${Login} onSignedIn=${signedIn} />`}
     </main>`;
 }
 

@@ -121,7 +121,7 @@ impl ApiError {
     /// Nothing is served at this path: the answer of unknown routes and of
     /// unknown portal files alike.
     pub fn no_resource_at(path: &str) -> Self {
-        Self::NotFound(format!("no resource at {path}").into())
+        Self::NotFound(Message::new("no-resource-at").arg("path", path.to_owned()))
     }
 
     /// `what` (an English noun of [`THINGS`]) is not found; its name is

@@ -199,6 +199,12 @@ impl LiveIndex {
         self.index.read().map(|index| index.top_candidates_for_offer(offer_id, limit, today)).unwrap_or_default()
     }
 
+    /// The students of `among` eligible for an open offer, best first, from
+    /// one pass of the candidate ranking (the offer alerts' question).
+    pub fn eligible_among(&self, offer_id: i64, among: &HashSet<i64>, today: NaiveDate) -> Vec<MatchResult> {
+        self.index.read().map(|index| index.eligible_among(offer_id, among, today)).unwrap_or_default()
+    }
+
     /// The student's near misses among the open offers (optionally of one kind), best first.
     pub fn near_misses(
         &self,

@@ -66,7 +66,7 @@ pub fn validate_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64,
         Some(_) => Err(ApiError::InvalidParameters(vec![Violation::new(
             "limit",
             ViolationCode::OutOfRange,
-            format!("limit must be between 1 and {max}"),
+            crate::domain::Message::new("limit-out-of-range").arg("max", max),
         )])),
     }
 }
@@ -120,8 +120,7 @@ impl CursorSeal {
             ApiError::InvalidParameters(vec![Violation::new(
                 "cursor",
                 ViolationCode::Invalid,
-                "cursor is not one this service returned for this list with this order and these filters; \
-                 start again without a cursor",
+                crate::domain::Message::new("cursor-not-from-this-list"),
             )])
         };
         let (position, tag) = cursor.split_once('.').ok_or_else(invalid)?;

@@ -330,9 +330,12 @@ async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRespo
     match routes.allowed_methods(req.path()) {
         Some(methods) => {
             let allow = methods.join(", ");
-            let mut response =
-                ApiError::MethodNotAllowed(format!("{} is not allowed here; use {allow}", req.method()).into())
-                    .error_response();
+            let mut response = ApiError::MethodNotAllowed(
+                crate::domain::Message::new("method-not-allowed-here")
+                    .arg("method", req.method().to_string())
+                    .arg("allow", allow.clone()),
+            )
+            .error_response();
             if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
                 response.headers_mut().insert(actix_web::http::header::ALLOW, value);
             }
@@ -344,8 +347,8 @@ async fn unmatched(req: HttpRequest, routes: web::Data<RouteTable>) -> HttpRespo
 
 fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     let api_error = match &error {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            ApiError::PayloadTooLarge(format!("the body is larger than the limit: {error}").into())
+        JsonPayloadError::OverflowKnownLength { limit, .. } | JsonPayloadError::Overflow { limit } => {
+            ApiError::PayloadTooLarge(crate::domain::Message::new("body-larger-than-limit").arg("limit", *limit))
         }
         JsonPayloadError::ContentType => {
             ApiError::UnsupportedMediaType("the body must be JSON, sent as Content-Type: application/json".into())
@@ -357,7 +360,9 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             ApiError::BadRequest(crate::domain::Message::new("the-body-is-not-valid-json-it-ends-too"))
         }
         JsonPayloadError::Deserialize(cause) => ApiError::BadRequest(
-            format!("the body is not valid JSON (line {}, column {})", cause.line(), cause.column()).into(),
+            crate::domain::Message::new("body-not-valid-json-at")
+                .arg("line", cause.line())
+                .arg("column", cause.column()),
         ),
         _ => ApiError::BadRequest(crate::domain::Message::new("the-body-could-not-be-read")),
     };

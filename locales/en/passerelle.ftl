@@ -275,3 +275,18 @@ webhook-url-address-refused = deliveries do not go to { $class } addresses
 webhook-limit-reached = an owner has at most { $max } webhook subscriptions; delete one first
 webhook-disabled-enable-it-first = the subscription is disabled; enable it first
 webhook-delivery-already-pending = this delivery is already waiting to be sent
+
+## Offer alerts.
+alert-min-score-out-of-range = the minimum score is on the matching score's scale, from 0 to 1 (0.6 for 60 %)
+alert-kind-already-listed = this kind is already listed
+alert-portal-required = name the partner portal to notify when alerts are on
+alert-portal-unknown = no partner portal is named "{ $name }"
+only-the-student-sets-their-alerts = only the student reads and sets their offer alerts
+
+## Requests the routes refuse before any use case.
+no-resource-at = no resource at { $path }
+method-not-allowed-here = { $method } is not allowed here; use { $allow }
+body-larger-than-limit = the body is larger than the limit of { $limit } bytes
+body-not-valid-json-at = the body is not valid JSON (line { $line }, column { $column })
+limit-out-of-range = limit must be between 1 and { $max }
+cursor-not-from-this-list = cursor is not one this service returned for this list with this order and these filters; start again without a cursor

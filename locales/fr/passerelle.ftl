@@ -278,3 +278,17 @@ webhook-url-address-refused = les livraisons ne vont pas vers des adresses { $cl
 webhook-limit-reached = un propriétaire a au plus { $max } abonnements webhook ; supprimez-en un d'abord
 webhook-disabled-enable-it-first = l'abonnement est désactivé ; activez-le d'abord
 webhook-delivery-already-pending = cette livraison attend déjà d'être envoyée
+## Alertes d'offres.
+alert-min-score-out-of-range = le score minimal est sur l'échelle du score de correspondance, de 0 à 1 (0,6 pour 60 %)
+alert-kind-already-listed = ce type est déjà dans la liste
+alert-portal-required = indiquez le portail partenaire à prévenir quand les alertes sont activées
+alert-portal-unknown = aucun portail partenaire ne s'appelle « { $name } »
+only-the-student-sets-their-alerts = seul l'étudiant consulte et règle ses alertes d'offres
+
+## Requests the routes refuse before any use case.
+no-resource-at = aucune ressource à { $path }
+method-not-allowed-here = { $method } n'est pas permis ici ; utilisez { $allow }
+body-larger-than-limit = le corps dépasse la limite de { $limit } octets
+body-not-valid-json-at = le corps n'est pas du JSON valide (ligne { $line }, colonne { $column })
+limit-out-of-range = limit doit être entre 1 et { $max }
+cursor-not-from-this-list = ce curseur n'est pas un de ceux que le service a rendus pour cette liste, cet ordre et ces filtres ; recommencez sans curseur

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod agreement;
+pub mod alerts;
 pub mod applications;
 pub mod campaigns;
 pub mod context;

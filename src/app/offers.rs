@@ -329,6 +329,9 @@ fn move_in(
         Ok::<_, ApiError>(())
     })?;
     state.refresh_index(conn);
+    if to == OfferStatus::Open {
+        crate::app::alerts::alert_matching_students(state, conn, id, view.kind);
+    }
     current(conn, id)
 }
 
@@ -462,6 +465,7 @@ pub async fn patch_offer(
                 crate::domain::Message::new("positions-already-taken").arg("taken", view.positions_taken),
             ));
         }
+        let kind = merged.kind;
         // Invalid content is refused as such (422) before its precondition is looked at.
         let (_, fields, requirements) = prepare(conn, merged)?;
         if_match.require(row.version)?;
@@ -469,6 +473,9 @@ pub async fn patch_offer(
             return Err(ApiError::PreconditionFailed(crate::domain::Message::new("offer-changed-since-read")));
         }
         shared.refresh_index(conn);
+        if view.status == OfferStatus::Open {
+            crate::app::alerts::alert_matching_students(&shared, conn, id, kind);
+        }
         current(conn, id)
     })
     .await

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::alerts::OfferAlerts;
 use crate::app::applications::stored_explanation;
 use crate::app::matches::Explanation;
 use crate::app::students::{profile_view, visible_student, StudentProfile};
@@ -219,6 +220,15 @@ pub struct ExportPlacement {
     pub agreement_versions: Vec<ExportAgreementVersion>,
 }
 
+/// An offer the student was alerted of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportAlertSent {
+    #[schema(example = 7)]
+    pub offer_id: i64,
+    #[schema(example = "2026-11-29T10:15:00Z")]
+    pub sent_at: DateTime<Utc>,
+}
+
 /// Everything Passerelle holds about one student.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PersonalDataExport {
@@ -233,6 +243,10 @@ pub struct PersonalDataExport {
     pub placements: Vec<ExportPlacement>,
     /// Every reading of the profile by recruiters and school staff, oldest first.
     pub profile_views: Vec<ProfileView>,
+    /// The offer alerts as set (disabled when never set).
+    pub alerts: OfferAlerts,
+    /// The offers the student was alerted of, oldest first.
+    pub alerts_sent: Vec<ExportAlertSent>,
 }
 
 /// Loads a student for a data-rights request: 404 when the caller may not even
@@ -342,6 +356,11 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
         });
     }
     let profile_views = store::views(conn, student_id, None, None)?.into_iter().map(view_of).collect();
+    let alerts = OfferAlerts::of(student_id, crate::store::alerts::find(conn, student_id)?);
+    let alerts_sent = crate::store::alerts::sent_to(conn, student_id)?
+        .into_iter()
+        .map(|(offer_id, sent_at)| ExportAlertSent { offer_id, sent_at: sent_at.and_utc() })
+        .collect();
     Ok(PersonalDataExport {
         exported_at: Utc::now(),
         profile,
@@ -349,6 +368,8 @@ fn export(conn: &mut DbConnection, row: students::StudentRow) -> Result<Personal
         applications: exported_applications,
         placements: exported_placements,
         profile_views,
+        alerts,
+        alerts_sent,
     })
 }
 

@@ -405,6 +405,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    student_alerts (student_id) {
+        student_id -> BigInt,
+        enabled -> Bool,
+        min_score -> Double,
+        kinds -> Text,
+        portal -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offer_alerts_sent (student_id, offer_id) {
+        student_id -> BigInt,
+        offer_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(applications -> offers (offer_id));
 diesel::joinable!(applications -> students (student_id));
 diesel::joinable!(application_events -> applications (application_id));
@@ -430,6 +449,9 @@ diesel::joinable!(campaign_assignments -> campaigns (campaign_id));
 diesel::joinable!(campaign_assignments -> students (student_id));
 diesel::joinable!(training_skills -> trainings (training_id));
 diesel::joinable!(training_skills -> skills (skill_id));
+diesel::joinable!(student_alerts -> students (student_id));
+diesel::joinable!(offer_alerts_sent -> students (student_id));
+diesel::joinable!(offer_alerts_sent -> offers (offer_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     schools,
@@ -462,4 +484,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_events,
     webhook_deliveries,
+    student_alerts,
+    offer_alerts_sent,
 );

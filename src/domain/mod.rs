@@ -1,6 +1,7 @@
 //! Plain types of the product: roles, kinds, levels and the state machines.
 //! Nothing here does I/O; the rules are plain functions with table-driven tests.
 
+pub mod alert;
 pub mod application;
 pub mod campaign;
 pub mod input;

@@ -752,6 +752,36 @@ impl MatchIndex {
             .collect()
     }
 
+    /// The students of `among` eligible for an open offer, best first, from
+    /// one pass of the candidate ranking. They are admitted whatever their
+    /// consent to recruiters' rankings, as applicants are: they asked to hear
+    /// of offers (alerts), which recruiters never see. Only their results are
+    /// built.
+    pub fn eligible_among(&self, offer_id: i64, among: &HashSet<i64>, today: NaiveDate) -> Vec<MatchResult> {
+        let Some(o) = self.offer(offer_id) else {
+            return Vec::new();
+        };
+        let p = &o.profile;
+        if among.is_empty() || p.status != OfferStatus::Open || p.deadline.is_some_and(|d| d < today) {
+            return Vec::new();
+        }
+        let mut q = OfferQuery {
+            offer: o,
+            applicants: Some(among),
+            remote: p.work_mode == WorkMode::Remote,
+            reqs: reqs_of(p),
+            pass: None,
+        };
+        // Discoverable students outside `among` rank too, so no limit may cut `among` short.
+        let top = self.rank_candidates(&mut q, usize::MAX);
+        top.into_sorted()
+            .into_iter()
+            .filter_map(|(_, slot)| self.students[slot as usize].as_ref())
+            .filter(|s| among.contains(&s.id))
+            .map(|s| self.result(s, o, today, false))
+            .collect()
+    }
+
     /// Students passing every filter of the offer but availability, which
     /// is read from the slot.
     fn pass_bits(&self, q: &OfferQuery<'_>) -> Bits {
@@ -1022,6 +1052,68 @@ mod tests {
         // The same through the bounded walk.
         index.set_driver_scan_limit(1);
         assert_eq!(ids(&index.top_candidates_for_offer(1, 10, today()), true), vec![9, 5, 7, 3]);
+    }
+
+    #[test]
+    fn eligible_among_finds_exactly_the_eligible_students_asked_about() {
+        let mut index = MatchIndex::new(Taxonomy::flat(4).unwrap());
+        index.upsert_offer(&offer(1, &[(0, 2, 2, true), (1, 2, 2, false)]));
+        index.upsert_student(&student(1, &[(0, 2), (1, 2)]));
+        index.upsert_student(&StudentProfile { discoverable: false, ..student(2, &[(0, 3)]) });
+        index.upsert_student(&student(3, &[(0, 1), (1, 5)]));
+        index.upsert_student(&student(4, &[(0, 5), (1, 5)]));
+        let among: HashSet<i64> = [1, 2, 3].into();
+        let found = index.eligible_among(1, &among, today());
+        // 4 is eligible but not asked about; 3 lacks the required level; 2 is not discoverable, which alerts ignore.
+        assert_eq!(ids(&found, true), vec![1, 2]);
+        assert!(found.iter().all(|r| r.eligible));
+        assert_eq!(found[0].score, index.explain(1, 1, today(), false).unwrap().score);
+        assert!(index.eligible_among(1, &HashSet::new(), today()).is_empty());
+        assert!(index.eligible_among(42, &among, today()).is_empty());
+    }
+
+    #[test]
+    fn eligible_among_answers_what_explaining_each_student_answers() {
+        let config = SyntheticConfig {
+            seed: 7,
+            skills: 300,
+            students: 2_000,
+            offers: 100,
+            today: today(),
+            ..SyntheticConfig::default()
+        };
+        let data = generate(&config, None);
+        let mut index = MatchIndex::new(Taxonomy::new(data.parents.clone()).unwrap());
+        for s in &data.students {
+            index.upsert_student(s);
+        }
+        for o in &data.offers {
+            index.upsert_offer(o);
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let among: HashSet<i64> = (0..300).map(|_| rng.gen_range(1..=2_000)).collect();
+        let hidden: HashSet<i64> = data.students.iter().filter(|s| !s.discoverable).map(|s| s.id).collect();
+        let (mut found_any, mut found_hidden) = (0, 0);
+        for limit in [DRIVER_SCAN_LIMIT, 1, 300] {
+            index.set_driver_scan_limit(limit);
+            for o in &data.offers {
+                let found = index.eligible_among(o.id, &among, today());
+                found_any += found.len();
+                found_hidden += found.iter().filter(|r| hidden.contains(&r.student_id)).count();
+                let mut got: Vec<(i64, f64)> = found.iter().map(|r| (r.student_id, r.score)).collect();
+                assert!(found.windows(2).all(|w| w[0].score >= w[1].score), "best first");
+                got.sort_by_key(|&(id, _)| id);
+                let mut want: Vec<(i64, f64)> = among
+                    .iter()
+                    .filter_map(|&s| index.explain(s, o.id, today(), false))
+                    .filter(|r| r.eligible)
+                    .map(|r| (r.student_id, r.score))
+                    .collect();
+                want.sort_by_key(|&(id, _)| id);
+                assert_eq!(got, want, "offer {}", o.id);
+            }
+        }
+        assert!(found_any > 0 && found_hidden > 0, "{found_any} found, {found_hidden} not discoverable");
     }
 
     #[test]

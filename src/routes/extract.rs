@@ -52,7 +52,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 
 /// An optional JSON body of type `T`: a request without a body (no
 /// `Content-Type` and no content) gives `T::default()`; any body is read as
-/// [`Json`] reads it.
+/// [`Json`] reads it, and `null` gives `T::default()` too.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub T);
 
@@ -75,8 +75,9 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for OptionalJson<T> {
         if empty {
             return Box::pin(async { Ok(OptionalJson(T::default())) });
         }
-        let body = Json::<T>::from_request(req, payload);
-        Box::pin(async move { body.await.map(|json| OptionalJson(json.into_inner())) })
+        // `null` is the documented way of sending nothing, as is no body at all.
+        let body = Json::<Option<T>>::from_request(req, payload);
+        Box::pin(async move { body.await.map(|json| OptionalJson(json.into_inner().unwrap_or_default())) })
     }
 }
 
@@ -201,7 +202,8 @@ pub fn body_violation(field: &str, message: &str) -> Violation {
 
 /// [`body_violation`], naming unknown keys as parameters when `parameter`.
 fn body_or_query_violation(field: &str, message: &str, parameter: bool) -> Violation {
-    let shown = if field.is_empty() { "the body" } else { field };
+    // A field is named by its JSON path, the same in every language.
+    let shown = if field.is_empty() { "body" } else { field };
     let words = named(field, "the-body");
     if message.starts_with("missing field") {
         let missing = joined(field, quoted(message).unwrap_or_default());
@@ -354,7 +356,7 @@ mod tests {
             (
                 "",
                 "invalid type: sequence, expected struct LoginRequest",
-                ("the body", "wrong_type", "the body must be an object"),
+                ("body", "wrong_type", "the body must be an object"),
             ),
             ("level", "invalid value: integer `-1`, expected u8", ("level", "invalid", "level must be a whole number")),
             (

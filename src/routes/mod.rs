@@ -61,6 +61,8 @@ pub fn configure(config: &mut ServiceConfig) {
             .service(students::get_student)
             .service(students::patch_student)
             .service(students::put_skills)
+            .service(students::get_alerts)
+            .service(students::put_alerts)
             .service(personal_data::export_student)
             .service(personal_data::list_profile_views)
             .service(personal_data::erase_student)

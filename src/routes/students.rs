@@ -3,6 +3,7 @@
 use crate::routes::extract::{Json, Query};
 use actix_web::{get, patch, put, web, HttpRequest, HttpResponse};
 
+use crate::app::alerts::{self as alerts, AlertSettings, OfferAlerts};
 use crate::app::students::{self as app, ProfilePatch, SkillSet, StudentProfile, StudentQuery};
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -140,4 +141,57 @@ pub async fn list_students(
     query: Query<StudentQuery>,
 ) -> Result<web::Json<Page<StudentProfile>>, ApiError> {
     Ok(web::Json(app::list_students(&state, caller, query.into_inner()).await?))
+}
+
+/// A student's offer alerts.
+///
+/// The student only: who sees the student gets 403, anyone else 404. Never
+/// set, they read as disabled.
+#[utoipa::path(
+    tag = "students",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id")),
+    responses(
+        (status = 200, description = "The alerts as set", body = OfferAlerts),
+        NotTheStudent,
+        StudentNotFound,
+    )
+)]
+#[get("/students/{id}/alerts")]
+pub async fn get_alerts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> Result<web::Json<OfferAlerts>, ApiError> {
+    Ok(web::Json(alerts::get_alerts(&state, caller, path.into_inner()).await?))
+}
+
+/// Set a student's offer alerts.
+///
+/// The student only: who sees the student gets 403, anyone else 404. The
+/// whole set is replaced. When an offer is published, or an open offer is
+/// edited, each opted-in student it makes eligible with at least `min_score`,
+/// of one of `kinds`, is announced once per offer to the partner portal named
+/// by an `alert.matching_offer` webhook event. `portal` must name a partner
+/// portal's subscription (422 naming `portal` otherwise).
+#[utoipa::path(
+    tag = "students",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Student id")),
+    request_body = AlertSettings,
+    responses(
+        (status = 200, description = "The alerts as stored", body = OfferAlerts),
+        NotTheStudent,
+        StudentNotFound,
+        InvalidFields,
+    )
+)]
+#[put("/students/{id}/alerts")]
+pub async fn put_alerts(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Json<AlertSettings>,
+) -> Result<web::Json<OfferAlerts>, ApiError> {
+    Ok(web::Json(alerts::put_alerts(&state, caller, path.into_inner(), body.into_inner()).await?))
 }

@@ -2,6 +2,7 @@
 //! and return diesel rows; the use cases turn rows into API views.
 
 pub mod accounts;
+pub mod alerts;
 pub mod applications;
 pub mod campaigns;
 pub mod change_feed;

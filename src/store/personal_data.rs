@@ -161,7 +161,8 @@ fn erase_terms(terms: &str) -> String {
 /// degree level, cohort, `seeking`, wanted kinds) and its skills, the
 /// applications' offers, statuses and dates, the placements, agreement dates,
 /// signatures and the hashes of the agreement documents (whose bytes go).
-/// Names, contact details, free text and the account's credentials go. `false` when the student does not exist or was erased
+/// Names, contact details, free text, the offer alerts and the account's
+/// credentials go. `false` when the student does not exist or was erased
 /// already.
 pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
@@ -193,6 +194,7 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
         let account_id: Option<i64> = students::table.find(student_id).select(students::account_id).first(conn)?;
         diesel::delete(consent_events::table.filter(consent_events::student_id.eq(student_id))).execute(conn)?;
         diesel::delete(profile_views::table.filter(profile_views::student_id.eq(student_id))).execute(conn)?;
+        crate::store::alerts::erase(conn, student_id)?;
 
         let application_ids: Vec<i64> =
             applications::table.filter(applications::student_id.eq(student_id)).select(applications::id).load(conn)?;

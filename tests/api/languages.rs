@@ -208,3 +208,40 @@ async fn version_and_polling_refusals_speak_both_languages() {
     assert!(fr["errors"][0]["message"].as_str().unwrap().starts_with("compétence inconnue"), "{fr}");
     assert!(en["errors"][0]["message"].as_str().unwrap().starts_with("unknown skill"), "{en}");
 }
+
+/// What the routes refuse before any use case runs (an unknown path, a
+/// method the path does not take, a body that is not JSON, a page size out of
+/// range, a foreign cursor) speaks the caller's language too.
+#[tokio::test]
+async fn refusals_before_any_use_case_speak_each_language() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let [fr, en] = in_both(&app, Method::GET, "/api/v1/nowhere", &admin.token, None, 404).await;
+    assert_eq!(fr["detail"], "aucune ressource à /api/v1/nowhere");
+    assert_eq!(en["detail"], "no resource at /api/v1/nowhere");
+    let [fr, en] = in_both(&app, Method::DELETE, "/api/v1/offers", &admin.token, None, 405).await;
+    assert!(fr["detail"].as_str().is_some_and(|d| d.starts_with("DELETE n'est pas permis ici ; utilisez ")), "{fr}");
+    assert!(en["detail"].as_str().is_some_and(|d| d.starts_with("DELETE is not allowed here; use ")), "{en}");
+    let [fr, en] = in_both(&app, Method::GET, "/api/v1/offers?limit=500", &admin.token, None, 400).await;
+    assert_eq!(fr["errors"][0]["message"], "limit doit être entre 1 et 100");
+    assert_eq!(en["errors"][0]["message"], "limit must be between 1 and 100");
+    let [fr, en] = in_both(&app, Method::GET, "/api/v1/offers?cursor=abc.def", &admin.token, None, 400).await;
+    assert!(fr["errors"][0]["message"].as_str().is_some_and(|m| m.starts_with("ce curseur n'est pas")), "{fr}");
+    assert!(en["errors"][0]["message"].as_str().is_some_and(|m| m.starts_with("cursor is not one")), "{en}");
+    for (language, detail) in [
+        ("fr", "le corps n'est pas du JSON valide (ligne 1, colonne 6)"),
+        ("en", "the body is not valid JSON (line 1, column 6)"),
+    ] {
+        let response = app
+            .client
+            .post(app.url("/api/v1/admin/schools"))
+            .bearer_auth(&admin.token)
+            .header("accept-language", language)
+            .header("content-type", "application/json")
+            .body("{\"a\" x")
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(assert_problem(response, 400).await["detail"], detail, "{language}");
+    }
+}

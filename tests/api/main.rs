@@ -3,6 +3,7 @@
 
 mod admin;
 mod agreement;
+mod alerts;
 mod applications;
 mod campaigns;
 mod contract;

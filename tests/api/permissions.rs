@@ -133,6 +133,14 @@ async fn every_endpoint_answers_each_role_as_the_rules_say() {
         (Method::GET, student.clone(), None, [401, 200, 200, 200, 404, 404, 200]),
         (Method::PUT, format!("{student}/skills"), Some(json!({"skills": []})), [401, 200, 403, 403, 404, 404, 403]),
         (Method::PATCH, student.clone(), Some(json!({})), [401, 428, 403, 403, 404, 404, 403]),
+        // Offer alerts: the student's own; whoever else sees the student 403.
+        (Method::GET, format!("{student}/alerts"), None, [401, 200, 403, 403, 404, 404, 403]),
+        (
+            Method::PUT,
+            format!("{student}/alerts"),
+            Some(json!({"enabled": false})),
+            [401, 200, 403, 403, 404, 404, 403],
+        ),
         (Method::GET, "/api/v1/students".into(), None, [401, 403, 403, 200, 200, 403, 200]),
         (Method::GET, format!("{student}/matches"), None, [401, 200, 404, 200, 404, 404, 200]),
         (Method::GET, format!("{student}/matches/{}", cast.open_offer), None, [401, 200, 404, 200, 404, 404, 200]),

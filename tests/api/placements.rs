@@ -189,3 +189,22 @@ async fn a_placement_is_terminated_with_a_reason_by_the_organisation_or_the_scho
     let names = json!({"company_tutor": "Salma Bennani", "academic_referent": "Pr. Youssef Alaoui"});
     assert_problem(patch(&app, &c.recruiter, id, Some(&etag), &names).await, 409).await;
 }
+
+/// The document lets a signature's body be `null`, as partner clients
+/// generated from it send when there is no hash to give; no body at all and
+/// `{}` mean the same.
+#[tokio::test]
+async fn a_signature_with_a_null_body_is_a_signature_without_a_hash() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let id = placement(&app, &c).await;
+    name_the_people(&app, &c.staff, id).await;
+    let path = format!("/api/v1/placements/{id}/signatures");
+    let null = app.post_json(&path, Some(&c.student.token), &Value::Null).await;
+    assert_eq!(null.status(), 200);
+    let empty = app.client.post(app.url(&path)).bearer_auth(&c.staff.token).send().await.expect("request sent");
+    assert_eq!(empty.status(), 200);
+    assert_eq!(sign(&app, &c.recruiter, id).await.status(), 200);
+    let (_, placement) = read(&app, &c.student, id).await;
+    assert_eq!(placement["status"], "signed", "{placement}");
+}

@@ -1,0 +1,2 @@
+DROP TABLE offer_alerts_sent;
+DROP TABLE student_alerts;
