@@ -314,12 +314,16 @@ pub fn delete_subscription(conn: &mut DbConnection, id: i64) -> QueryResult<usiz
     diesel::delete(webhook_subscriptions::table.find(id)).execute(conn)
 }
 
-/// A delivery as its subscription's owner reads it in the log.
-#[derive(Debug, Clone, Queryable)]
+/// A delivery as its subscription's owner reads it in the log, with its
+/// event's id and type.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries)]
 pub struct DeliveryRow {
     pub id: i64,
     pub subscription_id: i64,
+    #[diesel(select_expression = webhook_events::id)]
     pub event_id: String,
+    #[diesel(select_expression = webhook_events::event_type)]
     pub event_type: String,
     pub status: String,
     pub attempts: i32,
@@ -349,7 +353,7 @@ pub fn delivery_log(
     if let Some(before) = before {
         query = query.filter(webhook_deliveries::id.lt(before));
     }
-    query.order(webhook_deliveries::id.desc()).limit(limit + 1).select(DELIVERY_COLUMNS).load(conn)
+    query.order(webhook_deliveries::id.desc()).limit(limit + 1).select(DeliveryRow::as_select()).load(conn)
 }
 
 /// One delivery of a subscription.
@@ -357,7 +361,7 @@ pub fn find_delivery(conn: &mut DbConnection, subscription_id: i64, id: i64) -> 
     deliveries_with_events()
         .filter(webhook_deliveries::subscription_id.eq(subscription_id))
         .filter(webhook_deliveries::id.eq(id))
-        .select(DELIVERY_COLUMNS)
+        .select(DeliveryRow::as_select())
         .first(conn)
         .optional()
 }
@@ -367,38 +371,6 @@ type DeliveriesWithEvents = diesel::dsl::InnerJoin<webhook_deliveries::table, we
 fn deliveries_with_events() -> DeliveriesWithEvents {
     webhook_deliveries::table.inner_join(webhook_events::table)
 }
-
-// The columns of a log line, named once for both queries that read one.
-#[allow(clippy::type_complexity)]
-const DELIVERY_COLUMNS: (
-    webhook_deliveries::id,
-    webhook_deliveries::subscription_id,
-    webhook_events::id,
-    webhook_events::event_type,
-    webhook_deliveries::status,
-    webhook_deliveries::attempts,
-    webhook_deliveries::next_attempt_at,
-    webhook_deliveries::last_response_code,
-    webhook_deliveries::last_error,
-    webhook_deliveries::last_duration_ms,
-    webhook_deliveries::created_at,
-    webhook_deliveries::last_attempt_at,
-    webhook_deliveries::delivered_at,
-) = (
-    webhook_deliveries::id,
-    webhook_deliveries::subscription_id,
-    webhook_events::id,
-    webhook_events::event_type,
-    webhook_deliveries::status,
-    webhook_deliveries::attempts,
-    webhook_deliveries::next_attempt_at,
-    webhook_deliveries::last_response_code,
-    webhook_deliveries::last_error,
-    webhook_deliveries::last_duration_ms,
-    webhook_deliveries::created_at,
-    webhook_deliveries::last_attempt_at,
-    webhook_deliveries::delivered_at,
-);
 
 /// Puts a delivery that is not waiting back in line, due now, with a fresh
 /// schedule of attempts; returns the rows changed (0: it was already pending).

@@ -4,29 +4,15 @@
 use reqwest::Response;
 use serde_json::{json, Value};
 
-use passerelle::domain::webhook::{secret_from_bytes, OwnerKind};
-use passerelle::store::webhooks::{deliveries_of, insert_subscription, payload_of, NewSubscription};
+use passerelle::domain::webhook::OwnerKind;
+use passerelle::store::webhooks::{deliveries_of, payload_of};
 
 use crate::applications::{cast, open_offer, spawn, Cast};
 use crate::helpers::{assert_problem, json, TestApp, User};
 use crate::offers::{create_offer, offer_body, publish};
+use crate::webhooks::subscribe;
 
 const ALERT: &str = "alert.matching_offer";
-
-/// Registers a subscription straight in the database, to every event its owner may receive.
-fn subscribe(app: &TestApp, owner_kind: OwnerKind, owner_id: Option<i64>, name: &str, created_by: i64) -> i64 {
-    let secret = secret_from_bytes(&[2; 24]);
-    let new = NewSubscription {
-        owner_kind,
-        owner_id,
-        name,
-        url: "http://127.0.0.1:9/hook",
-        events: &[],
-        secret: &secret,
-        created_by,
-    };
-    insert_subscription(&mut app.connection(), &new).expect("subscription inserted")
-}
 
 /// The payloads of the alerts delivered to a subscription, oldest first.
 fn alerts_to(app: &TestApp, subscription: i64) -> Vec<Value> {

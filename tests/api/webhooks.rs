@@ -14,7 +14,13 @@ use crate::placements::{name_the_people, placement, sign};
 
 /// Registers a subscription straight in the database, to every event its
 /// owner may receive.
-fn subscribe(app: &TestApp, owner_kind: OwnerKind, owner_id: Option<i64>, name: &str, created_by: i64) -> i64 {
+pub(crate) fn subscribe(
+    app: &TestApp,
+    owner_kind: OwnerKind,
+    owner_id: Option<i64>,
+    name: &str,
+    created_by: i64,
+) -> i64 {
     let secret = secret_from_bytes(&[1; 24]);
     let new = NewSubscription {
         owner_kind,
