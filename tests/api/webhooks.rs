@@ -283,12 +283,23 @@ async fn loopback_receivers_are_taken_only_when_the_setting_allows_them() {
 }
 
 #[tokio::test]
-async fn production_takes_https_receivers_only() {
+async fn production_takes_https_receivers_on_public_addresses_only() {
     let app = crate::helpers::spawn_app_with(|s| s.environment = passerelle::config::Environment::Production).await;
     let admin = app.admin().await;
     let plain = json!({"name": "p", "url": "http://hooks.example.org/in"});
     let problem = assert_problem(app.post_json("/api/v1/webhooks", Some(&admin.token), &plain).await, 422).await;
     assert_eq!(problem["errors"][0]["field"], "url");
+    for inside in
+        ["https://10.1.2.3/in", "https://169.254.169.254/latest", "https://[fd00::1]/in", "https://localhost/in"]
+    {
+        let body = json!({"name": "p", "url": inside});
+        let problem = assert_problem(app.post_json("/api/v1/webhooks", Some(&admin.token), &body).await, 422).await;
+        assert_eq!(
+            (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+            (Some("url"), Some("not_allowed")),
+            "{inside}"
+        );
+    }
     let secure = json!({"name": "p", "url": "https://hooks.example.org/in"});
     assert_eq!(app.post_json("/api/v1/webhooks", Some(&admin.token), &secure).await.status(), 201);
 }
