@@ -85,6 +85,7 @@ column-period = period
 column-kind = kind
 column-month = month
 column-skill = skill
+column-label-fr = label_fr
 column-label-en = label_en
 column-domain = domain
 column-level = level

@@ -85,6 +85,7 @@ column-period = période
 column-kind = type
 column-month = mois
 column-skill = compétence
+column-label-fr = libellé_fr
 column-label-en = libellé_en
 column-domain = domaine
 column-level = niveau

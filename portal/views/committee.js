@@ -3,11 +3,17 @@
 // groups from the committee; a withheld cell says so instead of showing a
 // number or a zero.
 import { html } from '../html.js';
-import { t } from '../i18n.js';
+import { t, language } from '../i18n.js';
 import * as api from '../api.js';
 import { BarChart, percent } from './charts.js';
 import { useLoad, Loading, Downloads, lastYear } from './common.js';
 import { FiguresTable, rateRows } from './school.js';
+
+/**
+ * A skill's name in the portal's language.
+ * @param {{label_fr: string, label_en: string}} skill
+ */
+const skillLabel = (skill) => (language() === 'en' ? skill.label_en : skill.label_fr);
 
 /** @typedef {import('../api.js').Account} Account */
 
@@ -39,15 +45,15 @@ export function NetworkDashboard({ account }) {
       <${Loading} ...${gap} />
       ${gap.value && html`
         <${BarChart} title=${t('gap_report.demand')} max=${most}
-          rows=${skills.map((s) => ({ label: s.label_en, value: s.demand, text: String(s.demand) }))} />
+          rows=${skills.map((s) => ({ label: skillLabel(s), value: s.demand, text: String(s.demand) }))} />
         <${BarChart} title=${t('gap_report.supply')} max=${most}
-          rows=${skills.map((s) => ({ label: s.label_en, value: s.suppressed ? null : s.supply ?? 0, text: s.suppressed ? t('figures.withheld') : String(s.supply ?? 0) }))} />
+          rows=${skills.map((s) => ({ label: skillLabel(s), value: s.suppressed ? null : s.supply ?? 0, text: s.suppressed ? t('figures.withheld') : String(s.supply ?? 0) }))} />
         <table>
           <caption>${t('gap_report.caption')}</caption>
           <thead><tr><th scope="col">${t('gap_report.skill')}</th><th scope="col">${t('gap_report.level')}</th>
             <th scope="col">${t('gap_report.demand_col')}</th><th scope="col">${t('gap_report.supply_col')}</th></tr></thead>
           <tbody>${skills.map((s) => html`
-            <tr><th scope="row">${s.label_en}</th><td>${s.level}</td><td>${s.demand}</td>
+            <tr><th scope="row">${skillLabel(s)}</th><td>${s.level}</td><td>${s.demand}</td>
               ${s.suppressed ? html`<td class="withheld">${t('figures.withheld')}</td>` : html`<td>${s.supply ?? '–'}</td>`}</tr>`)}
           </tbody>
         </table>

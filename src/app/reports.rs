@@ -345,7 +345,11 @@ pub struct SkillsGapQuery {
 pub struct SkillGap {
     #[schema(example = "python")]
     pub skill: String,
-    #[schema(example = "Python")]
+    /// The skill's name in French.
+    #[schema(example = "Apprentissage automatique")]
+    pub label_fr: String,
+    /// The skill's name in English.
+    #[schema(example = "Machine learning")]
     pub label_en: String,
     #[schema(value_type = crate::domain::SkillDomain, example = "data")]
     pub domain: String,
@@ -411,6 +415,7 @@ pub struct SkillsGapReport {
 /// One skill's demand, accumulated.
 #[derive(Debug, Clone)]
 struct Demand {
+    label_fr: String,
     label_en: String,
     domain: String,
     level: i32,
@@ -426,6 +431,7 @@ fn demand_of(rows: &[&store::DemandRow]) -> BTreeMap<String, (i64, Demand)> {
             (
                 row.skill_id,
                 Demand {
+                    label_fr: row.label_fr.clone(),
                     label_en: row.label_en.clone(),
                     domain: row.domain.clone(),
                     level: row.min_level,
@@ -449,6 +455,7 @@ fn gap(slug: &str, demand: &Demand, level: i32, supply: u32, hide: bool) -> Skil
     let total = demand.required + demand.preferred;
     SkillGap {
         skill: slug.to_owned(),
+        label_fr: demand.label_fr.clone(),
         label_en: demand.label_en.clone(),
         domain: demand.domain.clone(),
         level,
@@ -555,6 +562,7 @@ impl SkillsGapReport {
         let header = [
             "month",
             "skill",
+            "label_fr",
             "label_en",
             "domain",
             "level",
@@ -569,6 +577,7 @@ impl SkillsGapReport {
             vec![
                 Cell::text(month),
                 Cell::text(g.skill.as_str()),
+                Cell::text(g.label_fr.as_str()),
                 Cell::text(g.label_en.as_str()),
                 Cell::text(g.domain.as_str()),
                 Cell::number(g.level),
@@ -770,6 +779,7 @@ mod tests {
     fn skill(slug: &str, demand: u32, supply: Option<u32>) -> SkillGap {
         SkillGap {
             skill: slug.into(),
+            label_fr: slug.into(),
             label_en: slug.into(),
             domain: "data".into(),
             level: 1,

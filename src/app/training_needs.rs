@@ -55,6 +55,10 @@ pub struct TrainingNeedsQuery {
 pub struct SkillNeed {
     #[schema(example = "kubernetes")]
     pub skill: String,
+    /// The skill's name in French.
+    #[schema(example = "Kubernetes")]
+    pub label_fr: String,
+    /// The skill's name in English.
     #[schema(example = "Kubernetes")]
     pub label_en: String,
     #[schema(value_type = crate::domain::SkillDomain, example = "cloud")]
@@ -156,6 +160,7 @@ impl TrainingNeedsReport {
         let header = [
             "month",
             "skill",
+            "label_fr",
             "label_en",
             "domain",
             "level",
@@ -169,6 +174,7 @@ impl TrainingNeedsReport {
             vec![
                 Cell::text(month),
                 Cell::text(n.skill.as_str()),
+                Cell::text(n.label_fr.as_str()),
                 Cell::text(n.label_en.as_str()),
                 Cell::text(n.domain.as_str()),
                 Cell::number(n.level),
@@ -183,6 +189,7 @@ impl TrainingNeedsReport {
             vec![
                 Cell::text(month),
                 Cell::text("all"),
+                Cell::Empty,
                 Cell::Empty,
                 Cell::text(n.domain.as_str()),
                 Cell::Empty,
@@ -206,6 +213,7 @@ impl TrainingNeedsReport {
 /// What is known of a skill asked by an offer of the period.
 struct SkillInfo {
     slug: String,
+    label_fr: String,
     label_en: String,
     domain: String,
 }
@@ -329,6 +337,7 @@ pub async fn training_needs(
         offers.insert(row.offer_id, (row.published_at, u32::try_from(row.positions).unwrap_or(0)));
         info.entry(row.skill_id).or_insert_with(|| SkillInfo {
             slug: row.slug.clone(),
+            label_fr: row.label_fr.clone(),
             label_en: row.label_en.clone(),
             domain: row.domain.clone(),
         });
@@ -380,6 +389,7 @@ pub async fn training_needs(
         let (ids, seats) = reach.get(&skill).cloned().unwrap_or_default();
         Some(SkillNeed {
             skill: i.slug.clone(),
+            label_fr: i.label_fr.clone(),
             label_en: i.label_en.clone(),
             domain: i.domain.clone(),
             level: levels.get(&skill).copied().unwrap_or(1),

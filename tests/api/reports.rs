@@ -448,9 +448,9 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     // The skills gap.
     let gap_path = format!("/api/v1/reports/skills-gap?from={today}&to={today}");
     let admin_gap = json(app.get(&gap_path, Some(&data.admin.token)).await).await;
-    let sql = json!({"skill": "sql", "label_en": "SQL", "domain": "data", "level": 2, "demand_required": 0,
+    let sql = json!({"skill": "sql", "label_fr": "SQL", "label_en": "SQL", "domain": "data", "level": 2, "demand_required": 0,
         "demand_preferred": 12, "demand": 12, "supply": 1, "ratio": 12.0, "suppressed": false});
-    let pytorch = json!({"skill": "pytorch", "label_en": "PyTorch", "domain": "ai", "level": 3, "demand_required": 20,
+    let pytorch = json!({"skill": "pytorch", "label_fr": "PyTorch", "label_en": "PyTorch", "domain": "ai", "level": 3, "demand_required": 20,
         "demand_preferred": 0, "demand": 20, "supply": 3, "ratio": 20.0 / 3.0, "suppressed": false});
     assert_eq!(admin_gap["skills"], json!([sql, pytorch]), "{admin_gap}");
     assert_eq!(admin_gap["trend"], json!([{"month": &today[..7], "skills": [sql, pytorch]}]));
@@ -478,9 +478,9 @@ async fn network_rates_and_the_skills_gap_match_the_hand_computed_figures() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "month,skill,label_en,domain,level,demand_required,demand_preferred,demand,supply,ratio,suppressed"
+        "month,skill,label_fr,label_en,domain,level,demand_required,demand_preferred,demand,supply,ratio,suppressed"
     );
-    assert_eq!(lines[1], "all,sql,SQL,data,2,0,12,12,1,12,false");
+    assert_eq!(lines[1], "all,sql,SQL,SQL,data,2,0,12,12,1,12,false");
     assert_eq!(lines.len(), 5, "{csv}");
 
     // Refusals.
@@ -528,7 +528,7 @@ async fn csv_exports_neutralise_text_a_spreadsheet_would_run() {
         .client
         .patch(app.url("/api/v1/admin/skills/pytorch"))
         .bearer_auth(&r.admin.token)
-        .json(&json!({"label_en": "@SUM(1+1)*cmd|' /C calc'!A0"}))
+        .json(&json!({"label_en": "@SUM(1+1)*cmd|' /C calc'!A0", "label_fr": "=Réseaux « profonds »"}))
         .send()
         .await
         .unwrap();
@@ -537,7 +537,7 @@ async fn csv_exports_neutralise_text_a_spreadsheet_would_run() {
     let (_, gap) =
         csv_of(&app, &r.admin, &format!("/api/v1/reports/skills-gap?from={today}&to={today}"), "text/csv").await;
     let pytorch = gap.lines().find(|l| l.starts_with("all,pytorch,")).unwrap();
-    assert!(pytorch.starts_with("all,pytorch,'@SUM(1+1)*cmd|' /C calc'!A0,ai,3,"), "{gap}");
+    assert!(pytorch.starts_with("all,pytorch,'=Réseaux « profonds »,'@SUM(1+1)*cmd|' /C calc'!A0,ai,3,"), "{gap}");
 }
 
 /// Reproduces issue 11, item 9: `text/csv;q=0.1` won over `application/json` (q=1).

@@ -210,16 +210,17 @@ async fn training_needs_match_the_hand_computed_figures_and_the_committee_sees_t
     // CSV: withheld figures are empty cells.
     let csv = app.client.get(app.url(&path)).bearer_auth(&s.committee.token).header("accept", "text/csv").send().await;
     let csv = csv.unwrap();
+    assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-disposition"]
         .to_str()
         .unwrap()
         .contains(&format!("training-needs-{today}-{today}.csv")));
     let csv = csv.text().await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "month,skill,label_en,domain,level,students,positions,seats,trainings,suppressed");
-    assert_eq!(lines[1], "all,terraform,Terraform,devops,2,7,7,15,1,false");
-    assert!(lines.contains(&"all,gcp,Google Cloud Platform,cloud,2,,,0,0,true"), "{csv}");
-    assert!(lines.contains(&"all,all,,cloud,,6,20,50,3,false"), "{csv}");
+    assert_eq!(lines[0], "month,skill,label_fr,label_en,domain,level,students,positions,seats,trainings,suppressed");
+    assert_eq!(lines[1], "all,terraform,Terraform,Terraform,devops,2,7,7,15,1,false");
+    assert!(lines.contains(&"all,gcp,Google Cloud Platform,Google Cloud Platform,cloud,2,,,0,0,true"), "{csv}");
+    assert!(lines.contains(&"all,all,,,cloud,,6,20,50,3,false"), "{csv}");
     assert_eq!(lines.len(), 1 + 2 * (4 + 2), "{csv}");
 
     // Refusals.
