@@ -101,6 +101,13 @@ fn every_operation_states_its_security_and_the_document_its_server() {
     }
     assert!(public.contains(&"post /api/v1/auth/login".to_owned()), "{public:?}");
     assert!(!public.iter().any(|operation| operation.contains("/students")), "{public:?}");
+    // What we send to receivers is authenticated by its signature headers: each webhook says
+    // so with an empty requirement rather than inheriting nothing.
+    let webhooks = doc["webhooks"].as_object().expect("webhooks section");
+    assert!(!webhooks.is_empty());
+    for (event, item) in webhooks {
+        assert_eq!(item["post"]["security"], serde_json::json!([]), "{event}: security not stated");
+    }
 }
 
 /// Fields whose values form a closed set are enums, so that generated clients
