@@ -2,7 +2,7 @@
 // navigation by role, logout everywhere. Where the user is lives in memory,
 // never in the URL.
 import { render } from './vendor/preact.module.js';
-import { useState } from './vendor/hooks.module.js';
+import { useLayoutEffect, useRef, useState } from './vendor/hooks.module.js';
 import { html } from './html.js';
 import { t, language, setLanguage } from './i18n.js';
 import * as api from './api.js';
@@ -51,6 +51,21 @@ function App() {
   /** @type {[Account | null, (value: Account | null) => void]} */
   const [account, setAccount] = useState(/** @type {Account | null} */ (null));
   const [view, setView] = useState('home');
+  // A keyboard or screen reader user who changes view would otherwise stay on
+  // the button they pressed, with nothing said of the new page: the new view's
+  // heading takes the focus. Not on the first render, where the page starts.
+  const firstRender = useRef(true);
+  useLayoutEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const heading = /** @type {HTMLElement | null} */ (document.querySelector('main h1'));
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [view, account?.id]);
 
   /** @param {'fr' | 'en'} next */
   function switchLanguage(next) {
@@ -70,6 +85,7 @@ function App() {
   }
 
   return html`
+    <a class="skip" href="#main">${t('app.skip_to_content')}</a>
     <header class="top">
       <span class="brand">${t('app.title')}</span>
       ${account && html`
@@ -87,7 +103,7 @@ function App() {
         </select>
       </label>
     </header>
-    <main>
+    <main id="main" tabindex="-1">
       ${account
         ? html`<p class="who">${t('home.signed_in_as')} <strong>${account.display_name}</strong>
             <span class="muted"> (${t(`role.${account.role}`)})</span></p>

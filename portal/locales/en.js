@@ -3,6 +3,7 @@ export default {
   'app.title': 'Passerelle',
   'app.language': 'Language',
   'app.nav': 'Main navigation',
+  'app.skip_to_content': 'Skip to content',
   'login.heading': 'Sign in',
   'login.email': 'Email address',
   'login.password': 'Password',

@@ -3,6 +3,7 @@ export default {
   'app.title': 'Passerelle',
   'app.language': 'Langue',
   'app.nav': 'Navigation principale',
+  'app.skip_to_content': 'Aller au contenu',
   'login.heading': 'Connexion',
   'login.email': 'Adresse électronique',
   'login.password': 'Mot de passe',
