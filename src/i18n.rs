@@ -131,7 +131,21 @@ impl Lang {
 /// The header of a report column `name` in `lang` (message `column-NAME`,
 /// underscores as hyphens); a column without a message keeps its name.
 pub fn column_label(lang: Lang, name: &str) -> String {
-    let id = format!("column-{}", name.replace('_', "-"));
+    label_of(lang, "column", name)
+}
+
+/// The name of a workbook's sheet `name` in `lang` (message `sheet-NAME`).
+pub fn sheet_label(lang: Lang, name: &str) -> String {
+    label_of(lang, "sheet", name)
+}
+
+/// The title of a workbook's chart `name` in `lang` (message `chart-NAME`).
+pub fn chart_label(lang: Lang, name: &str) -> String {
+    label_of(lang, "chart", name)
+}
+
+fn label_of(lang: Lang, family: &str, name: &str) -> String {
+    let id = format!("{family}-{}", name.replace('_', "-"));
     format(lang, &id, &FluentArgs::new()).unwrap_or_else(|| name.to_owned())
 }
 

@@ -107,6 +107,14 @@ column-seats = seats
 column-trainings = trainings
 column-suppressed = suppressed
 
+## Workbooks: sheet names (at most 31 characters) and chart titles.
+
+sheet-placement-stats = Placement statistics
+sheet-placement-rates = Placement rates
+sheet-skills-gap = Skills gap
+sheet-training-needs = Training needs
+chart-placement-rate = Placement rate
+
 ## Refusals and field rules, one text each.
 
 a-school-already-has-this-code = a school already has this code

@@ -107,6 +107,14 @@ column-seats = places
 column-trainings = formations
 column-suppressed = masqué
 
+## Classeurs : noms des feuilles (31 caractères au plus) et titres des graphiques.
+
+sheet-placement-stats = Statistiques de placement
+sheet-placement-rates = Taux de placement
+sheet-skills-gap = Écart de compétences
+sheet-training-needs = Besoins de formation
+chart-placement-rate = Taux de placement
+
 ## Refus et règles de champ, un texte chacun.
 
 a-school-already-has-this-code = une école a déjà ce code

@@ -65,15 +65,17 @@ pub struct ReportTable {
     pub rows: Vec<Vec<Cell>>,
     /// The file name without extension, e.g. `placement-stats-ECC-2027`.
     pub stem: String,
-    /// The sheet's name in a workbook.
+    /// The sheet's name in a workbook, to be put in the caller's language
+    /// (message `sheet-NAME`).
     pub sheet: &'static str,
-    /// The chart beside the table in a workbook.
+    /// The chart beside the table in a workbook; its title is the name of
+    /// its message (`chart-NAME`).
     pub chart: Option<ChartOf>,
 }
 
 /// The placement-rate chart of a table whose rows start with `labels` text columns.
 fn placement_chart(labels: u16) -> Option<ChartOf> {
-    Some(ChartOf { title: "Placement rate".into(), label_columns: 0..labels, value_column: labels + 2 })
+    Some(ChartOf { title: "placement-rate".into(), label_columns: 0..labels, value_column: labels + 2 })
 }
 
 /// How to split the students of a school.

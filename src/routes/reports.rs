@@ -52,7 +52,10 @@ fn answer(
         let dialect = dialect.map(CsvDialectParam::dialect).unwrap_or_default();
         (export::csv_in(dialect, &header, &table.rows).map_err(|e| internal(&e))?, export::TEXT_CSV_UTF8, "csv")
     } else {
-        let file = export::xlsx(table.sheet, &header, &table.rows, table.chart.as_ref());
+        let sheet = crate::i18n::sheet_label(lang, table.sheet);
+        let chart =
+            table.chart.map(|chart| export::ChartOf { title: crate::i18n::chart_label(lang, &chart.title), ..chart });
+        let file = export::xlsx(&sheet, &header, &table.rows, chart.as_ref());
         (file.map_err(|e| internal(&e))?, export::XLSX, "xlsx")
     };
     Ok(HttpResponse::Ok()

@@ -304,6 +304,46 @@ async fn an_xlsx_report_holds_the_json_figures_and_csv_downloads_have_a_file_nam
 }
 
 #[tokio::test]
+async fn a_workbook_names_its_sheet_and_chart_in_the_callers_language() {
+    use calamine::Reader;
+    use std::io::Read;
+    let app = spawn().await;
+    let data = dataset(&app).await;
+    let path = format!("/api/v1/schools/{}/placement-stats?cohort=2027&group_by=kind&format=xlsx", data.ecc);
+    for (language, sheet, chart, column) in [
+        ("fr", "Statistiques de placement", "Taux de placement", "taux_de_placement"),
+        ("en", "Placement statistics", "Placement rate", "placement_rate"),
+    ] {
+        let response = reqwest::Client::new()
+            .get(app.url(&path))
+            .bearer_auth(&data.staff.token)
+            .header("accept-language", language)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "{language}");
+        let bytes = response.bytes().await.expect("body").to_vec();
+        let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.clone())).expect("a workbook");
+        assert_eq!(book.sheet_names(), vec![sheet.to_owned()], "{language}");
+        let header: Vec<String> = book
+            .worksheet_range_at(0)
+            .expect("a sheet")
+            .expect("readable")
+            .rows()
+            .next()
+            .expect("a header row")
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        assert!(header.contains(&column.to_owned()), "{language}: {header:?}");
+        let mut parts = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+        let mut xml = String::new();
+        parts.by_name("xl/charts/chart1.xml").expect("a chart").read_to_string(&mut xml).expect("utf-8");
+        assert!(xml.contains(&format!("<a:t>{chart}</a:t>")), "{language}: {xml}");
+    }
+}
+
+#[tokio::test]
 async fn school_statistics_match_the_hand_computed_figures() {
     let app = spawn().await;
     let mut data = dataset(&app).await;
