@@ -280,6 +280,11 @@ fn format(lang: Lang, id: &str, args: &FluentArgs) -> Option<String> {
     Some(text.into_owned())
 }
 
+/// The text of message `id`, without arguments, in `lang`, if the file has it.
+pub fn message(lang: Lang, id: &str) -> Option<String> {
+    format(lang, id, &FluentArgs::new())
+}
+
 /// The text of message `id`, without arguments, in `lang` (or English, or the id).
 pub fn text(lang: Lang, id: &str) -> String {
     let args = FluentArgs::new();

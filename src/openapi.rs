@@ -74,6 +74,7 @@ give the same result, whatever the order of the inputs. Each student learns, for
 they did not get, why: not eligible, excluded by the recruiter, no free position, or filled by candidates \
 ranked higher (with the lowest admitted score or rank, and theirs). Publishing turns each assignment into an \
 application in state `offered`, answered through the applications pipeline."),
+        (name = "webhooks", description = "Webhook subscriptions: signed events, delivered at least once"),
     ),
     components(schemas(crate::error::Problem, crate::domain::Violation, crate::domain::webhook::EventLinks))
 )]
@@ -367,4 +368,30 @@ pub fn document_webhooks(doc: &mut utoipa::openapi::OpenApi) {
         webhooks.insert(event.as_str().to_owned(), operation);
     }
     doc.extensions.get_or_insert_with(Default::default).insert("webhooks".into(), serde_json::Value::Object(webhooks));
+}
+
+/// The document for readers of `lang`: each tag's first paragraph and each
+/// operation's summary from the message files (`doc-tag-NAME`,
+/// `doc-summary-OPERATION_ID`, underscores and spaces as hyphens). Longer
+/// descriptions, schemas and codes stay as they are: what a client generator
+/// reads does not change with the language.
+pub fn in_language(doc: &utoipa::openapi::OpenApi, lang: crate::i18n::Lang) -> utoipa::openapi::OpenApi {
+    let message = |id: String| crate::i18n::message(lang, &id);
+    let mut doc = doc.clone();
+    for tag in doc.tags.iter_mut().flatten() {
+        if let Some(first) = message(format!("doc-tag-{}", tag.name.replace(' ', "-"))) {
+            let rest = tag.description.as_deref().and_then(|d| d.split_once("\n\n")).map(|(_, rest)| rest.to_owned());
+            tag.description = Some(rest.map_or(first.clone(), |rest| format!("{first}\n\n{rest}")));
+        }
+    }
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+        for operation in operations.into_iter().flatten() {
+            let id = operation.operation_id.as_deref().map(|id| format!("doc-summary-{}", id.replace('_', "-")));
+            if let Some(summary) = id.and_then(message) {
+                operation.summary = Some(summary);
+            }
+        }
+    }
+    doc
 }

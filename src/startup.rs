@@ -14,7 +14,7 @@ use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{SwaggerUi, Url};
 
 use crate::app::AppState;
 use crate::auth::password::PasswordHasher;
@@ -228,6 +228,7 @@ fn cors(settings: &Settings) -> Cors {
 pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let (prometheus, gauges) = metrics()?;
     let docs = openapi();
+    let docs_fr = crate::openapi::in_language(&docs, crate::i18n::Lang::Fr);
     let routes = web::Data::new(RouteTable::from_openapi(&docs));
     let limits = web::Data::new(crate::limits::Limits::new(&state.settings.limits));
     let json_limit = state.settings.json_body_limit_bytes;
@@ -250,7 +251,12 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .app_data(web::PathConfig::default().error_handler(path_error))
             .configure(crate::routes::configure)
             .split_for_parts();
-        app.service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", docs.clone()))
+        // The French document differs only in its tag descriptions and summaries.
+        let documents = vec![
+            (Url::new("English", "/api-docs/openapi.json"), docs.clone()),
+            (Url::new("Français", "/api-docs/openapi.fr.json"), docs_fr.clone()),
+        ];
+        app.service(SwaggerUi::new("/docs/{_:.*}").urls(documents))
             .service(crate::routes::problems::problem_page)
             .route(
                 "/docs",

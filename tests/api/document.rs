@@ -243,3 +243,39 @@ fn sent_headers_are_documented() {
     }
     assert!(header("post", "/api/v1/auth/activate-student", "429", "Retry-After"));
 }
+
+/// The French document names every tag and operation in French, and changes
+/// nothing a generator reads.
+#[test]
+fn the_french_document_has_french_tags_and_summaries_and_the_same_contract() {
+    use passerelle::i18n::Lang;
+    let english = passerelle::startup::openapi();
+    let french = serde_json::to_value(passerelle::openapi::in_language(&english, Lang::Fr)).expect("JSON");
+    let english = serde_json::to_value(english).expect("JSON");
+    let mut summaries = 0;
+    for (path, item) in english["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let translated = &french["paths"][path][method];
+            let id = operation["operationId"].as_str().expect("operationId");
+            assert_ne!(translated["summary"], operation["summary"], "{id}: no French summary");
+            let mut same = translated.clone();
+            same["summary"] = operation["summary"].clone();
+            assert_eq!(&same, operation, "{id}: more than the summary changed");
+            summaries += 1;
+        }
+    }
+    assert!(summaries > 80, "{summaries}");
+    assert_eq!(french["paths"]["/api/v1/auth/login"]["post"]["summary"], "Se connecter par e-mail et mot de passe.");
+    for (index, tag) in english["tags"].as_array().expect("tags").iter().enumerate() {
+        let translated = &french["tags"][index];
+        assert_eq!(translated["name"], tag["name"]);
+        assert_ne!(translated["description"], tag["description"], "tag {}", tag["name"]);
+    }
+    // A long description keeps what follows its first paragraph.
+    let matching = french["tags"].as_array().expect("tags").iter().find(|t| t["name"] == "matching").expect("matching");
+    let text = matching["description"].as_str().expect("text");
+    assert!(text.starts_with("Offres et candidats classés") && text.contains("score = Σ credit ÷ Σ w"), "{text}");
+    for part in ["components", "webhooks", "servers", "security"] {
+        assert_eq!(french[part], english[part], "{part}");
+    }
+}

@@ -245,3 +245,20 @@ async fn refusals_before_any_use_case_speak_each_language() {
         assert_eq!(assert_problem(response, 400).await["detail"], detail, "{language}");
     }
 }
+
+/// Swagger UI offers the document in both languages; the French one is served
+/// beside the English one, with the same operations.
+#[tokio::test]
+async fn the_document_is_served_in_french_beside_english() {
+    let app = spawn_app().await;
+    let english: Value = app.get("/api-docs/openapi.json", None).await.json().await.expect("JSON");
+    let response = app.get("/api-docs/openapi.fr.json", None).await;
+    assert_eq!(response.status(), 200);
+    let french: Value = response.json().await.expect("JSON");
+    assert_eq!(french["paths"]["/api/v1/offers"]["get"]["summary"], "Liste des offres.");
+    assert_eq!(english["paths"]["/api/v1/offers"]["get"]["summary"], "List offers.");
+    assert_eq!(
+        french["paths"].as_object().map(|p| p.keys().collect::<Vec<_>>()),
+        english["paths"].as_object().map(|p| p.keys().collect::<Vec<_>>())
+    );
+}
