@@ -296,13 +296,25 @@ fn footer(input: &DocumentInput) -> String {
 
 /// The PDF of the agreement of one version in one language, without its
 /// signature page: the bytes that are signed.
-pub(super) fn render(settings: &Settings, input: &DocumentInput, language: AgreementLanguage) -> Vec<u8> {
+pub(super) fn render(
+    settings: &Settings,
+    input: &DocumentInput,
+    language: AgreementLanguage,
+) -> Result<Vec<u8>, ApiError> {
     render_with(settings.agreement_templates_dir.as_deref(), input, language)
 }
 
-fn render_with(templates: Option<&Path>, input: &DocumentInput, language: AgreementLanguage) -> Vec<u8> {
+fn render_with(
+    templates: Option<&Path>,
+    input: &DocumentInput,
+    language: AgreementLanguage,
+) -> Result<Vec<u8>, ApiError> {
     let articles = template(templates, input.kind, language);
-    pdf::document(&compose(input, language, &articles), &footer(input))
+    pdf::document(&compose(input, language, &articles), &footer(input)).map_err(pdf_failed)
+}
+
+fn pdf_failed(error: pdf::PdfError) -> ApiError {
+    ApiError::Internal(anyhow::Error::new(error))
 }
 
 /// One signature as the signature page names it.
@@ -388,13 +400,13 @@ pub(super) fn signing_documents(
     }
     let parties = store::parties_of(conn, loaded.row.id)?;
     let input = input_of(loaded, version, &loaded.agreement.terms, &parties)?;
-    Ok(AgreementLanguage::ALL
+    AgreementLanguage::ALL
         .iter()
         .map(|&language| {
-            let bytes = render(settings, &input, language);
-            SigningDocument { language, sha256: sha256_hex(&bytes), pdf: Some(bytes) }
+            let bytes = render(settings, &input, language)?;
+            Ok(SigningDocument { language, sha256: sha256_hex(&bytes), pdf: Some(bytes) })
         })
-        .collect())
+        .collect()
 }
 
 /// The hash a signature records: the one the signer was shown, when sent,
@@ -453,7 +465,7 @@ pub fn fix_current_documents(conn: &mut DbConnection, placement_id: i64) -> Resu
     };
     let mut french = String::new();
     for &language in AgreementLanguage::ALL {
-        let bytes = render_with(None, &input, language);
+        let bytes = render_with(None, &input, language)?;
         let sha256 = sha256_hex(&bytes);
         store::insert_document(conn, placement_id, row.current_version, language.as_str(), &sha256, &bytes)?;
         if language == AgreementLanguage::Fr {
@@ -511,7 +523,7 @@ pub async fn agreement_pdf(
             None if version == loaded.row.current_version => {
                 let parties = store::parties_of(conn, id)?;
                 let input = input_of(&loaded, version, &loaded.agreement.terms, &parties)?;
-                let bytes = render(&settings, &input, language);
+                let bytes = render(&settings, &input, language)?;
                 let sha256 = sha256_hex(&bytes);
                 (bytes, sha256)
             }
@@ -538,7 +550,7 @@ pub async fn agreement_pdf(
             .collect::<Result<Vec<_>, ApiError>>()?;
         let page = signature_page(language, version, &sha256, base.len(), &signatures);
         let footer = format!("Passerelle · placement {id} · version {version} · signatures");
-        let bytes = pdf::append_page(&base, &page, &footer).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+        let bytes = pdf::append_page(&base, &page, &footer).map_err(pdf_failed)?;
         Ok(AgreementFile { bytes, file_name, sha256 })
     })
     .await

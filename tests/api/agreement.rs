@@ -146,6 +146,39 @@ async fn the_pdf_renders_to_an_image() {
 }
 
 #[tokio::test]
+async fn the_font_is_embedded_as_subsets_so_the_pdf_is_small_and_every_page_renders() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    let unsigned = download(&app, &c.student, id, "?signature_page=false").await;
+    assert_eq!(sign_with(&app, &c.staff, id, Some(&sha256(&unsigned))).await.status(), 200);
+    let full = download(&app, &c.student, id, "").await;
+    // The whole font alone made 390 KB; each subset is a few kilobytes.
+    assert!(unsigned.len() < 60_000, "the agreement is {} bytes", unsigned.len());
+    assert!(full.len() < 100_000, "with its signature page, {} bytes", full.len());
+    let (_dir, path) = temp_pdf(&full);
+    let prefix = path.with_file_name("page");
+    // Every page, the appended signature page (its own subset) included.
+    poppler("pdftoppm", &["-r", "30", "-png", path.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|ext| ext == "png"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 2, "the agreement and its signature page: {pages:?}");
+    for page in &pages {
+        let image = std::fs::read(page).unwrap();
+        assert!(image.starts_with(b"\x89PNG") && image.len() > 500, "{page:?} drawn");
+    }
+    // The signature page's text, written after the first subset, is read back.
+    let text = text_of(&full);
+    let signatures = text.rsplit("Signatures").next().unwrap_or_default();
+    for expected in ["L’établissement d’enseignement", "Signé par", "Staff Member", "Pas encore signé."] {
+        assert!(signatures.contains(expected), "{expected:?} missing from:\n{signatures}");
+    }
+}
+
+#[tokio::test]
 async fn a_version_gives_the_same_bytes_and_the_first_signature_fixes_them() {
     let app = spawn().await;
     let (c, id) = ready(&app).await;
