@@ -195,6 +195,14 @@ fn lay_out(blocks: &[Block]) -> Vec<Vec<Placed>> {
                 let indent = 170.0;
                 put(&mut pages, &mut y, MARGIN, 9.5, label.clone(), 1.0);
                 let value_lines = wrap(value, 9.5, width - indent);
+                if value_lines.iter().any(|line| Glyphs::text_width(line, 9.5) > width - indent) {
+                    // A word wider than the value's column (a hash) would run
+                    // off the page: the value goes under its label, full width.
+                    for line in wrap(value, 9.5, width) {
+                        put(&mut pages, &mut y, MARGIN, 9.5, line, 0.0);
+                    }
+                    continue;
+                }
                 // The value starts on the label's line.
                 if let Some(last) = pages.last_mut() {
                     let label_y = last.last().map_or(y, |placed| placed.y);
@@ -460,6 +468,22 @@ mod tests {
         assert_eq!(first, vec![0, 1, 0, 2]);
         assert_eq!(again, vec![0, 2, 0, 1]);
         assert_eq!(glyphs.used.get(&1), Some(&'b'));
+    }
+
+    #[test]
+    fn a_value_wider_than_its_column_stays_on_the_page() {
+        // A SHA-256 of digits only, the widest there is, with no space to break at.
+        let hash = "0".repeat(64);
+        let pages = lay_out(&[
+            Block::Field("Document signé".into(), hash.clone()),
+            Block::Field("Le".into(), "1er mai".into()),
+        ]);
+        for line in pages.iter().flatten() {
+            let right = line.x + Glyphs::text_width(&line.text, line.size);
+            assert!(right <= PAGE_WIDTH - MARGIN, "{:?} ends at {right}", line.text);
+        }
+        let lines: Vec<&str> = pages.iter().flatten().map(|line| line.text.as_str()).collect();
+        assert_eq!(lines, ["Document signé", hash.as_str(), "Le", "1er mai"], "the hash whole, under its label");
     }
 
     #[test]
