@@ -380,6 +380,7 @@ fn signed_placement(
     let mut terms = crate::app::applications::initial_terms(&offer, Utc::now().date_naive());
     terms.company_tutor = "Nadia Alaoui".into();
     terms.academic_referent = "Pr. Karim Tazi".into();
+    terms.school_approver_id = Some(school_staff);
     let kind: OfferKind = offer.kind.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let placement = placements::insert(
         conn,

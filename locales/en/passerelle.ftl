@@ -193,6 +193,9 @@ this-student-already-has-an-account-sign-in-instead = this student already has a
 trainings-are-added-for-your-own-school-or-organisation = trainings are added for your own school or organisation
 you-already-applied-to-this-offer = you already applied to this offer
 weekly-hours-out-of-range = the weekly hours must be from 1 to { $max }
+school-approver-unknown = no account has this number
+school-approver-not-of-the-school = the approver must be a staff member of the student's school
+school-approver-disabled = this staff account is disabled
 
 ## Refusals that quote the request or the state. Status values stay codes.
 
@@ -262,6 +265,8 @@ placement-changed-since-read = the placement changed since you read it; read it 
 profile-changed-since-read = the profile changed since you read it
 offer-changed-since-read = the offer changed since you read it
 placement-terms-by-the-parties = the terms are set by the hosting organisation's recruiters and the school's staff
+school-approver-by-the-school = the school's approver is designated by the school's staff
+the-school-s-approver-signs-for-it = the staff member the agreement names as the school's approver signs for the school
 placement-terminated-by-the-parties = a placement is terminated by the hosting organisation's recruiters or the school's staff
 database-does-not-answer = the database does not answer
 idempotency-key-required = send an Idempotency-Key header (1 to 200 characters) so the request can be retried

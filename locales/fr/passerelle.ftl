@@ -193,6 +193,9 @@ this-student-already-has-an-account-sign-in-instead = cet étudiant a déjà un 
 trainings-are-added-for-your-own-school-or-organisation = les formations s'ajoutent pour votre propre école ou organisation
 you-already-applied-to-this-offer = vous avez déjà postulé à cette offre
 weekly-hours-out-of-range = la durée hebdomadaire doit être comprise entre 1 et { $max } heures
+school-approver-unknown = aucun compte ne porte ce numéro
+school-approver-not-of-the-school = la personne qui approuve doit appartenir au personnel de l'école de l'étudiant
+school-approver-disabled = ce compte du personnel est désactivé
 
 ## Refus qui citent la demande ou l'état. Les valeurs d'état restent des codes.
 
@@ -265,6 +268,8 @@ placement-changed-since-read = le stage a changé depuis votre lecture ; relisez
 profile-changed-since-read = le profil a changé depuis votre lecture
 offer-changed-since-read = l'offre a changé depuis votre lecture
 placement-terms-by-the-parties = les conditions sont fixées par les recruteurs de l'organisme d'accueil et le personnel de l'école
+school-approver-by-the-school = la personne qui approuve pour l'école est désignée par le personnel de l'école
+the-school-s-approver-signs-for-it = seule la personne que la convention désigne pour approuver au nom de l'école signe pour elle
 placement-terminated-by-the-parties = un stage est résilié par les recruteurs de l'organisme d'accueil ou le personnel de l'école
 database-does-not-answer = la base de données ne répond pas
 idempotency-key-required = envoyez un en-tête Idempotency-Key (1 à 200 caractères) pour que la requête puisse être rejouée

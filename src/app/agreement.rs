@@ -206,6 +206,27 @@ pub(super) struct DocumentInput<'a> {
     pub kind: AgreementKind,
     pub terms: &'a AgreementTerms,
     pub parties: &'a PartiesRow,
+    /// The display name of the school's designated approver, if any.
+    pub school_approver: Option<String>,
+}
+
+/// The name of the approver the terms designate, read when the document is
+/// written (a designated account that no longer exists reads as none).
+fn approver_name(conn: &mut DbConnection, terms: &AgreementTerms) -> Result<Option<String>, ApiError> {
+    let Some(id) = terms.school_approver_id else { return Ok(None) };
+    Ok(store::account_names(conn, &[id])?.into_iter().next().map(|(_, name)| name))
+}
+
+/// Who approves for the school, as the parties page and the articles say it.
+fn school_approver(input: &DocumentInput, language: AgreementLanguage) -> (String, String) {
+    match (&input.school_approver, language) {
+        (Some(name), AgreementLanguage::Fr) => (name.clone(), name.clone()),
+        (Some(name), AgreementLanguage::En) => (name.clone(), name.clone()),
+        (None, AgreementLanguage::Fr) => {
+            ("le service des stages de l’établissement".into(), "son service des stages".into())
+        }
+        (None, AgreementLanguage::En) => ("the school's career office".into(), "its career office".into()),
+    }
 }
 
 /// The agreement of one version in one language, as blocks: the parties and
@@ -217,6 +238,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
     let days = (t.end_date - t.start_date).num_days() + 1;
     let (stipend_value, stipend_clause) = stipend(t, language);
     let (weekly_hours_value, weekly_hours_clause) = weekly_hours(t, language);
+    let (approver_value, approver_clause) = school_approver(input, language);
     let title = match (input.kind, fr) {
         (AgreementKind::ConventionDeStage, true) => "Convention de stage",
         (AgreementKind::ConventionDeStage, false) => "Internship agreement",
@@ -239,6 +261,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
                 None => format!("{}, {}", p.school_name, p.school_city),
             },
         ),
+        Block::Field(l("Approbation pour l’établissement", "Approved for the school by"), approver_value),
         Block::Field(
             l("Organisme d’accueil", "Host organisation"),
             format!("{}, {}", p.organisation_name, p.organisation_city),
@@ -279,6 +302,7 @@ fn compose(input: &DocumentInput, language: AgreementLanguage, articles: &str) -
         ("{academic_referent}", t.academic_referent.clone()),
         ("{stipend_clause}", stipend_clause),
         ("{weekly_hours}", weekly_hours_clause),
+        ("{school_approver}", approver_clause),
     ];
     for line in articles.lines().map(str::trim).filter(|line| !line.is_empty()) {
         let mut text = line.trim_start_matches('#').trim().to_owned();
@@ -296,13 +320,25 @@ fn footer(input: &DocumentInput) -> String {
 
 /// The PDF of the agreement of one version in one language, without its
 /// signature page: the bytes that are signed.
-pub(super) fn render(settings: &Settings, input: &DocumentInput, language: AgreementLanguage) -> Vec<u8> {
+pub(super) fn render(
+    settings: &Settings,
+    input: &DocumentInput,
+    language: AgreementLanguage,
+) -> Result<Vec<u8>, ApiError> {
     render_with(settings.agreement_templates_dir.as_deref(), input, language)
 }
 
-fn render_with(templates: Option<&Path>, input: &DocumentInput, language: AgreementLanguage) -> Vec<u8> {
+fn render_with(
+    templates: Option<&Path>,
+    input: &DocumentInput,
+    language: AgreementLanguage,
+) -> Result<Vec<u8>, ApiError> {
     let articles = template(templates, input.kind, language);
-    pdf::document(&compose(input, language, &articles), &footer(input))
+    pdf::document(&compose(input, language, &articles), &footer(input)).map_err(pdf_failed)
+}
+
+fn pdf_failed(error: pdf::PdfError) -> ApiError {
+    ApiError::Internal(anyhow::Error::new(error))
 }
 
 /// One signature as the signature page names it.
@@ -367,8 +403,16 @@ fn input_of<'a>(
     version: i32,
     terms: &'a AgreementTerms,
     parties: &'a PartiesRow,
+    school_approver: Option<String>,
 ) -> Result<DocumentInput<'a>, ApiError> {
-    Ok(DocumentInput { placement_id: loaded.row.id, version, kind: parse(&loaded.row.kind)?, terms, parties })
+    Ok(DocumentInput {
+        placement_id: loaded.row.id,
+        version,
+        kind: parse(&loaded.row.kind)?,
+        terms,
+        parties,
+        school_approver,
+    })
 }
 
 /// The documents of the current version of `loaded`, for a signature.
@@ -387,14 +431,15 @@ pub(super) fn signing_documents(
         return Ok(stored);
     }
     let parties = store::parties_of(conn, loaded.row.id)?;
-    let input = input_of(loaded, version, &loaded.agreement.terms, &parties)?;
-    Ok(AgreementLanguage::ALL
+    let approver = approver_name(conn, &loaded.agreement.terms)?;
+    let input = input_of(loaded, version, &loaded.agreement.terms, &parties, approver)?;
+    AgreementLanguage::ALL
         .iter()
         .map(|&language| {
-            let bytes = render(settings, &input, language);
-            SigningDocument { language, sha256: sha256_hex(&bytes), pdf: Some(bytes) }
+            let bytes = render(settings, &input, language)?;
+            Ok(SigningDocument { language, sha256: sha256_hex(&bytes), pdf: Some(bytes) })
         })
-        .collect())
+        .collect()
 }
 
 /// The hash a signature records: the one the signer was shown, when sent,
@@ -450,10 +495,11 @@ pub fn fix_current_documents(conn: &mut DbConnection, placement_id: i64) -> Resu
         kind: parse(&row.kind)?,
         terms: &terms,
         parties: &parties,
+        school_approver: approver_name(conn, &terms)?,
     };
     let mut french = String::new();
     for &language in AgreementLanguage::ALL {
-        let bytes = render_with(None, &input, language);
+        let bytes = render_with(None, &input, language)?;
         let sha256 = sha256_hex(&bytes);
         store::insert_document(conn, placement_id, row.current_version, language.as_str(), &sha256, &bytes)?;
         if language == AgreementLanguage::Fr {
@@ -510,8 +556,9 @@ pub async fn agreement_pdf(
             }
             None if version == loaded.row.current_version => {
                 let parties = store::parties_of(conn, id)?;
-                let input = input_of(&loaded, version, &loaded.agreement.terms, &parties)?;
-                let bytes = render(&settings, &input, language);
+                let approver = approver_name(conn, &loaded.agreement.terms)?;
+                let input = input_of(&loaded, version, &loaded.agreement.terms, &parties, approver)?;
+                let bytes = render(&settings, &input, language)?;
                 let sha256 = sha256_hex(&bytes);
                 (bytes, sha256)
             }
@@ -538,7 +585,7 @@ pub async fn agreement_pdf(
             .collect::<Result<Vec<_>, ApiError>>()?;
         let page = signature_page(language, version, &sha256, base.len(), &signatures);
         let footer = format!("Passerelle · placement {id} · version {version} · signatures");
-        let bytes = pdf::append_page(&base, &page, &footer).map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+        let bytes = pdf::append_page(&base, &page, &footer).map_err(pdf_failed)?;
         Ok(AgreementFile { bytes, file_name, sha256 })
     })
     .await
@@ -687,7 +734,7 @@ mod tests {
         for &kind in AgreementKind::ALL {
             for &language in AgreementLanguage::ALL {
                 let text = embedded_template(kind, language);
-                for field in ["{start_date}", "{stipend_clause}", "{weekly_hours}"] {
+                for field in ["{start_date}", "{stipend_clause}", "{weekly_hours}", "{school_approver}"] {
                     assert!(text.contains(field), "{kind} {language} {field}");
                 }
             }

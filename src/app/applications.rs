@@ -326,6 +326,7 @@ pub fn initial_terms(offer: &offers::OfferRow, today: NaiveDate) -> AgreementTer
             .and_then(|s| u32::try_from(s).ok())
             .map(|s| s.min(MAX_MONTHLY_STIPEND_MAD)),
         weekly_hours: None,
+        school_approver_id: None,
     }
 }
 

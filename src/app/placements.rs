@@ -12,8 +12,9 @@ use crate::app::AppState;
 use crate::auth::{policy, Caller};
 use crate::db::DbConnection;
 use crate::domain::placement::{
-    can_terminate, status_on, validate_termination_reason, Agreement, AgreementKind, AgreementTerms, AmendOutcome,
-    AmendRefused, Party, PlacementStatus, SignRefused, Signature, TO_BE_NAMED,
+    can_terminate, status_on, validate_school_approver, validate_termination_reason, Agreement, AgreementKind,
+    AgreementTerms, AmendOutcome, AmendRefused, ApproverAccount, Party, PlacementStatus, SignRefused, Signature,
+    TO_BE_NAMED,
 };
 use crate::domain::student::ProfileReading;
 use crate::domain::webhook::{EventIds, EventType};
@@ -226,6 +227,17 @@ pub struct TermsPatch {
     #[serde(default, deserialize_with = "crate::domain::whole_number::deserialize_option")]
     #[schema(example = 35, minimum = 1, maximum = 44)]
     pub weekly_hours: Option<u32>,
+    /// The staff account of the student's school that approves for the
+    /// school and alone signs for it (an active staff account of that
+    /// school); `null` takes the designation back. Set by the school's staff.
+    #[serde(default, deserialize_with = "present_or_null")]
+    #[schema(value_type = Option<i64>, example = 5)]
+    pub school_approver_id: Option<Option<i64>>,
+}
+
+/// A field that may be cleared: absent is `None`, `null` is `Some(None)`.
+fn present_or_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    crate::domain::whole_number::deserialize_option(d).map(Some)
 }
 
 fn merge(current: &AgreementTerms, patch: TermsPatch) -> AgreementTerms {
@@ -239,7 +251,30 @@ fn merge(current: &AgreementTerms, patch: TermsPatch) -> AgreementTerms {
         work_mode: patch.work_mode.unwrap_or(current.work_mode),
         monthly_stipend_mad: patch.monthly_stipend_mad.or(current.monthly_stipend_mad),
         weekly_hours: patch.weekly_hours.or(current.weekly_hours),
+        school_approver_id: patch.school_approver_id.unwrap_or(current.school_approver_id),
     }
+}
+
+/// Checks a change of the school's approver: made by the school's staff
+/// (403 otherwise), naming an active staff account of the school (422).
+fn check_approver_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    loaded: &Loaded,
+    terms: &AgreementTerms,
+) -> Result<(), ApiError> {
+    if terms.school_approver_id == loaded.agreement.terms.school_approver_id {
+        return Ok(());
+    }
+    if !policy::can_designate_school_approver(caller, loaded.row.school_id) {
+        return Err(ApiError::Forbidden(crate::domain::Message::new("school-approver-by-the-school")));
+    }
+    let Some(id) = terms.school_approver_id else { return Ok(()) };
+    let account = match crate::store::accounts::find(conn, id)? {
+        Some(row) => Some(ApproverAccount { role: row.role()?, school_id: row.school_id, disabled: row.disabled }),
+        None => None,
+    };
+    ApiError::check(validate_school_approver(account, loaded.row.school_id))
 }
 
 fn changed_meanwhile() -> ApiError {
@@ -334,6 +369,7 @@ pub async fn patch_placement(
             return Err(ApiError::Forbidden(crate::domain::Message::new("placement-terms-by-the-parties")));
         }
         let terms = merge(&loaded.agreement.terms, patch);
+        check_approver_change(conn, &caller, &loaded, &terms)?;
         // Invalid content is refused as such (422) before its precondition is looked at.
         let outcome = loaded.agreement.amend(terms, loaded.status).map_err(|refused| match refused {
             AmendRefused::Invalid(violations) => ApiError::Validation(violations),
@@ -418,6 +454,11 @@ pub async fn sign_placement(
                         "only-the-student-the-school-and-the-organisation-sign",
                     ))
                 })?;
+            if party == Party::School
+                && !policy::signs_for_the_school(&caller, loaded.agreement.terms.school_approver_id)
+            {
+                return Err(ApiError::Forbidden(crate::domain::Message::new("the-school-s-approver-signs-for-it")));
+            }
             if_match.check_if_sent(row.version)?;
             let terms = &loaded.agreement.terms;
             if [&terms.company_tutor, &terms.academic_referent].iter().any(|name| name.as_str() == TO_BE_NAMED) {

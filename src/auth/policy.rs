@@ -204,6 +204,19 @@ pub fn signatory_party(
     }
 }
 
+/// Whether a caller who is the school's party may sign for it: the approver
+/// the terms designate, named on the document, or any of the school's staff
+/// while none is designated.
+pub fn signs_for_the_school(caller: &Caller, approver: Option<i64>) -> bool {
+    approver.is_none_or(|approver| approver == caller.account_id)
+}
+
+/// Only the school's staff designate the school's approver: the organisation
+/// does not choose who approves for the school.
+pub fn can_designate_school_approver(caller: &Caller, school: i64) -> bool {
+    caller.role == Role::SchoolStaff && caller.school_id == Some(school)
+}
+
 /// The terms of a placement are negotiated by the hosting organisation and the
 /// school; the student signs them but does not draft them. Termination is
 /// theirs too.
@@ -445,6 +458,31 @@ mod tests {
             assert_eq!(can_manage_placement(&who, 1, 5), manages, "{who:?}");
         }
         assert!(pipeline_scope(&caller(Role::Committee, 40, None, None)).is_err());
+    }
+
+    #[test]
+    fn the_designated_approver_alone_signs_for_the_school() {
+        let (staff, colleague) =
+            (caller(Role::SchoolStaff, 20, Some(1), None), caller(Role::SchoolStaff, 22, Some(1), None));
+        // (caller, designated approver, signs, designates for school 1)
+        let cases = [
+            (&staff, None, true, true),
+            (&colleague, None, true, true),
+            (&staff, Some(20), true, true),
+            (&colleague, Some(20), false, true),
+        ];
+        for (who, approver, signs, designates) in cases {
+            assert_eq!(signs_for_the_school(who, approver), signs, "{who:?} {approver:?}");
+            assert_eq!(can_designate_school_approver(who, 1), designates, "{who:?}");
+        }
+        for who in [
+            caller(Role::SchoolStaff, 21, Some(2), None),
+            caller(Role::Recruiter, 30, None, Some(5)),
+            caller(Role::Admin, 50, None, None),
+            caller(Role::Student, 7, None, None),
+        ] {
+            assert!(!can_designate_school_approver(&who, 1), "{who:?}");
+        }
     }
 
     #[test]

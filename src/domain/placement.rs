@@ -5,7 +5,7 @@
 //! terms: any change becomes an amendment, a new version that all three parties
 //! sign again, and the version they signed is kept as evidence.
 
-use super::{check_text, Message, OfferKind, UnknownValue, Violation, WorkMode};
+use super::{check_text, Message, OfferKind, Role, UnknownValue, Violation, WorkMode};
 use crate::domain::ViolationCode;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -154,6 +154,43 @@ pub struct AgreementTerms {
     #[serde(default)]
     #[schema(example = 35)]
     pub weekly_hours: Option<u32>,
+    /// The staff account of the student's school that approves the agreement
+    /// for the school, named on the document's parties page; when it is set,
+    /// that account alone signs for the school. Absent: the document names
+    /// the school's career office, and any of the school's staff signs.
+    /// Versions written before this field existed read as absent.
+    #[serde(default)]
+    #[schema(example = 5)]
+    pub school_approver_id: Option<i64>,
+}
+
+/// What the accounts say of the account proposed as a school's approver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApproverAccount {
+    /// The account's role.
+    pub role: Role,
+    /// The school of a staff account.
+    pub school_id: Option<i64>,
+    /// A disabled account signs nothing.
+    pub disabled: bool,
+}
+
+/// Checks the account proposed as the approver for `school` (field
+/// `school_approver_id`): it exists (`None` when it does not), belongs to
+/// that school's staff, and is not disabled.
+pub fn validate_school_approver(account: Option<ApproverAccount>, school: i64) -> Vec<Violation> {
+    let violation = match account {
+        None => Some((ViolationCode::Unknown, "school-approver-unknown")),
+        Some(a) if a.role != Role::SchoolStaff || a.school_id != Some(school) => {
+            Some((ViolationCode::NotAllowed, "school-approver-not-of-the-school"))
+        }
+        Some(a) if a.disabled => Some((ViolationCode::NotAllowed, "school-approver-disabled")),
+        Some(_) => None,
+    };
+    violation
+        .map(|(code, message)| Violation::new("school_approver_id", code, Message::new(message)))
+        .into_iter()
+        .collect()
 }
 
 /// Checks terms: end after start, both names given and at most 200 characters,
@@ -361,6 +398,7 @@ mod tests {
             work_mode: WorkMode::Hybrid,
             monthly_stipend_mad: Some(3_000),
             weekly_hours: Some(35),
+            school_approver_id: None,
         }
     }
 
@@ -549,6 +587,34 @@ mod tests {
             let got: Vec<String> = validate_terms(&t).into_iter().map(|v| v.field).collect();
             assert_eq!(got, fields, "case {index}");
         }
+    }
+
+    #[test]
+    fn the_school_s_approver_is_an_active_member_of_its_staff() {
+        let staff = |school: i64| ApproverAccount { role: Role::SchoolStaff, school_id: Some(school), disabled: false };
+        // (account, expected code), for school 1
+        let cases = [
+            (Some(staff(1)), None),
+            (None, Some("unknown")),
+            (Some(staff(2)), Some("not_allowed")),
+            (Some(ApproverAccount { disabled: true, ..staff(1) }), Some("not_allowed")),
+            (Some(ApproverAccount { role: Role::Recruiter, school_id: None, disabled: false }), Some("not_allowed")),
+            (Some(ApproverAccount { role: Role::Admin, ..staff(1) }), Some("not_allowed")),
+            (Some(ApproverAccount { role: Role::Student, ..staff(1) }), Some("not_allowed")),
+        ];
+        for (account, expected) in cases {
+            let violations = validate_school_approver(account, 1);
+            assert_eq!(violations.first().map(|v| v.code.as_str()), expected, "{account:?}");
+            assert!(violations.iter().all(|v| v.field == "school_approver_id"));
+        }
+    }
+
+    #[test]
+    fn versions_written_before_the_approver_existed_read_without_one() {
+        let stored = r#"{"start_date":"2025-07-01","end_date":"2025-08-31","company_tutor":"Salma Bennani",
+            "academic_referent":"Pr. Youssef Alaoui","work_mode":"hybrid","monthly_stipend_mad":3000,"weekly_hours":35}"#;
+        let read: AgreementTerms = serde_json::from_str(stored).expect("stored terms");
+        assert_eq!(read, terms());
     }
 
     #[test]

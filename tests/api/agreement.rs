@@ -146,6 +146,39 @@ async fn the_pdf_renders_to_an_image() {
 }
 
 #[tokio::test]
+async fn the_font_is_embedded_as_subsets_so_the_pdf_is_small_and_every_page_renders() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    let unsigned = download(&app, &c.student, id, "?signature_page=false").await;
+    assert_eq!(sign_with(&app, &c.staff, id, Some(&sha256(&unsigned))).await.status(), 200);
+    let full = download(&app, &c.student, id, "").await;
+    // The whole font alone made 390 KB; each subset is a few kilobytes.
+    assert!(unsigned.len() < 60_000, "the agreement is {} bytes", unsigned.len());
+    assert!(full.len() < 100_000, "with its signature page, {} bytes", full.len());
+    let (_dir, path) = temp_pdf(&full);
+    let prefix = path.with_file_name("page");
+    // Every page, the appended signature page (its own subset) included.
+    poppler("pdftoppm", &["-r", "30", "-png", path.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|ext| ext == "png"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 2, "the agreement and its signature page: {pages:?}");
+    for page in &pages {
+        let image = std::fs::read(page).unwrap();
+        assert!(image.starts_with(b"\x89PNG") && image.len() > 500, "{page:?} drawn");
+    }
+    // The signature page's text, written after the first subset, is read back.
+    let text = text_of(&full);
+    let signatures = text.rsplit("Signatures").next().unwrap_or_default();
+    for expected in ["L’établissement d’enseignement", "Signé par", "Staff Member", "Pas encore signé."] {
+        assert!(signatures.contains(expected), "{expected:?} missing from:\n{signatures}");
+    }
+}
+
+#[tokio::test]
 async fn a_version_gives_the_same_bytes_and_the_first_signature_fixes_them() {
     let app = spawn().await;
     let (c, id) = ready(&app).await;
@@ -309,4 +342,121 @@ async fn the_school_s_postal_address_is_printed_once_an_admin_gives_it() {
     assert_eq!(school["postal_address"], "7, rue de l’Essai, 20250 Casablanca", "{school}");
     let after = text_of(&download(&app, &c.staff, id, "?signature_page=false").await);
     assert!(after.contains("7, rue de l’Essai, 20250 Casablanca"), "{after}");
+}
+
+/// A second staff member of the student's school, named `name`.
+async fn colleague(app: &TestApp, c: &Cast, name: &str) -> User {
+    let ecc = app.id_of("schools", "ECC").await;
+    let colleague = app.staff(&c.admin, "school_staff", Some(ecc), None).await;
+    let mut conn = app.connection();
+    let rename = format!("UPDATE accounts SET display_name = '{name}' WHERE id = {}", colleague.account_id);
+    diesel::RunQueryDsl::execute(diesel::sql_query(rename), &mut conn).expect("renamed");
+    colleague
+}
+
+async fn designate(app: &TestApp, user: &User, id: i64, approver: Value, language: &str) -> reqwest::Response {
+    let (etag, _) = read(app, user, id).await;
+    app.client
+        .patch(app.url(&format!("/api/v1/placements/{id}")))
+        .bearer_auth(&user.token)
+        .header("if-match", etag)
+        .header("accept-language", language)
+        .json(&json!({ "school_approver_id": approver }))
+        .send()
+        .await
+        .expect("request sent")
+}
+
+/// The parties page: what comes before the position's table.
+fn parties_page(text: &str) -> String {
+    let end = ["Le poste", "The position"].iter().filter_map(|heading| text.find(heading)).min();
+    text[..end.unwrap_or(text.len())].to_owned()
+}
+
+#[tokio::test]
+async fn the_parties_page_names_the_school_s_approver_in_both_languages() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    // None designated: the career office, unnamed.
+    let french = text_of(&download(&app, &c.student, id, "?signature_page=false").await);
+    assert!(parties_page(&french).contains("le service des stages de l’établissement"), "{french}");
+    assert!(french.contains("représenté par son service des stages"), "{french}");
+    let english = text_of(&download(&app, &c.student, id, "?lang=en&signature_page=false").await);
+    assert!(parties_page(&english).contains("the school's career office"), "{english}");
+
+    let approver = colleague(&app, &c, "Mme Zoé Œuvray").await;
+    let designated = designate(&app, &c.staff, id, json!(approver.account_id), "en").await;
+    assert_eq!(designated.status(), 200);
+    assert_eq!(json(designated).await["terms"]["school_approver_id"], approver.account_id);
+
+    let french = text_of(&download(&app, &c.student, id, "?signature_page=false").await);
+    let page = parties_page(&french);
+    assert!(page.contains("Approbation pour l’établissement") && page.contains("Mme Zoé Œuvray"), "{page}");
+    assert!(french.contains("représenté par Mme Zoé Œuvray"), "{french}");
+    let english = text_of(&download(&app, &c.recruiter, id, "?lang=en&signature_page=false").await);
+    let page = parties_page(&english);
+    assert!(page.contains("Approved for the school by") && page.contains("Mme Zoé Œuvray"), "{page}");
+    assert!(english.contains("represented by Mme Zoé Œuvray"), "{english}");
+
+    // Taken back: the career office again.
+    assert_eq!(designate(&app, &c.staff, id, Value::Null, "en").await.status(), 200);
+    let (_, view) = read(&app, &c.staff, id).await;
+    assert!(view["terms"]["school_approver_id"].is_null(), "{view}");
+    assert!(text_of(&download(&app, &c.student, id, "?signature_page=false").await)
+        .contains("le service des stages de l’établissement"));
+}
+
+#[tokio::test]
+async fn the_approver_is_an_active_staff_member_of_the_school_designated_by_the_school() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    // Staff of another school, a recruiter, an account that does not exist.
+    for (account, code) in [
+        (c.other_staff.account_id, "not_allowed"),
+        (c.recruiter.account_id, "not_allowed"),
+        (c.student.account_id, "not_allowed"),
+        (999_999, "unknown"),
+    ] {
+        let mut texts = Vec::new();
+        for language in ["fr", "en"] {
+            let problem = assert_problem(designate(&app, &c.staff, id, json!(account), language).await, 422).await;
+            assert_eq!(problem["errors"][0]["field"], "school_approver_id", "{problem}");
+            assert_eq!(problem["errors"][0]["code"], code, "{problem}");
+            texts.push(problem["errors"][0]["message"].as_str().unwrap_or_default().to_owned());
+        }
+        assert_ne!(texts[0], texts[1], "a text in each language");
+    }
+    let problem = assert_problem(designate(&app, &c.staff, id, json!(c.other_staff.account_id), "fr").await, 422).await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("personnel de l'école"), "{problem}");
+    // A disabled colleague.
+    let gone = colleague(&app, &c, "Ancien Collègue").await;
+    let mut conn = app.connection();
+    let disable = format!("UPDATE accounts SET disabled = TRUE WHERE id = {}", gone.account_id);
+    diesel::RunQueryDsl::execute(diesel::sql_query(disable), &mut conn).expect("disabled");
+    let problem = assert_problem(designate(&app, &c.staff, id, json!(gone.account_id), "en").await, 422).await;
+    assert_eq!(problem["errors"][0]["field"], "school_approver_id", "{problem}");
+    // The organisation does not choose who approves for the school.
+    let approver = colleague(&app, &c, "Mme Zoé Œuvray").await;
+    assert_problem(designate(&app, &c.recruiter, id, json!(approver.account_id), "en").await, 403).await;
+    let (_, view) = read(&app, &c.staff, id).await;
+    assert!(view["terms"]["school_approver_id"].is_null(), "nothing changed: {view}");
+    // The recruiter may still change other terms once the school designated one.
+    assert_eq!(designate(&app, &c.staff, id, json!(approver.account_id), "en").await.status(), 200);
+    let (etag, _) = read(&app, &c.recruiter, id).await;
+    assert_eq!(patch(&app, &c.recruiter, id, Some(&etag), &json!({"weekly_hours": 35})).await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_designated_approver_alone_signs_for_the_school() {
+    let app = spawn().await;
+    let (c, id) = ready(&app).await;
+    let approver = colleague(&app, &c, "Mme Zoé Œuvray").await;
+    assert_eq!(designate(&app, &c.staff, id, json!(approver.account_id), "en").await.status(), 200);
+    assert_problem(sign_with(&app, &c.staff, id, None).await, 403).await;
+    assert_eq!(sign_with(&app, &approver, id, None).await.status(), 200);
+    let record = verify(&app, &c.student, id).await;
+    assert_eq!(record["versions"][0]["signatures"][0]["account_id"], approver.account_id, "{record}");
+    let text = text_of(&download(&app, &c.student, id, "").await);
+    let signatures = text.rsplit("Signatures").next().unwrap_or_default();
+    assert!(signatures.contains("Mme Zoé Œuvray"), "{signatures}");
 }
