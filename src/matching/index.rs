@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::near_miss::{self, near_miss, NearMiss};
+use super::near_miss::{self, near_miss, within_reach, NearMiss};
 use super::rules::{
     available, credit_units, effective_skills, evaluate, normalise_city, offer_filters, HardFilter, MatchResult,
     OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
@@ -224,6 +224,19 @@ fn score(skills: &[u32], reqs: &[Req]) -> Option<(u32, u32)> {
         }
     }
     Some((earned, preferred))
+}
+
+/// Whether the pair passes every hard filter of the student's own view but
+/// the skills: the ones [`MatchIndex::result`] checks besides them, without
+/// building the result.
+fn passes_all_but_skills(s: &StudentSlot, o: &OfferSlot, today: NaiveDate) -> bool {
+    let p = &o.profile;
+    p.status == OfferStatus::Open
+        && p.deadline.is_none_or(|d| d >= today)
+        && s.kinds & o.kind != 0
+        && available(s.from, s.until, p.start_date)
+        && s.degree >= o.min_degree
+        && (s.cities().contains(&o.city) || (p.work_mode == WorkMode::Remote && s.remote_ok))
 }
 
 /// The offer side of a candidate query, resolved once.
@@ -639,7 +652,9 @@ impl MatchIndex {
     /// The student's near misses (see [`super::near_miss`]), best first, at
     /// most `limit`. A scan of the open offers: a near miss lacks a required
     /// skill, so the anchor lists that make eligible offers quick to find do
-    /// not narrow it.
+    /// not narrow it. Most offers fail a filter or are far from the student's
+    /// skills; those are dropped from the slot and a lookup of each required
+    /// skill, and only the rest get the full result that decides.
     pub fn near_misses_for_student(&self, student_id: i64, limit: usize, today: NaiveDate) -> Vec<NearMiss> {
         self.near_misses_of_kind(student_id, None, limit, today)
     }
@@ -655,13 +670,18 @@ impl MatchIndex {
         let Some(s) = self.student(student_id) else {
             return Vec::new();
         };
-        let wanted = kind.map_or(u8::MAX, kind_bit);
+        let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
+        let skills = s.skills();
         let mut found: Vec<NearMiss> = self
             .offers
             .iter()
             .flatten()
-            // Not open fails another filter than skills: never a near miss.
-            .filter(|o| o.profile.status == OfferStatus::Open && o.kind & wanted != 0)
+            // Any filter failing besides skills: never a near miss.
+            .filter(|o| o.kind & wanted != 0 && passes_all_but_skills(s, o, today))
+            .filter(|o| {
+                let required = o.profile.requirements.iter().filter(|r| r.required);
+                within_reach(required.map(|r| (lookup(skills, r.skill.0).min(5), r.level())))
+            })
             .filter_map(|o| near_miss(&self.result(s, o, today, false)))
             .collect();
         found.sort_by(near_miss::rank);
@@ -980,6 +1000,7 @@ impl MatchIndex {
 mod tests {
     use super::*;
     use crate::matching::brute_force::BruteForce;
+    use crate::matching::near_miss::SkillGap;
     use crate::matching::rules::Requirement;
     use crate::matching::synthetic::{generate, SyntheticConfig};
     use proptest::prelude::*;
@@ -1262,6 +1283,75 @@ mod tests {
         }
         // The data must hold near misses for the comparison to mean anything.
         assert!(compared > 50, "{compared} near misses compared");
+    }
+
+    #[test]
+    fn near_misses_at_the_edges_of_reach_equal_the_brute_force_recomputation() {
+        // 0 ML ← 1 DL ← 2 PyTorch; 3 SQL; 4 Rust; 5 Excel.
+        let taxonomy = Taxonomy::new(vec![None, Some(SkillId(0)), Some(SkillId(1)), None, None, None]).unwrap();
+        let mut s = student(1, &[(2, 3), (3, 2), (5, 1)]);
+        s.wanted_kinds = vec![OfferKind::Internship];
+        s.available_from = NaiveDate::from_ymd_opt(2025, 10, 1);
+        s.remote_ok = true;
+        let base = [(0, 3, 2, true), (4, 2, 1, true)];
+        let with = |id, reqs: &[(u32, u8, u8, bool)], change: fn(&mut OfferProfile)| {
+            let mut o = offer(id, reqs);
+            change(&mut o);
+            o
+        };
+        let offers = vec![
+            // An ancestor held through its child, and a skill not held.
+            with(1, &base, |_| ()),
+            // A held skill one level short.
+            with(2, &[(3, 3, 1, true)], |_| ()),
+            // Two levels short.
+            with(3, &[(3, 4, 1, true)], |_| ()),
+            // An ancestor one level short, and a skill not held.
+            with(4, &[(1, 4, 1, true), (4, 1, 3, true)], |_| ()),
+            // Three short.
+            with(5, &[(4, 1, 1, true), (5, 2, 1, true), (2, 4, 1, true)], |_| ()),
+            // One gap, but another filter fails.
+            with(6, &base, |o| o.city = "Fès".into()),
+            with(7, &base, |o| o.deadline = NaiveDate::from_ymd_opt(2025, 8, 31)),
+            with(8, &base, |o| o.kind = OfferKind::WorkStudy),
+            with(9, &base, |o| o.min_degree_level = Some(DegreeLevel::Bac8)),
+            with(10, &base, |o| o.start_date = NaiveDate::from_ymd_opt(2025, 9, 15)),
+            with(11, &base, |o| o.status = OfferStatus::Closed),
+            // Remote: the city does not matter to a student open to it.
+            with(12, &base, |o| {
+                o.city = "Fès".into();
+                o.work_mode = WorkMode::Remote;
+            }),
+            // Eligible already, with or without a preferred skill missing.
+            with(13, &[(0, 3, 1, true)], |_| ()),
+            with(14, &[(0, 3, 1, true), (4, 2, 1, false)], |_| ()),
+            // The root one level above what the child gives, and a preferred
+            // skill missing beside it.
+            with(15, &[(0, 4, 2, true), (4, 3, 1, false)], |_| ()),
+            // Deadline today: still open.
+            with(16, &base, |o| o.deadline = Some(today())),
+        ];
+        let mut index = MatchIndex::new(taxonomy.clone());
+        index.upsert_student(&s);
+        for o in &offers {
+            index.upsert_offer(o);
+        }
+        let brute = BruteForce::new(&taxonomy, std::slice::from_ref(&s), &offers, &[]);
+        let fast = index.near_misses_for_student(1, usize::MAX, today());
+        let slow = brute.near_misses_for_student(1, usize::MAX, today());
+        let mut offer_ids: Vec<i64> = fast.iter().map(|n| n.offer_id).collect();
+        offer_ids.sort_unstable();
+        assert_eq!(offer_ids, vec![1, 2, 4, 12, 15, 16]);
+        assert_eq!(fast.len(), slow.len());
+        for (f, b) in fast.iter().zip(&slow) {
+            assert_eq!((f.offer_id, &f.gaps), (b.offer_id, &b.gaps));
+            assert!((f.score - b.score).abs() < 1e-9 && (f.score_if_closed - b.score_if_closed).abs() < 1e-9);
+        }
+        let gaps = |id| fast.iter().find(|n| n.offer_id == id).map(|n| n.gaps.clone()).unwrap_or_default();
+        let gap = |skill, held_level, required_level| SkillGap { skill: SkillId(skill), held_level, required_level };
+        assert_eq!(gaps(2), vec![gap(3, 2, 3)]);
+        assert_eq!(gaps(4), vec![gap(1, 3, 4), gap(4, 0, 1)]);
+        assert_eq!(gaps(15), vec![gap(0, 3, 4)]);
     }
 
     /// Every ranking and a sample of explanations agree with the full scan.

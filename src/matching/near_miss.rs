@@ -41,6 +41,29 @@ impl NearMiss {
     }
 }
 
+/// Whether a student holding `(held, required)` levels on an offer's
+/// required skills may be a near miss of it on skills: between one and
+/// [`MAX_GAPS`] of them are short, each not held (0) or held one level below.
+/// A necessary condition of [`near_miss`], cheap enough to test on every
+/// offer before a pair's explanation is built; it says nothing of the other
+/// hard filters.
+pub fn within_reach(required: impl IntoIterator<Item = (u8, u8)>) -> bool {
+    let mut short = 0;
+    for (held, required_level) in required {
+        if held >= required_level {
+            continue;
+        }
+        if held != 0 && held + 1 != required_level {
+            return false;
+        }
+        short += 1;
+        if short > MAX_GAPS {
+            return false;
+        }
+    }
+    short > 0
+}
+
 /// The near miss a scored pair is, if it is one.
 pub fn near_miss(result: &MatchResult) -> Option<NearMiss> {
     if result.failed_filters != [HardFilter::MissingRequiredSkill] {
@@ -172,6 +195,60 @@ mod tests {
                 got.map(|n| n.gaps.iter().map(|g| (g.skill.0, g.held_level, g.required_level)).collect::<Vec<_>>());
             assert_eq!(got, expected, "{failed:?} {partial:?} {missing:?}");
         }
+    }
+
+    #[test]
+    fn within_reach_counts_the_short_required_skills() {
+        // (held, required) per required skill -> within reach
+        let cases: Vec<(Vec<(u8, u8)>, bool)> = vec![
+            // No requirement, or all met: eligible, not a near miss.
+            (vec![], false),
+            (vec![(3, 3), (5, 1)], false),
+            // One or two not held.
+            (vec![(0, 3)], true),
+            (vec![(0, 3), (4, 2), (0, 1)], true),
+            // One level short on a held skill counts as one gap.
+            (vec![(2, 3)], true),
+            (vec![(2, 3), (0, 5)], true),
+            // Two levels short: out of reach, whatever else.
+            (vec![(1, 3)], false),
+            (vec![(3, 5), (0, 1)], false),
+            // Three short: out of reach.
+            (vec![(0, 1), (0, 2), (0, 3)], false),
+            (vec![(0, 1), (1, 2), (4, 5)], false),
+        ];
+        for (levels, expected) in cases {
+            assert_eq!(within_reach(levels.iter().copied()), expected, "{levels:?}");
+        }
+    }
+
+    #[test]
+    fn within_reach_answers_what_the_full_result_answers_on_skills() {
+        // Every (held, minimum) on up to three required skills, with a
+        // preferred skill beside them: the cheap test and the full result
+        // agree when no other filter fails.
+        use crate::matching::rules::{evaluate, Requirement};
+        let pairs: Vec<(u8, u8)> = (0..=5).flat_map(|h| (1..=5).map(move |m| (h, m))).collect();
+        let mut sets: Vec<Vec<(u8, u8)>> = vec![vec![]];
+        let mut longest = sets.clone();
+        for _ in 0..3 {
+            longest = longest.iter().flat_map(|s| pairs.iter().map(move |&p| [s.as_slice(), &[p]].concat())).collect();
+            sets.extend(longest.iter().cloned());
+        }
+        let mut near = 0;
+        for levels in &sets {
+            let mut requirements: Vec<Requirement> = levels
+                .iter()
+                .enumerate()
+                .map(|(i, &(_, m))| Requirement { skill: SkillId(i as u32), min_level: m, weight: 2, required: true })
+                .collect();
+            requirements.push(Requirement { skill: SkillId(9), min_level: 4, weight: 1, required: false });
+            let level_of = |s: SkillId| levels.get(s.0 as usize).map_or(1, |&(h, _)| h);
+            let full = near_miss(&evaluate(1, 2, &requirements, level_of, Vec::new()));
+            assert_eq!(within_reach(levels.iter().copied()), full.is_some(), "{levels:?}");
+            near += usize::from(full.is_some());
+        }
+        assert!(near > 1_000, "{near} near misses among {} cases", sets.len());
     }
 
     #[test]
