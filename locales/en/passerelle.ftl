@@ -408,3 +408,34 @@ doc-summary-rotate-secret = Issue a new signing secret.
 doc-summary-ping-webhook = Send a test event.
 doc-summary-list-deliveries = The delivery log of a subscription, newest first.
 doc-summary-redeliver = Send a delivery again.
+
+## Field rules of the domain.
+
+between = must be between { $min } and { $max }
+from-to = must be from { $min } to { $max }
+one-of = must be one of { $values }
+at-most-mad = must be at most { $max } MAD
+at-most-languages = at most { $max } languages
+at-most-requirements = at most { $max } skill requirements
+at-most-skills = at most { $max } skills
+at-most-entries = at most { $max } entries
+at-most-dates = at most { $max } dates
+skills-from-to = from { $min } to { $max } skills
+deadline-after-start-date = the deadline must not be after the start date
+end-date-after-start-date = the end date must be after the start date
+monthly-stipend-at-most = the monthly stipend must be at most { $max } MAD
+available-until-before-from = must not be before the availability start
+student-number-format = only letters, digits, '-', '_' and '/'
+training-link-format = an https:// address without spaces, at most { $max } characters
+campaign-name-length = name is 1 to { $max } characters
+campaign-offers-one-of = give either offer_ids or offer_filter, not both and not neither
+campaign-offers-count = offer_ids holds 1 to { $max } offers
+campaign-max-choices = max_choices must be between 1 and { $max }
+campaign-seed = seed must be between 0 and { $max }
+offer-listed-twice = offer { $offer } is listed twice
+campaign-at-most-choices = this campaign takes at most { $max } choices
+offer-not-in-campaign = offer { $offer } is not in this campaign
+not-eligible-for-offer = you are not eligible for offer { $offer } (its hard filters or required skills)
+student-listed-twice = student { $student } is listed twice
+student-did-not-rank = student { $student } did not rank this offer in the campaign
+date-between = must be a date between { $earliest } and { $latest }

@@ -410,3 +410,34 @@ doc-summary-rotate-secret = Émettre un nouveau secret de signature.
 doc-summary-ping-webhook = Envoyer un événement de test.
 doc-summary-list-deliveries = Le journal de livraisons d’un abonnement, des plus récentes aux plus anciennes.
 doc-summary-redeliver = Renvoyer une livraison.
+
+## Règles de champ du domaine.
+
+between = doit être compris entre { $min } et { $max }
+from-to = doit aller de { $min } à { $max }
+one-of = doit être l’une des valeurs : { $values }
+at-most-mad = doit être d’au plus { $max } MAD
+at-most-languages = au plus { $max } langues
+at-most-requirements = au plus { $max } compétences demandées
+at-most-skills = au plus { $max } compétences
+at-most-entries = au plus { $max } éléments
+at-most-dates = au plus { $max } dates
+skills-from-to = de { $min } à { $max } compétences
+deadline-after-start-date = la date limite ne doit pas être après la date de début
+end-date-after-start-date = la date de fin doit être après la date de début
+monthly-stipend-at-most = la gratification mensuelle doit être d’au plus { $max } MAD
+available-until-before-from = ne doit pas être avant le début de la disponibilité
+student-number-format = uniquement des lettres, des chiffres, « - », « _ » et « / »
+training-link-format = une adresse https:// sans espace, d’au plus { $max } caractères
+campaign-name-length = le nom compte de 1 à { $max } caractères
+campaign-offers-one-of = donnez soit offer_ids, soit offer_filter, pas les deux ni aucun
+campaign-offers-count = offer_ids contient de 1 à { $max } offres
+campaign-max-choices = max_choices doit être compris entre 1 et { $max }
+campaign-seed = seed doit être compris entre 0 et { $max }
+offer-listed-twice = l’offre { $offer } figure deux fois
+campaign-at-most-choices = cette campagne accepte au plus { $max } choix
+offer-not-in-campaign = l’offre { $offer } ne fait pas partie de cette campagne
+not-eligible-for-offer = vous n’êtes pas éligible à l’offre { $offer } (ses filtres ou ses compétences requises)
+student-listed-twice = l’étudiant { $student } figure deux fois
+student-did-not-rank = l’étudiant { $student } n’a pas classé cette offre dans la campagne
+date-between = doit être une date comprise entre { $earliest } et { $latest }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{UnknownValue, Violation};
+use super::{Message, UnknownValue, Violation};
 
 /// Longest campaign name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -68,21 +68,19 @@ pub fn validate_campaign(rules: &CampaignRules) -> Vec<Violation> {
         violations.push(Violation::new(
             "name",
             ViolationCode::Length,
-            format!("name is 1 to {MAX_NAME_CHARS} characters"),
+            Message::new("campaign-name-length").arg("max", MAX_NAME_CHARS),
         ));
     }
     match (rules.offer_ids, rules.has_filter) {
-        (Some(_), true) | (None, false) => violations.push(Violation::new(
-            "offer_ids",
-            ViolationCode::OneOf,
-            "give either offer_ids or offer_filter, not both and not neither",
-        )),
+        (Some(_), true) | (None, false) => {
+            violations.push(Violation::new("offer_ids", ViolationCode::OneOf, Message::new("campaign-offers-one-of")))
+        }
         (Some(ids), false) => {
             if ids.is_empty() || ids.len() > MAX_OFFERS {
                 violations.push(Violation::new(
                     "offer_ids",
                     ViolationCode::Length,
-                    format!("offer_ids holds 1 to {MAX_OFFERS} offers"),
+                    Message::new("campaign-offers-count").arg("max", MAX_OFFERS),
                 ));
             }
             violations.extend(duplicates("offer_ids", ids));
@@ -100,14 +98,14 @@ pub fn validate_campaign(rules: &CampaignRules) -> Vec<Violation> {
         violations.push(Violation::new(
             "max_choices",
             ViolationCode::OutOfRange,
-            format!("max_choices must be between 1 and {MAX_CHOICES}"),
+            Message::new("campaign-max-choices").arg("max", MAX_CHOICES),
         ));
     }
     if rules.seed.is_some_and(|seed| !(0..=MAX_SEED).contains(&seed)) {
         violations.push(Violation::new(
             "seed",
             ViolationCode::OutOfRange,
-            format!("seed must be between 0 and {MAX_SEED}"),
+            Message::new("campaign-seed").arg("max", MAX_SEED),
         ));
     }
     violations
@@ -120,7 +118,11 @@ fn duplicates(field: &str, ids: &[i64]) -> Vec<Violation> {
         .enumerate()
         .filter(|(_, id)| !seen.insert(**id))
         .map(|(i, id)| {
-            Violation::new(format!("{field}[{i}]"), ViolationCode::Duplicate, format!("offer {id} is listed twice"))
+            Violation::new(
+                format!("{field}[{i}]"),
+                ViolationCode::Duplicate,
+                Message::new("offer-listed-twice").arg("offer", *id),
+            )
         })
         .collect()
 }
@@ -138,7 +140,7 @@ pub fn validate_choices(
         violations.push(Violation::new(
             "offer_ids",
             ViolationCode::TooMany,
-            format!("this campaign takes at most {max_choices} choices"),
+            Message::new("campaign-at-most-choices").arg("max", max_choices),
         ));
     }
     violations.extend(duplicates("offer_ids", offer_ids));
@@ -148,13 +150,13 @@ pub fn validate_choices(
             violations.push(Violation::new(
                 field,
                 ViolationCode::NotInCampaign,
-                format!("offer {offer} is not in this campaign"),
+                Message::new("offer-not-in-campaign").arg("offer", offer),
             ));
         } else if !eligible(offer) {
             violations.push(Violation::new(
                 field,
                 ViolationCode::NotEligible,
-                format!("you are not eligible for offer {offer} (its hard filters or required skills)"),
+                Message::new("not-eligible-for-offer").arg("offer", offer),
             ));
         }
     }
@@ -174,13 +176,13 @@ pub fn validate_ranking(ranking: &[i64], excluded: &[i64], is_candidate: impl Fn
                 violations.push(Violation::new(
                     field,
                     ViolationCode::Duplicate,
-                    format!("student {student} is listed twice"),
+                    Message::new("student-listed-twice").arg("student", student),
                 ));
             } else if !is_candidate(student) {
                 violations.push(Violation::new(
                     field,
                     ViolationCode::NotACandidate,
-                    format!("student {student} did not rank this offer in the campaign"),
+                    Message::new("student-did-not-rank").arg("student", student),
                 ));
             }
         }

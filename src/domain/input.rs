@@ -61,8 +61,15 @@ pub fn is_multi_line(key: &str) -> bool {
 
 /// A violation naming `field` when `date` is outside the accepted range.
 pub fn check_date(field: &str, date: NaiveDate) -> Option<Violation> {
-    (!(EARLIEST_DATE..=LATEST_DATE).contains(&date))
-        .then(|| Violation::new(field, ViolationCode::OutOfRange, format!("must be a date {}", date_range_text())))
+    (!(EARLIEST_DATE..=LATEST_DATE).contains(&date)).then(|| {
+        Violation::new(
+            field,
+            ViolationCode::OutOfRange,
+            Message::new("date-between")
+                .arg("earliest", EARLIEST_DATE.to_string())
+                .arg("latest", LATEST_DATE.to_string()),
+        )
+    })
 }
 
 /// Reads a date as the API writes it (`YYYY-MM-DD`, with a sign and more

@@ -4,7 +4,7 @@
 //! student needs to apply (dates that are still ahead, at least one
 //! requirement to be matched against).
 
-use super::{check_text, DegreeLevel, OfferKind, OfferStatus, Violation, WorkMode, LEVEL_RANGE};
+use super::{check_text, DegreeLevel, Message, OfferKind, OfferStatus, Violation, WorkMode, LEVEL_RANGE};
 use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -111,7 +111,7 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
         out.push(Violation::new(
             "description",
             ViolationCode::TooLong,
-            format!("must be at most {MAX_DESCRIPTION_CHARS} characters"),
+            Message::new("too-long").arg("max", MAX_DESCRIPTION_CHARS),
         ));
     }
     check_text("city", &draft.city, 1, MAX_CITY_CHARS, &mut out);
@@ -126,7 +126,7 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
             out.push(Violation::new(
                 "deadline",
                 ViolationCode::AfterStartDate,
-                "the deadline must not be after the start date",
+                Message::new("deadline-after-start-date"),
             ));
         }
     }
@@ -134,7 +134,7 @@ pub fn validate_offer(draft: &OfferDraft) -> Vec<Violation> {
         out.push(Violation::new(
             "stipend_mad",
             ViolationCode::OutOfRange,
-            format!("must be at most {MAX_STIPEND_MAD} MAD"),
+            Message::new("at-most-mad").arg("max", MAX_STIPEND_MAD),
         ));
     }
     check_languages(&draft.languages, &mut out);
@@ -175,7 +175,11 @@ pub fn offer_status_move(from: OfferStatus, to: OfferStatus) -> bool {
 
 fn check_languages(languages: &[String], out: &mut Vec<Violation>) {
     if languages.len() > MAX_LANGUAGES {
-        out.push(Violation::new("languages", ViolationCode::TooMany, format!("at most {MAX_LANGUAGES} languages")));
+        out.push(Violation::new(
+            "languages",
+            ViolationCode::TooMany,
+            Message::new("at-most-languages").arg("max", MAX_LANGUAGES),
+        ));
     }
     let mut seen = HashSet::new();
     for (index, language) in languages.iter().enumerate() {
@@ -203,7 +207,7 @@ fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation
         out.push(Violation::new(
             "requirements",
             ViolationCode::TooMany,
-            format!("at most {} skill requirements", REQUIREMENT_COUNT.end()),
+            Message::new("at-most-requirements").arg("max", *REQUIREMENT_COUNT.end()),
         ));
     }
     let mut seen = HashSet::new();
@@ -227,8 +231,12 @@ fn check_requirements(requirements: &[RequirementDraft], out: &mut Vec<Violation
     }
 }
 
-fn out_of_range<T: std::fmt::Display>(field: &str, range: &std::ops::RangeInclusive<T>) -> Violation {
-    Violation::new(field, ViolationCode::OutOfRange, format!("must be between {} and {}", range.start(), range.end()))
+fn out_of_range<T: Copy + Into<crate::i18n::Arg>>(field: &str, range: &std::ops::RangeInclusive<T>) -> Violation {
+    Violation::new(
+        field,
+        ViolationCode::OutOfRange,
+        Message::new("between").arg("min", *range.start()).arg("max", *range.end()),
+    )
 }
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
         violations.push(Violation::new(
             "end_date",
             ViolationCode::NotAfterStartDate,
-            "the end date must be after the start date",
+            Message::new("end-date-after-start-date"),
         ));
     }
     check_text("company_tutor", &terms.company_tutor, 1, MAX_NAME_CHARS, &mut violations);
@@ -210,7 +210,7 @@ pub fn validate_terms(terms: &AgreementTerms) -> Vec<Violation> {
         violations.push(Violation::new(
             "monthly_stipend_mad",
             ViolationCode::OutOfRange,
-            format!("the monthly stipend must be at most {MAX_MONTHLY_STIPEND_MAD} MAD"),
+            Message::new("monthly-stipend-at-most").arg("max", MAX_MONTHLY_STIPEND_MAD),
         ));
     }
     if terms.weekly_hours.is_some_and(|hours| !(1..=MAX_WEEKLY_HOURS).contains(&hours)) {

@@ -1,7 +1,7 @@
 //! Rules for what a student, or a school on a student's behalf, may record:
 //! skills, availability, credentials, roster rows and the free-text profile.
 
-use super::{check_text, DegreeLevel, UnknownValue, Violation, LEVEL_RANGE};
+use super::{check_text, DegreeLevel, Message, UnknownValue, Violation, LEVEL_RANGE};
 use crate::domain::ViolationCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,11 @@ pub struct LanguageSkill {
 pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
     let mut out = Vec::new();
     if skills.len() > MAX_SKILLS {
-        out.push(Violation::new("skills", ViolationCode::TooMany, format!("at most {MAX_SKILLS} skills")));
+        out.push(Violation::new(
+            "skills",
+            ViolationCode::TooMany,
+            Message::new("at-most-skills").arg("max", MAX_SKILLS),
+        ));
     }
     let mut seen = HashSet::new();
     for (index, (skill, level)) in skills.iter().enumerate() {
@@ -119,7 +123,7 @@ pub fn validate_skills(skills: &[(String, u8)]) -> Vec<Violation> {
             out.push(Violation::new(
                 format!("skills[{index}].level"),
                 ViolationCode::OutOfRange,
-                format!("must be between {} and {}", LEVEL_RANGE.start(), LEVEL_RANGE.end()),
+                Message::new("between").arg("min", *LEVEL_RANGE.start()).arg("max", *LEVEL_RANGE.end()),
             ));
         }
     }
@@ -133,7 +137,7 @@ pub fn validate_availability(from: Option<NaiveDate>, until: Option<NaiveDate>) 
         (Some(from), Some(until)) if until < from => vec![Violation::new(
             "available_until",
             ViolationCode::BeforeAvailableFrom,
-            "must not be before the availability start",
+            Message::new("available-until-before-from"),
         )],
         _ => Vec::new(),
     }
@@ -147,9 +151,9 @@ pub fn validate_password(password: &str) -> Vec<Violation> {
     if length == 0 {
         vec![Violation::new("password", ViolationCode::Required, crate::domain::Message::new("required"))]
     } else if length < min {
-        vec![Violation::new("password", ViolationCode::TooShort, format!("must be at least {min} characters"))]
+        vec![Violation::new("password", ViolationCode::TooShort, Message::new("too-short").arg("min", min))]
     } else if length > max {
-        vec![Violation::new("password", ViolationCode::TooLong, format!("must be at most {max} characters"))]
+        vec![Violation::new("password", ViolationCode::TooLong, Message::new("too-long").arg("max", max))]
     } else {
         Vec::new()
     }
@@ -174,7 +178,7 @@ pub fn validate_email(email: &str) -> Vec<Violation> {
         return vec![Violation::new(
             "email",
             ViolationCode::TooLong,
-            format!("must be at most {MAX_EMAIL_CHARS} characters"),
+            Message::new("too-long").arg("max", MAX_EMAIL_CHARS),
         )];
     }
     if is_sane_email(email) {
@@ -287,11 +291,7 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
     let student_number = row.student_number.trim();
     if out.len() == before && !student_number.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
     {
-        out.push(Violation::new(
-            "student_number",
-            ViolationCode::InvalidFormat,
-            "only letters, digits, '-', '_' and '/'",
-        ));
+        out.push(Violation::new("student_number", ViolationCode::InvalidFormat, Message::new("student-number-format")));
     }
     check_text("first_name", &row.first_name, 1, MAX_PERSON_NAME_CHARS, &mut out);
     check_text("last_name", &row.last_name, 1, MAX_PERSON_NAME_CHARS, &mut out);
@@ -305,7 +305,7 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
         out.push(Violation::new(
             "degree_level",
             ViolationCode::UnknownValue,
-            format!("must be one of {}", known.join(", ")),
+            Message::new("one-of").arg("values", known.join(", ")),
         ));
     }
 
@@ -315,7 +315,7 @@ pub fn parse_roster_row(row: &RosterRow) -> Result<RosterEntry, Vec<Violation>> 
             out.push(Violation::new(
                 "graduation_year",
                 ViolationCode::OutOfRange,
-                format!("must be between {} and {}", GRADUATION_YEARS.start(), GRADUATION_YEARS.end()),
+                Message::new("between").arg("min", *GRADUATION_YEARS.start()).arg("max", *GRADUATION_YEARS.end()),
             ));
             None
         }
@@ -363,7 +363,7 @@ pub struct ProfileText<'a> {
 pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
     if text.bio.is_some_and(|bio| bio.chars().count() > MAX_BIO_CHARS) {
-        out.push(Violation::new("bio", ViolationCode::TooLong, format!("must be at most {MAX_BIO_CHARS} characters")));
+        out.push(Violation::new("bio", ViolationCode::TooLong, Message::new("too-long").arg("max", MAX_BIO_CHARS)));
     }
 
     check_count("links", text.links.len(), MAX_LINKS, &mut out);
@@ -374,7 +374,7 @@ pub fn validate_profile_text(text: &ProfileText<'_>) -> Vec<Violation> {
             out.push(Violation::new(
                 field,
                 ViolationCode::TooLong,
-                format!("must be at most {MAX_LINK_CHARS} characters"),
+                Message::new("too-long").arg("max", MAX_LINK_CHARS),
             ));
         } else if !is_web_link(link) {
             out.push(Violation::new(
@@ -428,7 +428,7 @@ fn is_web_link(link: &str) -> bool {
 
 fn check_count(field: &str, count: usize, max: usize, out: &mut Vec<Violation>) {
     if count > max {
-        out.push(Violation::new(field, ViolationCode::TooMany, format!("at most {max} entries")));
+        out.push(Violation::new(field, ViolationCode::TooMany, Message::new("at-most-entries").arg("max", max)));
     }
 }
 

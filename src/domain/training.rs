@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use utoipa::ToSchema;
 
 use super::reports::effective_levels;
-use super::{check_text, text_enum, UnknownValue, Violation, LEVEL_RANGE};
+use super::{check_text, text_enum, Message, UnknownValue, Violation, LEVEL_RANGE};
 
 text_enum! {
     /// How a training is followed.
@@ -148,7 +148,11 @@ impl TrainingDraft {
 }
 
 fn out_of_range(field: &str, range: &std::ops::RangeInclusive<u32>) -> Violation {
-    Violation::new(field, ViolationCode::OutOfRange, format!("must be from {} to {}", range.start(), range.end()))
+    Violation::new(
+        field,
+        ViolationCode::OutOfRange,
+        Message::new("from-to").arg("min", *range.start()).arg("max", *range.end()),
+    )
 }
 
 /// Checks a training for saving; every violation names its field, e.g. `skills[1].level`.
@@ -160,7 +164,7 @@ pub fn validate_training(draft: &TrainingDraft) -> Vec<Violation> {
         out.push(Violation::new(
             "skills",
             ViolationCode::Count,
-            format!("from {} to {} skills", SKILL_COUNT.start(), SKILL_COUNT.end()),
+            Message::new("skills-from-to").arg("min", *SKILL_COUNT.start()).arg("max", *SKILL_COUNT.end()),
         ));
     }
     let mut seen = HashSet::new();
@@ -187,7 +191,11 @@ pub fn validate_training(draft: &TrainingDraft) -> Vec<Violation> {
         out.push(out_of_range("seats", &SEATS));
     }
     if draft.start_dates.len() > MAX_START_DATES {
-        out.push(Violation::new("start_dates", ViolationCode::Count, format!("at most {MAX_START_DATES} dates")));
+        out.push(Violation::new(
+            "start_dates",
+            ViolationCode::Count,
+            Message::new("at-most-dates").arg("max", MAX_START_DATES),
+        ));
     }
     let distinct: HashSet<_> = draft.start_dates.iter().collect();
     if distinct.len() != draft.start_dates.len() {
@@ -205,7 +213,7 @@ pub fn validate_training(draft: &TrainingDraft) -> Vec<Violation> {
             out.push(Violation::new(
                 "link",
                 ViolationCode::InvalidFormat,
-                format!("an https:// address without spaces, at most {MAX_LINK_CHARS} characters"),
+                Message::new("training-link-format").arg("max", MAX_LINK_CHARS),
             ));
         }
     }
