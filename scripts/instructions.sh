@@ -25,6 +25,9 @@ TOLERANCE_PERCENT=10
 DEMO_PASSWORD="passerelle-demo-2026"
 BINARY="${PASSERELLE_BINARY:-target/release/passerelle}"
 BASELINE_BINARY="${BASELINE_BINARY:-target/release/examples/baseline}"
+# The service reads every PASSERELLE_* variable as configuration and refuses
+# unknown ones: this one is the script's own.
+unset PASSERELLE_BINARY
 
 log() { printf '[instructions] %s\n' "$*" >&2; }
 

@@ -5,13 +5,26 @@
 # floor. Writes requests per second and p50/p99 latencies to
 # docs/load-results.md.
 #
-#   scripts/load.sh                 # 10 s per measurement
+# Beside the demo data set, the database holds a synthetic data set of the
+# chosen size (`seed synthetic`, whose accounts all sign in with one
+# test-only password): the read rows run against an index of that many
+# students, and the write rows are real ones. Applying sends a distinct
+# (student, open offer) pair with a fresh Idempotency-Key each request, for
+# students logged in first; the recruiter then moves those applications to
+# offered, and the students accept concurrently on offers of one position
+# each, so most accepts find the position taken (409).
+#
+#   scripts/load.sh                 # 10 s per measurement, demo size
+#   scripts/load.sh --size 100k     # or LOAD_SIZE=100k; demo, 100k or 1m
 #   LOAD_SECONDS=30 LOAD_CONNECTIONS=32 scripts/load.sh
 #
 # Environment: LOAD_SECONDS, LOAD_CONNECTIONS (default 16), LOAD_THREADS
 # (default 2), LOAD_PG_SERVER (default the local server; a uniquely named
 # database is created there and dropped at the end), LOAD_BACKENDS
-# ("sqlite postgres"), LOAD_OUTPUT (default docs/load-results.md).
+# ("sqlite postgres"), LOAD_OUTPUT (default docs/load-results.md), LOAD_SIZE
+# (demo: 2,000 synthetic students and 1,000 offers; 100k: 100,000 and 10,000;
+# 1m: 1,000,000 and 10,000), LOAD_WRITERS (students logged in for the write
+# rows, default 200).
 # Traffic goes to 127.0.0.1 only, and every run stops after LOAD_SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +36,16 @@ PG_SERVER="${LOAD_PG_SERVER:-postgres://postgres@127.0.0.1:5432/postgres}"
 BACKENDS="${LOAD_BACKENDS:-sqlite postgres}"
 OUTPUT="${LOAD_OUTPUT:-docs/load-results.md}"
 DEMO_PASSWORD="passerelle-demo-2026"
+SYNTHETIC_PASSWORD="passerelle-synthetic-2026"
+SIZE="${LOAD_SIZE:-demo}"
+if [[ "${1:-}" == "--size" ]]; then SIZE="${2:?--size demo|100k|1m}"; fi
+case "$SIZE" in
+  demo) SYN_STUDENTS=2000 SYN_OFFERS=1000 ;;
+  100k) SYN_STUDENTS=100000 SYN_OFFERS=10000 ;;
+  1m) SYN_STUDENTS=1000000 SYN_OFFERS=10000 ;;
+  *) echo "unknown size $SIZE: demo, 100k or 1m" >&2; exit 2 ;;
+esac
+WRITERS="${LOAD_WRITERS:-200}"
 
 log() { printf '[load] %s\n' "$*" >&2; }
 
@@ -67,8 +90,9 @@ wait_for() {
 
 # wrk LABEL URL [TOKEN] [LUA]: appends a table row.
 ROWS=()
+STARTS=()
 measure() {
-  local label="$1" url="$2" token="${3:-}" lua="${4:-}" out args=()
+  local label="$1" url="$2" token="${3:-}" lua="${4:-}" args=()
   args=(-t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --timeout 10s --latency)
   [[ -n "$token" ]] && args+=(-H "Authorization: Bearer $token")
   [[ -n "$lua" ]] && args+=(-s "$lua")
@@ -80,6 +104,103 @@ measure() {
   p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
   non2xx="$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")"
   ROWS+=("| $label | ${rps} | ${p50} | ${p99} | ${non2xx:-0} |")
+  LAST_RPS="$rps" LAST_P50="$p50" LAST_P99="$p99"
+}
+
+# The write rows' scripts print their counts on a line of their own.
+counted() { awk -v key="$1" '$1 == "counted:" { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == key) print kv[2] } }' <<<"$out"; }
+
+# sql BACKEND URL QUERY: rows as `a|b` lines.
+sql() {
+  case "$1" in
+    sqlite) sqlite3 "${2#sqlite://}" "$3" ;;
+    postgres) psql "$2" -qAt -F '|' -c "$3" ;;
+  esac
+}
+
+# Signs in the synthetic students 1..WRITERS, a few at a time; prints their
+# access tokens in that order, one a line.
+login_writers() {
+  python3 - "$BASE" "$WRITERS" "$SYNTHETIC_PASSWORD" <<'PY'
+import json, sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+base, count, password = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def login(n):
+    body = json.dumps({"email": f"student-{n}@synthetic.invalid", "password": password}).encode()
+    request = urllib.request.Request(f"{base}/api/v1/auth/login", body, {"content-type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)["access_token"]
+with ThreadPoolExecutor(4) as pool:
+    for token in pool.map(login, range(1, count + 1)):
+        print(token)
+PY
+}
+
+# The Lua of a write row: each wrk thread walks its share (every THREADS-th)
+# of a list, counts 2xx and 409 answers, and stops once its share is done;
+# then requests/s is a lower bound (wrk divides by the whole duration).
+# write_lua FILE DECLARATIONS BODY_OF_item(i): the body sees `i` (1-based
+# position in the list) and returns a request, or nil when past the end. The
+# lists are read from files: a literal of thousands of entries would overflow
+# a Lua function's constants.
+write_lua() {
+  cat >"$1" <<LUA
+local function lines(path)
+  local list = {}
+  for line in io.lines(path) do table.insert(list, line) end
+  return list
+end
+$2
+local threads = {}
+local next_id = 0
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  k = 0; ok = 0; conflict = 0; other = 0; exhausted = 0
+end
+local function item(i)
+$3
+end
+function request()
+  local i = k * $THREADS + id + 1
+  k = k + 1
+  local r = item(i)
+  if r == nil then
+    exhausted = 1
+    return wrk.format("GET", "/health/live")
+  end
+  return r
+end
+function response(status, headers, body)
+  if exhausted == 1 and body ~= nil and string.find(body, '"status":"ok"', 1, true) then
+    wrk.thread:stop()
+    return
+  end
+  if status >= 200 and status < 300 then ok = ok + 1
+  elseif status == 409 then conflict = conflict + 1
+  else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local o, c, x, e = 0, 0, 0, 0
+  for _, t in ipairs(threads) do
+    o = o + t:get("ok"); c = c + t:get("conflict"); x = x + t:get("other"); e = e + t:get("exhausted")
+  end
+  io.write(string.format("counted: ok=%d conflict=%d other=%d exhausted=%d\n", o, c, x, e))
+end
+LUA
+}
+
+# Replaces the row `measure` appended with one whose last column counts the
+# answers by kind, as the write row's script counted them.
+write_row() {
+  local label="$1" ok conflict other exhausted note=""
+  unset 'ROWS[-1]'
+  ok="$(counted ok)" conflict="$(counted conflict)" other="$(counted other)" exhausted="$(counted exhausted)"
+  [[ "${exhausted:-0}" != 0 ]] && note="≥ "
+  ROWS+=("| $label | ${note}${LAST_RPS} | ${LAST_P50} | ${LAST_P99} | ${ok} 2xx, ${conflict} × 409, ${other} other |")
 }
 
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -111,13 +232,23 @@ for backend in $BACKENDS; do
   BASE="http://127.0.0.1:$port"
   # The per-caller rate limit would cap a single-token load test at its
   # budget; it is turned off here so the service itself is measured.
-  PASSERELLE_DATABASE_URL="$url" PASSERELLE_BIND="127.0.0.1:$port" \
+  export PASSERELLE_DATABASE_URL="$url" PASSERELLE_BIND="127.0.0.1:$port" \
     PASSERELLE_AUTH__SIGNING_KEYS="load:$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
-    PASSERELLE_AUTH__LOGIN_ATTEMPTS_PER_MINUTE=10000 PASSERELLE_LIMITS__REQUESTS_PER_MINUTE=0 \
-    PASSERELLE_LOG_FORMAT=json RUST_LOG=warn \
-    "$TARGET/passerelle" serve --demo >"$WORK/server-$backend.log" 2>&1 &
+    PASSERELLE_AUTH__LOGIN_ATTEMPTS_PER_MINUTE=100000 PASSERELLE_LIMITS__REQUESTS_PER_MINUTE=0 \
+    PASSERELLE_LOG_FORMAT=json RUST_LOG=warn,passerelle::startup=info
+  log "$backend: demo data set, then $SYN_STUDENTS synthetic students and $SYN_OFFERS offers"
+  "$TARGET/passerelle" seed demo >"$WORK/seed-$backend.log" 2>&1
+  seed_started="$(date +%s.%N)"
+  "$TARGET/passerelle" seed synthetic --students "$SYN_STUDENTS" --offers "$SYN_OFFERS" >>"$WORK/seed-$backend.log" 2>&1
+  seed_took="$(python3 -c "import time; print(f'{time.time() - $seed_started:.0f}')")"
+  started="$(date +%s.%N)"
+  "$TARGET/passerelle" serve >"$WORK/server-$backend.log" 2>&1 &
   PIDS+=($!)
+  server_pid="${PIDS[-1]}"
   wait_for "$BASE/health/ready"
+  startup="$(python3 -c "import time; print(f'{time.time() - $started:.2f}')")"
+  resident_at_start="$(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$server_pid/status")"
+  indexed="$(grep -o '"students":[0-9]*' "$WORK/server-$backend.log" | head -1 | cut -d: -f2)"
   student="$(login salma.bennani@ecc.example.org)"
   recruiter="$(login nadia.alaoui@axa-go.example.org)"
   student_id="$(curl -fsS "$BASE/api/v1/me" -H "Authorization: Bearer $student" | json_field '["student_id"]')"
@@ -154,16 +285,53 @@ end
 LUA
   measure "$backend: student mix (40% browse, 10% offer, 20% profile, 30% matches)" "$BASE" "$student" "$WORK/mix.lua"
   if [[ "$apply_route" == yes ]]; then
-    # Every student applies once; repeats are answered 409 and counted as non-2xx.
-    cat >"$WORK/apply.lua" <<LUA
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"motivation": "Load test application."}'
-LUA
-    measure "$backend: apply (POST /api/v1/offers/{id}/applications)" "$BASE/api/v1/offers/$offer_id/applications" "$student" "$WORK/apply.lua"
+    log "$backend: signing in $WRITERS synthetic students"
+    login_writers >"$WORK/tokens"
+    syn_org="$(sql "$backend" "$url" "SELECT id FROM organisations WHERE code = 'SYN-ORG'")"
+    today="$(date -u +%Y-%m-%d)"
+    sql "$backend" "$url" "SELECT id FROM offers WHERE organisation_id = $syn_org AND status = 'open'
+      AND (deadline IS NULL OR deadline >= '$today') ORDER BY id" >"$WORK/open-offers"
+    # Pair n is student n mod S with offer n div S: consecutive requests
+    # apply to one offer, as the applicants of a popular offer do.
+    write_lua "$WORK/apply.lua" "local tokens = lines('$WORK/tokens')
+local offers = lines('$WORK/open-offers')" "  local n = i - 1
+  local o = math.floor(n / #tokens)
+  if o >= #offers then return nil end
+  return wrk.format('POST', '/api/v1/offers/' .. offers[o + 1] .. '/applications',
+    { ['Authorization'] = 'Bearer ' .. tokens[(n % #tokens) + 1], ['Content-Type'] = 'application/json',
+      ['Idempotency-Key'] = 'load-$$-' .. n },
+    '{\"cover_letter\": \"Load test application.\"}')"
+    measure "$backend: apply (POST /api/v1/offers/{id}/applications, distinct pairs)" "$BASE" "" "$WORK/apply.lua"
+    write_row "$backend: apply (POST /api/v1/offers/{id}/applications, distinct pairs)"
+
+    recruiter_syn="$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
+      -d "{\"email\":\"syn-recruiter@synthetic.invalid\",\"password\":\"$SYNTHETIC_PASSWORD\"}" | json_field '["access_token"]')"
+    sql "$backend" "$url" "SELECT id FROM applications WHERE organisation_id = $syn_org AND status = 'submitted'
+      ORDER BY offer_id, id" >"$WORK/submitted"
+    write_lua "$WORK/offer.lua" "local ids = lines('$WORK/submitted')" "  if i > #ids then return nil end
+  return wrk.format('POST', '/api/v1/applications/' .. ids[i] .. '/transitions',
+    { ['Authorization'] = 'Bearer $recruiter_syn', ['Content-Type'] = 'application/json' }, '{\"to\": \"offered\"}')"
+    measure "$backend: recruiter offers (POST /api/v1/applications/{id}/transitions, to offered)" "$BASE" "" "$WORK/offer.lua"
+    write_row "$backend: recruiter offers (POST /api/v1/applications/{id}/transitions, to offered)"
+
+    # Each offered application with the index of its student's token; the
+    # offers have one position each, so the applicants of one offer race.
+    sql "$backend" "$url" "SELECT a.id, s.email FROM applications a JOIN students s ON s.id = a.student_id
+      WHERE a.organisation_id = $syn_org AND a.status = 'offered' ORDER BY a.offer_id, a.id" |
+      awk -F'|' '{ sub(/^student-/, "", $2); sub(/@.*/, "", $2); print $1 "," $2 }' >"$WORK/offered"
+    write_lua "$WORK/accept.lua" "local tokens = lines('$WORK/tokens')
+local offered = lines('$WORK/offered')" "  local p = offered[i]
+  if p == nil then return nil end
+  local application, student = string.match(p, '(%d+),(%d+)')
+  return wrk.format('POST', '/api/v1/applications/' .. application .. '/transitions',
+    { ['Authorization'] = 'Bearer ' .. tokens[tonumber(student)], ['Content-Type'] = 'application/json' }, '{\"to\": \"accepted\"}')"
+    measure "$backend: students accept (transitions to accepted, 1 position per offer)" "$BASE" "" "$WORK/accept.lua"
+    write_row "$backend: students accept (transitions to accepted, 1 position per offer)"
   else
     ROWS+=("| $backend: apply (POST /api/v1/offers/{id}/applications) | not in this build | | | |")
   fi
+  resident="$(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$server_pid/status")"
+  STARTS+=("| $backend | ${indexed:-?} | ${seed_took} s | ${startup} s | ${resident_at_start} MB | ${resident} MB |")
   kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
   if [[ -n "$PG_DB" ]]; then
     psql "$PG_SERVER" -q -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null
@@ -178,7 +346,8 @@ LOAD_AVG_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "Measured by \`scripts/load.sh\` on $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo);"
   echo "load generator and server share it. $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), ${THREADS} threads, ${CONNECTIONS} connections,"
-  echo "${SECONDS_EACH} s per row; release build; demo data set; per-caller rate limit off; one token per role."
+  echo "${SECONDS_EACH} s per row; release build; the demo data set and a synthetic one of size $SIZE ($SYN_STUDENTS students,"
+  echo "$SYN_OFFERS offers); per-caller rate limit off; one token per role for the reads, $WRITERS students for the writes."
   echo "Load average (1, 5, 15 min) before the run: ${LOAD_AVG_BEFORE}; after: ${LOAD_AVG_AFTER}. Anything above"
   echo "2 means other work shared the cores, and the figures, tails above all, are pessimistic."
   echo
@@ -186,9 +355,15 @@ LOAD_AVG_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "| --- | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${ROWS[@]}"
   echo
+  echo "| backend | students in the index | seeding the synthetic set | start-up to ready | resident at start | resident after the rows |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${STARTS[@]}"
+  echo
   echo "Per-endpoint rows drive one endpoint alone; the mix row cycles through the listed"
   echo "requests of a student's session. The baseline is a bare actix-web handler answering"
   echo "\`{\"ok\":true}\` (examples/baseline.rs): the ceiling of the framework on this machine."
+  echo "Write rows walk a list once (distinct pairs, then the applications they created); their last"
+  echo "column counts the answers by kind, and ≥ marks a list finished before the time was up."
 } >"$OUTPUT"
 log "written to $OUTPUT"
 cat "$OUTPUT"

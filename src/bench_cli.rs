@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::allocation::bench::CampaignBenchReport;
 use crate::allocation::synthetic::CampaignShape;
+use crate::auth::password::{PasswordHasher, PasswordParams};
 use crate::db::{run_migrations, Backend, DatabaseTarget, DbConnection};
 use crate::domain::OfferStatus;
 use crate::matching::bench::{build_index, measure, BenchReport, Latency, TOP_K};
@@ -95,6 +96,9 @@ pub fn run_seed(args: SyntheticArgs, configured_url: &str) -> anyhow::Result<()>
         skills: args.skills,
         students: args.students,
         offers: args.offers,
+        // Dates around the day of the seed: a server started on the data set
+        // ranks and takes applications for offers whose deadline is to come.
+        today: chrono::Utc::now().date_naive(),
         ..SyntheticConfig::default()
     };
     seed_synthetic(args.database_url.as_deref().unwrap_or(configured_url), &config)
@@ -194,12 +198,20 @@ pub fn connect(database_url: &str) -> anyhow::Result<DbConnection> {
     Ok(conn)
 }
 
+/// The PHC string of [`store::PASSWORD`], hashed once for every synthetic
+/// account under the default cost parameters (it carries them, so a server
+/// configured otherwise still verifies it).
+pub fn synthetic_password_hash() -> anyhow::Result<String> {
+    Ok(PasswordHasher::new(PasswordParams::default())?.hash(store::PASSWORD)?)
+}
+
 /// Writes the data set with a progress bar; returns where the ids landed and
 /// the time taken.
 pub fn write_with_progress(conn: &mut DbConnection, data: &SyntheticData) -> anyhow::Result<(SyntheticIds, Duration)> {
+    let password_hash = synthetic_password_hash()?;
     let progress = bar((data.students.len() + data.offers.len()) as u64, "writing");
     let start = Instant::now();
-    let ids = store::write(conn, data, |n| progress.set_position(n));
+    let ids = store::write(conn, data, &password_hash, |n| progress.set_position(n));
     progress.finish_and_clear();
     Ok((ids?, start.elapsed()))
 }
@@ -229,6 +241,13 @@ pub fn seed_synthetic(database_url: &str, config: &SyntheticConfig) -> anyhow::R
         ids.organisation_id,
         store::ORGANISATION_CODE,
         ids.account_id
+    );
+    println!(
+        "every account signs in with the test-only password {}: students {} to {}, recruiter {}",
+        store::PASSWORD,
+        store::student_email(1),
+        store::student_email(data.students.len() as i64),
+        store::RECRUITER_EMAIL
     );
     Ok(())
 }
@@ -482,7 +501,7 @@ mod tests {
         let mut conn = connect(&url).unwrap();
         let data =
             generate(&SyntheticConfig { skills: 60, students: 1_500, offers: 10, ..SyntheticConfig::default() }, None);
-        let ids = store::write(&mut conn, &data, |_| {}).unwrap();
+        let ids = store::write(&mut conn, &data, "not-verified", |_| {}).unwrap();
         for offer in &data.offers {
             let mut expected: Vec<(i64, i64)> = data
                 .students

@@ -8,6 +8,13 @@ use clap::{Parser, Subcommand};
 use passerelle::config::Settings;
 use passerelle::startup::{prepare_state, Application};
 
+/// A request allocates and frees many small buffers (JSON, headers, rows);
+/// mimalloc serves those from thread-local pages, cheaper than the system
+/// allocator's. Only the binary chooses it: the library leaves the choice to
+/// whoever links it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "passerelle",

@@ -2,6 +2,13 @@
 //! database, for load tests and for the SQL baseline of the matching
 //! benchmark.
 //!
+//! Every student gets an activated student account, so that a server
+//! started on the database serves the whole population: the index loads only
+//! students with an account. All accounts share one PHC string, hashed once
+//! by the caller: an Argon2 hash per account would take hours at a million.
+//! Search texts are written with the rows, or the first start would fill
+//! them one row at a time.
+//!
 //! Rows go in as multi-row inserts, a chunk per transaction: one statement per
 //! row would take hours for a million students on SQLite. Engine ids are kept
 //! by offsetting them past the largest id already in each table, so the
@@ -16,25 +23,38 @@ use crate::db::schema::{
     accounts, offer_requirements, offers, organisations, schools, skills, student_skills, students,
 };
 use crate::db::{Backend, DbConnection};
+use crate::domain::search::search_text;
 use crate::domain::{OfferKind, OfferStatus, Role};
 use crate::matching::synthetic::SyntheticData;
 use crate::matching::SkillId;
 use crate::reference_data::DOMAINS;
+use crate::store::search::student_text;
 
 /// Code of the organisation that owns every synthetic offer; its presence
 /// marks a database that already holds a synthetic data set.
 pub const ORGANISATION_CODE: &str = "SYN-ORG";
 /// E-mail of the recruiter account that creates the synthetic offers.
 pub const RECRUITER_EMAIL: &str = "syn-recruiter@synthetic.invalid";
+/// Password of every synthetic account (the students' and the recruiter's).
+/// The synthetic data set is a test-only data set for load tests on a local
+/// database, never for production.
+pub const PASSWORD: &str = "passerelle-synthetic-2026";
+
+/// E-mail of the account of the engine's student `n`.
+pub fn student_email(engine_id: i64) -> String {
+    format!("student-{engine_id}@synthetic.invalid")
+}
+const ORGANISATION_NAME: &str = "AXA (synthetic)";
+const OFFER_DESCRIPTION: &str = "Synthetic offer.";
 const SCHOOL_CODE_PREFIX: &str = "SYN-SCHOOL-";
 const SKILL_SLUG_PREFIX: &str = "syn-skill-";
 
-/// Students per transaction. 17 bound columns a row keeps a statement well
+/// Students per transaction. 19 bound columns a row keeps a statement well
 /// under SQLite's 32,766 parameters.
 const STUDENT_CHUNK: usize = 1_500;
-/// Offers per transaction (15 bound columns a row).
+/// Offers per transaction (16 bound columns a row).
 const OFFER_CHUNK: usize = 1_500;
-/// Rows per statement of the three-to-six-column tables.
+/// Rows per statement of the three-to-seven-column tables.
 const NARROW_CHUNK: usize = 5_000;
 
 /// Where the engine's ids landed in the database.
@@ -52,6 +72,9 @@ pub struct SyntheticIds {
     pub organisation_id: i64,
     /// The recruiter account recorded as the offers' author.
     pub account_id: i64,
+    /// Database id of the account of the engine's student `n` is
+    /// `student_account_offset + n`.
+    pub student_account_offset: i64,
 }
 
 impl SyntheticIds {
@@ -63,6 +86,11 @@ impl SyntheticIds {
     /// Database id of an engine student id.
     pub fn student(&self, engine_id: i64) -> i64 {
         self.student_offset + engine_id
+    }
+
+    /// Database id of the account of an engine student id.
+    pub fn student_account(&self, engine_id: i64) -> i64 {
+        self.student_account_offset + engine_id
     }
 
     /// Database id of an engine offer id.
@@ -84,11 +112,14 @@ pub enum SyntheticError {
 }
 
 /// Writes `data` into the database, calling `progress` with the number of
-/// students and offers written so far after each chunk. Fails without writing
-/// anything when a synthetic data set is already there.
+/// students and offers written so far after each chunk. `password_hash` is the
+/// PHC string every account signs in with (the hash of [`PASSWORD`] for the
+/// command). Fails without writing anything when a synthetic data set is
+/// already there.
 pub fn write(
     conn: &mut DbConnection,
     data: &SyntheticData,
+    password_hash: &str,
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<SyntheticIds> {
     let exists =
@@ -97,11 +128,11 @@ pub fn write(
         return Err(SyntheticError::AlreadySeeded.into());
     }
     let now = Utc::now().naive_utc();
-    let ids = conn.transaction(|conn| head(conn, data, now))?;
+    let ids = conn.transaction(|conn| head(conn, data, password_hash, now))?;
 
     let mut done = 0u64;
     for chunk in data.students.chunks(STUDENT_CHUNK) {
-        conn.transaction(|conn| students_chunk(conn, data, chunk, &ids, now))?;
+        conn.transaction(|conn| students_chunk(conn, data, chunk, &ids, password_hash, now))?;
         done += chunk.len() as u64;
         progress(done);
     }
@@ -139,6 +170,9 @@ pub fn remove(conn: &mut DbConnection) -> QueryResult<bool> {
         let student_ids = students::table.filter(students::school_id.eq_any(school_ids())).select(students::id);
         diesel::delete(student_skills::table.filter(student_skills::student_id.eq_any(student_ids))).execute(conn)?;
         diesel::delete(students::table.filter(students::school_id.eq_any(school_ids()))).execute(conn)?;
+        let account_schools =
+            schools::table.filter(schools::code.like(format!("{SCHOOL_CODE_PREFIX}%"))).select(schools::id.nullable());
+        diesel::delete(accounts::table.filter(accounts::school_id.eq_any(account_schools))).execute(conn)?;
         diesel::delete(schools::table.filter(schools::code.like(format!("{SCHOOL_CODE_PREFIX}%")))).execute(conn)?;
         if let Some(org) = organisation {
             let offer_ids = offers::table.filter(offers::organisation_id.eq(org)).select(offers::id);
@@ -165,7 +199,12 @@ fn max_id(conn: &mut DbConnection, table: &str) -> QueryResult<i64> {
 }
 
 /// Skills, schools, the organisation and its recruiter.
-fn head(conn: &mut DbConnection, data: &SyntheticData, now: NaiveDateTime) -> QueryResult<SyntheticIds> {
+fn head(
+    conn: &mut DbConnection,
+    data: &SyntheticData,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<SyntheticIds> {
     let skill_offset = max_id(conn, "skills")?;
     let school_offset = max_id(conn, "schools")?;
     let student_offset = max_id(conn, "students")?;
@@ -177,9 +216,11 @@ fn head(conn: &mut DbConnection, data: &SyntheticData, now: NaiveDateTime) -> Qu
         .enumerate()
         .map(|(i, parent)| {
             let label = data.skill_names.get(i).cloned().unwrap_or_else(|| format!("skill-{i:04}"));
+            let slug = format!("{SKILL_SLUG_PREFIX}{:04}", i + 1);
             (
                 skills::id.eq(skill_offset + i as i64 + 1),
-                skills::slug.eq(format!("{SKILL_SLUG_PREFIX}{:04}", i + 1)),
+                skills::search_text.eq(search_text([slug.as_str(), &label, &label])),
+                skills::slug.eq(slug),
                 skills::label_fr.eq(label.clone()),
                 skills::label_en.eq(label),
                 skills::domain.eq(DOMAINS[i % DOMAINS.len()]),
@@ -217,25 +258,36 @@ fn head(conn: &mut DbConnection, data: &SyntheticData, now: NaiveDateTime) -> Qu
     let organisation_id = diesel::insert_into(organisations::table)
         .values((
             organisations::code.eq(ORGANISATION_CODE),
-            organisations::name.eq("AXA (synthetic)"),
+            organisations::name.eq(ORGANISATION_NAME),
             organisations::city.eq("Casablanca"),
             organisations::created_at.eq(now),
         ))
         .returning(organisations::id)
         .get_result::<i64>(conn)?;
-    // No password: the account exists to author offers, not to sign in.
+    // It signs in too: load tests move the synthetic applications as it.
     let account_id = diesel::insert_into(accounts::table)
         .values((
             accounts::email.eq(RECRUITER_EMAIL),
             accounts::display_name.eq("Synthetic recruiter"),
             accounts::role.eq(Role::Recruiter.as_str()),
+            accounts::password_hash.eq(password_hash),
             accounts::organisation_id.eq(organisation_id),
             accounts::created_at.eq(now),
         ))
         .returning(accounts::id)
         .get_result::<i64>(conn)?;
+    // Read after the recruiter's insert, so the explicit ids start past it.
+    let student_account_offset = max_id(conn, "accounts")?;
 
-    Ok(SyntheticIds { skill_offset, school_offset, student_offset, offer_offset, organisation_id, account_id })
+    Ok(SyntheticIds {
+        skill_offset,
+        school_offset,
+        student_offset,
+        offer_offset,
+        organisation_id,
+        account_id,
+        student_account_offset,
+    })
 }
 
 fn students_chunk(
@@ -243,26 +295,52 @@ fn students_chunk(
     data: &SyntheticData,
     chunk: &[crate::matching::StudentProfile],
     ids: &SyntheticIds,
+    password_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    let school_of = |s: &crate::matching::StudentProfile| {
+        data.student_schools.get((s.id - 1).max(0) as usize).copied().unwrap_or(0)
+    };
+    // Activated accounts: a password and no pending activation.
+    let account_rows: Vec<_> = chunk
+        .iter()
+        .map(|s| {
+            (
+                accounts::id.eq(ids.student_account(s.id)),
+                accounts::email.eq(student_email(s.id)),
+                accounts::display_name.eq(format!("Synthetic Student {}", s.id)),
+                accounts::role.eq(Role::Student.as_str()),
+                accounts::password_hash.eq(password_hash),
+                accounts::school_id.eq(ids.school_offset + i64::from(school_of(s)) + 1),
+                accounts::created_at.eq(now),
+            )
+        })
+        .collect();
+    let insert = diesel::insert_into(accounts::table).values(&account_rows);
+    crate::per_backend!(conn, |c| insert.execute(c))?;
+
     let rows: Vec<_> = chunk
         .iter()
         .map(|s| {
-            let school = data.student_schools.get((s.id - 1).max(0) as usize).copied().unwrap_or(0);
+            let school = school_of(s);
             let wanted: Vec<&str> = s.wanted_kinds.iter().map(|k| k.as_str()).collect();
+            let (number, last_name, email) =
+                (format!("SYN-{:07}", s.id), format!("Student {}", s.id), student_email(s.id));
             (
                 (
                     students::id.eq(ids.student(s.id)),
                     students::school_id.eq(ids.school_offset + i64::from(school) + 1),
-                    students::student_number.eq(format!("SYN-{:07}", s.id)),
+                    students::search_text.eq(student_text("Synthetic", &last_name, &number, &email)),
+                    students::student_number.eq(number),
                     students::first_name.eq("Synthetic"),
-                    students::last_name.eq(format!("Student {}", s.id)),
-                    students::email.eq(format!("student-{}@synthetic.invalid", s.id)),
+                    students::last_name.eq(last_name),
+                    students::email.eq(email),
                     students::programme.eq("Synthetic programme"),
                     // The roster always states a level; the engine's unknown
                     // level has no text form, so it is stored empty.
                     students::degree_level.eq(s.degree_level.map_or("", |d| d.as_str())),
                     students::graduation_year.eq(2026),
+                    students::account_id.eq(ids.student_account(s.id)),
                 ),
                 (
                     students::wanted_kinds.eq(wanted.join(",")),
@@ -312,14 +390,21 @@ fn offers_chunk(
                 OfferKind::Internship => "Internship",
                 OfferKind::WorkStudy => "Work-study",
             };
+            let title = format!("{kind} {} (synthetic)", o.id);
             (
                 (
                     offers::id.eq(ids.offer(o.id)),
                     offers::organisation_id.eq(ids.organisation_id),
                     offers::created_by.eq(ids.account_id),
                     offers::kind.eq(o.kind.as_str()),
-                    offers::title.eq(format!("{kind} {} (synthetic)", o.id)),
-                    offers::description.eq("Synthetic offer."),
+                    offers::search_text.eq(search_text([
+                        title.as_str(),
+                        OFFER_DESCRIPTION,
+                        &o.city,
+                        ORGANISATION_NAME,
+                    ])),
+                    offers::title.eq(title),
+                    offers::description.eq(OFFER_DESCRIPTION),
                     offers::city.eq(&o.city),
                     offers::work_mode.eq(o.work_mode.as_str()),
                 ),
@@ -366,6 +451,9 @@ mod tests {
     use crate::db::{run_migrations, DatabaseTarget};
     use crate::matching::synthetic::{generate, SyntheticConfig};
 
+    /// Stands for the PHC string; only the server verifies it.
+    const PHC: &str = "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA";
+
     #[test]
     fn a_data_set_round_trips_through_sqlite() {
         let dir = tempfile::tempdir().unwrap();
@@ -375,7 +463,7 @@ mod tests {
         let data =
             generate(&SyntheticConfig { skills: 120, students: 3_200, offers: 40, ..SyntheticConfig::default() }, None);
         let mut calls = Vec::new();
-        let ids = write(&mut conn, &data, |n| calls.push(n)).unwrap();
+        let ids = write(&mut conn, &data, PHC, |n| calls.push(n)).unwrap();
         assert_eq!(calls.last(), Some(&3_240));
 
         let count = |conn: &mut DbConnection, table: &str| max_id(conn, table).unwrap();
@@ -395,13 +483,29 @@ mod tests {
         assert_eq!(kinds, wanted.join(","));
         assert_eq!(serde_json::from_str::<Vec<String>>(&cities).unwrap(), first.cities);
 
+        // Every student is linked to an activated student account of its
+        // school, and no row is left for start-up to fill a search text in.
+        let unlinked: i64 =
+            students::table.filter(students::account_id.is_null()).count().get_result(&mut conn).unwrap();
+        assert_eq!(unlinked, 0);
+        let (role, hash, pending, school): (String, Option<String>, Option<String>, Option<i64>) = accounts::table
+            .find(ids.student_account(first.id))
+            .select((accounts::role, accounts::password_hash, accounts::activation_digest, accounts::school_id))
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!((role.as_str(), hash.as_deref(), pending), ("student", Some(PHC), None));
+        let student_school: i64 =
+            students::table.find(ids.student(first.id)).select(students::school_id).first(&mut conn).unwrap();
+        assert_eq!(school, Some(student_school));
+        assert_eq!(crate::store::search::fill_missing(&mut conn).unwrap(), 0);
+
         assert!(matches!(
-            write(&mut conn, &data, |_| {}).unwrap_err().downcast_ref(),
+            write(&mut conn, &data, PHC, |_| {}).unwrap_err().downcast_ref(),
             Some(SyntheticError::AlreadySeeded)
         ));
         assert!(remove(&mut conn).unwrap());
         let left: i64 = students::table.count().get_result(&mut conn).unwrap();
         assert_eq!(left, 0);
-        assert!(write(&mut conn, &data, |_| {}).is_ok());
+        assert!(write(&mut conn, &data, PHC, |_| {}).is_ok());
     }
 }

@@ -80,6 +80,21 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let database = fresh_database();
     let mut settings = test_settings(database.url());
     adjust(&mut settings);
+    start(database, settings).await
+}
+
+/// Starts the application, with adjusted settings, on a fresh database that
+/// `prepare` has written into first (by its URL), as a tool run before the
+/// server would.
+pub async fn spawn_app_after(prepare: impl FnOnce(&str), adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let database = fresh_database();
+    prepare(database.url());
+    let mut settings = test_settings(database.url());
+    adjust(&mut settings);
+    start(database, settings).await
+}
+
+async fn start(database: TestDatabase, settings: Settings) -> TestApp {
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(error) => panic!("application failed to start: {error:#}"),

@@ -32,6 +32,7 @@ mod revocation;
 mod search;
 mod spreadsheets;
 mod suggestions;
+mod synthetic;
 mod tokens;
 mod training_needs;
 mod trainings;
