@@ -262,3 +262,23 @@ async fn the_document_is_served_in_french_beside_english() {
         english["paths"].as_object().map(|p| p.keys().collect::<Vec<_>>())
     );
 }
+
+/// The domain's own field rules (ranges, counts, dates) speak both languages.
+#[tokio::test]
+async fn the_domain_s_field_rules_speak_both_languages() {
+    let app = crate::applications::spawn().await;
+    let c = crate::applications::cast(&app).await;
+    let mut offer = crate::offers::offer_body();
+    offer["positions"] = json!(0);
+    offer["deadline"] = json!("2027-09-01");
+    offer["start_date"] = json!("2027-06-01");
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/offers", &c.recruiter.token, Some(&offer), 422).await;
+    let message = |p: &Value, field: &str| {
+        p["errors"].as_array().unwrap().iter().find(|e| e["field"] == field).map(|e| e["message"].clone())
+    };
+    assert_eq!(fr["errors"].as_array().map(Vec::len), en["errors"].as_array().map(Vec::len));
+    assert_eq!(message(&en, "positions"), Some(json!("must be between 1 and 500")), "{en}");
+    assert_eq!(message(&fr, "positions"), Some(json!("doit être compris entre 1 et 500")), "{fr}");
+    assert_eq!(message(&en, "deadline"), Some(json!("the deadline must not be after the start date")));
+    assert_eq!(message(&fr, "deadline"), Some(json!("la date limite ne doit pas être après la date de début")));
+}
