@@ -182,8 +182,8 @@ fn issue_pair(
 }
 
 /// A violation for a field that must name an existing record.
-pub fn unknown(field: &str, what: &str) -> ApiError {
-    ApiError::Validation(vec![Violation::new(field, ViolationCode::Unknown, format!("no such {what}"))])
+pub fn unknown(field: &str, what: crate::i18n::Message) -> ApiError {
+    ApiError::Validation(vec![Violation::new(field, ViolationCode::Unknown, what)])
 }
 
 /// Signs in with e-mail and password, within the login throttle.

@@ -1,6 +1,6 @@
 //! Operator endpoints: staff accounts.
 
-use crate::domain::ViolationCode;
+use crate::domain::{Message, ViolationCode};
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
@@ -60,7 +60,7 @@ fn validate_staff(body: &NewStaffAccount) -> Vec<Violation> {
             violations.push(Violation::new(
                 "role",
                 ViolationCode::NotAllowed,
-                "students activate their account from their school's roster",
+                Message::new("students-activate-from-roster"),
             ));
             (false, false)
         }
@@ -76,13 +76,13 @@ fn validate_staff(body: &NewStaffAccount) -> Vec<Violation> {
             violations.push(Violation::new(
                 field,
                 ViolationCode::Required,
-                format!("a {} account needs it", body.role),
+                Message::new("role-needs-it").arg("role", body.role.as_str()),
             ));
         } else if given && !needed {
             violations.push(Violation::new(
                 field,
                 ViolationCode::NotAllowed,
-                format!("a {} account has none", body.role),
+                Message::new("role-has-none").arg("role", body.role.as_str()),
             ));
         }
     }
@@ -237,7 +237,7 @@ fn check_school_kind(kind: &str, out: &mut Vec<Violation>) {
         out.push(Violation::new(
             "kind",
             ViolationCode::UnknownValue,
-            format!("one of {}", school_kinds().collect::<Vec<_>>().join(", ")),
+            Message::new("one-of").arg("values", school_kinds().collect::<Vec<_>>().join(", ")),
         ));
     }
 }
@@ -247,7 +247,7 @@ fn check_domain(domain: &str, out: &mut Vec<Violation>) {
         out.push(Violation::new(
             "domain",
             ViolationCode::UnknownValue,
-            format!("one of {}", crate::reference_data::DOMAINS.join(", ")),
+            Message::new("one-of").arg("values", crate::reference_data::DOMAINS.join(", ")),
         ));
     }
 }
@@ -290,10 +290,11 @@ pub async fn create_staff_account(
     let digest = secret::token_digest(&token);
     let account = crate::db::run(&state.pool, move |conn| {
         if let Some(id) = body.school_id {
-            reference::find_school(conn, id)?.ok_or_else(|| unknown("school_id", "school"))?;
+            reference::find_school(conn, id)?.ok_or_else(|| unknown("school_id", Message::new("no-such-school")))?;
         }
         if let Some(id) = body.organisation_id {
-            reference::find_organisation(conn, id)?.ok_or_else(|| unknown("organisation_id", "organisation"))?;
+            reference::find_organisation(conn, id)?
+                .ok_or_else(|| unknown("organisation_id", Message::new("no-such-organisation")))?;
         }
         if accounts::email_taken(conn, &email)? {
             return Err(ApiError::conflict(crate::domain::Message::new("an-account-already-uses-this-email")));
@@ -456,9 +457,10 @@ pub async fn create_skill(state: &Arc<AppState>, caller: Caller, body: NewSkill)
                 }
             }
             let parent = match &body.parent {
-                Some(parent) => {
-                    Some(reference::resolve_skill(conn, parent)?.ok_or_else(|| unknown("parent", "skill"))?)
-                }
+                Some(parent) => Some(
+                    reference::resolve_skill(conn, parent)?
+                        .ok_or_else(|| unknown("parent", Message::new("no-such-skill")))?,
+                ),
                 None => None,
             };
             let id =
@@ -506,9 +508,10 @@ pub async fn patch_skill(
             reference::update_skill(conn, id, &changes)?;
             if let Some(parent) = &body.parent {
                 let parent = match parent {
-                    Some(name) => {
-                        Some(reference::resolve_skill(conn, name)?.ok_or_else(|| unknown("parent", "skill"))?)
-                    }
+                    Some(name) => Some(
+                        reference::resolve_skill(conn, name)?
+                            .ok_or_else(|| unknown("parent", Message::new("no-such-skill")))?,
+                    ),
                     None => None,
                 };
                 if let Some(parent) = parent {

@@ -368,7 +368,7 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
             return Err(ApiError::InvalidParameters(vec![crate::domain::Violation::new(
                 "sort",
                 ViolationCode::UnknownValue,
-                "sort is newest or deadline",
+                crate::domain::Message::new("sort-newest-or-deadline"),
             )]))
         }
     };

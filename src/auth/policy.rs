@@ -49,7 +49,7 @@ pub fn training_provider(
             _ => Err(ApiError::Validation(vec![crate::domain::Violation::new(
                 "school_id",
                 ViolationCode::Provider,
-                "give exactly one of school_id and organisation_id",
+                crate::domain::Message::new("exactly-one-provider"),
             )])),
         },
         (Role::SchoolStaff, Some(own), _) if organisation_id.is_none() && school_id.is_none_or(|s| s == own) => {

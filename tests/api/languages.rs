@@ -282,3 +282,20 @@ async fn the_domain_s_field_rules_speak_both_languages() {
     assert_eq!(message(&en, "deadline"), Some(json!("the deadline must not be after the start date")));
     assert_eq!(message(&fr, "deadline"), Some(json!("la date limite ne doit pas être après la date de début")));
 }
+
+/// The use cases' own refusals (a staff account missing what its role needs,
+/// a record that does not exist) speak both languages too.
+#[tokio::test]
+async fn the_use_cases_refusals_speak_both_languages() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let body = json!({"email": "r@axa.example.org", "display_name": "R", "role": "recruiter", "school_id": 987654});
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/admin/accounts", &admin.token, Some(&body), 422).await;
+    let message = |p: &Value, field: &str| {
+        p["errors"].as_array().unwrap().iter().find(|e| e["field"] == field).map(|e| e["message"].clone())
+    };
+    assert_eq!(message(&en, "organisation_id"), Some(json!("a recruiter account needs it")), "{en}");
+    assert_eq!(message(&fr, "organisation_id"), Some(json!("un compte recruiter en a besoin")), "{fr}");
+    assert_eq!(message(&en, "school_id"), Some(json!("a recruiter account has none")), "{en}");
+    assert_eq!(message(&fr, "school_id"), Some(json!("un compte recruiter n’en a pas")), "{fr}");
+}
