@@ -447,3 +447,7 @@ role-needs-it = a { $role } account needs it
 role-has-none = a { $role } account has none
 sort-newest-or-deadline = sort is newest or deadline
 exactly-one-provider = give exactly one of school_id and organisation_id
+report-to-before-from = to must not be before from
+report-at-most-ten-years = a report covers at most ten years
+report-cohort-or-period = give a cohort, a period (from, to) or both
+field-at-most = { $field } is at most { $max } characters

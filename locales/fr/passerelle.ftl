@@ -449,3 +449,7 @@ role-needs-it = un compte { $role } en a besoin
 role-has-none = un compte { $role } n’en a pas
 sort-newest-or-deadline = sort vaut newest ou deadline
 exactly-one-provider = donnez exactement l’un de school_id et organisation_id
+report-to-before-from = to ne doit pas précéder from
+report-at-most-ten-years = un rapport couvre au plus dix ans
+report-cohort-or-period = donnez une promotion, une période (from, to) ou les deux
+field-at-most = { $field } compte au plus { $max } caractères

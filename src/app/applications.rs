@@ -172,7 +172,7 @@ fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
             violations.push(Violation::new(
                 field,
                 ViolationCode::TooLong,
-                format!("{field} is at most {max} characters"),
+                crate::domain::Message::new("field-at-most").arg("field", field).arg("max", max),
             ));
         }
     }

@@ -121,13 +121,17 @@ fn suppress(audience: ReportAudience) -> bool {
     audience == ReportAudience::Anonymised
 }
 
-fn invalid(field: &str, message: &str) -> ApiError {
-    ApiError::InvalidParameters(vec![Violation::new(field, ViolationCode::Invalid, message.to_owned())])
+fn invalid(field: &str, message: &'static str) -> ApiError {
+    ApiError::InvalidParameters(vec![Violation::new(
+        field,
+        ViolationCode::Invalid,
+        crate::domain::Message::new(message),
+    )])
 }
 
 fn check_order(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(), ApiError> {
     match (from, to) {
-        (Some(from), Some(to)) if to < from => Err(invalid("to", "to must not be before from")),
+        (Some(from), Some(to)) if to < from => Err(invalid("to", "report-to-before-from")),
         _ => Ok(()),
     }
 }
@@ -141,7 +145,7 @@ pub(crate) fn span(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<(Na
         None => to.checked_sub_months(Months::new(11)).and_then(|d| d.with_day0(0)).unwrap_or(to),
     };
     if from.checked_add_months(Months::new(MAX_SPAN_MONTHS)).is_some_and(|limit| to >= limit) {
-        return Err(invalid("from", "a report covers at most ten years"));
+        return Err(invalid("from", "report-at-most-ten-years"));
     }
     Ok((from, to))
 }
@@ -608,7 +612,7 @@ pub async fn school_placement_stats(
 ) -> Result<SchoolPlacementStats, ApiError> {
     let audience = policy::school_report_audience(&caller, school_id)?;
     if query.cohort.is_none() && query.from.is_none() && query.to.is_none() {
-        return Err(invalid("cohort", "give a cohort, a period (from, to) or both"));
+        return Err(invalid("cohort", "report-cohort-or-period"));
     }
     check_order(query.from, query.to)?;
     let hide = suppress(audience);

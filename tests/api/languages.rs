@@ -298,4 +298,9 @@ async fn the_use_cases_refusals_speak_both_languages() {
     assert_eq!(message(&fr, "organisation_id"), Some(json!("un compte recruiter en a besoin")), "{fr}");
     assert_eq!(message(&en, "school_id"), Some(json!("a recruiter account has none")), "{en}");
     assert_eq!(message(&fr, "school_id"), Some(json!("un compte recruiter n’en a pas")), "{fr}");
+
+    let path = "/api/v1/reports/placement-rates?from=2026-02-01&to=2026-01-01";
+    let [fr, en] = in_both(&app, Method::GET, path, &admin.token, None, 400).await;
+    assert_eq!(message(&en, "to"), Some(json!("to must not be before from")), "{en}");
+    assert_eq!(message(&fr, "to"), Some(json!("to ne doit pas précéder from")), "{fr}");
 }
