@@ -451,3 +451,5 @@ report-to-before-from = to must not be before from
 report-at-most-ten-years = a report covers at most ten years
 report-cohort-or-period = give a cohort, a period (from, to) or both
 field-at-most = { $field } is at most { $max } characters
+control-character = must not contain control characters (found { $found })
+control-character-multi-line = must not contain control characters other than line breaks and tabs (found { $found })

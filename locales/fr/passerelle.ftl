@@ -453,3 +453,5 @@ report-to-before-from = to ne doit pas précéder from
 report-at-most-ten-years = un rapport couvre au plus dix ans
 report-cohort-or-period = donnez une promotion, une période (from, to) ou les deux
 field-at-most = { $field } compte au plus { $max } caractères
+control-character = ne doit pas contenir de caractères de contrôle (trouvé : { $found })
+control-character-multi-line = ne doit pas contenir de caractères de contrôle autres que les sauts de ligne et les tabulations (trouvé : { $found })

@@ -45,11 +45,11 @@ pub fn refused_character(text: &str, multi_line: bool) -> Option<char> {
 /// A violation naming `field` when `text` holds a refused character.
 pub fn check_characters(field: &str, text: &str, multi_line: bool) -> Option<Violation> {
     refused_character(text, multi_line).map(|c| {
-        let allowed = if multi_line { " other than line breaks and tabs" } else { "" };
+        let id = if multi_line { "control-character-multi-line" } else { "control-character" };
         Violation::new(
             field,
             ViolationCode::ControlCharacter,
-            format!("must not contain control characters{allowed} (found U+{:04X})", u32::from(c)),
+            Message::new(id).arg("found", format!("U+{:04X}", u32::from(c))),
         )
     })
 }

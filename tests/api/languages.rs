@@ -281,6 +281,16 @@ async fn the_domain_s_field_rules_speak_both_languages() {
     assert_eq!(message(&fr, "positions"), Some(json!("doit être compris entre 1 et 500")), "{fr}");
     assert_eq!(message(&en, "deadline"), Some(json!("the deadline must not be after the start date")));
     assert_eq!(message(&fr, "deadline"), Some(json!("la date limite ne doit pas être après la date de début")));
+
+    let mut offer = crate::offers::offer_body();
+    offer["city"] = json!("Rabat\u{7}");
+    let [fr, en] = in_both(&app, Method::POST, "/api/v1/offers", &c.recruiter.token, Some(&offer), 422).await;
+    assert_eq!(message(&en, "city"), Some(json!("must not contain control characters (found U+0007)")), "{en}");
+    assert_eq!(
+        message(&fr, "city"),
+        Some(json!("ne doit pas contenir de caractères de contrôle (trouvé : U+0007)")),
+        "{fr}"
+    );
 }
 
 /// The use cases' own refusals (a staff account missing what its role needs,
