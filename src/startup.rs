@@ -366,7 +366,7 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             ApiError::PayloadTooLarge(crate::domain::Message::new("body-larger-than-limit").arg("limit", *limit))
         }
         JsonPayloadError::ContentType => {
-            ApiError::UnsupportedMediaType("the body must be JSON, sent as Content-Type: application/json".into())
+            ApiError::UnsupportedMediaType(crate::domain::Message::new("body-must-be-json"))
         }
         JsonPayloadError::Deserialize(cause) if cause.is_data() => {
             ApiError::Validation(vec![crate::routes::extract::body_violation("", &cause.to_string())])

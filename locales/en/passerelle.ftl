@@ -453,3 +453,6 @@ report-cohort-or-period = give a cohort, a period (from, to) or both
 field-at-most = { $field } is at most { $max } characters
 control-character = must not contain control characters (found { $found })
 control-character-multi-line = must not contain control characters other than line breaks and tabs (found { $found })
+roster-json-shape = the body must be an object {"{"} "rows": [ … ] {"}"} whose rows are objects of column names and text values
+body-must-be-json = the body must be JSON, sent as Content-Type: application/json
+already-names-a-skill = { $name } already names a skill

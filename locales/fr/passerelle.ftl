@@ -455,3 +455,6 @@ report-cohort-or-period = donnez une promotion, une période (from, to) ou les d
 field-at-most = { $field } compte au plus { $max } caractères
 control-character = ne doit pas contenir de caractères de contrôle (trouvé : { $found })
 control-character-multi-line = ne doit pas contenir de caractères de contrôle autres que les sauts de ligne et les tabulations (trouvé : { $found })
+roster-json-shape = le corps doit être un objet {"{"} "rows": [ … ] {"}"} dont les lignes sont des objets de noms de colonnes et de valeurs texte
+body-must-be-json = le corps doit être du JSON, envoyé avec Content-Type: application/json
+already-names-a-skill = { $name } désigne déjà une compétence

@@ -453,7 +453,7 @@ pub async fn create_skill(state: &Arc<AppState>, caller: Caller, body: NewSkill)
             let aliases: Vec<String> = body.aliases.iter().map(|a| a.trim().to_lowercase()).collect();
             for name in std::iter::once(&body.slug).chain(&aliases) {
                 if is_taken(conn, name)? {
-                    return Err(ApiError::conflict(format!("{name} already names a skill")));
+                    return Err(ApiError::conflict(Message::new("already-names-a-skill").arg("name", name.as_str())));
                 }
             }
             let parent = match &body.parent {
@@ -550,7 +550,7 @@ pub async fn add_skill_alias(
     let skill = crate::db::run(&state.pool, move |conn| {
         let id = reference::resolve_skill(conn, &slug)?.ok_or_else(|| ApiError::not_found("skill"))?;
         if is_taken(conn, &alias)? {
-            return Err(ApiError::conflict(format!("{alias} already names a skill")));
+            return Err(ApiError::conflict(Message::new("already-names-a-skill").arg("name", alias.as_str())));
         }
         reference::add_alias(conn, id, &alias)?;
         // Skill suggestions read aliases: the phrase book is rebuilt from the feed.

@@ -219,8 +219,21 @@ fn parse_json(body: &[u8]) -> Result<Vec<(usize, RosterRow)>, ApiError> {
     struct Upload {
         rows: Vec<serde_json::Map<String, serde_json::Value>>,
     }
-    let upload: Upload =
-        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("malformed JSON body: {e}").into()))?;
+    // The parser's own words (`expected value at line 1 column 2`) are not
+    // for people: the reason is said in the caller's language.
+    let upload: Upload = serde_json::from_slice(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::Validation(vec![Violation::new(
+                "rows",
+                ViolationCode::Invalid,
+                Message::new("roster-json-shape"),
+            )])
+        } else if e.is_eof() {
+            ApiError::BadRequest(Message::new("the-body-is-not-valid-json-it-ends-too"))
+        } else {
+            ApiError::BadRequest(Message::new("body-not-valid-json-at").arg("line", e.line()).arg("column", e.column()))
+        }
+    })?;
     let mut violations = Vec::new();
     let mut rows = Vec::with_capacity(upload.rows.len());
     for (index, cells) in upload.rows.into_iter().enumerate() {

@@ -314,3 +314,32 @@ async fn the_use_cases_refusals_speak_both_languages() {
     assert_eq!(message(&en, "to"), Some(json!("to must not be before from")), "{en}");
     assert_eq!(message(&fr, "to"), Some(json!("to ne doit pas précéder from")), "{fr}");
 }
+
+/// A roster body that is not JSON, or JSON of the wrong shape, is refused in
+/// the caller's words, never in the parser's.
+#[tokio::test]
+async fn a_malformed_roster_body_is_refused_in_the_callers_language_without_parser_internals() {
+    let app = crate::applications::spawn().await;
+    let c = crate::applications::cast(&app).await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let url = app.url(&format!("/api/v1/schools/{ecc}/roster"));
+    let send = |body: &'static str, language: &'static str| {
+        app.client
+            .post(url.clone())
+            .bearer_auth(&c.staff.token)
+            .header("content-type", "application/json")
+            .header("accept-language", language)
+            .body(body)
+            .send()
+    };
+    let fr = assert_problem(send("{\"rows\": [", "fr").await.expect("sent"), 400).await;
+    let en = assert_problem(send("{\"rows\": [", "en").await.expect("sent"), 400).await;
+    assert_eq!(en["detail"], "the body is not valid JSON: it ends too early", "{en}");
+    assert_eq!(fr["detail"], "le corps n'est pas du JSON valide : il se termine trop tôt", "{fr}");
+    let fr = assert_problem(send("{\"rows\": 5}", "fr").await.expect("sent"), 422).await;
+    let en = assert_problem(send("{\"rows\": 5}", "en").await.expect("sent"), 422).await;
+    assert_eq!(fr["errors"][0]["field"], "rows");
+    assert_eq!(fr["errors"][0]["code"], en["errors"][0]["code"]);
+    assert!(fr["errors"][0]["message"].as_str().unwrap().starts_with("le corps doit être un objet { \"rows\""), "{fr}");
+    assert!(!en.to_string().contains("invalid type"), "{en}");
+}
