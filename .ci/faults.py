@@ -195,8 +195,10 @@ def postgres_outage():
         time.sleep(8)
         status, headers, body, elapsed = request(server.base, "GET", "/health/ready", timeout=15)
         check(status == 503 and elapsed < 5, f"readiness says 503 while the database is down ({status}, {elapsed:.1f}s)")
-        cluster.start()
+        # The outage ends when the restart begins: requests answered while
+        # PostgreSQL is starting, before `start` returns, may already succeed.
         restarted_at = time.monotonic()
+        cluster.start()
         log("database started again")
         recovered = None
         for _ in range(120):
