@@ -220,8 +220,7 @@ fn approver_name(conn: &mut DbConnection, terms: &AgreementTerms) -> Result<Opti
 /// Who approves for the school, as the parties page and the articles say it.
 fn school_approver(input: &DocumentInput, language: AgreementLanguage) -> (String, String) {
     match (&input.school_approver, language) {
-        (Some(name), AgreementLanguage::Fr) => (name.clone(), name.clone()),
-        (Some(name), AgreementLanguage::En) => (name.clone(), name.clone()),
+        (Some(name), _) => (name.clone(), name.clone()),
         (None, AgreementLanguage::Fr) => {
             ("le service des stages de l’établissement".into(), "son service des stages".into())
         }

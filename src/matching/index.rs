@@ -670,7 +670,7 @@ impl MatchIndex {
         let Some(s) = self.student(student_id) else {
             return Vec::new();
         };
-        let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
+        let wanted = kind.map_or(u8::MAX, kind_bit);
         let skills = s.skills();
         let mut found: Vec<NearMiss> = self
             .offers
