@@ -8,6 +8,7 @@ WORKDIR /build
 # Only what the build needs: the manifest, the sources, the embedded
 # migrations, and the test and bench targets the manifest declares.
 COPY Cargo.toml Cargo.lock ./
+COPY .cargo ./.cargo
 COPY src ./src
 COPY migrations ./migrations
 COPY locales ./locales

@@ -265,10 +265,14 @@ mod tests {
                 #[diesel(sql_type = diesel::sql_types::Text)]
                 detail: String,
             }
+            use diesel::sql_types::{BigInt, Text};
+            // Bound as the offer list binds them: the planner does not see the values.
             diesel::sql_query(
-                "EXPLAIN QUERY PLAN SELECT * FROM offers WHERE status IN ('open', 'filled') \
-                 ORDER BY id DESC LIMIT 21",
+                "EXPLAIN QUERY PLAN SELECT * FROM offers WHERE (status = ? OR status = ?) ORDER BY id DESC LIMIT ?",
             )
+            .bind::<Text, _>("open")
+            .bind::<Text, _>("filled")
+            .bind::<BigInt, _>(21)
             .load::<Step>(conn)
             .expect("a plan")
             .into_iter()
@@ -293,6 +297,25 @@ mod tests {
                 .map(|t| t.tbl)
                 .collect();
         assert_eq!(analysed, ["offers"], "no table holding personal data is sampled");
+    }
+
+    #[test]
+    fn the_bundled_sqlite_plans_without_looking_at_bound_values() {
+        // Otherwise each execution of a cached statement with `LIMIT ?`
+        // prepares it again (see .cargo/config.toml).
+        #[derive(diesel::QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
+        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+            .load::<CompileOption>(&mut conn)
+            .expect("compile options")
+            .into_iter()
+            .map(|o| o.compile_options)
+            .collect();
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
     }
 
     #[test]
