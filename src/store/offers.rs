@@ -192,9 +192,14 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OfferRow>> {
 
 /// Requirements of the given offers, by offer then slug.
 pub fn requirements_of(conn: &mut DbConnection, offer_ids: &[i64]) -> QueryResult<Vec<RequirementRow>> {
-    offer_requirements::table
-        .inner_join(skills::table)
-        .filter(offer_requirements::offer_id.eq_any(offer_ids))
+    let query = offer_requirements::table.inner_join(skills::table).into_boxed();
+    // One offer (its page, every write answering with it) by equality: a
+    // statement that stays prepared, which diesel does not keep for `eq_any`.
+    let query = match offer_ids {
+        [id] => query.filter(offer_requirements::offer_id.eq(*id)),
+        _ => query.filter(offer_requirements::offer_id.eq_any(offer_ids)),
+    };
+    query
         .select((
             offer_requirements::offer_id,
             offer_requirements::skill_id,
@@ -250,12 +255,15 @@ pub fn list(
     after: Option<OfferCursor>,
     limit: i64,
 ) -> QueryResult<Vec<OfferRow>> {
-    let public = [OfferStatus::Open.as_str(), OfferStatus::Filled.as_str()];
+    // Two equalities rather than `IN`: SQLite keeps a statement with a fixed
+    // number of bound values prepared (diesel does not cache `eq_any`), and
+    // plans both forms alike.
+    let public = offers::status.eq(OfferStatus::Open.as_str()).or(offers::status.eq(OfferStatus::Filled.as_str()));
     let mut query = offers::table.select(OfferRow::as_select()).limit(limit + 1).into_boxed();
     if !filter.see_all {
         query = match filter.own_organisation {
-            Some(own) => query.filter(offers::status.eq_any(public).or(offers::organisation_id.eq(own))),
-            None => query.filter(offers::status.eq_any(public)),
+            Some(own) => query.filter(public.or(offers::organisation_id.eq(own))),
+            None => query.filter(public),
         };
     }
     if let Some(kind) = &filter.kind {
@@ -324,12 +332,10 @@ pub fn list(
 }
 
 /// The titles of these offers, by id.
-pub fn titles(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
-    use crate::db::schema::offers as offer_table;
-    Ok(offer_table::table
-        .filter(offer_table::id.eq_any(ids))
-        .select((offer_table::id, offer_table::title))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect())
+pub fn titles(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<(i64, String)>> {
+    let mut query = offers::table.select((offers::id, offers::title)).into_boxed();
+    if let Some(ids) = ids {
+        query = query.filter(offers::id.eq_any(ids.to_vec()));
+    }
+    query.load(conn)
 }
