@@ -15,7 +15,7 @@ use crate::domain::OfferKind;
 use crate::matching::near_miss::NearMiss;
 use crate::matching::suggestions::PhraseBook;
 use crate::matching::{MatchIndex, MatchResult, Taxonomy};
-use crate::store::{accounts, change_feed, matching as rows, QueryError};
+use crate::store::{accounts, change_feed, matching as rows, offers, QueryError};
 
 /// Feed rows read per catch-up round.
 const FEED_BATCH: i64 = 5_000;
@@ -37,6 +37,8 @@ struct FeedPosition {
 pub struct LiveIndex {
     index: RwLock<MatchIndex>,
     slugs: RwLock<HashMap<u32, String>>,
+    /// Every offer's title, so that rankings name their offers from memory.
+    titles: RwLock<HashMap<i64, String>>,
     /// Every name of every skill, for suggestions from text; replaced whole
     /// when the taxonomy changes, so a scan keeps the version it started with.
     phrases: RwLock<Arc<PhraseBook>>,
@@ -76,10 +78,12 @@ impl LiveIndex {
         }
         index.shrink_to_fit();
         let phrases = PhraseBook::new(rows::load_skill_names(conn)?)?;
+        let titles = offers::titles(conn, None)?.into_iter().collect();
         let revocations = Revocations::new(accounts::token_states(conn, None)?);
         let live = Self {
             index: RwLock::new(index),
             slugs: RwLock::new(taxonomy.slugs),
+            titles: RwLock::new(titles),
             phrases: RwLock::new(Arc::new(phrases)),
             revocations,
             position: Mutex::new(FeedPosition { applied: start, gaps: BTreeMap::new() }),
@@ -132,7 +136,11 @@ impl LiveIndex {
             (wanted(change_feed::STUDENT), wanted(change_feed::OFFER), wanted(change_feed::APPLICATION));
         // Read everything before taking the write lock, so queries wait only for the swap.
         let students = if student_ids.is_empty() { Vec::new() } else { rows::load_students(conn, Some(&student_ids))? };
-        let offers = if offer_ids.is_empty() { Vec::new() } else { rows::load_offers(conn, Some(&offer_ids))? };
+        let (offers, titles) = if offer_ids.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            (rows::load_offers(conn, Some(&offer_ids))?, offers::titles(conn, Some(&offer_ids))?)
+        };
         let applications = if application_ids.is_empty() {
             Vec::new()
         } else {
@@ -154,6 +162,13 @@ impl LiveIndex {
                 .map(|id| (*id, AccountTokens { token_version: 0, disabled: true }))
                 .collect::<Vec<_>>();
             self.revocations.update(states.into_iter().chain(gone));
+        }
+        if !offer_ids.is_empty() {
+            let mut held = self.titles.write().map_err(|_| IndexError::Poisoned)?;
+            for id in &offer_ids {
+                held.remove(id);
+            }
+            held.extend(titles);
         }
         if let Some(phrases) = phrases {
             *self.phrases.write().map_err(|_| IndexError::Poisoned)? = Arc::new(phrases);
@@ -244,6 +259,11 @@ impl LiveIndex {
     /// The slug of a skill of the index.
     pub fn slug(&self, skill: u32) -> String {
         self.slugs.read().ok().and_then(|slugs| slugs.get(&skill).cloned()).unwrap_or_default()
+    }
+
+    /// The title of an offer, as of the last feed read.
+    pub fn offer_title(&self, offer_id: i64) -> Option<String> {
+        self.titles.read().ok().and_then(|titles| titles.get(&offer_id).cloned())
     }
 
     /// The phrase book of the current taxonomy, for suggestions from text.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::AppState;
+use crate::auth::token::Membership;
 use crate::auth::{secret, Caller};
 use crate::domain::student::{normalise_email, validate_email, validate_password};
 use crate::domain::{Role, Violation};
@@ -151,16 +152,11 @@ fn issue_pair(
     family: &str,
 ) -> Result<TokenPair, ApiError> {
     let now = Utc::now();
+    let student_id = if account.role()? == Role::Student { accounts::student_id_of(conn, account.id)? } else { None };
+    let membership = Membership { school_id: account.school_id, organisation_id: account.organisation_id, student_id };
     let (access_token, expires_at) = state
         .tokens
-        .issue(
-            &account.id.to_string(),
-            &account.role,
-            account.school_id,
-            account.organisation_id,
-            account.token_version,
-            now,
-        )
+        .issue(&account.id.to_string(), &account.role, membership, account.token_version, now)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("issuing a token: {e}")))?;
     let refresh_token = secret::random_token();
     let refresh_expires_at = now + Duration::days(state.settings.auth.refresh_ttl_days);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -19,7 +19,7 @@ use crate::domain::OfferKind;
 use crate::error::ApiError;
 use crate::live_index::LiveIndex;
 use crate::matching::{MatchResult, MissingSkill, SkillMatch};
-use crate::store::{offers, students};
+use crate::store::students;
 
 /// A skill the student holds for a requirement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -216,14 +216,18 @@ pub async fn offers_for_student(
     limit: usize,
     include: Option<MatchInclude>,
 ) -> Result<Vec<Match>, ApiError> {
+    let today = Utc::now().date_naive();
+    if include.is_none() && policy::is_own_record(&caller, id) {
+        // Everything a student's own ranking needs is in memory, and nobody
+        // else's reading is recorded: no database round trip.
+        return Ok(ranked_offers(&state.index, id, kind, limit, today));
+    }
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         full_view_of(conn, &caller, id)?;
         record_reading(conn, &caller, &[id], ProfileReading::OfferRanking, None)?;
-        let today = Utc::now().date_naive();
         let index = &shared.index;
-        let mut results: Vec<Match> =
-            index.offers_for_student(id, kind, limit, today).into_iter().map(|r| match_view(index, r)).collect();
+        let mut results = ranked_offers(index, id, kind, limit, today);
         if include == Some(MatchInclude::NearMisses) {
             let catalogue = Catalogue::load(conn, today)?;
             for near in index.near_misses(id, kind, limit, today) {
@@ -244,18 +248,23 @@ pub async fn offers_for_student(
                 results.push(Match {
                     near_miss: Some(NearMissGain { score_if_closed: near.score_if_closed, gain: near.gain() }),
                     suggested_trainings: Some(gaps),
+                    offer_title: index.offer_title(result.offer_id),
                     ..match_view(index, result)
                 });
             }
         }
-        let ids: Vec<i64> = results.iter().map(|r| r.offer_id).collect();
-        let titles = offers::titles(conn, &ids)?;
-        for result in &mut results {
-            result.offer_title = titles.get(&result.offer_id).cloned();
-        }
         Ok(results)
     })
     .await
+}
+
+/// The eligible open offers for a student, best first, named.
+fn ranked_offers(index: &LiveIndex, id: i64, kind: Option<OfferKind>, limit: usize, today: NaiveDate) -> Vec<Match> {
+    index
+        .offers_for_student(id, kind, limit, today)
+        .into_iter()
+        .map(|r| Match { offer_title: index.offer_title(r.offer_id), ..match_view(index, r) })
+        .collect()
 }
 
 /// Eligible candidates ranked for an offer of the caller's organisation.

@@ -79,6 +79,9 @@ pub struct Caller {
     pub school_id: Option<i64>,
     /// For recruiters: their organisation.
     pub organisation_id: Option<i64>,
+    /// For students: their student record (absent from tokens issued before
+    /// the claim existed: then only the database tells).
+    pub student_id: Option<i64>,
 }
 
 /// The token of an `Authorization` value: the scheme is case-insensitive

@@ -103,6 +103,13 @@ pub fn student_visibility(
     }
 }
 
+/// Whether a request is the student's own about their record, known from the
+/// token alone (tokens issued before they named the record say nothing: the
+/// database decides those).
+pub fn is_own_record(caller: &Caller, student_id: i64) -> bool {
+    caller.role == Role::Student && caller.student_id == Some(student_id)
+}
+
 /// Only the student edits their own profile, skills and consents.
 pub fn can_edit_student(caller: &Caller, student_account: Option<i64>) -> bool {
     caller.role == Role::Student && student_account == Some(caller.account_id)
@@ -396,7 +403,7 @@ mod tests {
     use super::*;
 
     fn caller(role: Role, account_id: i64, school_id: Option<i64>, organisation_id: Option<i64>) -> Caller {
-        Caller { account_id, role, school_id, organisation_id }
+        Caller { account_id, role, school_id, organisation_id, student_id: None }
     }
 
     #[test]
@@ -416,6 +423,23 @@ mod tests {
         ];
         for (who, discoverable, applied, expected) in cases {
             assert_eq!(student_visibility(&who, Some(7), 1, discoverable, applied), expected, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn whose_own_record_the_token_names() {
+        let student = |student_id| Caller { student_id, ..caller(Role::Student, 7, Some(1), None) };
+        let staff = Caller { student_id: Some(12), ..caller(Role::SchoolStaff, 20, Some(1), None) };
+        // (caller, record asked about, own)
+        let cases = [
+            (student(Some(12)), 12, true),
+            (student(Some(12)), 13, false),
+            (student(None), 12, false),
+            (staff, 12, false),
+            (caller(Role::Admin, 50, None, None), 12, false),
+        ];
+        for (who, record, own) in cases {
+            assert_eq!(is_own_record(&who, record), own, "{who:?} about {record}");
         }
     }
 

@@ -11,6 +11,7 @@
 //! every token it signed has expired (one access TTL), then remove it.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -56,6 +57,14 @@ impl std::fmt::Debug for SigningKey {
     }
 }
 
+/// What an account belongs to, as its access tokens carry it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Membership {
+    pub school_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub student_id: Option<i64>,
+}
+
 /// Claims of an access token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -69,6 +78,12 @@ pub struct AccessClaims {
     /// The organisation the account belongs to, for AXA staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation_id: Option<i64>,
+    /// The student record of a student account. An account is linked to its
+    /// record once, at activation, and never to another, so a request about
+    /// the caller's own record is recognised without reading the database.
+    /// Absent in tokens issued before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_id: Option<i64>,
     /// Issuer; must equal the configured one.
     pub iss: String,
     /// Audience; must equal the configured one.
@@ -158,6 +173,9 @@ pub enum TokenError {
     MissingClaim(String),
 }
 
+/// Tokens whose signature and claims were checked, held until this many.
+const VERIFIED_HELD: usize = 10_000;
+
 /// The keys and settings for issuing and verifying access tokens.
 #[derive(Clone)]
 pub struct TokenKeys {
@@ -168,6 +186,12 @@ pub struct TokenKeys {
     audience: String,
     access_ttl: Duration,
     validation: Validation,
+    /// A client sends the same token with every request of its lifetime;
+    /// checking its signature and parsing its claims each time was the
+    /// dearest step of a request answered from memory. A token seen before
+    /// is looked up and only its expiry checked again. Bounded: emptied
+    /// when full, which costs one signature check per client.
+    verified: Arc<Mutex<HashMap<Box<str>, AccessClaims>>>,
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -252,6 +276,7 @@ impl TokenKeys {
             audience,
             access_ttl,
             validation,
+            verified: Arc::default(),
         })
     }
 
@@ -316,8 +341,7 @@ impl TokenKeys {
         &self,
         sub: &str,
         role: &str,
-        school_id: Option<i64>,
-        organisation_id: Option<i64>,
+        membership: Membership,
         token_version: i64,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), TokenError> {
@@ -330,8 +354,9 @@ impl TokenKeys {
         let claims = AccessClaims {
             sub: sub.to_owned(),
             role: role.to_owned(),
-            school_id,
-            organisation_id,
+            school_id: membership.school_id,
+            organisation_id: membership.organisation_id,
+            student_id: membership.student_id,
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
             exp,
@@ -355,6 +380,32 @@ impl TokenKeys {
     /// [`LEEWAY_SECONDS`], an issuer or audience other than the configured
     /// ones, a missing claim, and malformed input. Uses the system clock.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        self.verify_at(token, Utc::now().timestamp())
+    }
+
+    /// [`TokenKeys::verify`] at `now` (seconds since the epoch) for what
+    /// this module checks itself; the library checks a new token's expiry
+    /// against the system clock.
+    fn verify_at(&self, token: &str, now: i64) -> Result<AccessClaims, TokenError> {
+        // A poisoned lock still holds checked claims: entries are whole inserts.
+        let held = self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(token).cloned();
+        if let Some(claims) = held {
+            if claims.exp.saturating_add_unsigned(LEEWAY_SECONDS) < now {
+                return Err(TokenError::Expired);
+            }
+            return Ok(claims);
+        }
+        let claims = self.check(token, now)?;
+        let mut verified = self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if verified.len() >= VERIFIED_HELD {
+            verified.clear();
+        }
+        verified.insert(token.into(), claims.clone());
+        Ok(claims)
+    }
+
+    /// The whole check of a token not seen before.
+    fn check(&self, token: &str, now: i64) -> Result<AccessClaims, TokenError> {
         let header = Self::untrusted_header(token)?;
         match header.alg.as_deref() {
             Some("HS256") => {}
@@ -368,7 +419,7 @@ impl TokenKeys {
             .map_err(|e| map_jwt_error(e.into_kind()))?
             .claims;
 
-        let latest_iat = Utc::now().timestamp().saturating_add_unsigned(LEEWAY_SECONDS);
+        let latest_iat = now.saturating_add_unsigned(LEEWAY_SECONDS);
         if claims.iat > latest_iat {
             return Err(TokenError::IssuedInFuture);
         }
@@ -424,7 +475,15 @@ mod tests {
     }
 
     fn issue_now(keys: &TokenKeys) -> String {
-        keys.issue("42", "student", Some(7), None, 0, Utc::now()).unwrap().0
+        keys.issue(
+            "42",
+            "student",
+            Membership { school_id: Some(7), student_id: Some(12), ..Membership::default() },
+            0,
+            Utc::now(),
+        )
+        .unwrap()
+        .0
     }
 
     fn b64(value: &serde_json::Value) -> String {
@@ -453,7 +512,9 @@ mod tests {
     fn round_trip() {
         let keys = keys();
         let now = Utc::now();
-        let (token, expires_at) = keys.issue("42", "school_admin", Some(7), None, 3, now).unwrap();
+        let (token, expires_at) = keys
+            .issue("42", "school_admin", Membership { school_id: Some(7), ..Membership::default() }, 3, now)
+            .unwrap();
         assert_eq!(expires_at.timestamp(), now.timestamp() + 15 * 60);
 
         let claims = keys.verify(&token).unwrap();
@@ -461,6 +522,7 @@ mod tests {
         assert_eq!(claims.role, "school_admin");
         assert_eq!(claims.school_id, Some(7));
         assert_eq!(claims.organisation_id, None);
+        assert_eq!(claims.student_id, None);
         assert_eq!(claims.iss, ISSUER);
         assert_eq!(claims.aud, AUDIENCE);
         assert_eq!(claims.iat, now.timestamp());
@@ -486,6 +548,28 @@ mod tests {
         let a = keys.verify(&issue_now(&keys)).unwrap();
         let b = keys.verify(&issue_now(&keys)).unwrap();
         assert_ne!(a.jti, b.jti);
+    }
+
+    #[test]
+    fn a_token_seen_before_is_still_refused_once_expired_and_a_tampered_copy_is_refused() {
+        let keys = keys();
+        let token = issue_now(&keys);
+        let claims = keys.verify(&token).unwrap();
+        assert_eq!(keys.verify(&token).unwrap(), claims, "the second time from memory");
+        let after_expiry = claims.exp + i64::try_from(LEEWAY_SECONDS).unwrap() + 1;
+        assert_eq!(keys.verify_at(&token, after_expiry), Err(TokenError::Expired));
+        let (head, _) = token.rsplit_once('.').unwrap();
+        let tampered = format!("{head}.{}", URL_SAFE_NO_PAD.encode([0u8; 32]));
+        assert_eq!(keys.verify(&tampered), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn a_student_token_names_the_student_record() {
+        let keys = keys();
+        let claims = keys.verify(&issue_now(&keys)).unwrap();
+        assert_eq!((claims.school_id, claims.student_id), (Some(7), Some(12)));
+        let (old, _) = keys.issue("42", "student", Membership::default(), 0, Utc::now()).unwrap();
+        assert_eq!(keys.verify(&old).unwrap().student_id, None, "tokens without it still verify");
     }
 
     #[test]
@@ -551,7 +635,7 @@ mod tests {
     fn expired_token_is_refused() {
         let keys = keys();
         let long_ago = Utc::now() - Duration::hours(2);
-        let (token, _) = keys.issue("42", "student", None, None, 0, long_ago).unwrap();
+        let (token, _) = keys.issue("42", "student", Membership::default(), 0, long_ago).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::Expired));
     }
 
@@ -559,11 +643,11 @@ mod tests {
     fn leeway_is_at_most_thirty_seconds() {
         let keys = keys();
         let issued = Utc::now() - Duration::minutes(15) - Duration::seconds(31);
-        let (token, _) = keys.issue("42", "student", None, None, 0, issued).unwrap();
+        let (token, _) = keys.issue("42", "student", Membership::default(), 0, issued).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::Expired));
 
         let issued = Utc::now() - Duration::minutes(15) + Duration::seconds(5);
-        let (token, _) = keys.issue("42", "student", None, None, 0, issued).unwrap();
+        let (token, _) = keys.issue("42", "student", Membership::default(), 0, issued).unwrap();
         assert!(keys.verify(&token).is_ok());
     }
 
@@ -571,7 +655,7 @@ mod tests {
     fn token_issued_in_the_future_is_refused() {
         let keys = keys();
         let later = Utc::now() + Duration::minutes(5);
-        let (token, _) = keys.issue("42", "student", None, None, 0, later).unwrap();
+        let (token, _) = keys.issue("42", "student", Membership::default(), 0, later).unwrap();
         assert_eq!(keys.verify(&token), Err(TokenError::IssuedInFuture));
     }
 

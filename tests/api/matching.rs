@@ -159,6 +159,40 @@ async fn a_skill_change_is_seen_by_the_next_request_and_by_another_server_proces
 }
 
 #[tokio::test]
+async fn a_renamed_offer_is_named_anew_in_rankings_here_at_once_and_in_another_process_soon() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let other_process = app.process().await;
+    let path = format!("/api/v1/offers/{}", s.ml_offer);
+    let etag = app.get(&path, Some(&s.recruiter.token)).await.headers()["etag"].to_str().unwrap().to_owned();
+    let patch = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&s.recruiter.token)
+        .header("if-match", etag)
+        .json(&json!({"title": "Machine learning apprentice"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status(), 200);
+    let ranking = format!("/api/v1/students/{}/matches", s.student_id);
+    for token in [&s.student.token, &s.staff.token] {
+        let ranked = json(app.get(&ranking, Some(token)).await).await;
+        assert_eq!(ranked[0]["offer_title"], "Machine learning apprentice", "same process: {ranked}");
+    }
+    let mut seen = Value::Null;
+    for _ in 0..20 {
+        let url = format!("{}{ranking}", other_process.address);
+        seen = json(app.client.get(url).bearer_auth(&s.student.token).send().await.unwrap()).await;
+        if seen[0]["offer_title"] == "Machine learning apprentice" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen[0]["offer_title"], "Machine learning apprentice", "the other server caught up");
+}
+
+#[tokio::test]
 async fn an_erased_student_leaves_the_rankings_at_once() {
     let app = spawn_app().await;
     let s = scene(&app).await;
