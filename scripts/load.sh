@@ -24,7 +24,10 @@
 # ("sqlite postgres"), LOAD_OUTPUT (default docs/load-results.md), LOAD_SIZE
 # (demo: 2,000 synthetic students and 1,000 offers; 100k: 100,000 and 10,000;
 # 1m: 1,000,000 and 10,000), LOAD_WRITERS (students logged in for the write
-# rows, default 200).
+# rows, default 200), LOAD_ROWS ("all", or "writes" for the write rows alone:
+# no bare baseline and no read rows), LOAD_BINARY (a passerelle binary to run
+# instead of the one built here, such as a copy built from an earlier commit,
+# to compare with in the same session; with LOAD_ROWS=writes nothing is built).
 # Traffic goes to 127.0.0.1 only, and every run stops after LOAD_SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +49,11 @@ case "$SIZE" in
   *) echo "unknown size $SIZE: demo, 100k or 1m" >&2; exit 2 ;;
 esac
 WRITERS="${LOAD_WRITERS:-200}"
+ROWS_WANTED="${LOAD_ROWS:-all}"
+case "$ROWS_WANTED" in
+  all | writes) ;;
+  *) echo "unknown LOAD_ROWS $ROWS_WANTED: all or writes" >&2; exit 2 ;;
+esac
 
 log() { printf '[load] %s\n' "$*" >&2; }
 
@@ -58,9 +66,13 @@ if ! command -v wrk >/dev/null; then
   fi
 fi
 
-log "building release"
-cargo build --release --locked --quiet --bin passerelle --example baseline
+# The write rows of a given binary need nothing built.
+if [[ -z "${LOAD_BINARY:-}" || "$ROWS_WANTED" != writes ]]; then
+  log "building release"
+  cargo build --release --locked --quiet --bin passerelle --example baseline
+fi
 TARGET="${CARGO_TARGET_DIR:-target}/release"
+PASSERELLE="${LOAD_BINARY:-$TARGET/passerelle}"
 
 WORK="$(mktemp -d)"
 PIDS=()
@@ -211,13 +223,15 @@ login() {
 }
 
 LOAD_AVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-log "baseline"
-port="$(free_port)"
-"$TARGET/examples/baseline" "127.0.0.1:$port" >/dev/null 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$port/"
-measure "baseline: bare actix-web JSON handler" "http://127.0.0.1:$port/"
-kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+if [[ "$ROWS_WANTED" == all ]]; then
+  log "baseline"
+  port="$(free_port)"
+  "$TARGET/examples/baseline" "127.0.0.1:$port" >/dev/null 2>&1 &
+  PIDS+=($!)
+  wait_for "http://127.0.0.1:$port/"
+  measure "baseline: bare actix-web JSON handler" "http://127.0.0.1:$port/"
+  kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+fi
 
 for backend in $BACKENDS; do
   case "$backend" in
@@ -237,12 +251,12 @@ for backend in $BACKENDS; do
     PASSERELLE_AUTH__LOGIN_ATTEMPTS_PER_MINUTE=100000 PASSERELLE_LIMITS__REQUESTS_PER_MINUTE=0 \
     PASSERELLE_LOG_FORMAT=json RUST_LOG=warn,passerelle::startup=info
   log "$backend: demo data set, then $SYN_STUDENTS synthetic students and $SYN_OFFERS offers"
-  "$TARGET/passerelle" seed demo >"$WORK/seed-$backend.log" 2>&1
+  "$PASSERELLE" seed demo >"$WORK/seed-$backend.log" 2>&1
   seed_started="$(date +%s.%N)"
-  "$TARGET/passerelle" seed synthetic --students "$SYN_STUDENTS" --offers "$SYN_OFFERS" >>"$WORK/seed-$backend.log" 2>&1
+  "$PASSERELLE" seed synthetic --students "$SYN_STUDENTS" --offers "$SYN_OFFERS" >>"$WORK/seed-$backend.log" 2>&1
   seed_took="$(python3 -c "import time; print(f'{time.time() - $seed_started:.0f}')")"
   started="$(date +%s.%N)"
-  "$TARGET/passerelle" serve >"$WORK/server-$backend.log" 2>&1 &
+  "$PASSERELLE" serve >"$WORK/server-$backend.log" 2>&1 &
   PIDS+=($!)
   server_pid="${PIDS[-1]}"
   wait_for "$BASE/health/ready"
@@ -258,10 +272,12 @@ for backend in $BACKENDS; do
   own_offer_id="$(curl -fsS "$BASE/api/v1/offers?limit=100&organisation_id=$organisation_id" -H "Authorization: Bearer $recruiter" |
     python3 -c 'import json,sys; print(next(o["id"] for o in json.load(sys.stdin)["items"] if o["status"] == "open"))')"
 
-  measure "$backend: browse offers (GET /api/v1/offers?limit=20)" "$BASE/api/v1/offers?limit=20" "$student"
-  measure "$backend: read own profile (GET /api/v1/me/profile)" "$BASE/api/v1/me/profile" "$student"
-  measure "$backend: ranked offers (GET /api/v1/students/{id}/matches)" "$BASE/api/v1/students/$student_id/matches?limit=10" "$student"
-  measure "$backend: ranked candidates (GET /api/v1/offers/{id}/matches)" "$BASE/api/v1/offers/$own_offer_id/matches?limit=10" "$recruiter"
+  if [[ "$ROWS_WANTED" == all ]]; then
+    measure "$backend: browse offers (GET /api/v1/offers?limit=20)" "$BASE/api/v1/offers?limit=20" "$student"
+    measure "$backend: read own profile (GET /api/v1/me/profile)" "$BASE/api/v1/me/profile" "$student"
+    measure "$backend: ranked offers (GET /api/v1/students/{id}/matches)" "$BASE/api/v1/students/$student_id/matches?limit=10" "$student"
+    measure "$backend: ranked candidates (GET /api/v1/offers/{id}/matches)" "$BASE/api/v1/offers/$own_offer_id/matches?limit=10" "$recruiter"
+  fi
   apply_route=no
   if curl -fsS "$BASE/api-docs/openapi.json" | grep -q '"/api/v1/offers/{id}/applications"'; then
     apply_route=yes
@@ -283,7 +299,9 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1])
 end
 LUA
-  measure "$backend: student mix (40% browse, 10% offer, 20% profile, 30% matches)" "$BASE" "$student" "$WORK/mix.lua"
+  if [[ "$ROWS_WANTED" == all ]]; then
+    measure "$backend: student mix (40% browse, 10% offer, 20% profile, 30% matches)" "$BASE" "$student" "$WORK/mix.lua"
+  fi
   if [[ "$apply_route" == yes ]]; then
     log "$backend: signing in $WRITERS synthetic students"
     login_writers >"$WORK/tokens"
@@ -344,6 +362,7 @@ LOAD_AVG_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# Load test results"
   echo
   echo "Measured by \`scripts/load.sh\` on $(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  [[ -n "${LOAD_BINARY:-}" ]] && echo "Server binary: $LOAD_BINARY (not built from this commit)."
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo);"
   echo "load generator and server share it. $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), ${THREADS} threads, ${CONNECTIONS} connections,"
   echo "${SECONDS_EACH} s per row; release build; the demo data set and a synthetic one of size $SIZE ($SYN_STUDENTS students,"

@@ -96,6 +96,22 @@ impl LiveIndex {
     /// call from any number of requests: catch-ups run one at a time.
     pub fn catch_up(&self, conn: &mut DbConnection) -> Result<usize, IndexError> {
         let mut position = self.position.lock().map_err(|_| IndexError::Poisoned)?;
+        self.catch_up_from(conn, &mut position)
+    }
+
+    /// [`Self::catch_up`] for a writer whose change has feed id `feed_id`.
+    /// Writers that committed while another one was catching up wait for it,
+    /// then find their changes applied by it and return without reading the
+    /// feed: one catch-up serves a whole queue of them.
+    pub fn catch_up_past(&self, conn: &mut DbConnection, feed_id: i64) -> Result<usize, IndexError> {
+        let mut position = self.position.lock().map_err(|_| IndexError::Poisoned)?;
+        if feed_id <= position.applied && !position.gaps.contains_key(&feed_id) {
+            return Ok(0);
+        }
+        self.catch_up_from(conn, &mut position)
+    }
+
+    fn catch_up_from(&self, conn: &mut DbConnection, position: &mut FeedPosition) -> Result<usize, IndexError> {
         let now = Instant::now();
         position.gaps.retain(|_, noticed| now.duration_since(*noticed) < GAP_PATIENCE);
         let from = position.gaps.keys().next().map_or(position.applied, |gap| (gap - 1).min(position.applied));
@@ -279,5 +295,32 @@ impl LiveIndex {
     /// Students and offers held.
     pub fn size(&self) -> (usize, usize) {
         self.index.read().map(|index| (index.students_len(), index.offers_len())).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{run_migrations, DatabaseTarget};
+
+    #[test]
+    fn a_writer_whose_change_another_catch_up_applied_reads_nothing() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let target = DatabaseTarget::Sqlite(dir.path().join("feed.db").display().to_string());
+        let mut conn = target.connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        let live = LiveIndex::build(&mut conn).expect("an index");
+        let first = change_feed::recorded(&mut conn, change_feed::APPLICATION, 1).expect("a change");
+        assert_eq!(live.catch_up_past(&mut conn, first).expect("caught up"), 1);
+        assert_eq!(live.catch_up_past(&mut conn, first).expect("caught up"), 0, "applied already");
+        // Two writers commit; the first to catch up applies both changes.
+        let second = change_feed::recorded(&mut conn, change_feed::APPLICATION, 2).expect("a change");
+        let third = change_feed::recorded(&mut conn, change_feed::APPLICATION, 3).expect("a change");
+        assert_eq!(live.catch_up_past(&mut conn, second).expect("caught up"), 2);
+        assert_eq!(live.catch_up_past(&mut conn, third).expect("caught up"), 0);
+        // A change the index has not seen is read, as by a plain catch-up.
+        let fourth = change_feed::recorded(&mut conn, change_feed::APPLICATION, 4).expect("a change");
+        assert_eq!(live.catch_up_past(&mut conn, fourth).expect("caught up"), 1);
+        assert_eq!(live.catch_up(&mut conn).expect("caught up"), 0);
     }
 }

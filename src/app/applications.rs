@@ -15,7 +15,7 @@ use crate::app::offers::visible_offer;
 use crate::app::personal_data::record_readings_by_offer;
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Rollback};
 use crate::domain::application::{allowed_moves, check_move, ApplicationActor, ApplicationStatus, MoveRefused};
 use crate::domain::placement::{
     agreement_kind_for, AgreementTerms, PlacementStatus, MAX_MONTHLY_STIPEND_MAD, TO_BE_NAMED,
@@ -112,25 +112,31 @@ fn views(
     records
         .into_iter()
         .map(|record| {
-            let status: ApplicationStatus = parse(&record.row.status)?;
-            let actor = actor_of(caller, &record);
-            let row = record.row;
-            Ok(Application {
-                id: row.id,
-                offer_id: row.offer_id,
-                student_id: row.student_id,
-                status,
-                cover_letter: row.cover_letter,
-                source: row.source,
-                score: row.score,
-                explanation: stored_explanation(&row.explanation)?,
-                created_at: row.created_at.and_utc(),
-                updated_at: row.updated_at.and_utc(),
-                allowed_moves: allowed_moves(status, actor),
-                placement_id: placed.iter().find(|(application, _)| *application == row.id).map(|(_, id)| *id),
-            })
+            let placement_id = placed.iter().find(|(application, _)| *application == record.row.id).map(|(_, id)| *id);
+            shown(caller, record, placement_id)
         })
         .collect()
+}
+
+/// The API's view of one application whose placement is known.
+fn shown(caller: &Caller, record: ApplicationRecord, placement_id: Option<i64>) -> Result<Application, ApiError> {
+    let status: ApplicationStatus = parse(&record.row.status)?;
+    let actor = actor_of(caller, &record);
+    let row = record.row;
+    Ok(Application {
+        id: row.id,
+        offer_id: row.offer_id,
+        student_id: row.student_id,
+        status,
+        cover_letter: row.cover_letter,
+        source: row.source,
+        score: row.score,
+        explanation: stored_explanation(&row.explanation)?,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        allowed_moves: allowed_moves(status, actor),
+        placement_id,
+    })
 }
 
 /// Reads an explanation the service stored itself; one that does not parse is
@@ -179,6 +185,17 @@ fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
     violations
 }
 
+/// What a stored application answers, and the change feed id after which
+/// the index holds it.
+struct Applied {
+    body: String,
+    feed_id: i64,
+}
+
+/// Applies, in the caller's write transaction, which already holds the key:
+/// the checks, the application with its first event and change feed row, its
+/// webhook event and the key's answer commit together. Nothing is read back:
+/// the insert returns the stored row, and a new application has no placement.
 fn apply(
     state: &AppState,
     conn: &mut DbConnection,
@@ -186,7 +203,7 @@ fn apply(
     offer_id: i64,
     draft: &ApplicationDraft,
     key: &str,
-) -> Result<String, ApiError> {
+) -> Result<Applied, ApiError> {
     let student = students::find_by_account(conn, caller.account_id)?
         .ok_or_else(|| ApiError::Forbidden(crate::domain::Message::new("this-account-has-no-student-profile")))?;
     let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
@@ -198,10 +215,6 @@ fn apply(
     }
     if offer.deadline.is_some_and(|deadline| deadline < today) {
         return Err(ApiError::conflict(crate::domain::Message::new("the-deadline-to-apply-has-passed")));
-    }
-    let already = || ApiError::conflict(crate::domain::Message::new("you-already-applied-to-this-offer"));
-    if store::exists(conn, offer_id, student.id)? {
-        return Err(already());
     }
     let (score, explanation) = scored_now(state, student.id, offer_id)?;
     let status = ApplicationStatus::Submitted.as_str();
@@ -215,17 +228,28 @@ fn apply(
         score,
         explanation: &explanation,
     };
-    let body = crate::db::write_transaction(conn, |conn| -> Result<String, ApiError> {
-        let id = store::insert(conn, &new, caller.account_id)?.ok_or_else(already)?;
-        let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
-        webhooks::record_event(conn, EventType::ApplicationSubmitted, application_event(&record, None))?;
-        let body = serde_json::to_string(&view(conn, caller, record)?).map_err(anyhow::Error::new)?;
-        store::complete_key(conn, caller.account_id, key, CREATED, &body)?;
-        Ok(body)
-    })?;
-    state.refresh_index(conn);
-    Ok(body)
+    // The unique (offer, student) key refuses a second application; no
+    // lookup first.
+    let inserted = store::insert_returning(conn, &new, caller.account_id)?
+        .ok_or_else(|| ApiError::conflict(crate::domain::Message::new("you-already-applied-to-this-offer")))?;
+    let record =
+        ApplicationRecord { row: inserted.row, student_account: student.account_id, school_id: student.school_id };
+    webhooks::record_event(conn, EventType::ApplicationSubmitted, application_event(&record, None))?;
+    record_readings_by_offer(
+        conn,
+        caller,
+        [(record.row.offer_id, record.row.student_id)],
+        ProfileReading::Application,
+    )?;
+    let body = serde_json::to_string(&shown(caller, record, None)?).map_err(anyhow::Error::new)?;
+    store::complete_key(conn, caller.account_id, key, CREATED, &body)?;
+    Ok(Applied { body, feed_id: inserted.feed_id })
 }
+
+/// Applying inside the key's transaction stopped because the key was stored
+/// already: by a request answered before, one running on another process, or
+/// one that died. What it means is read after the rollback.
+struct KeyStored;
 
 /// The exact score and the explanation, as stored, of a student for an offer
 /// today: the same the matching endpoints give. A student or offer missing
@@ -347,12 +371,15 @@ fn application_event(record: &ApplicationRecord, placement_id: Option<i64>) -> N
     }
 }
 
+fn no_position_left() -> ApiError {
+    ApiError::conflict(crate::domain::Message::new("no-position-left-on-this-offer"))
+}
+
 /// Takes a position and opens the placement with version 1 of its agreement,
-/// in the caller's transaction.
-fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result<i64, ApiError> {
-    if !store::take_position(conn, record.row.offer_id)? {
-        return Err(ApiError::conflict(crate::domain::Message::new("no-position-left-on-this-offer")));
-    }
+/// in the caller's transaction. Returns the placement and the change feed id
+/// of the offer's change.
+fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result<(i64, i64), ApiError> {
+    let feed_id = store::take_position_recorded(conn, record.row.offer_id)?.ok_or_else(no_position_left)?;
     let offer = offers::find(conn, record.row.offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
     if offer.status == OfferStatus::Filled.as_str() {
         let event = crate::app::offers::offer_event(offer.id, offer.organisation_id);
@@ -369,7 +396,7 @@ fn open_placement(conn: &mut DbConnection, record: &ApplicationRecord) -> Result
         kind: agreement_kind_for(kind).as_str(),
         status: PlacementStatus::PendingSignatures.as_str(),
     };
-    Ok(placements::insert(conn, &new, &terms)?)
+    Ok((placements::insert(conn, &new, &terms)?, feed_id))
 }
 
 /// The status of a new application.
@@ -410,31 +437,51 @@ pub async fn create_application(
     let hash = request_hash(offer_id, &draft);
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
-        match store::claim_key(conn, caller.account_id, &key, &hash)? {
-            Claim::Claimed => {}
-            Claim::Replay { status, body } => return Ok(Reply { status, body }),
-            Claim::InProgress => {
-                return Err(ApiError::conflict(
-                    "a request with this Idempotency-Key is still being processed; retry shortly",
-                ))
+        let first = crate::db::write_transaction(conn, |conn| -> Result<Applied, Rollback<KeyStored, ApiError>> {
+            let claimed = store::claim_key_in_transaction(conn, caller.account_id, &key, &hash)
+                .map_err(|error| Rollback::Fail(error.into()))?;
+            if !claimed {
+                return Err(Rollback::Stop(KeyStored));
             }
-            Claim::Mismatch => {
-                return Err(ApiError::invalid(
-                    "Idempotency-Key",
-                    ViolationCode::Reused,
-                    "this Idempotency-Key was used for a different request; use a new key",
-                ))
-            }
-        }
-        match apply(&shared, conn, &caller, offer_id, &draft, &key) {
-            Ok(body) => Ok(Reply { status: CREATED, body }),
-            Err(error) => {
-                if let Err(release) = store::release_key(conn, caller.account_id, &key) {
-                    tracing::warn!(error = %release, "idempotency key not released");
+            apply(&shared, conn, &caller, offer_id, &draft, &key).map_err(Rollback::Fail)
+        });
+        let applied = match first {
+            Ok(applied) => applied,
+            Err(Rollback::Fail(error)) => return Err(error),
+            Err(Rollback::Stop(KeyStored)) => match store::claim_key(conn, caller.account_id, &key, &hash)? {
+                // Taken over from a request that died, or given up by a
+                // request that failed meanwhile: the claim commits first, as
+                // a stored key is held by then, and is released on failure.
+                Claim::Claimed => {
+                    match crate::db::write_transaction(conn, |conn| {
+                        apply(&shared, conn, &caller, offer_id, &draft, &key)
+                    }) {
+                        Ok(applied) => applied,
+                        Err(error) => {
+                            if let Err(release) = store::release_key(conn, caller.account_id, &key) {
+                                tracing::warn!(error = %release, "idempotency key not released");
+                            }
+                            return Err(error);
+                        }
+                    }
                 }
-                Err(error)
-            }
-        }
+                Claim::Replay { status, body } => return Ok(Reply { status, body }),
+                Claim::InProgress => {
+                    return Err(ApiError::conflict(
+                        "a request with this Idempotency-Key is still being processed; retry shortly",
+                    ))
+                }
+                Claim::Mismatch => {
+                    return Err(ApiError::invalid(
+                        "Idempotency-Key",
+                        ViolationCode::Reused,
+                        "this Idempotency-Key was used for a different request; use a new key",
+                    ))
+                }
+            },
+        };
+        shared.refresh_index_past(conn, applied.feed_id);
+        Ok(Reply { status: CREATED, body: applied.body })
     })
     .await
 }
@@ -497,33 +544,48 @@ pub async fn transition_application(
         let record = visible(conn, &caller, id)?;
         let from: ApplicationStatus = parse(&record.row.status)?;
         check_move(from, to, actor_of(&caller, &record)).map_err(|refused| refusal(refused, from, to))?;
-        crate::db::write_transaction(conn, |conn| -> Result<(), ApiError> {
-            if !store::move_status(conn, id, from.as_str(), to.as_str())? {
-                return Err(ApiError::conflict(crate::domain::Message::new(
-                    "the-application-was-moved-meanwhile-read-it-again",
-                )));
+        if to == ApplicationStatus::Accepted {
+            // Most acceptances of a popular offer find its positions gone: they
+            // are refused on this read, without waiting for the write lock.
+            // The read is a moment when no position was left, the answer an
+            // acceptance arriving then gets; one let through may still lose
+            // the race, to the condition of the UPDATE that takes a position.
+            let offer = offers::find(conn, record.row.offer_id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+            if offer.positions_taken >= offer.positions {
+                return Err(no_position_left());
             }
+        }
+        // The answer is made inside the transaction too: a recruiter's view
+        // records a reading of the student's profile, a write that would
+        // otherwise queue for the lock a second time.
+        let (view, feed_id) = crate::db::write_transaction(conn, |conn| -> Result<_, ApiError> {
+            let row = store::move_status_returning(conn, id, from.as_str(), to.as_str())?.ok_or_else(|| {
+                ApiError::conflict(crate::domain::Message::new("the-application-was-moved-meanwhile-read-it-again"))
+            })?;
             store::record_event(conn, id, caller.account_id, Some(from.as_str()), to.as_str(), &note)?;
             let event_type = match to {
                 ApplicationStatus::Withdrawn => EventType::ApplicationWithdrawn,
                 _ => EventType::ApplicationStatusChanged,
             };
             webhooks::record_event(conn, event_type, application_event(&record, None))?;
-            if to == ApplicationStatus::Accepted {
-                let placement_id = open_placement(conn, &record)?;
-                webhooks::record_event(
-                    conn,
-                    EventType::PlacementCreated,
-                    application_event(&record, Some(placement_id)),
-                )?;
+            let moved = ApplicationRecord { row, student_account: record.student_account, school_id: record.school_id };
+            if to != ApplicationStatus::Accepted {
+                return Ok((view(conn, &caller, moved)?, None));
             }
-            Ok(())
+            let (placement_id, feed_id) = open_placement(conn, &record)?;
+            webhooks::record_event(conn, EventType::PlacementCreated, application_event(&record, Some(placement_id)))?;
+            record_readings_by_offer(
+                conn,
+                &caller,
+                [(moved.row.offer_id, moved.row.student_id)],
+                ProfileReading::Application,
+            )?;
+            Ok((shown(&caller, moved, Some(placement_id))?, Some(feed_id)))
         })?;
-        if to == ApplicationStatus::Accepted {
-            shared.refresh_index(conn);
+        if let Some(feed_id) = feed_id {
+            shared.refresh_index_past(conn, feed_id);
         }
-        let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("application"))?;
-        view(conn, &caller, record)
+        Ok(view)
     })
     .await
 }

@@ -32,4 +32,13 @@ impl AppState {
             tracing::warn!(error = %error, "matching index not refreshed");
         }
     }
+
+    /// [`Self::refresh_index`] after a write whose change feed row is
+    /// `feed_id`: nothing to read when a catch-up of another request has
+    /// applied it already.
+    pub fn refresh_index_past(&self, conn: &mut db::DbConnection, feed_id: i64) {
+        if let Err(error) = self.index.catch_up_past(conn, feed_id) {
+            tracing::warn!(error = %error, "matching index not refreshed");
+        }
+    }
 }

@@ -5,9 +5,11 @@ pub mod conflict;
 mod failure;
 pub mod schema;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -104,7 +106,14 @@ impl DatabaseTarget {
                 }
                 let mut conn = diesel::SqliteConnection::establish(path)?;
                 // WAL lets readers proceed during a write; the busy timeout makes
-                // concurrent writers wait for the lock instead of failing at once.
+                // concurrent writers wait for the lock instead of failing at once
+                // (between processes; within one, writers queue on the gate).
+                // synchronous = NORMAL: in WAL a commit appends to the log without
+                // waiting for the disk, which is synced at each checkpoint. The
+                // database stays consistent through any crash, and a crash of the
+                // process loses nothing; a power cut or an OS crash may lose the
+                // last transactions committed before it. FULL would sync every
+                // commit, one disk flush per request on the single writer.
                 // Secure delete overwrites deleted content with zeros, so that an
                 // erased student's e-mail and password hash do not linger in free
                 // space of the file (law 09-08).
@@ -112,11 +121,55 @@ impl DatabaseTarget {
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;",
                 )?;
+                if let Some(gate) = WriterGate::for_file(path) {
+                    conn.set_instrumentation(gate);
+                }
                 Ok(DbConnection::Sqlite(conn))
             }
             Self::Postgres(url) => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(url)?)),
         }
     }
+}
+
+/// The queue of the write transactions of this process on one SQLite file,
+/// attached to each of its connections. SQLite admits one writer at a time,
+/// and a writer that finds the lock taken polls for it, sleeping 1, 2, 5, 10
+/// and up to 100 ms between tries: under load most writers slept past the
+/// moment the lock was freed, and applying answered at p99 in 175 to 600 ms.
+/// Waiting on a mutex of the process instead wakes the next writer as the
+/// last one commits. Other processes on the same file still meet the busy
+/// timeout.
+pub struct WriterGate(Arc<Mutex<()>>);
+
+impl WriterGate {
+    /// The gate of the file at `path`, shared by every connection of this
+    /// process to it; none for an in-memory database, which is its
+    /// connection's alone.
+    fn for_file(path: &str) -> Option<Self> {
+        static GATES: Mutex<Option<HashMap<std::path::PathBuf, Weak<Mutex<()>>>>> = Mutex::new(None);
+        if path == ":memory:" || path.starts_with("file:") {
+            return None;
+        }
+        // Connecting created the file, so it has a canonical name: two
+        // spellings of one path share a gate.
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+        let mut gates = GATES.lock().unwrap_or_else(PoisonError::into_inner);
+        let gates = gates.get_or_insert_with(HashMap::new);
+        gates.retain(|_, gate| gate.strong_count() > 0);
+        let gate = match gates.get(&key).and_then(Weak::upgrade) {
+            Some(gate) => gate,
+            None => {
+                let gate = Arc::new(Mutex::new(()));
+                gates.insert(key, Arc::downgrade(&gate));
+                gate
+            }
+        };
+        Some(Self(gate))
+    }
+}
+
+impl Instrumentation for WriterGate {
+    fn on_connection_event(&mut self, _: InstrumentationEvent<'_>) {}
 }
 
 /// r2d2 manager that connects by URL scheme (the derived `establish` would try
@@ -188,6 +241,19 @@ pub fn refresh_planner_statistics(conn: &mut DbConnection) -> Result<(), DbError
     }
 }
 
+/// How a write transaction's work ends early, rolled back either way: with
+/// a value of the caller's (`Stop`), or with its error (`Fail`).
+pub enum Rollback<S, E> {
+    Stop(S),
+    Fail(E),
+}
+
+impl<S, E: From<diesel::result::Error>> From<diesel::result::Error> for Rollback<S, E> {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Fail(error.into())
+    }
+}
+
 /// Runs `work` in a transaction that writes. On SQLite it begins with
 /// `BEGIN IMMEDIATE`, which takes the write lock first: in WAL mode a
 /// transaction that has read and then wants to write while another writer
@@ -211,6 +277,10 @@ where
     if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
         return conn.transaction(work);
     }
+    let gate = sqlite.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0));
+    // Held until the commit or the rollback has returned, so that the next
+    // writer of this process finds the lock free.
+    let _turn = gate.as_ref().map(|gate| gate.lock().unwrap_or_else(PoisonError::into_inner));
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     // The rest is what `Connection::transaction` does after its own BEGIN.
     match work(conn) {
@@ -316,6 +386,55 @@ mod tests {
             .map(|o| o.compile_options)
             .collect();
         assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    }
+
+    #[test]
+    fn connections_to_one_file_share_a_gate_and_other_files_do_not() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let path = |name: &str| dir.path().join(name).display().to_string();
+        let gate = |conn: &mut DbConnection| -> Arc<Mutex<()>> {
+            let DbConnection::Sqlite(sqlite) = conn else { panic!("a SQLite connection") };
+            Arc::clone(&sqlite.instrumentation().downcast_ref::<WriterGate>().expect("a gate").0)
+        };
+        let mut first = DatabaseTarget::Sqlite(path("one.db")).connect().expect("a connection");
+        let mut second = DatabaseTarget::Sqlite(path("one.db")).connect().expect("a connection");
+        let mut respelled =
+            DatabaseTarget::Sqlite(format!("{}/./one.db", dir.path().display())).connect().expect("a connection");
+        let mut other = DatabaseTarget::Sqlite(path("two.db")).connect().expect("a connection");
+        assert!(Arc::ptr_eq(&gate(&mut first), &gate(&mut second)));
+        assert!(Arc::ptr_eq(&gate(&mut first), &gate(&mut respelled)));
+        assert!(!Arc::ptr_eq(&gate(&mut first), &gate(&mut other)));
+    }
+
+    #[test]
+    fn a_writer_of_this_process_waits_for_another_instead_of_finding_the_database_locked() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let target = DatabaseTarget::Sqlite(dir.path().join("queue.db").display().to_string());
+        let mut holder = target.connect().expect("a connection");
+        holder.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)").expect("a table");
+        let mut waiter = target.connect().expect("a connection");
+        // Without waiting for the lock, SQLite refuses a writer that finds it
+        // taken at once: only the gate can make this one wait.
+        waiter.batch_execute("PRAGMA busy_timeout = 0").expect("no busy wait");
+        let (holding, held) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let first = std::thread::spawn(move || {
+            write_transaction(&mut holder, |conn| -> Result<(), diesel::result::Error> {
+                conn.batch_execute("INSERT INTO t (n) VALUES (1)")?;
+                holding.send(()).expect("the test listens");
+                released.recv().expect("the test releases");
+                Ok(())
+            })
+        });
+        held.recv().expect("the first writer holds the lock");
+        let second = std::thread::spawn(move || {
+            write_transaction(&mut waiter, |conn| conn.batch_execute("INSERT INTO t (n) VALUES (2)"))
+        });
+        // Give the second writer time to reach the lock while it is held.
+        std::thread::sleep(Duration::from_millis(100));
+        release.send(()).expect("the first writer waits");
+        first.join().expect("the first writer").expect("the first write");
+        second.join().expect("the second writer").expect("the second write waited and succeeded");
     }
 
     #[test]

@@ -47,12 +47,16 @@ fn record((row, student_account, school_id): RecordTuple) -> ApplicationRecord {
     ApplicationRecord { row, student_account, school_id }
 }
 
+/// One application by id. Not `first`: its `LIMIT ?` makes SQLite prepare
+/// the statement again at every execution (a bound LIMIT counts as a value
+/// the plan depends on, and every binding expires the plan), and the id is
+/// unique already.
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ApplicationRecord>> {
     applications::table
         .inner_join(students::table)
         .filter(applications::id.eq(id))
         .select((ApplicationRow::as_select(), students::account_id, students::school_id))
-        .first::<RecordTuple>(conn)
+        .get_result::<RecordTuple>(conn)
         .optional()
         .map(|found| found.map(record))
 }
@@ -129,6 +133,48 @@ pub struct NewApplication<'a> {
 /// Inserts the application with its first event and tells the change feed, in
 /// the caller's transaction. `None` when the student already applied.
 pub fn insert(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<i64>> {
+    Ok(insert_returning(conn, new, actor)?.map(|inserted| inserted.row.id))
+}
+
+/// The columns of [`ApplicationRow`], for `RETURNING`: the multi-backend
+/// connection cannot return a `Selectable`.
+const ROW_COLUMNS: (
+    applications::id,
+    applications::offer_id,
+    applications::student_id,
+    applications::organisation_id,
+    applications::status,
+    applications::cover_letter,
+    applications::source,
+    applications::score,
+    applications::explanation,
+    applications::created_at,
+    applications::updated_at,
+) = (
+    applications::id,
+    applications::offer_id,
+    applications::student_id,
+    applications::organisation_id,
+    applications::status,
+    applications::cover_letter,
+    applications::source,
+    applications::score,
+    applications::explanation,
+    applications::created_at,
+    applications::updated_at,
+);
+
+/// What inserting an application wrote: the row as stored, so that the
+/// answer needs no read back, and its change feed id.
+pub struct Inserted {
+    pub row: ApplicationRow,
+    pub feed_id: i64,
+}
+
+/// [`insert`], returning the stored row and the change feed id. On
+/// PostgreSQL the transaction is aborted after a `None` (the unique
+/// violation): the caller must roll it back.
+pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<Inserted>> {
     let now = Utc::now().naive_utc();
     let inserted = diesel::insert_into(applications::table)
         .values((
@@ -143,25 +189,37 @@ pub fn insert(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> Quer
             applications::created_at.eq(now),
             applications::updated_at.eq(now),
         ))
-        .returning(applications::id)
+        .returning(ROW_COLUMNS)
         .get_result(conn);
-    let id = match inserted {
-        Ok(id) => id,
+    let row: ApplicationRow = match inserted {
+        Ok(row) => row,
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Ok(None),
         Err(other) => return Err(other),
     };
-    record_event(conn, id, actor, None, new.status, "")?;
-    change_feed::record(conn, change_feed::APPLICATION, id)?;
-    Ok(Some(id))
+    record_event(conn, row.id, actor, None, new.status, "")?;
+    let feed_id = change_feed::recorded(conn, change_feed::APPLICATION, row.id)?;
+    Ok(Some(Inserted { row, feed_id }))
 }
 
 /// Moves the application from `from` to `to` if it is still in `from`; false
 /// when someone else moved it first.
 pub fn move_status(conn: &mut DbConnection, id: i64, from: &str, to: &str) -> QueryResult<bool> {
-    let updated = diesel::update(applications::table.find(id).filter(applications::status.eq(from)))
+    Ok(move_status_returning(conn, id, from, to)?.is_some())
+}
+
+/// [`move_status`], returning the row as it now stands, so that the answer
+/// needs no read back.
+pub fn move_status_returning(
+    conn: &mut DbConnection,
+    id: i64,
+    from: &str,
+    to: &str,
+) -> QueryResult<Option<ApplicationRow>> {
+    diesel::update(applications::table.find(id).filter(applications::status.eq(from)))
         .set((applications::status.eq(to), applications::updated_at.eq(Utc::now().naive_utc())))
-        .execute(conn)?;
-    Ok(updated == 1)
+        .returning(ROW_COLUMNS)
+        .get_result(conn)
+        .optional()
 }
 
 pub fn record_event(
@@ -212,6 +270,12 @@ pub fn events(conn: &mut DbConnection, application_id: i64) -> QueryResult<Vec<E
 /// position goes, the offer becomes filled. Returns whether a position was
 /// taken.
 pub fn take_position(conn: &mut DbConnection, offer_id: i64) -> QueryResult<bool> {
+    Ok(take_position_recorded(conn, offer_id)?.is_some())
+}
+
+/// [`take_position`], returning the change feed id of the offer's change
+/// when a position was taken.
+pub fn take_position_recorded(conn: &mut DbConnection, offer_id: i64) -> QueryResult<Option<i64>> {
     let now = Utc::now().naive_utc();
     let taken = diesel::update(offers::table.find(offer_id).filter(offers::positions_taken.lt(offers::positions)))
         .set((
@@ -221,7 +285,7 @@ pub fn take_position(conn: &mut DbConnection, offer_id: i64) -> QueryResult<bool
         ))
         .execute(conn)?;
     if taken == 0 {
-        return Ok(false);
+        return Ok(None);
     }
     diesel::update(
         offers::table
@@ -231,8 +295,7 @@ pub fn take_position(conn: &mut DbConnection, offer_id: i64) -> QueryResult<bool
     )
     .set(offers::status.eq(OfferStatus::Filled.as_str()))
     .execute(conn)?;
-    change_feed::record(conn, change_feed::OFFER, offer_id)?;
-    Ok(true)
+    change_feed::recorded(conn, change_feed::OFFER, offer_id).map(Some)
 }
 
 /// What became of an attempt to claim an idempotency key.
@@ -281,7 +344,7 @@ pub fn claim_key(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str
             idempotency_keys::response_body,
             idempotency_keys::created_at,
         ))
-        .first(conn)?;
+        .get_result(conn)?;
     let now = Utc::now().naive_utc();
     if stored_hash == hash && state == KEY_IN_PROGRESS && now - claimed_at > ABANDONED_CLAIM {
         // Only one of several concurrent takers matches the old claim time.
@@ -307,6 +370,30 @@ pub fn claim_key(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str
     } else {
         Claim::InProgress
     })
+}
+
+/// Claims `key` inside the transaction of the work, the first write of it:
+/// the claim and the answer then commit together or not at all, with one
+/// commit for both, and a concurrent request with the same key waits for the
+/// first to end (PostgreSQL holds its insert on the unique index; SQLite runs
+/// one writer at a time), then finds it answered. False when the key is
+/// already stored: on PostgreSQL the transaction is then aborted, and the
+/// caller rolls it back and asks [`claim_key`] what the stored key means.
+pub fn claim_key_in_transaction(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str) -> QueryResult<bool> {
+    let inserted = diesel::insert_into(idempotency_keys::table)
+        .values((
+            idempotency_keys::account_id.eq(account_id),
+            idempotency_keys::key.eq(key),
+            idempotency_keys::request_hash.eq(hash),
+            idempotency_keys::state.eq(KEY_IN_PROGRESS),
+            idempotency_keys::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(other) => Err(other),
+    }
 }
 
 /// Stores the answer of a claimed key, in the transaction of the work itself,

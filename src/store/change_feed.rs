@@ -19,14 +19,21 @@ pub const ACCOUNT: &str = "account";
 
 /// Records a change, inside the caller's transaction.
 pub fn record(conn: &mut DbConnection, entity: &str, entity_id: i64) -> QueryResult<()> {
+    recorded(conn, entity, entity_id).map(drop)
+}
+
+/// Records a change, inside the caller's transaction, and returns its feed
+/// id: once the index has applied that id, it holds the change, and the
+/// writer need not read the feed itself.
+pub fn recorded(conn: &mut DbConnection, entity: &str, entity_id: i64) -> QueryResult<i64> {
     diesel::insert_into(change_feed::table)
         .values((
             change_feed::entity.eq(entity),
             change_feed::entity_id.eq(entity_id),
             change_feed::at.eq(Utc::now().naive_utc()),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(change_feed::id)
+        .get_result(conn)
 }
 
 /// Changes after `after_id`, oldest first.

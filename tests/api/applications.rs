@@ -400,3 +400,36 @@ async fn a_claim_abandoned_by_a_crashed_request_is_taken_over() {
     }
     assert_eq!(apply_with_key(&app, &c.student, offer, "crashed", &json!({})).await.status(), 201);
 }
+
+#[tokio::test]
+async fn applying_and_accepting_answer_what_reading_the_application_gives_afterwards() {
+    let app = spawn().await;
+    let c = cast(&app).await;
+    let offer = open_offer(&app, &c.recruiter, 1).await;
+    let other = app.student(&c.staff, "ECC", "ECC-2").await;
+    // Built from what the writes returned, not read back: the same as a read.
+    let applied = apply_with_key(&app, &c.student, offer, "answered", &json!({"cover_letter": " Hello. "})).await;
+    assert_eq!(applied.status(), 201);
+    let applied = json(applied).await;
+    let id = applied["id"].as_i64().unwrap();
+    let path = format!("/api/v1/applications/{id}");
+    assert_eq!(json(app.get(&path, Some(&c.student.token)).await).await, applied);
+    assert_eq!(applied["cover_letter"], "Hello.");
+    assert_eq!(applied["placement_id"], Value::Null);
+    let late = apply(&app, &other, offer).await["id"].as_i64().unwrap();
+    let offered = move_to(&app, &c.recruiter, id, "offered").await;
+    assert_eq!(json(app.get(&path, Some(&c.recruiter.token)).await).await, offered);
+    move_to(&app, &c.recruiter, late, "offered").await;
+    let accepted = move_to(&app, &c.student, id, "accepted").await;
+    assert!(accepted["placement_id"].is_i64(), "{accepted}");
+    assert_eq!(json(app.get(&path, Some(&c.student.token)).await).await, accepted);
+    // The only position is gone: the other acceptance is refused and leaves
+    // the application as it was, its history included.
+    let events = format!("/api/v1/applications/{late}/events");
+    let before = json(app.get(&events, Some(&other.token)).await).await;
+    let problem = assert_problem(transition(&app, &other, late, "accepted").await, 409).await;
+    assert!(problem["detail"].as_str().unwrap().contains("no position"), "{problem}");
+    let view = json(app.get(&format!("/api/v1/applications/{late}"), Some(&other.token)).await).await;
+    assert_eq!((view["status"].as_str(), view["placement_id"].is_null()), (Some("offered"), true));
+    assert_eq!(json(app.get(&events, Some(&other.token)).await).await, before);
+}
