@@ -67,8 +67,10 @@ impl LiveIndex {
         let start = change_feed::latest_id(conn)?;
         let taxonomy = rows::load_taxonomy(conn)?;
         let mut index = MatchIndex::new(Taxonomy::new(taxonomy.parents)?);
-        for student in rows::load_students(conn, None)? {
-            index.upsert_student(&student);
+        let expected = usize::try_from(rows::count_students(conn)?).unwrap_or(0);
+        {
+            let mut students = index.bulk_students(expected);
+            rows::for_each_student(conn, |student| students.upsert(&student))?;
         }
         for offer in rows::load_offers(conn, None)? {
             index.upsert_offer(&offer);

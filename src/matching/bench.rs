@@ -75,9 +75,7 @@ pub fn build_index(
 ) -> (MatchIndex, Duration) {
     let start = Instant::now();
     let mut index = MatchIndex::new(taxonomy);
-    for s in students {
-        index.upsert_student(s);
-    }
+    index.extend_students(students);
     for o in offers {
         index.upsert_offer(o);
     }

@@ -31,12 +31,13 @@ const LEVELS: usize = 5;
 #[derive(Debug, Clone)]
 struct StudentSlot {
     id: i64,
-    /// One allocation per student: effective skills (`skill << 3 | level`,
-    /// sorted), then declared skills in the same packing (kept to re-expand
-    /// on a new taxonomy), then interned city ids.
+    /// One allocation per student: effective skills (see [`pack`], sorted),
+    /// then the declared skills the taxonomy does not know (kept, as the
+    /// declared level inside each entry is, to re-expand on a new
+    /// taxonomy), then interned city ids.
     data: Box<[u32]>,
     skills_len: u32,
-    declared_len: u32,
+    unknown_len: u32,
     from: Option<NaiveDate>,
     until: Option<NaiveDate>,
     kinds: u8,
@@ -51,22 +52,112 @@ impl StudentSlot {
         &self.data[..self.skills_len as usize]
     }
 
-    fn declared(&self) -> &[u32] {
+    /// The declared skills, each at its highest declared level.
+    fn declared(&self) -> Vec<(SkillId, u8)> {
         let start = self.skills_len as usize;
-        &self.data[start..start + self.declared_len as usize]
+        let unknown = &self.data[start..start + self.unknown_len as usize];
+        self.skills()
+            .iter()
+            .filter(|&&e| declared_level(e) > 0)
+            .map(|&e| (SkillId(entry_skill(e)), declared_level(e)))
+            .chain(unknown.iter().map(|&e| (SkillId(entry_skill(e)), entry_level(e))))
+            .collect()
     }
 
     fn cities(&self) -> &[u32] {
-        &self.data[(self.skills_len + self.declared_len) as usize..]
+        &self.data[(self.skills_len + self.unknown_len) as usize..]
     }
 }
 
-fn student_data(skills: &[u32], declared: &[u32], cities: &[u32]) -> (Box<[u32]>, u32, u32) {
-    let mut data = Vec::with_capacity(skills.len() + declared.len() + cities.len());
+fn student_data(skills: &[u32], unknown: &[u32], cities: &[u32]) -> (Box<[u32]>, u32, u32) {
+    let mut data = Vec::with_capacity(skills.len() + unknown.len() + cities.len());
     data.extend_from_slice(skills);
-    data.extend_from_slice(declared);
+    data.extend_from_slice(unknown);
     data.extend_from_slice(cities);
-    (data.into(), skills.len() as u32, declared.len() as u32)
+    (data.into(), skills.len() as u32, unknown.len() as u32)
+}
+
+/// Student slots by id: a plain vector indexed by id while ids stay dense
+/// (database ids are), a hash map for the others. At a million students the
+/// vector takes 4 bytes a student where the map took about 34.
+#[derive(Debug, Clone, Default)]
+struct SlotMap {
+    /// `dense[id]`: slot of student `id`, or [`SlotMap::NONE`].
+    dense: Vec<u32>,
+    /// Ids outside `0..dense.len()`.
+    sparse: HashMap<i64, u32>,
+    len: usize,
+}
+
+impl SlotMap {
+    const NONE: u32 = u32::MAX;
+
+    fn get(&self, id: i64) -> Option<u32> {
+        match usize::try_from(id).ok().and_then(|i| self.dense.get(i)) {
+            Some(&slot) => (slot != Self::NONE).then_some(slot),
+            None => self.sparse.get(&id).copied(),
+        }
+    }
+
+    fn insert(&mut self, id: i64, slot: u32) {
+        if let Ok(i) = usize::try_from(id) {
+            // The vector may grow to twice the number of students (plus some
+            // room for a small index): past that, ids are too sparse for it.
+            let bound = 2 * (self.len + 1) + 1024;
+            if i >= self.dense.len() && i < bound {
+                let new_len = (i + 1).max(self.dense.len() * 2).min(bound);
+                self.dense.resize(new_len, Self::NONE);
+                let moved: Vec<i64> =
+                    self.sparse.keys().copied().filter(|&k| k >= 0 && (k as usize) < new_len).collect();
+                for k in moved {
+                    if let Some(s) = self.sparse.remove(&k) {
+                        self.dense[k as usize] = s;
+                    }
+                }
+            }
+            if let Some(entry) = self.dense.get_mut(i) {
+                if *entry == Self::NONE {
+                    self.len += 1;
+                }
+                *entry = slot;
+                return;
+            }
+        }
+        if self.sparse.insert(id, slot).is_none() {
+            self.len += 1;
+        }
+    }
+
+    fn remove(&mut self, id: i64) -> Option<u32> {
+        let found = match usize::try_from(id).ok().and_then(|i| self.dense.get_mut(i)) {
+            Some(entry) => Some(std::mem::replace(entry, Self::NONE)).filter(|&s| s != Self::NONE),
+            None => self.sparse.remove(&id),
+        };
+        if found.is_some() {
+            self.len -= 1;
+        }
+        found
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        let want = self.len + additional + 1;
+        if want > self.dense.len() {
+            self.dense.reserve_exact(want - self.dense.len());
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.dense.shrink_to_fit();
+        self.sparse.shrink_to_fit();
+    }
+
+    fn bytes(&self) -> usize {
+        self.dense.capacity() * 4 + self.sparse.capacity() * (8 + 4 + 1)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -171,14 +262,30 @@ impl FilterBits {
     }
 }
 
+/// A skill vector entry: `skill << 6 | declared << 3 | level`, where
+/// `level` is the effective level (through descendants too) and `declared`
+/// the level the student declared for the skill itself, 0 if none. Sorting
+/// entries sorts by skill.
 fn pack(skill: SkillId, level: u8) -> u32 {
-    (skill.0 << 3) | u32::from(level)
+    (skill.0 << 6) | u32::from(level)
+}
+
+fn entry_skill(e: u32) -> u32 {
+    e >> 6
+}
+
+fn entry_level(e: u32) -> u8 {
+    (e & 7) as u8
+}
+
+fn declared_level(e: u32) -> u8 {
+    ((e >> 3) & 7) as u8
 }
 
 fn lookup(skills: &[u32], skill: u32) -> u8 {
-    let i = skills.partition_point(|&e| (e >> 3) < skill);
+    let i = skills.partition_point(|&e| entry_skill(e) < skill);
     match skills.get(i) {
-        Some(&e) if e >> 3 == skill => (e & 7) as u8,
+        Some(&e) if entry_skill(e) == skill => entry_level(e),
         _ => 0,
     }
 }
@@ -266,13 +373,32 @@ impl OfferQuery<'_> {
     }
 }
 
+/// Students being added in bulk (see [`MatchIndex::bulk_students`]); the
+/// index is whole again, postings laid out, when this is dropped.
+pub struct BulkStudents<'a> {
+    index: &'a mut MatchIndex,
+}
+
+impl BulkStudents<'_> {
+    /// Adds a student or replaces the one with the same id.
+    pub fn upsert(&mut self, student: &StudentProfile) {
+        self.index.place_student(student, false);
+    }
+}
+
+impl Drop for BulkStudents<'_> {
+    fn drop(&mut self) {
+        self.index.rebuild_postings();
+    }
+}
+
 /// In-memory matching index over students and offers.
 #[derive(Debug, Clone, Default)]
 pub struct MatchIndex {
     taxonomy: Taxonomy,
     students: Vec<Option<StudentSlot>>,
     student_free: Vec<u32>,
-    student_slots: HashMap<i64, u32>,
+    student_slots: SlotMap,
     /// Per skill, per level − 1: slots of the students holding it at that level.
     postings: Vec<[Vec<u32>; LEVELS]>,
     offers: Vec<Option<OfferSlot>>,
@@ -336,23 +462,39 @@ impl MatchIndex {
         *self.cities.entry(key).or_insert(next)
     }
 
-    fn expand(&self, declared: &[u32]) -> Box<[u32]> {
-        let skills: Vec<(SkillId, u8)> = declared.iter().map(|&e| (SkillId(e >> 3), (e & 7) as u8)).collect();
-        effective_skills(&self.taxonomy, &skills).into_iter().map(|(s, l)| pack(s, l)).collect()
+    /// The effective skill entries of declared skills (levels clamped), and
+    /// the declared skills the taxonomy does not know.
+    fn expand(&self, declared: &[(SkillId, u8)]) -> (Vec<u32>, Vec<u32>) {
+        let mut skills: Vec<u32> =
+            effective_skills(&self.taxonomy, declared).into_iter().map(|(s, l)| pack(s, l)).collect();
+        let mut unknown = Vec::new();
+        for &(skill, level) in declared {
+            let i = skills.partition_point(|&e| entry_skill(e) < skill.0);
+            match skills.get_mut(i) {
+                Some(e) if entry_skill(*e) == skill.0 => {
+                    let d = u32::from(declared_level(*e).max(level));
+                    *e = (*e & !(7 << 3)) | (d << 3);
+                }
+                _ => unknown.push(pack(skill, level)),
+            }
+        }
+        unknown.sort_unstable();
+        unknown.dedup();
+        (skills, unknown)
     }
 
     fn post(&mut self, slot: u32, skills: &[u32]) {
         for &e in skills {
-            if let Some(lists) = self.postings.get_mut((e >> 3) as usize) {
-                lists[(e & 7) as usize - 1].push(slot);
+            if let Some(lists) = self.postings.get_mut(entry_skill(e) as usize) {
+                lists[usize::from(entry_level(e)) - 1].push(slot);
             }
         }
     }
 
     fn unpost(&mut self, slot: u32, skills: &[u32]) {
         for &e in skills {
-            if let Some(lists) = self.postings.get_mut((e >> 3) as usize) {
-                let list = &mut lists[(e & 7) as usize - 1];
+            if let Some(lists) = self.postings.get_mut(entry_skill(e) as usize) {
+                let list = &mut lists[usize::from(entry_level(e)) - 1];
                 if let Some(p) = list.iter().position(|&x| x == slot) {
                     list.swap_remove(p);
                 }
@@ -362,25 +504,73 @@ impl MatchIndex {
 
     /// Adds a student or replaces the one with the same id.
     pub fn upsert_student(&mut self, student: &StudentProfile) {
+        self.place_student(student, true);
+    }
+
+    /// Adds or replaces many students at once, typically the whole
+    /// population at start-up: the posting lists are laid out once, after
+    /// the last student, each at its exact size and in slot order, rather
+    /// than grown (and their spare room left to the allocator) one student
+    /// at a time.
+    pub fn extend_students<S: std::borrow::Borrow<StudentProfile>>(&mut self, students: impl IntoIterator<Item = S>) {
+        let students = students.into_iter();
+        let mut bulk = self.bulk_students(students.size_hint().0);
+        for s in students {
+            bulk.upsert(s.borrow());
+        }
+    }
+
+    /// [`Self::extend_students`] for a caller that produces the students
+    /// itself (a load from the database in chunks, say): the postings are
+    /// laid out when the returned guard is dropped. `expected` students are
+    /// reserved room for.
+    pub fn bulk_students(&mut self, expected: usize) -> BulkStudents<'_> {
+        self.students.reserve_exact(expected);
+        self.student_slots.reserve(expected);
+        BulkStudents { index: self }
+    }
+
+    /// Every student's postings again from their slots: a count per list,
+    /// then one fill in slot order.
+    fn rebuild_postings(&mut self) {
+        let n = self.taxonomy.len();
+        let mut counts = vec![[0u32; LEVELS]; n];
+        for s in self.students.iter().flatten() {
+            for &e in s.skills() {
+                if let Some(c) = counts.get_mut(entry_skill(e) as usize) {
+                    c[usize::from(entry_level(e)) - 1] += 1;
+                }
+            }
+        }
+        self.postings = counts.iter().map(|c| std::array::from_fn(|l| Vec::with_capacity(c[l] as usize))).collect();
+        for (slot, s) in self.students.iter().enumerate() {
+            let Some(s) = s else { continue };
+            for &e in s.skills() {
+                if let Some(lists) = self.postings.get_mut(entry_skill(e) as usize) {
+                    lists[usize::from(entry_level(e)) - 1].push(slot as u32);
+                }
+            }
+        }
+    }
+
+    fn place_student(&mut self, student: &StudentProfile, post: bool) {
         // Levels are clamped before packing so the three level bits suffice.
-        let mut declared: Vec<u32> = student
+        let declared: Vec<(SkillId, u8)> = student
             .skills
             .iter()
             .filter(|(s, _)| s.index() < super::taxonomy::MAX_SKILLS)
-            .filter_map(|&(s, l)| super::rules::clamp_level(l).map(|l| pack(s, l)))
+            .filter_map(|&(s, l)| super::rules::clamp_level(l).map(|l| (s, l)))
             .collect();
-        declared.sort_unstable();
-        let declared: Box<[u32]> = declared.into();
-        let skills = self.expand(&declared);
+        let (skills, unknown) = self.expand(&declared);
         let mut cities: Vec<u32> = student.cities.iter().map(|c| self.intern_city(c)).collect();
         cities.sort_unstable();
         cities.dedup();
-        let (data, skills_len, declared_len) = student_data(&skills, &declared, &cities);
+        let (data, skills_len, unknown_len) = student_data(&skills, &unknown, &cities);
         let slot_value = StudentSlot {
             id: student.id,
             data,
             skills_len,
-            declared_len,
+            unknown_len,
             from: student.available_from,
             until: student.available_until,
             kinds: student.wanted_kinds.iter().fold(0, |m, k| m | kind_bit(*k)),
@@ -388,10 +578,12 @@ impl MatchIndex {
             remote_ok: student.remote_ok,
             discoverable: student.discoverable,
         };
-        let slot = match self.student_slots.get(&student.id) {
-            Some(&slot) => {
+        let slot = match self.student_slots.get(student.id) {
+            Some(slot) => {
                 if let Some(old) = self.students[slot as usize].take() {
-                    self.unpost(slot, old.skills());
+                    if post {
+                        self.unpost(slot, old.skills());
+                    }
                     self.filter_bits.mark(slot, &old, false);
                 }
                 slot
@@ -408,7 +600,9 @@ impl MatchIndex {
                 slot
             }
         };
-        self.post(slot, slot_value.skills());
+        if post {
+            self.post(slot, slot_value.skills());
+        }
         self.filter_bits.mark(slot, &slot_value, true);
         self.students[slot as usize] = Some(slot_value);
     }
@@ -416,7 +610,7 @@ impl MatchIndex {
     /// Removes a student; returns whether it was there. Applications stay
     /// recorded by id and apply again if the student comes back.
     pub fn remove_student(&mut self, student_id: i64) -> bool {
-        let Some(slot) = self.student_slots.remove(&student_id) else {
+        let Some(slot) = self.student_slots.remove(student_id) else {
             return false;
         };
         if let Some(old) = self.students[slot as usize].take() {
@@ -536,13 +730,13 @@ impl MatchIndex {
             let Some(old) = self.students[slot].as_ref() else {
                 continue;
             };
-            let skills = self.expand(old.declared());
-            let (data, skills_len, declared_len) = student_data(&skills, old.declared(), old.cities());
+            let (skills, unknown) = self.expand(&old.declared());
+            let (data, skills_len, unknown_len) = student_data(&skills, &unknown, old.cities());
             self.post(slot as u32, &skills);
             if let Some(s) = self.students[slot].as_mut() {
                 s.data = data;
                 s.skills_len = skills_len;
-                s.declared_len = declared_len;
+                s.unknown_len = unknown_len;
             }
         }
         self.offers_by_anchor = vec![Vec::new(); n];
@@ -556,6 +750,7 @@ impl MatchIndex {
     /// a bulk load.
     pub fn shrink_to_fit(&mut self) {
         self.students.shrink_to_fit();
+        self.student_slots.shrink_to_fit();
         for lists in &mut self.postings {
             for list in lists.iter_mut() {
                 list.shrink_to_fit();
@@ -577,7 +772,7 @@ impl MatchIndex {
             bytes += s.data.len() * 4;
         }
         bytes += self.student_free.capacity() * 4;
-        bytes += self.student_slots.capacity() * map_entry(8, 4);
+        bytes += self.student_slots.bytes();
         for lists in &self.postings {
             bytes += size_of::<[Vec<u32>; LEVELS]>();
             bytes += lists.iter().map(|l| l.capacity() * 4).sum::<usize>();
@@ -599,7 +794,7 @@ impl MatchIndex {
     }
 
     fn student(&self, id: i64) -> Option<&StudentSlot> {
-        let slot = *self.student_slots.get(&id)?;
+        let slot = self.student_slots.get(id)?;
         self.students.get(slot as usize)?.as_ref()
     }
 
@@ -707,7 +902,7 @@ impl MatchIndex {
         let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
         let mut top = TopK::new(limit);
         let anchored =
-            s.skills().iter().filter_map(|&e| self.offers_by_anchor.get((e >> 3) as usize).map(|l| l.as_slice()));
+            s.skills().iter().filter_map(|&e| self.offers_by_anchor.get(entry_skill(e) as usize).map(|l| l.as_slice()));
         let mut reqs = Vec::new();
         for list in anchored.chain(std::iter::once(self.offers_unanchored.as_slice())) {
             for &slot in list {
@@ -825,7 +1020,7 @@ impl MatchIndex {
         }
         let (open, mut pass) = (Bits(open), Bits(pass));
         for &id in q.applicants.into_iter().flatten() {
-            if let Some(&slot) = self.student_slots.get(&id) {
+            if let Some(slot) = self.student_slots.get(id) {
                 if open.get(slot) {
                     pass.set(slot, true);
                 }
@@ -856,8 +1051,12 @@ impl MatchIndex {
         if let Some((len, r)) = driver {
             if len <= self.driver_scan_limit() || !has_preferred {
                 // The combined filter bitset costs a pass over a few words
-                // per 64 students; it pays off once the scan reads more.
-                if len >= n / 16 {
+                // per 64 students, all read in order; without it every
+                // posting costs a read of the student's slot and skill
+                // vector (two cache misses at scale), which it spares for
+                // the students failing a filter (most). So it pays off once
+                // the postings number a fraction of the words.
+                if len >= n / 512 {
                     q.pass = Some(self.pass_bits(q));
                 }
                 return self.scan_postings(q, limit, r);
@@ -1232,6 +1431,92 @@ mod tests {
     }
 
     #[test]
+    fn slots_are_found_by_any_id() {
+        let mut map = SlotMap::default();
+        let ids = [0, 1, 2, 5_000, -7, i64::MAX, i64::MIN, 3, 1_500];
+        for (slot, &id) in ids.iter().enumerate() {
+            map.insert(id, slot as u32);
+        }
+        assert_eq!(map.len(), ids.len());
+        for (slot, &id) in ids.iter().enumerate() {
+            assert_eq!(map.get(id), Some(slot as u32), "id {id}");
+        }
+        assert_eq!(map.get(4), None);
+        // Dense ids as a database hands them out, past the far ones.
+        for id in 4..5_000 {
+            map.insert(id, id as u32 + 100);
+        }
+        assert!(map.dense.len() > 5_000, "the far id joined the vector");
+        assert_eq!(map.get(5_000), Some(3));
+        assert_eq!(map.get(1_500), Some(1_600));
+        assert_eq!(map.get(2_999), Some(3_099));
+        map.insert(2_999, 7);
+        assert_eq!(map.get(2_999), Some(7));
+        assert_eq!(map.remove(2_999), Some(7));
+        assert_eq!(map.remove(2_999), None);
+        assert_eq!(map.remove(-7), Some(4));
+        assert_eq!(map.get(-7), None);
+        // 4..5_000 held 1_500 already; two removed.
+        assert_eq!(map.len(), ids.len() + 4_996 - 1 - 2);
+    }
+
+    #[test]
+    fn students_added_in_bulk_replace_and_rank_as_one_by_one() {
+        let mut one_by_one = MatchIndex::new(Taxonomy::flat(3).unwrap());
+        let mut bulk = MatchIndex::new(Taxonomy::flat(3).unwrap());
+        let first = [student(1, &[(0, 2)]), student(2, &[(0, 4), (1, 1)]), student(3, &[(1, 5)])];
+        let second = [student(2, &[(1, 2)]), student(4, &[(0, 3)]), student(1, &[(0, 5), (2, 1)])];
+        for s in first.iter().chain(&second) {
+            one_by_one.upsert_student(s);
+        }
+        bulk.extend_students(&first);
+        {
+            let mut adding = bulk.bulk_students(3);
+            for s in &second {
+                adding.upsert(s);
+            }
+        }
+        for index in [&mut one_by_one, &mut bulk] {
+            index.upsert_offer(&offer(1, &[(0, 1, 2, true), (2, 1, 1, false)]));
+            index.upsert_offer(&offer(2, &[(1, 1, 1, true)]));
+        }
+        assert_eq!(bulk.students_len(), 4);
+        for o in [1, 2] {
+            assert_eq!(
+                bulk.top_candidates_for_offer(o, 10, today()),
+                one_by_one.top_candidates_for_offer(o, 10, today())
+            );
+        }
+        assert_eq!(ids(&bulk.top_candidates_for_offer(1, 10, today()), true), vec![1, 4]);
+        assert_eq!(ids(&bulk.top_candidates_for_offer(2, 10, today()), true), vec![2, 3]);
+        // No posting is left over from the replaced profiles.
+        let postings: usize = bulk.postings.iter().flatten().map(Vec::len).sum();
+        assert_eq!(postings, 5);
+    }
+
+    #[test]
+    fn declared_levels_survive_a_new_taxonomy() {
+        // 0 ← 1: the child at 4 lifts its parent, declared at 2, to 4; skill
+        // 5 is beyond the taxonomy for now.
+        let mut index = MatchIndex::new(Taxonomy::new(vec![None, Some(SkillId(0)), None]).unwrap());
+        index.upsert_student(&student(1, &[(0, 2), (1, 4), (5, 3), (0, 1)]));
+        index.upsert_offer(&offer(1, &[(0, 4, 1, true)]));
+        index.upsert_offer(&offer(2, &[(5, 3, 1, true)]));
+        assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![1]);
+        // No parent any more, and skill 5 known: the declared levels count.
+        index.replace_taxonomy(Taxonomy::flat(6).unwrap());
+        assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![2]);
+        let r = index.explain(1, 1, today(), false).unwrap();
+        assert_eq!(r.missing_required.len() + r.partially_met.len(), 1);
+        assert!((r.score - 0.5).abs() < 1e-12, "level 2 of 4: {}", r.score);
+        // And back: the parent's declared 2 was kept under the child's 4.
+        index.replace_taxonomy(Taxonomy::new(vec![None, Some(SkillId(0)), None]).unwrap());
+        assert_eq!(ids(&index.top_offers_for_student(1, None, 10, today()), false), vec![1]);
+        index.replace_taxonomy(Taxonomy::flat(6).unwrap());
+        assert!((index.explain(1, 1, today(), false).unwrap().score - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
     fn a_new_taxonomy_re_expands_skills() {
         let mut index = MatchIndex::new(Taxonomy::flat(2).unwrap());
         index.upsert_student(&student(1, &[(1, 4)]));
@@ -1395,8 +1680,16 @@ mod tests {
             let mut data = generate(&config, None);
             let taxonomy = Taxonomy::new(data.parents.clone()).unwrap();
             let mut index = MatchIndex::new(taxonomy.clone());
-            for s in &data.students {
-                index.upsert_student(s);
+            if seed == 2 {
+                // In bulk, over a first half added one by one and replaced.
+                for s in &data.students[..1_000] {
+                    index.upsert_student(&student(s.id, &[(0, 5), (1, 5)]));
+                }
+                index.extend_students(&data.students);
+            } else {
+                for s in &data.students {
+                    index.upsert_student(s);
+                }
             }
             for o in &data.offers {
                 index.upsert_offer(o);
@@ -1435,7 +1728,8 @@ mod tests {
                     }
                     3 => {
                         let mut s = donors.choose(&mut rng).unwrap().clone();
-                        s.id = 10_000 + step;
+                        // Ids far apart and negative ones too.
+                        s.id = if step % 12 == 3 { -step } else { 10_000 + step };
                         index.upsert_student(&s);
                         data.students.push(s);
                     }

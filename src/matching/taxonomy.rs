@@ -16,9 +16,9 @@ impl SkillId {
     }
 }
 
-/// Largest number of skills: student skill vectors pack a skill and its level
-/// into one `u32`, three bits for the level.
-pub const MAX_SKILLS: usize = 1 << 29;
+/// Largest number of skills: student skill vectors pack a skill and two
+/// levels (effective and declared) into one `u32`, three bits for each.
+pub const MAX_SKILLS: usize = 1 << 26;
 
 /// Why a list of parents does not form a taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

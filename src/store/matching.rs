@@ -58,23 +58,56 @@ pub fn load_skill_names(conn: &mut DbConnection) -> QueryResult<Vec<NamedSkill>>
         .collect())
 }
 
+type StudentRow = (i64, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, String, bool, String, bool);
+
+fn student_columns() -> (
+    students::id,
+    students::wanted_kinds,
+    students::available_from,
+    students::available_until,
+    students::cities,
+    students::remote_ok,
+    students::degree_level,
+    students::discoverable,
+) {
+    (
+        students::id,
+        students::wanted_kinds,
+        students::available_from,
+        students::available_until,
+        students::cities,
+        students::remote_ok,
+        students::degree_level,
+        students::discoverable,
+    )
+}
+
+fn profile(row: StudentRow, skills: Vec<(SkillId, u8)>) -> StudentProfile {
+    let (id, kinds, from, until, cities, remote_ok, degree, discoverable) = row;
+    StudentProfile {
+        id,
+        skills,
+        wanted_kinds: crate::domain::OfferKind::decode_list(&kinds),
+        available_from: from,
+        available_until: until,
+        cities: serde_json::from_str(&cities).unwrap_or_default(),
+        remote_ok,
+        degree_level: degree.parse().ok(),
+        discoverable,
+    }
+}
+
+fn held(skill: i64, level: i32) -> Option<(SkillId, u8)> {
+    Some((skill_id(skill)?, u8::try_from(level).ok()?))
+}
+
 /// Students who can be matched: activated and not erased. `ids` limits the
 /// load to those students (absent ones are simply not returned).
 pub fn load_students(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<StudentProfile>> {
-    type Row = (i64, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, String, bool, String, bool);
     let mut query = students::table
         .filter(students::account_id.is_not_null())
         .filter(students::erased_at.is_null())
-        .select((
-            students::id,
-            students::wanted_kinds,
-            students::available_from,
-            students::available_until,
-            students::cities,
-            students::remote_ok,
-            students::degree_level,
-            students::discoverable,
-        ))
+        .select(student_columns())
         .into_boxed();
     let mut skill_query = student_skills::table
         .select((student_skills::student_id, student_skills::skill_id, student_skills::level))
@@ -83,27 +116,120 @@ pub fn load_students(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResul
         query = query.filter(students::id.eq_any(ids.to_vec()));
         skill_query = skill_query.filter(student_skills::student_id.eq_any(ids.to_vec()));
     }
-    let rows: Vec<Row> = query.load(conn)?;
+    let rows: Vec<StudentRow> = query.load(conn)?;
     let mut skills_by_student: HashMap<i64, Vec<(SkillId, u8)>> = HashMap::with_capacity(rows.len());
     for (student, skill, level) in skill_query.load::<(i64, i64, i32)>(conn)? {
-        if let (Some(skill), Ok(level)) = (skill_id(skill), u8::try_from(level)) {
-            skills_by_student.entry(student).or_default().push((skill, level));
+        if let Some(held) = held(skill, level) {
+            skills_by_student.entry(student).or_default().push(held);
         }
     }
     Ok(rows
         .into_iter()
-        .map(|(id, kinds, from, until, cities, remote_ok, degree, discoverable)| StudentProfile {
-            id,
-            skills: skills_by_student.remove(&id).unwrap_or_default(),
-            wanted_kinds: crate::domain::OfferKind::decode_list(&kinds),
-            available_from: from,
-            available_until: until,
-            cities: serde_json::from_str(&cities).unwrap_or_default(),
-            remote_ok,
-            degree_level: degree.parse().ok(),
-            discoverable,
+        .map(|row| {
+            let skills = skills_by_student.remove(&row.0).unwrap_or_default();
+            profile(row, skills)
         })
         .collect())
+}
+
+/// Students read per round by [`for_each_student`].
+const STUDENT_CHUNK: i64 = 20_000;
+
+/// Number of students [`for_each_student`] would feed.
+pub fn count_students(conn: &mut DbConnection) -> QueryResult<i64> {
+    students::table
+        .filter(students::account_id.is_not_null())
+        .filter(students::erased_at.is_null())
+        .count()
+        .get_result(conn)
+}
+
+/// Every student's skills from one pass over the table in its own order
+/// (on SQLite a plain scan: reading them by student through the primary key
+/// costs four times as much), as runs of consecutive rows of one student
+/// sorted by student. 8 bytes a skill held.
+struct HeldSkills {
+    /// (student, start, end) into `flat`; a student's runs are adjacent.
+    runs: Vec<(i64, u32, u32)>,
+    flat: Vec<(SkillId, u8)>,
+}
+
+impl HeldSkills {
+    fn load(conn: &mut DbConnection) -> QueryResult<Self> {
+        let mut runs: Vec<(i64, u32, u32)> = Vec::new();
+        let mut flat = Vec::new();
+        let rows = student_skills::table
+            .select((student_skills::student_id, student_skills::skill_id, student_skills::level))
+            .load_iter::<(i64, i64, i32), diesel::connection::DefaultLoadingMode>(conn)?;
+        for row in rows {
+            let (student, skill, level) = row?;
+            let Some(held) = held(skill, level) else { continue };
+            let end = u32::try_from(flat.len() + 1).unwrap_or(u32::MAX);
+            match runs.last_mut() {
+                Some(run) if run.0 == student => run.2 = end,
+                _ => runs.push((student, end - 1, end)),
+            }
+            flat.push(held);
+        }
+        // Stable: the runs of one student keep the table's order.
+        runs.sort_by_key(|r| r.0);
+        Ok(Self { runs, flat })
+    }
+
+    /// The skills of `student`, given in increasing order across calls.
+    fn take(&self, cursor: &mut usize, student: i64) -> Vec<(SkillId, u8)> {
+        let rest = &self.runs[*cursor..];
+        let start = rest.partition_point(|r| r.0 < student);
+        let end = start + rest[start..].partition_point(|r| r.0 == student);
+        *cursor += end;
+        rest[start..end]
+            .iter()
+            .flat_map(|&(_, from, to)| self.flat[from as usize..to as usize].iter().copied())
+            .collect()
+    }
+}
+
+/// Feeds every student [`load_students`] would load to `each`, in id order:
+/// the skills are read first, compactly, then the students a chunk of ids
+/// at a time, so that at start-up the population is never held whole as
+/// profiles and rows. Returns how many were fed.
+pub fn for_each_student(conn: &mut DbConnection, each: impl FnMut(StudentProfile)) -> QueryResult<usize> {
+    for_each_student_by(conn, STUDENT_CHUNK, each)
+}
+
+fn for_each_student_by(
+    conn: &mut DbConnection,
+    chunk: i64,
+    mut each: impl FnMut(StudentProfile),
+) -> QueryResult<usize> {
+    let skills = HeldSkills::load(conn)?;
+    let mut cursor = 0;
+    let mut after = i64::MIN;
+    let mut fed = 0;
+    loop {
+        let rows: Vec<StudentRow> = students::table
+            .filter(students::account_id.is_not_null())
+            .filter(students::erased_at.is_null())
+            .filter(students::id.gt(after))
+            .order(students::id)
+            .limit(chunk)
+            .select(student_columns())
+            .load(conn)?;
+        let Some(last) = rows.last().map(|r| r.0) else {
+            break;
+        };
+        let full = i64::try_from(rows.len()).is_ok_and(|n| n == chunk);
+        for row in rows {
+            let held = skills.take(&mut cursor, row.0);
+            each(profile(row, held));
+            fed += 1;
+        }
+        after = last;
+        if !full {
+            break;
+        }
+    }
+    Ok(fed)
 }
 
 /// Offers with their requirements; `ids` limits the load.
@@ -169,4 +295,73 @@ pub fn load_applications(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryR
         query = query.filter(applications::id.eq_any(ids.to_vec()));
     }
     query.load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{run_migrations, DatabaseTarget};
+    use crate::matching::synthetic::{generate, SyntheticConfig};
+
+    #[test]
+    fn students_fed_by_chunks_are_the_students_loaded_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("m.db").display());
+        let mut conn = DatabaseTarget::parse(&url).unwrap().connect().unwrap();
+        run_migrations(&mut conn).unwrap();
+        let data =
+            generate(&SyntheticConfig { skills: 60, students: 250, offers: 5, ..SyntheticConfig::default() }, None);
+        let ids =
+            crate::store::synthetic::write(&mut conn, &data, "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA", |_| {})
+                .unwrap();
+        // Students the index must not see: one without an account, one
+        // erased, and one with no skill at all.
+        diesel::update(students::table.find(ids.student(3)))
+            .set(students::account_id.eq(None::<i64>))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::update(students::table.find(ids.student(97)))
+            .set(students::erased_at.eq(Some(chrono::Utc::now().naive_utc())))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::delete(student_skills::table.filter(student_skills::student_id.eq(ids.student(40))))
+            .execute(&mut conn)
+            .unwrap();
+        // One student's skills in two places of the table: a row taken out
+        // and written again lands after every other.
+        let (skill, level): (i64, i32) = student_skills::table
+            .filter(student_skills::student_id.eq(ids.student(10)))
+            .select((student_skills::skill_id, student_skills::level))
+            .first(&mut conn)
+            .unwrap();
+        let row = student_skills::table
+            .filter(student_skills::student_id.eq(ids.student(10)))
+            .filter(student_skills::skill_id.eq(skill));
+        diesel::delete(row).execute(&mut conn).unwrap();
+        let insert = diesel::insert_into(student_skills::table).values((
+            student_skills::student_id.eq(ids.student(10)),
+            student_skills::skill_id.eq(skill),
+            student_skills::level.eq(level),
+        ));
+        crate::per_backend!(&mut conn, |c| insert.execute(c)).unwrap();
+        let sorted = |mut v: Vec<StudentProfile>| {
+            for s in &mut v {
+                s.skills.sort();
+            }
+            v.sort_by_key(|s| s.id);
+            v
+        };
+        let all = sorted(load_students(&mut conn, None).unwrap());
+        assert_eq!(all.len(), 248);
+        assert!(all.iter().any(|s| s.id == ids.student(40) && s.skills.is_empty()));
+        let tenth = all.iter().find(|s| s.id == ids.student(10)).unwrap();
+        assert_eq!(tenth.skills.len(), data.students[9].skills.len());
+        for chunk in [1, 7, 248, 1_000] {
+            let mut fed = Vec::new();
+            assert_eq!(for_each_student_by(&mut conn, chunk, |s| fed.push(s)).unwrap(), 248);
+            assert!(fed.windows(2).all(|w| w[0].id < w[1].id), "in id order");
+            assert_eq!(sorted(fed), all, "chunks of {chunk}");
+        }
+        assert_eq!(count_students(&mut conn).unwrap(), 248);
+    }
 }
