@@ -43,7 +43,17 @@ const INSERT_BATCH: usize = 500;
 /// statement for a whole page or ranking (pages and rankings hold at most
 /// 100 students), not one per student.
 pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading<'_>) -> QueryResult<()> {
-    let at = Utc::now().naive_utc();
+    // A write like any other of this process: it waits for the SQLite write
+    // lock in the process's writer queue, not in the busy handler's sleeps.
+    crate::db::write_transaction(conn, |conn| record_views_at(conn, student_ids, &reading, Utc::now().naive_utc()))
+}
+
+fn record_views_at(
+    conn: &mut DbConnection,
+    student_ids: &[i64],
+    reading: &Reading<'_>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     for batch in student_ids.chunks(INSERT_BATCH) {
         let rows: Vec<_> = batch
             .iter()
