@@ -118,6 +118,23 @@ fn views(
         .collect()
 }
 
+/// [`view`] of one application whose placement is known already: its
+/// reading is recorded the same way, without looking the placement up.
+fn view_placed(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    record: ApplicationRecord,
+    placement_id: Option<i64>,
+) -> Result<Application, ApiError> {
+    record_readings_by_offer(
+        conn,
+        caller,
+        [(record.row.offer_id, record.row.student_id)],
+        ProfileReading::Application,
+    )?;
+    shown(caller, record, placement_id)
+}
+
 /// The API's view of one application whose placement is known.
 fn shown(caller: &Caller, record: ApplicationRecord, placement_id: Option<i64>) -> Result<Application, ApiError> {
     let status: ApplicationStatus = parse(&record.row.status)?;
@@ -235,13 +252,7 @@ fn apply(
     let record =
         ApplicationRecord { row: inserted.row, student_account: student.account_id, school_id: student.school_id };
     webhooks::record_event(conn, EventType::ApplicationSubmitted, application_event(&record, None))?;
-    record_readings_by_offer(
-        conn,
-        caller,
-        [(record.row.offer_id, record.row.student_id)],
-        ProfileReading::Application,
-    )?;
-    let body = serde_json::to_string(&shown(caller, record, None)?).map_err(anyhow::Error::new)?;
+    let body = serde_json::to_string(&view_placed(conn, caller, record, None)?).map_err(anyhow::Error::new)?;
     store::complete_key(conn, caller.account_id, key, CREATED, &body)?;
     Ok(Applied { body, feed_id: inserted.feed_id })
 }
@@ -574,13 +585,7 @@ pub async fn transition_application(
             }
             let (placement_id, feed_id) = open_placement(conn, &record)?;
             webhooks::record_event(conn, EventType::PlacementCreated, application_event(&record, Some(placement_id)))?;
-            record_readings_by_offer(
-                conn,
-                &caller,
-                [(moved.row.offer_id, moved.row.student_id)],
-                ProfileReading::Application,
-            )?;
-            Ok((shown(&caller, moved, Some(placement_id))?, Some(feed_id)))
+            Ok((view_placed(conn, &caller, moved, Some(placement_id))?, Some(feed_id)))
         })?;
         if let Some(feed_id) = feed_id {
             shared.refresh_index_past(conn, feed_id);

@@ -43,35 +43,29 @@ const INSERT_BATCH: usize = 500;
 /// statement for a whole page or ranking (pages and rankings hold at most
 /// 100 students), not one per student.
 pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading<'_>) -> QueryResult<()> {
+    let at = Utc::now().naive_utc();
     // A write like any other of this process: it waits for the SQLite write
     // lock in the process's writer queue, not in the busy handler's sleeps.
-    crate::db::write_transaction(conn, |conn| record_views_at(conn, student_ids, &reading, Utc::now().naive_utc()))
-}
-
-fn record_views_at(
-    conn: &mut DbConnection,
-    student_ids: &[i64],
-    reading: &Reading<'_>,
-    at: NaiveDateTime,
-) -> QueryResult<()> {
-    for batch in student_ids.chunks(INSERT_BATCH) {
-        let rows: Vec<_> = batch
-            .iter()
-            .map(|student_id| {
-                (
-                    profile_views::student_id.eq(*student_id),
-                    profile_views::viewer_account_id.eq(reading.viewer),
-                    profile_views::viewer_role.eq(reading.role),
-                    profile_views::at.eq(at),
-                    profile_views::reading.eq(reading.what.as_str()),
-                    profile_views::offer_id.eq(reading.offer_id),
-                )
-            })
-            .collect();
-        let insert = diesel::insert_into(profile_views::table).values(rows);
-        crate::per_backend!(conn, |c| insert.execute(c))?;
-    }
-    Ok(())
+    crate::db::write_transaction(conn, |conn| {
+        for batch in student_ids.chunks(INSERT_BATCH) {
+            let rows: Vec<_> = batch
+                .iter()
+                .map(|student_id| {
+                    (
+                        profile_views::student_id.eq(*student_id),
+                        profile_views::viewer_account_id.eq(reading.viewer),
+                        profile_views::viewer_role.eq(reading.role),
+                        profile_views::at.eq(at),
+                        profile_views::reading.eq(reading.what.as_str()),
+                        profile_views::offer_id.eq(reading.offer_id),
+                    )
+                })
+                .collect();
+            let insert = diesel::insert_into(profile_views::table).values(rows);
+            crate::per_backend!(conn, |c| insert.execute(c))?;
+        }
+        Ok(())
+    })
 }
 
 /// Views of the student's profile by id, after `after`, at most `limit`
