@@ -107,7 +107,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     .await??;
     let throttle = Throttle::new(settings.auth.login_attempts_per_minute);
     let cursors = crate::pagination::CursorSeal::derive(&crate::auth::signing_secret(&settings)?);
-    Ok(AppState { pool, settings: Arc::new(settings), tokens, passwords, throttle, index: Arc::new(index), cursors })
+    Ok(AppState::new(pool, settings, tokens, passwords, throttle, index, cursors))
 }
 
 /// How often the change feed is read for other processes' writes.

@@ -263,6 +263,7 @@ fn skill_answer(conn: &mut DbConnection, slug: &str) -> Result<Skill, ApiError> 
 fn taxonomy_changed(state: &AppState, conn: &mut DbConnection) -> Result<(), ApiError> {
     change_feed::record(conn, change_feed::SKILL, 0)?;
     state.refresh_index(conn);
+    state.catalogue.forget();
     Ok(())
 }
 
@@ -380,8 +381,10 @@ pub async fn patch_school(
         }
         reference::find_school(conn, id)?.ok_or_else(|| ApiError::not_found("school"))
     })
-    .await?;
-    Ok(School::from(school))
+    .await;
+    // Trainings are suggested under their provider's name.
+    state.catalogue.forget();
+    Ok(School::from(school?))
 }
 
 /// Adds an AXA organisation.
@@ -430,8 +433,10 @@ pub async fn patch_organisation(
         }
         reference::find_organisation(conn, id)?.ok_or_else(|| ApiError::not_found("organisation"))
     })
-    .await?;
-    Ok(Organisation::from(organisation))
+    .await;
+    // Trainings are suggested under their provider's name.
+    state.catalogue.forget();
+    Ok(Organisation::from(organisation?))
 }
 
 /// Adds a skill to the taxonomy, with its parent and aliases.

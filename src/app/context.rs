@@ -1,9 +1,12 @@
 //! The services every use case shares: the pool, the settings, the token keys,
-//! the password hasher, the login throttle and the matching index. Assembled
+//! the password hasher, the login throttle, the matching index and the views
+//! kept in memory. Assembled
 //! once by `startup`, handed to the use cases by the routes.
 
 use std::sync::Arc;
 
+use crate::app::memo::{DailyCopy, Memo, Serialised};
+use crate::app::trainings::Catalogue;
 use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenKeys;
 use crate::auth::Throttle;
@@ -21,6 +24,42 @@ pub struct AppState {
     pub index: Arc<LiveIndex>,
     /// Seals and opens pagination cursors.
     pub cursors: crate::pagination::CursorSeal,
+    /// Each offer's JSON by offer and version, for the offer list.
+    pub offer_json: Memo<(i64, i64), Serialised>,
+    /// The training catalogue the gap views suggest from.
+    pub catalogue: DailyCopy<Catalogue>,
+}
+
+/// Offers whose JSON is kept: about a kilobyte each.
+const KEPT_OFFERS: usize = 20_000;
+
+/// How long another process's change to the training catalogue may take to
+/// show in this one's suggestions; this process's own changes show at once.
+const CATALOGUE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl AppState {
+    /// The state of a process, with nothing kept in memory yet but the index.
+    pub fn new(
+        pool: Pool,
+        settings: Settings,
+        tokens: TokenKeys,
+        passwords: PasswordHasher,
+        throttle: Throttle,
+        index: LiveIndex,
+        cursors: crate::pagination::CursorSeal,
+    ) -> Self {
+        AppState {
+            pool,
+            settings: Arc::new(settings),
+            tokens,
+            passwords,
+            throttle,
+            index: Arc::new(index),
+            cursors,
+            offer_json: Memo::new(KEPT_OFFERS),
+            catalogue: DailyCopy::new(CATALOGUE_MAX_AGE),
+        }
+    }
 }
 
 impl AppState {

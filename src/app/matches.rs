@@ -229,7 +229,7 @@ pub async fn offers_for_student(
         let index = &shared.index;
         let mut results = ranked_offers(index, id, kind, limit, today);
         if include == Some(MatchInclude::NearMisses) {
-            let catalogue = Catalogue::load(conn, today)?;
+            let catalogue = shared.catalogue.get_or_load(today, || Catalogue::load(conn, today))?;
             for near in index.near_misses(id, kind, limit, today) {
                 let Some(result) = index.explain(id, near.offer_id, today, false) else { continue };
                 let gaps = near
@@ -308,7 +308,8 @@ pub async fn explain_pair(state: &Arc<AppState>, caller: Caller, id: i64, offer_
             .explain(id, offer_id, Utc::now().date_naive(), false)
             .ok_or_else(|| ApiError::not_found("student profile or offer in the matching index"))?;
         record_reading(conn, &caller, &[id], ProfileReading::PairExplanation, Some(offer_id))?;
-        let catalogue = Catalogue::load(conn, Utc::now().date_naive())?;
+        let today = Utc::now().date_naive();
+        let catalogue = shared.catalogue.get_or_load(today, || Catalogue::load(conn, today))?;
         let index = &shared.index;
         let short = result.partially_met.iter().map(|m| (m.skill, m.student_level, m.required_level, m.required));
         let missing = result.missing_required.iter().map(|m| (m.skill, 0, m.required_level, true));

@@ -12,6 +12,7 @@ pub mod campaigns;
 pub mod context;
 pub mod health;
 pub mod matches;
+pub mod memo;
 pub mod offers;
 pub mod personal_data;
 pub mod placements;

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::memo::{Memo, Serialised};
 use crate::app::skills::{resolve_skill_filter, resolve_skills};
 use crate::app::version::IfMatch;
 use crate::app::AppState;
@@ -16,8 +17,10 @@ use crate::domain::offer::{offer_status_move, validate_offer, validate_publish, 
 use crate::domain::webhook::{EventIds, EventType};
 use crate::domain::{DegreeLevel, OfferKind, OfferStatus, Role, WorkMode};
 use crate::error::{parse_stored as parse, ApiError};
-use crate::pagination::{paginate, Page, PageQuery};
-use crate::store::offers::{self, OfferCursor, OfferFields, OfferFilter, OfferRow, OfferSort, RequirementKey};
+use crate::pagination::{paginate, PageQuery};
+use crate::store::offers::{
+    self, OfferCursor, OfferFields, OfferFilter, OfferKey, OfferRow, OfferSort, RequirementKey,
+};
 use crate::store::webhooks::{self, NewEvent};
 
 /// A skill requirement of an offer.
@@ -191,10 +194,10 @@ pub fn visible_offer(conn: &mut DbConnection, caller: &Caller, id: i64) -> Resul
     Ok((row, status))
 }
 
-/// Loads an offer the caller may see (404 otherwise) and, when `edit`, may change (403).
-fn load(conn: &mut DbConnection, caller: &Caller, id: i64, edit: bool) -> Result<(OfferRow, Offer), ApiError> {
+/// Loads an offer the caller may see (404 otherwise) and may change (403).
+fn load_to_edit(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<(OfferRow, Offer), ApiError> {
     let (row, _) = visible_offer(conn, caller, id)?;
-    if edit && !policy::can_edit_offer(caller, row.organisation_id) {
+    if !policy::can_edit_offer(caller, row.organisation_id) {
         return Err(ApiError::Forbidden(crate::domain::Message::new(
             "only-recruiters-of-the-offer-s-organisation-change-it",
         )));
@@ -294,7 +297,7 @@ fn move_in(
     id: i64,
     to: OfferStatus,
 ) -> Result<(i64, Offer), ApiError> {
-    let (row, view) = load(conn, caller, id, true)?;
+    let (row, view) = load_to_edit(conn, caller, id)?;
     if !offer_status_move(view.status, to) {
         return Err(ApiError::Conflict {
             detail: crate::domain::Message::new("offer-cannot-become")
@@ -360,7 +363,7 @@ pub async fn create_offer(state: &Arc<AppState>, caller: Caller, draft: OfferDra
 }
 
 /// A page of the offers the caller may see.
-pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) -> Result<Page<Offer>, ApiError> {
+pub async fn list_offers(state: &Arc<AppState>, caller: Caller, query: OfferQuery) -> Result<OfferPage, ApiError> {
     let sort = match query.sort.as_deref() {
         None | Some("newest") => OfferSort::Newest,
         Some("deadline") => OfferSort::Deadline,
@@ -391,7 +394,7 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
         )
     );
     let (limit, after) = (page.limit()?, page.after::<OfferCursor>(&state.cursors, &list)?);
-    let cursors = state.cursors.clone();
+    let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         let skill_id = match &query.skill {
             Some(name) => Some(resolve_skill_filter(conn, name)?),
@@ -410,20 +413,73 @@ pub async fn list_offers(state: &AppState, caller: Caller, query: OfferQuery) ->
             own_organisation: caller.organisation_id.filter(|_| caller.role == Role::Recruiter),
             see_all: caller.role == Role::Admin,
         };
-        let rows = offers::list(conn, &filter, sort, after, limit)?;
-        let (rows, next_cursor) = paginate(rows, limit, &cursors, &list, |r| match sort {
-            OfferSort::Newest => OfferCursor::Newest(r.id),
-            OfferSort::Deadline => OfferCursor::Deadline(r.deadline, r.id),
+        let keys = offers::list(conn, &filter, sort, after, limit)?;
+        let (keys, next_cursor) = paginate(keys, limit, &shared.cursors, &list, |k| match sort {
+            OfferSort::Newest => OfferCursor::Newest(k.id),
+            OfferSort::Deadline => OfferCursor::Deadline(k.deadline, k.id),
         });
-        Ok(Page { items: offer_views(conn, rows)?, next_cursor })
+        Ok(OfferPage { items: serialised_views(conn, &shared.offer_json, &caller, &keys)?, next_cursor })
     })
     .await
 }
 
+/// The JSON of `view`, the offer at `version`, kept for the requests that follow.
+fn kept_view(memo: &Memo<(i64, i64), Serialised>, view: &Offer, version: i64) -> Result<Serialised, ApiError> {
+    let json = Serialised::of(view).map_err(|e| ApiError::Internal(e.into()))?;
+    memo.insert((view.id, version), json.clone());
+    Ok(json)
+}
+
+/// A page of offers as sent: [`crate::pagination::Page`] of [`Offer`], each offer's JSON
+/// written once for its version.
+#[derive(Debug, Serialize)]
+pub struct OfferPage {
+    pub items: Vec<Serialised>,
+    pub next_cursor: Option<String>,
+}
+
+/// The JSON of the offers of `keys`, in their order. An offer's view is
+/// written once per version and kept: a page of offers seen before reads no
+/// requirements and serialises nothing again.
+fn serialised_views(
+    conn: &mut DbConnection,
+    memo: &Memo<(i64, i64), Serialised>,
+    caller: &Caller,
+    keys: &[OfferKey],
+) -> Result<Vec<Serialised>, ApiError> {
+    let kept: Vec<Option<Serialised>> = keys.iter().map(|k| memo.get(&(k.id, k.version))).collect();
+    let missing: Vec<i64> = keys.iter().zip(&kept).filter(|(_, view)| view.is_none()).map(|(k, _)| k.id).collect();
+    let mut written = std::collections::HashMap::new();
+    if !missing.is_empty() {
+        let mut rows = Vec::with_capacity(missing.len());
+        for row in offers::rows(conn, &missing)? {
+            // Changed since the page was chosen: the newer version is shown,
+            // unless it is no longer the caller's to see.
+            if policy::can_view_offer(caller, row.organisation_id, parse(&row.status)?) {
+                rows.push(row);
+            }
+        }
+        let versions: Vec<i64> = rows.iter().map(|r| r.version).collect();
+        for (view, version) in offer_views(conn, rows)?.into_iter().zip(versions) {
+            written.insert(view.id, kept_view(memo, &view, version)?);
+        }
+    }
+    Ok(keys.iter().zip(kept).filter_map(|(key, view)| view.or_else(|| written.remove(&key.id))).collect())
+}
+
 /// One offer the caller may see, with its version.
-pub async fn get_offer(state: &AppState, caller: Caller, id: i64) -> Result<(i64, Offer), ApiError> {
-    let (row, view) = crate::db::run(&state.pool, move |conn| load(conn, &caller, id, false)).await?;
-    Ok((row.version, view))
+pub async fn get_offer(state: &Arc<AppState>, caller: Caller, id: i64) -> Result<(i64, Serialised), ApiError> {
+    let shared = state.clone();
+    crate::db::run(&state.pool, move |conn| {
+        let (row, _) = visible_offer(conn, &caller, id)?;
+        let version = row.version;
+        let view = match shared.offer_json.get(&(id, version)) {
+            Some(kept) => kept,
+            None => kept_view(&shared.offer_json, &offer_view(conn, row)?, version)?,
+        };
+        Ok((version, view))
+    })
+    .await
 }
 
 /// Changes a draft or open offer, at the version the caller read.
@@ -436,7 +492,7 @@ pub async fn patch_offer(
 ) -> Result<(i64, Offer), ApiError> {
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
-        let (row, view) = load(conn, &caller, id, true)?;
+        let (row, view) = load_to_edit(conn, &caller, id)?;
         if !matches!(view.status, OfferStatus::Draft | OfferStatus::Open) {
             return Err(ApiError::conflict(
                 crate::domain::Message::new("offer-cannot-be-changed").arg("status", view.status.as_str()),

@@ -187,7 +187,7 @@ pub async fn create_training(state: &AppState, caller: Caller, draft: TrainingDr
         TrainingProvider::School(id) => TrainingDraft { school_id: Some(id), organisation_id: None, ..draft },
         TrainingProvider::Organisation(id) => TrainingDraft { school_id: None, organisation_id: Some(id), ..draft },
     };
-    crate::db::run(&state.pool, move |conn| {
+    let training = crate::db::run(&state.pool, move |conn| {
         let skills = checked_skills(conn, &draft)?;
         if !store::provider_exists(conn, draft.school_id, draft.organisation_id)? {
             let field = if draft.school_id.is_some() { "school_id" } else { "organisation_id" };
@@ -202,7 +202,9 @@ pub async fn create_training(state: &AppState, caller: Caller, draft: TrainingDr
         })?;
         view(store::find(conn, id)?.ok_or_else(|| ApiError::not_found("training"))?)
     })
-    .await
+    .await;
+    state.catalogue.forget();
+    training
 }
 
 /// A page of the catalogue, by id.
@@ -247,7 +249,7 @@ pub async fn patch_training(
     id: i64,
     patch: TrainingPatch,
 ) -> Result<Training, ApiError> {
-    crate::db::run(&state.pool, move |conn| {
+    let training = crate::db::run(&state.pool, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             let record = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("training"))?;
             let provider = provider_of(&record).ok_or_else(|| ApiError::not_found("training"))?;
@@ -264,7 +266,9 @@ pub async fn patch_training(
         })?;
         view(store::find(conn, id)?.ok_or_else(|| ApiError::not_found("training"))?)
     })
-    .await
+    .await;
+    state.catalogue.forget();
+    training
 }
 
 /// A training that closes a skill gap, as suggested next to it.

@@ -62,7 +62,7 @@ pub async fn list_offers(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<OfferQuery>,
-) -> Result<web::Json<Page<Offer>>, ApiError> {
+) -> Result<web::Json<app::OfferPage>, ApiError> {
     Ok(web::Json(app::list_offers(&state, caller, query.into_inner()).await?))
 }
 

@@ -34,6 +34,16 @@ pub struct OfferRow {
     pub published_at: Option<NaiveDateTime>,
 }
 
+/// What the offer list pages by, and what names an offer's view exactly:
+/// every change to an offer or its requirements moves its version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = offers)]
+pub struct OfferKey {
+    pub id: i64,
+    pub version: i64,
+    pub deadline: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, Queryable)]
 pub struct RequirementRow {
     pub offer_id: i64,
@@ -190,6 +200,15 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OfferRow>> {
     offers::table.find(id).select(OfferRow::as_select()).first(conn).optional()
 }
 
+/// These offers, in no particular order.
+pub fn rows(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<OfferRow>> {
+    match ids {
+        [] => Ok(Vec::new()),
+        [id] => Ok(find(conn, *id)?.into_iter().collect()),
+        _ => offers::table.filter(offers::id.eq_any(ids)).select(OfferRow::as_select()).load(conn),
+    }
+}
+
 /// Requirements of the given offers, by offer then slug.
 pub fn requirements_of(conn: &mut DbConnection, offer_ids: &[i64]) -> QueryResult<Vec<RequirementRow>> {
     let query = offer_requirements::table.inner_join(skills::table).into_boxed();
@@ -248,18 +267,20 @@ pub struct OfferFilter {
     pub see_all: bool,
 }
 
+/// The keys of the offers the filter lets through, in the order asked, from
+/// `after` on: one more than `limit`, which tells whether a page follows.
 pub fn list(
     conn: &mut DbConnection,
     filter: &OfferFilter,
     sort: OfferSort,
     after: Option<OfferCursor>,
     limit: i64,
-) -> QueryResult<Vec<OfferRow>> {
+) -> QueryResult<Vec<OfferKey>> {
     // Two equalities rather than `IN`: SQLite keeps a statement with a fixed
     // number of bound values prepared (diesel does not cache `eq_any`), and
     // plans both forms alike.
     let public = offers::status.eq(OfferStatus::Open.as_str()).or(offers::status.eq(OfferStatus::Filled.as_str()));
-    let mut query = offers::table.select(OfferRow::as_select()).limit(limit + 1).into_boxed();
+    let mut query = offers::table.select(OfferKey::as_select()).limit(limit + 1).into_boxed();
     if !filter.see_all {
         query = match filter.own_organisation {
             Some(own) => query.filter(public.or(offers::organisation_id.eq(own))),

@@ -428,3 +428,45 @@ async fn the_gap_view_suggests_trainings_for_every_skill_short_or_missing() {
         json!([{"skill": "kubernetes", "held_level": 0, "required_level": 3, "required": true, "trainings": []}])
     );
 }
+
+#[tokio::test]
+async fn the_gap_view_suggests_a_training_added_changed_or_renamed_after_it_read_the_catalogue() {
+    let app = spawn_app().await;
+    let s = scene(&app).await;
+    let r = recruiters(&app).await;
+    let path = format!("/api/v1/students/{}/matches/{}", s.student_id, s.k8s_offer);
+    let suggested = || async {
+        let pair = json(app.get(&path, Some(&s.student.token)).await).await;
+        pair["suggested_trainings"][0]["trainings"].clone()
+    };
+    assert_eq!(suggested().await, json!([]), "no training teaches kubernetes yet");
+    let added = crate::trainings::create(
+        &app,
+        &r.own,
+        &crate::trainings::training_body(json!([{"skill": "kubernetes", "level": 3}])),
+    )
+    .await;
+    let now = suggested().await;
+    assert_eq!(now[0]["training_id"], added["id"], "added: {now}");
+    assert_eq!(now[0]["title_en"], "Containers certificate (fictional)");
+    let changed = app
+        .client
+        .patch(app.url(&format!("/api/v1/trainings/{}", added["id"])))
+        .bearer_auth(&r.own.token)
+        .json(&json!({"title_en": "Kubernetes in production (fictional)"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(suggested().await[0]["title_en"], "Kubernetes in production (fictional)", "changed");
+    let renamed = app
+        .client
+        .patch(app.url(&format!("/api/v1/admin/organisations/{}", added["provider"]["id"])))
+        .bearer_auth(&r.admin.token)
+        .json(&json!({"name": "AXA GO Académie"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), 200);
+    assert_eq!(suggested().await[0]["provider_name"], "AXA GO Académie", "provider renamed");
+}

@@ -285,3 +285,40 @@ async fn a_cursor_is_accepted_only_as_issued_for_its_order_and_filters() {
         assert_eq!(body["errors"][0]["field"], "cursor", "{path}: {body}");
     }
 }
+
+#[tokio::test]
+async fn the_offer_list_shows_each_offer_as_it_is_now_after_every_change() {
+    let app = spawn_app().await;
+    let r = recruiters(&app).await;
+    let offer = create_offer(&app, &r.own, &offer_body()).await;
+    let id = offer["id"].as_i64().unwrap();
+    publish(&app, &r.own, id).await;
+    let path = format!("/api/v1/offers/{id}");
+    let listed = || async {
+        let page = json(app.get("/api/v1/offers?limit=100", Some(&r.other.token)).await).await;
+        page["items"].as_array().unwrap().iter().find(|o| o["id"] == id).cloned()
+    };
+    let first = listed().await.expect("published offer listed");
+    assert_eq!(first, json(app.get(&path, Some(&r.other.token)).await).await, "the list shows the offer's own view");
+    assert_eq!(listed().await.as_ref(), Some(&first), "listed again, unchanged");
+    let etag = app.get(&path, Some(&r.own.token)).await.headers()["etag"].to_str().unwrap().to_owned();
+    let patched = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&r.own.token)
+        .header("if-match", &etag)
+        .json(&json!({"title": "Claims data engineer", "requirements": [{"skill": "sql", "min_level": 4, "weight": 2, "required": true}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let now = listed().await.expect("still listed");
+    assert_eq!(now["title"], "Claims data engineer");
+    assert_eq!(now["requirements"], json!([{"skill": "sql", "min_level": 4, "weight": 2, "required": true}]));
+    assert_eq!(now, json(app.get(&path, Some(&r.other.token)).await).await);
+    assert_eq!(app.post_json(&format!("{path}/close"), Some(&r.own.token), &json!({})).await.status(), 200);
+    assert_eq!(listed().await, None, "a closed offer leaves the others' list");
+    let own = json(app.get("/api/v1/offers?limit=100", Some(&r.own.token)).await).await;
+    let closed = own["items"].as_array().unwrap().iter().find(|o| o["id"] == id).cloned().expect("own closed offer");
+    assert_eq!(closed["status"], "closed");
+}

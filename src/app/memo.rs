@@ -1,0 +1,161 @@
+//! Answers worked out once and kept for the requests that follow: what a
+//! request would otherwise read from the database and serialise again.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+/// A bounded map of values by a key that names them exactly (an offer and its
+/// version, say), so an entry is never stale and needs no invalidation.
+/// Emptied when full: the next requests fill it again with what they use.
+pub struct Memo<K, V> {
+    entries: Mutex<HashMap<K, V>>,
+    capacity: usize,
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    /// A memo holding at most `capacity` entries.
+    pub fn new(capacity: usize) -> Self {
+        Memo { entries: Mutex::new(HashMap::new()), capacity }
+    }
+
+    /// The value kept for `key`, if any.
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(key).cloned()
+    }
+
+    /// Keeps `value` for `key`.
+    pub fn insert(&self, key: K, value: V) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= self.capacity {
+            entries.clear();
+        }
+        entries.insert(key, value);
+    }
+
+    /// How many entries are kept.
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A view serialised once: sent as it is inside every answer that holds it.
+#[derive(Debug, Clone)]
+pub struct Serialised(Arc<RawValue>);
+
+impl Serialised {
+    /// The JSON of `view`.
+    pub fn of<T: Serialize>(view: &T) -> Result<Self, serde_json::Error> {
+        Ok(Serialised(Arc::from(serde_json::value::to_raw_value(view)?)))
+    }
+
+    /// The JSON text.
+    pub fn json(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Serialize for Serialised {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// One value of the day that every process reads again at most every
+/// `max_age`, and this process at once after it changed it itself: for data
+/// that changes rarely and is dear to read, such as the training catalogue.
+pub struct DailyCopy<V> {
+    kept: Mutex<Option<(NaiveDate, Instant, Arc<V>)>>,
+    max_age: Duration,
+}
+
+impl<V> DailyCopy<V> {
+    /// A copy read again when older than `max_age`.
+    pub fn new(max_age: Duration) -> Self {
+        DailyCopy { kept: Mutex::new(None), max_age }
+    }
+
+    /// The copy of `today`, read by `load` when there is none, it is of
+    /// another day, or older than the maximum age.
+    pub fn get_or_load<E>(&self, today: NaiveDate, load: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
+        if let Some((day, read_at, value)) = &*self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) {
+            if *day == today && read_at.elapsed() < self.max_age {
+                return Ok(value.clone());
+            }
+        }
+        // Read outside the lock: a slow read never holds up a request that
+        // has a fresh copy; two concurrent reads both keep a correct one.
+        let read_at = Instant::now();
+        let value = Arc::new(load()?);
+        *self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((today, read_at, value.clone()));
+        Ok(value)
+    }
+
+    /// Forgets the copy: the next request reads the data again.
+    pub fn forget(&self) {
+        *self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 1, d).expect("a day")
+    }
+
+    #[test]
+    fn a_full_memo_is_emptied_before_it_takes_more() {
+        let memo = Memo::new(2);
+        memo.insert(1, "one");
+        memo.insert(2, "two");
+        assert_eq!(memo.get(&1), Some("one"));
+        memo.insert(3, "three");
+        assert_eq!((memo.get(&1), memo.get(&3), memo.len()), (None, Some("three"), 1));
+    }
+
+    #[test]
+    fn a_serialised_view_is_sent_as_it_was_written() {
+        let kept = Serialised::of(&serde_json::json!({"id": 7, "title": "Data"})).expect("json");
+        let page = serde_json::json!({ "items": [kept.clone()] });
+        assert_eq!(kept.json(), r#"{"id":7,"title":"Data"}"#);
+        assert_eq!(page["items"][0]["title"], "Data");
+    }
+
+    #[test]
+    fn a_daily_copy_is_read_again_on_another_day_when_old_or_forgotten() {
+        let reads = std::cell::Cell::new(0);
+        let load = || -> Result<u32, ()> {
+            reads.set(reads.get() + 1);
+            Ok(reads.get())
+        };
+        let copy = DailyCopy::new(Duration::from_secs(3600));
+        let cases: [(&str, NaiveDate, bool, u32); 5] = [
+            ("first read", day(4), false, 1),
+            ("same day, fresh", day(4), false, 1),
+            ("another day", day(5), false, 2),
+            ("forgotten", day(5), true, 3),
+            ("kept again", day(5), false, 3),
+        ];
+        for (case, today, forget, expected) in cases {
+            if forget {
+                copy.forget();
+            }
+            assert_eq!(*copy.get_or_load(today, load).expect("loaded"), expected, "{case}");
+        }
+        let stale = DailyCopy::new(Duration::ZERO);
+        let first = *stale.get_or_load(day(4), load).expect("loaded");
+        assert_eq!(*stale.get_or_load(day(4), load).expect("loaded"), first + 1, "older than the maximum age");
+    }
+}
