@@ -5,6 +5,12 @@
 //! later can fail to upgrade its lock when another writer got in between. So
 //! every write transaction here starts with its write (a conditional UPDATE or
 //! an INSERT), which waits on the busy timeout like any writer would.
+//!
+//! The statements of applying run on the backend's own connection
+//! ([`crate::per_backend`]): through the multi-backend connection, every
+//! execution writes its SQL out again and walks the query twice more to bind
+//! it, even when the statement is prepared already; that was a quarter of the
+//! instructions of an application.
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -136,34 +142,6 @@ pub fn insert(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> Quer
     Ok(insert_returning(conn, new, actor)?.map(|inserted| inserted.row.id))
 }
 
-/// The columns of [`ApplicationRow`], for `RETURNING`: the multi-backend
-/// connection cannot return a `Selectable`.
-const ROW_COLUMNS: (
-    applications::id,
-    applications::offer_id,
-    applications::student_id,
-    applications::organisation_id,
-    applications::status,
-    applications::cover_letter,
-    applications::source,
-    applications::score,
-    applications::explanation,
-    applications::created_at,
-    applications::updated_at,
-) = (
-    applications::id,
-    applications::offer_id,
-    applications::student_id,
-    applications::organisation_id,
-    applications::status,
-    applications::cover_letter,
-    applications::source,
-    applications::score,
-    applications::explanation,
-    applications::created_at,
-    applications::updated_at,
-);
-
 /// What inserting an application wrote: the row as stored, so that the
 /// answer needs no read back, and its change feed id.
 pub struct Inserted {
@@ -176,21 +154,20 @@ pub struct Inserted {
 /// violation): the caller must roll it back.
 pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<Inserted>> {
     let now = Utc::now().naive_utc();
-    let inserted = diesel::insert_into(applications::table)
-        .values((
-            applications::offer_id.eq(new.offer_id),
-            applications::student_id.eq(new.student_id),
-            applications::organisation_id.eq(new.organisation_id),
-            applications::status.eq(new.status),
-            applications::cover_letter.eq(new.cover_letter),
-            applications::source.eq(new.source),
-            applications::score.eq(new.score),
-            applications::explanation.eq(new.explanation),
-            applications::created_at.eq(now),
-            applications::updated_at.eq(now),
-        ))
-        .returning(ROW_COLUMNS)
-        .get_result(conn);
+    let insert = diesel::insert_into(applications::table).values((
+        applications::offer_id.eq(new.offer_id),
+        applications::student_id.eq(new.student_id),
+        applications::organisation_id.eq(new.organisation_id),
+        applications::status.eq(new.status),
+        applications::cover_letter.eq(new.cover_letter),
+        applications::source.eq(new.source),
+        applications::score.eq(new.score),
+        applications::explanation.eq(new.explanation),
+        applications::created_at.eq(now),
+        applications::updated_at.eq(now),
+    ));
+    // The returned row is selected for each backend: its columns' types are.
+    let inserted = crate::per_backend!(conn, |c| insert.returning(ApplicationRow::as_returning()).get_result(c));
     let row: ApplicationRow = match inserted {
         Ok(row) => row,
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Ok(None),
@@ -215,11 +192,9 @@ pub fn move_status_returning(
     from: &str,
     to: &str,
 ) -> QueryResult<Option<ApplicationRow>> {
-    diesel::update(applications::table.find(id).filter(applications::status.eq(from)))
-        .set((applications::status.eq(to), applications::updated_at.eq(Utc::now().naive_utc())))
-        .returning(ROW_COLUMNS)
-        .get_result(conn)
-        .optional()
+    let update = diesel::update(applications::table.find(id).filter(applications::status.eq(from)))
+        .set((applications::status.eq(to), applications::updated_at.eq(Utc::now().naive_utc())));
+    crate::per_backend!(conn, |c| update.returning(ApplicationRow::as_returning()).get_result(c)).optional()
 }
 
 pub fn record_event(
@@ -230,16 +205,15 @@ pub fn record_event(
     to: &str,
     note: &str,
 ) -> QueryResult<()> {
-    diesel::insert_into(application_events::table)
-        .values((
-            application_events::application_id.eq(application_id),
-            application_events::actor_account_id.eq(actor),
-            application_events::from_status.eq(from),
-            application_events::to_status.eq(to),
-            application_events::note.eq(note),
-            application_events::at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn)?;
+    let insert = diesel::insert_into(application_events::table).values((
+        application_events::application_id.eq(application_id),
+        application_events::actor_account_id.eq(actor),
+        application_events::from_status.eq(from),
+        application_events::to_status.eq(to),
+        application_events::note.eq(note),
+        application_events::at.eq(Utc::now().naive_utc()),
+    ));
+    crate::per_backend!(conn, |c| insert.execute(c))?;
     Ok(())
 }
 
@@ -380,16 +354,14 @@ pub fn claim_key(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str
 /// already stored: on PostgreSQL the transaction is then aborted, and the
 /// caller rolls it back and asks [`claim_key`] what the stored key means.
 pub fn claim_key_in_transaction(conn: &mut DbConnection, account_id: i64, key: &str, hash: &str) -> QueryResult<bool> {
-    let inserted = diesel::insert_into(idempotency_keys::table)
-        .values((
-            idempotency_keys::account_id.eq(account_id),
-            idempotency_keys::key.eq(key),
-            idempotency_keys::request_hash.eq(hash),
-            idempotency_keys::state.eq(KEY_IN_PROGRESS),
-            idempotency_keys::created_at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn);
-    match inserted {
+    let insert = diesel::insert_into(idempotency_keys::table).values((
+        idempotency_keys::account_id.eq(account_id),
+        idempotency_keys::key.eq(key),
+        idempotency_keys::request_hash.eq(hash),
+        idempotency_keys::state.eq(KEY_IN_PROGRESS),
+        idempotency_keys::created_at.eq(Utc::now().naive_utc()),
+    ));
+    match crate::per_backend!(conn, |c| insert.execute(c)) {
         Ok(_) => Ok(true),
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
         Err(other) => Err(other),
@@ -399,13 +371,12 @@ pub fn claim_key_in_transaction(conn: &mut DbConnection, account_id: i64, key: &
 /// Stores the answer of a claimed key, in the transaction of the work itself,
 /// so that the answer is kept exactly when the work is.
 pub fn complete_key(conn: &mut DbConnection, account_id: i64, key: &str, status: u16, body: &str) -> QueryResult<()> {
-    diesel::update(idempotency_keys::table.find((account_id, key)))
-        .set((
-            idempotency_keys::state.eq(KEY_DONE),
-            idempotency_keys::response_status.eq(i32::from(status)),
-            idempotency_keys::response_body.eq(body),
-        ))
-        .execute(conn)?;
+    let update = diesel::update(idempotency_keys::table.find((account_id, key))).set((
+        idempotency_keys::state.eq(KEY_DONE),
+        idempotency_keys::response_status.eq(i32::from(status)),
+        idempotency_keys::response_body.eq(body),
+    ));
+    crate::per_backend!(conn, |c| update.execute(c))?;
     Ok(())
 }
 

@@ -290,11 +290,17 @@ pub fn load_offers(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<
 
 /// (student, offer) pairs of every application, or of the given ones.
 pub fn load_applications(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<(i64, i64)>> {
-    let mut query = applications::table.select((applications::student_id, applications::offer_id)).into_boxed();
-    if let Some(ids) = ids {
-        query = query.filter(applications::id.eq_any(ids.to_vec()));
+    let query = applications::table.select((applications::student_id, applications::offer_id));
+    match ids {
+        None => query.load(conn),
+        // The catch-up after one application: a statement that stays
+        // prepared, which diesel does not keep for `eq_any`.
+        Some([id]) => {
+            let query = query.filter(applications::id.eq(*id));
+            crate::per_backend!(conn, |c| query.load(c))
+        }
+        Some(ids) => query.filter(applications::id.eq_any(ids)).load(conn),
     }
-    query.load(conn)
 }
 
 #[cfg(test)]

@@ -36,36 +36,95 @@ pub struct Reading<'a> {
     pub offer_id: Option<i64>,
 }
 
-/// Rows inserted per statement: well under SQLite's bound-parameter limit.
-const INSERT_BATCH: usize = 500;
+/// The insert of one reading of several students, in one statement whatever
+/// their number: the students come as one bound list (a JSON array on
+/// SQLite, an array on PostgreSQL), numbered in the list's order. Its SQL is
+/// fixed, so the statement stays prepared, where a multi-row `VALUES` of as
+/// many rows as students was prepared again at every reading, and diesel
+/// keeps no raw SQL statement prepared.
+struct InsertReadings<'a> {
+    students: &'a [i64],
+    /// The same list as a JSON array, for SQLite.
+    students_json: String,
+    reading: Reading<'a>,
+    at: NaiveDateTime,
+}
+
+impl InsertReadings<'_> {
+    fn bind_reading<'b, DB>(&'b self, out: &mut diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()>
+    where
+        DB: diesel::backend::Backend
+            + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+            + diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+            + diesel::sql_types::HasSqlType<diesel::sql_types::Timestamp>,
+        i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+        str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
+        Option<i64>: diesel::serialize::ToSql<diesel::sql_types::Nullable<diesel::sql_types::BigInt>, DB>,
+    {
+        use diesel::sql_types::{BigInt, Nullable, Text, Timestamp};
+        out.push_bind_param::<BigInt, _>(&self.reading.viewer)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.reading.role)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(self.reading.what.as_str())?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&self.reading.offer_id)
+    }
+}
+
+const INSERT_READINGS: &str =
+    "INSERT INTO profile_views (student_id, viewer_account_id, viewer_role, at, reading, offer_id) SELECT ";
+
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for InsertReadings<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    ) -> QueryResult<()> {
+        out.push_sql(INSERT_READINGS);
+        out.push_sql("value, ");
+        self.bind_reading(&mut out)?;
+        out.push_sql(" FROM json_each(");
+        out.push_bind_param::<diesel::sql_types::Text, _>(&self.students_json)?;
+        out.push_sql(") ORDER BY key");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertReadings<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql(INSERT_READINGS);
+        out.push_sql("s.id, ");
+        self.bind_reading(&mut out)?;
+        out.push_sql(" FROM unnest(");
+        out.push_bind_param::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.students)?;
+        out.push_sql(") WITH ORDINALITY AS s (id, n) ORDER BY s.n");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryId for InsertReadings<'_> {
+    type QueryId = InsertReadings<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for InsertReadings<'_> {}
 
 /// Records that `reading.viewer` read the data of `student_ids` now: one
-/// statement for a whole page or ranking (pages and rankings hold at most
-/// 100 students), not one per student.
+/// statement for a whole page or ranking, not one per student.
 pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading<'_>) -> QueryResult<()> {
-    let at = Utc::now().naive_utc();
+    let insert = InsertReadings {
+        students: student_ids,
+        students_json: serde_json::to_string(student_ids)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?,
+        reading,
+        at: Utc::now().naive_utc(),
+    };
     // A write like any other of this process: it waits for the SQLite write
     // lock in the process's writer queue, not in the busy handler's sleeps.
-    crate::db::write_transaction(conn, |conn| {
-        for batch in student_ids.chunks(INSERT_BATCH) {
-            let rows: Vec<_> = batch
-                .iter()
-                .map(|student_id| {
-                    (
-                        profile_views::student_id.eq(*student_id),
-                        profile_views::viewer_account_id.eq(reading.viewer),
-                        profile_views::viewer_role.eq(reading.role),
-                        profile_views::at.eq(at),
-                        profile_views::reading.eq(reading.what.as_str()),
-                        profile_views::offer_id.eq(reading.offer_id),
-                    )
-                })
-                .collect();
-            let insert = diesel::insert_into(profile_views::table).values(rows);
-            crate::per_backend!(conn, |c| insert.execute(c))?;
-        }
-        Ok(())
-    })
+    crate::db::write_transaction(conn, |conn| crate::per_backend!(conn, |c| insert.execute(c)).map(drop))
 }
 
 /// Views of the student's profile by id, after `after`, at most `limit`
@@ -257,6 +316,62 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::{run_migrations, DatabaseTarget};
+    use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+    use std::sync::{Arc, Mutex};
+
+    /// The statements a connection prepared to keep.
+    #[derive(Clone, Default)]
+    struct Prepared(Arc<Mutex<Vec<String>>>);
+
+    impl Instrumentation for Prepared {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                self.0.lock().expect("not poisoned").push(sql.to_owned());
+            }
+        }
+    }
+
+    #[test]
+    fn readings_of_several_students_keep_their_order_in_one_statement_that_stays_prepared() {
+        let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        // The readings alone are looked at: no student rows behind them.
+        conn.batch_execute("PRAGMA foreign_keys = OFF").expect("no foreign keys");
+        let prepared = Prepared::default();
+        conn.set_instrumentation(prepared.clone());
+        let reading =
+            |offer_id| Reading { viewer: 7, role: "recruiter", what: ProfileReading::CandidateRanking, offer_id };
+        record_views(&mut conn, &[30, 10, 20], reading(Some(4))).expect("recorded");
+        let first = prepared.0.lock().expect("not poisoned").len();
+        record_views(&mut conn, &[5, 6], reading(None)).expect("recorded");
+        record_views(&mut conn, &[8], reading(Some(9))).expect("recorded");
+        assert_eq!(first, 1, "the first reading prepares its statement to keep");
+        assert_eq!(prepared.0.lock().expect("not poisoned").len(), 1, "later readings, of any size, reuse it");
+        let rows: Vec<(i64, i64, String, String, Option<i64>)> = profile_views::table
+            .order(profile_views::id)
+            .select((
+                profile_views::student_id,
+                profile_views::viewer_account_id,
+                profile_views::viewer_role,
+                profile_views::reading,
+                profile_views::offer_id,
+            ))
+            .load(&mut conn)
+            .expect("readings");
+        let ranking = |student, offer| (student, 7, "recruiter".to_owned(), "candidate_ranking".to_owned(), offer);
+        assert_eq!(
+            rows,
+            [
+                ranking(30, Some(4)),
+                ranking(10, Some(4)),
+                ranking(20, Some(4)),
+                ranking(5, None),
+                ranking(6, None),
+                ranking(8, Some(9))
+            ]
+        );
+    }
 
     #[test]
     fn only_the_names_of_the_terms_are_erased() {

@@ -65,12 +65,11 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<StudentRow>>
 }
 
 pub fn find_by_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<Option<StudentRow>> {
-    students::table
-        .filter(students::account_id.eq(account_id))
-        .filter(students::erased_at.is_null())
-        .select(StudentRow::as_select())
-        .first(conn)
-        .optional()
+    let query = students::table.filter(students::account_id.eq(account_id)).filter(students::erased_at.is_null());
+    // Every request of a student about their own data starts here: the
+    // backend's own connection binds the prepared statement without writing
+    // its SQL out again.
+    crate::per_backend!(conn, |c| query.select(StudentRow::as_select()).first(c)).optional()
 }
 
 pub fn skills_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<StudentSkillRow>> {

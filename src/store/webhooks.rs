@@ -63,7 +63,9 @@ pub fn insert_subscription(conn: &mut DbConnection, new: &NewSubscription<'_>) -
 }
 
 /// Records an event of `event_type` and its deliveries, inside the caller's
-/// transaction; returns its `webhook-id`.
+/// transaction; returns its `webhook-id`. Most writes record one, so its
+/// statements run on the backend's own connection (see
+/// [`crate::store::change_feed::recorded`]).
 pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEvent) -> QueryResult<String> {
     let now = Utc::now();
     let id = insert_event(conn, event_type, &event, now)?;
@@ -81,7 +83,7 @@ fn insert_delivery(
     subscription_id: i64,
     now: chrono::NaiveDateTime,
 ) -> QueryResult<i64> {
-    diesel::insert_into(webhook_deliveries::table)
+    let insert = diesel::insert_into(webhook_deliveries::table)
         .values((
             webhook_deliveries::event_id.eq(event_id),
             webhook_deliveries::subscription_id.eq(subscription_id),
@@ -90,8 +92,8 @@ fn insert_delivery(
             webhook_deliveries::next_attempt_at.eq(now),
             webhook_deliveries::created_at.eq(now),
         ))
-        .returning(webhook_deliveries::id)
-        .get_result(conn)
+        .returning(webhook_deliveries::id);
+    crate::per_backend!(conn, |c| insert.get_result(c))
 }
 
 /// Writes the outbox row of an event: its `webhook-id`, its scope and the
@@ -110,17 +112,16 @@ fn insert_event(
         data: EventData { links: EventLinks { self_link: self_link(event_type, &event.ids) }, ids: event.ids.clone() },
     };
     let body = serde_json::to_string(&payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    diesel::insert_into(webhook_events::table)
-        .values((
-            webhook_events::id.eq(&id),
-            webhook_events::event_type.eq(event_type.as_str()),
-            webhook_events::occurred_at.eq(now.naive_utc()),
-            webhook_events::payload.eq(body),
-            webhook_events::organisation_id.eq(event.organisation_id),
-            webhook_events::school_id.eq(event.school_id),
-            webhook_events::public_offer.eq(event.public_offer),
-        ))
-        .execute(conn)?;
+    let insert = diesel::insert_into(webhook_events::table).values((
+        webhook_events::id.eq(&id),
+        webhook_events::event_type.eq(event_type.as_str()),
+        webhook_events::occurred_at.eq(now.naive_utc()),
+        webhook_events::payload.eq(body),
+        webhook_events::organisation_id.eq(event.organisation_id),
+        webhook_events::school_id.eq(event.school_id),
+        webhook_events::public_offer.eq(event.public_offer),
+    ));
+    crate::per_backend!(conn, |c| insert.execute(c))?;
     Ok(id)
 }
 
@@ -139,38 +140,27 @@ pub fn record_ping(conn: &mut DbConnection, subscription_id: i64) -> QueryResult
 /// Enabled subscriptions whose owner scope covers the event and whose filter
 /// lets its type through.
 fn receivers(conn: &mut DbConnection, event_type: EventType, event: &NewEvent) -> QueryResult<Vec<i64>> {
-    let mut scope = webhook_subscriptions::table.filter(webhook_subscriptions::owner_kind.eq("-")).into_boxed();
-    if let Some(organisation) = event.organisation_id {
-        scope = scope.or_filter(
-            webhook_subscriptions::owner_kind
-                .eq(OwnerKind::Organisation.as_str())
-                .and(webhook_subscriptions::owner_id.eq(organisation)),
-        );
-    }
-    if let Some(school) = event.school_id {
-        scope = scope.or_filter(
-            webhook_subscriptions::owner_kind
-                .eq(OwnerKind::School.as_str())
-                .and(webhook_subscriptions::owner_id.eq(school)),
-        );
-    }
-    if event.public_offer {
-        scope = scope.or_filter(webhook_subscriptions::owner_kind.eq(OwnerKind::PartnerPortal.as_str()));
-    } else if let Some(source) = event.source.as_deref().filter(|s| !s.is_empty()) {
-        scope = scope.or_filter(
-            webhook_subscriptions::owner_kind
-                .eq(OwnerKind::PartnerPortal.as_str())
-                .and(webhook_subscriptions::name.eq(source.to_owned())),
-        );
-    }
-    let candidates: Vec<(i64, String, String, bool)> = scope
-        .select((
-            webhook_subscriptions::id,
-            webhook_subscriptions::owner_kind,
-            webhook_subscriptions::events,
-            webhook_subscriptions::enabled,
-        ))
-        .load(conn)?;
+    use diesel::sql_types::Bool;
+    // One statement for every scope, whose absent parts bind NULL and match
+    // nothing, so that it stays prepared; the SQL of a query built piece by
+    // piece is written out again at every execution. A portal names the
+    // source of an application; every portal receives a public offer's event.
+    let source = event.source.as_deref().filter(|s| !event.public_offer && !s.is_empty());
+    let portal = webhook_subscriptions::owner_kind.eq(OwnerKind::PartnerPortal.as_str());
+    let scope = webhook_subscriptions::owner_kind
+        .eq(OwnerKind::Organisation.as_str())
+        .and(webhook_subscriptions::owner_id.eq(event.organisation_id))
+        .or(webhook_subscriptions::owner_kind
+            .eq(OwnerKind::School.as_str())
+            .and(webhook_subscriptions::owner_id.eq(event.school_id)))
+        .or(portal.and(event.public_offer.into_sql::<Bool>().or(webhook_subscriptions::name.nullable().eq(source))));
+    let query = webhook_subscriptions::table.filter(scope).select((
+        webhook_subscriptions::id,
+        webhook_subscriptions::owner_kind,
+        webhook_subscriptions::events,
+        webhook_subscriptions::enabled,
+    ));
+    let candidates: Vec<(i64, String, String, bool)> = crate::per_backend!(conn, |c| query.load(c))?;
     Ok(candidates
         .into_iter()
         .filter(|(_, owner_kind, events, enabled)| {
