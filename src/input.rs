@@ -37,6 +37,9 @@ const RAW_BODY_ROUTES: &[&str] = &["/api/v1/schools/{id}/roster"];
 struct Rules {
     method: Method,
     route: ResourceDef,
+    /// The segments of the path pattern when each is fixed text or a whole
+    /// `{parameter}`, matched without the route's regular expression.
+    segments: Option<Vec<Segment>>,
     /// Whether the path has parameters (only those can carry text).
     path_parameters: bool,
     /// Whether the operation reads query parameters.
@@ -56,7 +59,23 @@ struct Rules {
 /// The rules of every documented operation.
 pub struct InputRules {
     operations: Vec<Rules>,
+    /// The operations by the leading segments of their path (see [`leading`]),
+    /// in the order of `operations`, so that a request is matched against the
+    /// few routes that can match it rather than all of them.
+    by_leading: HashMap<String, Vec<usize>>,
+    /// The operations with a parameter among their leading segments, which any
+    /// path may match.
+    anywhere: Vec<usize>,
     body_limit: usize,
+}
+
+/// How many segments of a path key [`InputRules::by_leading`].
+const LEADING_SEGMENTS: usize = 3;
+
+/// The first [`LEADING_SEGMENTS`] segments of a path (all of it when shorter).
+fn leading(path: &str) -> &str {
+    let end = path.match_indices('/').nth(LEADING_SEGMENTS).map_or(path.len(), |(at, _)| at);
+    &path[..end]
 }
 
 impl InputRules {
@@ -85,11 +104,67 @@ impl InputRules {
         }
         // Fixed paths first, so that `/students/me` is not read as `/students/{id}`.
         operations.sort_by_key(|rules| rules.route.pattern().map_or(0, |p| p.matches('{').count()));
-        Self { operations, body_limit }
+        let (mut by_leading, mut anywhere) = (HashMap::<String, Vec<usize>>::new(), Vec::new());
+        for (index, rules) in operations.iter().enumerate() {
+            let key = leading(rules.route.pattern().unwrap_or_default());
+            match key.contains('{') {
+                true => anywhere.push(index),
+                false => by_leading.entry(key.to_owned()).or_default().push(index),
+            }
+        }
+        Self { operations, by_leading, anywhere, body_limit }
     }
 
+    /// The first operation, fixed paths first, whose method and path pattern
+    /// match the request.
     fn find(&self, method: &Method, path: &str) -> Option<&Rules> {
-        self.operations.iter().find(|rules| rules.method == *method && rules.route.is_match(path))
+        let parts: Vec<&str> = path.split('/').collect();
+        let matches = |index: &usize| {
+            let rules = &self.operations[*index];
+            rules.method == *method && rules.matches(path, &parts)
+        };
+        let bucket = self.by_leading.get(leading(path)).map_or(&[][..], Vec::as_slice);
+        match self.anywhere.is_empty() {
+            true => bucket.iter().find(|index| matches(index)),
+            false => bucket.iter().chain(&self.anywhere).filter(|index| matches(index)).min(),
+        }
+        .map(|index| &self.operations[*index])
+    }
+}
+
+/// One segment of a path pattern.
+#[derive(Debug, PartialEq)]
+enum Segment {
+    Fixed(String),
+    /// A parameter: any non-empty text without `/`.
+    Parameter,
+}
+
+/// The segments of `pattern`, or `None` when one mixes text and a parameter
+/// or bounds its parameter with a regular expression.
+fn segments_of(pattern: &str) -> Option<Vec<Segment>> {
+    pattern
+        .split('/')
+        .map(|segment| {
+            match (segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')), segment.contains(['{', '}'])) {
+                (Some(name), _) if !name.contains([':', '{', '}']) => Some(Segment::Parameter),
+                (_, false) => Some(Segment::Fixed(segment.to_owned())),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+impl Rules {
+    /// Whether `path`, split at each `/` into `parts`, matches the operation's
+    /// path pattern, as its route does.
+    fn matches(&self, path: &str, parts: &[&str]) -> bool {
+        let Some(segments) = &self.segments else { return self.route.is_match(path) };
+        segments.len() == parts.len()
+            && segments.iter().zip(parts).all(|(segment, part)| match segment {
+                Segment::Fixed(text) => text == part,
+                Segment::Parameter => !part.is_empty(),
+            })
     }
 }
 
@@ -111,6 +186,7 @@ fn rules_of(method: Method, path: &str, operation: &Operation, schemas: &HashMap
     Rules {
         method,
         route: ResourceDef::new(path),
+        segments: segments_of(path),
         path_parameters: path.contains('{'),
         query_parameters: parameters.clone().any(|p| matches!(p.parameter_in, ParameterIn::Query)),
         date_parameters,
@@ -265,11 +341,12 @@ async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, ApiE
 /// The path's and the query's own checks: 400 naming the parameter.
 fn check_url(operation: &Rules, path: &str, query: &str) -> Result<(), ApiError> {
     let mut violations = Vec::new();
-    if operation.path_parameters {
+    if operation.path_parameters && may_hide_control_characters(path) {
         let decoded = percent_decode(path);
         violations.extend(input::check_characters("path", &decoded, false));
     }
-    if operation.query_parameters && !query.is_empty() {
+    let dates = !operation.date_parameters.is_empty();
+    if operation.query_parameters && !query.is_empty() && (dates || may_hide_control_characters(query)) {
         // Pairs that do not decode are left to the query extractor.
         let pairs =
             web::Query::<Vec<(String, String)>>::from_query(query).map(web::Query::into_inner).unwrap_or_default();
@@ -291,6 +368,12 @@ fn check_url(operation: &Rules, path: &str, query: &str) -> Result<(), ApiError>
     } else {
         Err(ApiError::InvalidParameters(violations))
     }
+}
+
+/// Whether decoding `text` could yield a control character: only an escape
+/// or a raw control byte can, so text without either is left undecoded.
+fn may_hide_control_characters(text: &str) -> bool {
+    text.bytes().any(|byte| byte == b'%' || byte <= 0x1f || byte == 0x7f)
 }
 
 /// Decodes `%XX` escapes, as routing does before matching segments.
@@ -488,5 +571,51 @@ mod tests {
         let skills_gap = rules.find(&Method::GET, "/api/v1/reports/skills-gap").map(|r| r.date_parameters.clone());
         assert_eq!(skills_gap, Some(vec!["from".to_owned(), "to".to_owned()]));
         assert!(rules.find(&Method::POST, "/api/v1/schools/1/roster").is_some_and(|r| r.body.is_none()));
+    }
+
+    #[test]
+    fn operations_are_found_as_a_scan_of_every_route_finds_them() {
+        let doc = crate::startup::openapi();
+        let rules = InputRules::from_openapi(&doc, 1 << 20);
+        let scan = |method: &Method, path: &str| {
+            rules.operations.iter().position(|r| r.method == *method && r.route.is_match(path))
+        };
+        let found = |method: &Method, path: &str| {
+            rules.find(method, path).map(|found| rules.operations.iter().position(|r| std::ptr::eq(r, found)))
+        };
+        let methods = [Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE];
+        let mut checked = 0;
+        for pattern in doc.paths.paths.keys() {
+            for value in ["7", "me", "a%2Fb", "", "x/y"] {
+                let path: Vec<&str> =
+                    pattern.split('/').map(|segment| if segment.starts_with('{') { value } else { segment }).collect();
+                let path = path.join("/");
+                for path in [path.clone(), format!("{path}/"), format!("{path}/more"), path.replacen("/api", "", 1)] {
+                    for method in &methods {
+                        assert_eq!(found(method, &path), scan(method, &path).map(Some), "{method} {path}");
+                        checked += usize::from(scan(method, &path).is_some());
+                    }
+                }
+            }
+        }
+        assert!(checked > doc.paths.paths.len(), "{checked}");
+    }
+
+    #[test]
+    fn segments_are_fixed_text_or_whole_parameters() {
+        use Segment::{Fixed, Parameter};
+        let fixed = |text: &str| Fixed(text.to_owned());
+        assert_eq!(segments_of("/a/{id}/b"), Some(vec![fixed(""), fixed("a"), Parameter, fixed("b")]));
+        assert_eq!(segments_of("/docs/{_:.*}"), None);
+        assert_eq!(segments_of("/files/{name}.pdf"), None);
+        assert_eq!(segments_of("/placements/{id}/agreement.pdf").map(|s| s.len()), Some(4));
+    }
+
+    #[test]
+    fn only_escapes_and_control_bytes_can_hide_a_control_character() {
+        assert!(!may_hide_control_characters("limit=10&kind=stage"));
+        assert!(may_hide_control_characters("q=a%00"));
+        assert!(may_hide_control_characters("q=a\u{7f}"));
+        assert!(may_hide_control_characters("/skills/a\tb"));
     }
 }

@@ -1,15 +1,21 @@
 //! Builds the application: state, middleware, routes, and the HTTP server.
 
 use std::net::TcpListener;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
+use std::task::Poll;
+use std::time::{Duration, Instant};
 
 use actix_cors::Cors;
-use actix_web::dev::{ResourceDef, Server};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ResourceDef, Server, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::from_fn;
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
-use actix_web_prom::{PrometheusMetrics, PrometheusMetricsBuilder};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
@@ -164,8 +170,12 @@ pub fn redact_url(url: &str) -> String {
 
 /// The OpenAPI document of every route, as served and as committed.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc =
-        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
+    let mut doc = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure_documented)
+        .split_for_parts()
+        .1;
     crate::limits::document(&mut doc);
     crate::input::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
@@ -179,28 +189,74 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
-/// Request metrics from the middleware, plus the pool gauges it samples.
-fn metrics() -> anyhow::Result<(PrometheusMetrics, PoolGauges)> {
-    let prometheus = PrometheusMetricsBuilder::new("passerelle")
-        .endpoint("/metrics")
-        .mask_unmatched_patterns("UNMATCHED")
-        .build()
-        .map_err(|e| anyhow::anyhow!("metrics: {e}"))?;
-    let gauges = PoolGauges {
-        in_use: prometheus::IntGauge::new(
-            "passerelle_db_pool_connections_in_use",
-            "Pooled database connections in use",
-        )?,
-        idle: prometheus::IntGauge::new("passerelle_db_pool_connections_idle", "Idle pooled database connections")?,
-    };
-    prometheus.registry.register(Box::new(gauges.in_use.clone()))?;
-    prometheus.registry.register(Box::new(gauges.idle.clone()))?;
-    Ok((prometheus, gauges))
+/// The request metrics and the connection pool's gauges, in one registry
+/// served at [`METRICS_PATH`].
+pub struct Metrics {
+    registry: prometheus::Registry,
+    requests: prometheus::IntCounterVec,
+    durations: prometheus::HistogramVec,
+    gauges: PoolGauges,
+}
+
+/// Where the metrics are scraped.
+const METRICS_PATH: &str = "/metrics";
+
+/// The media type of a scrape's answer: Prometheus's text format, version 0.0.4.
+const METRICS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The label an answer gets when no route matched its path, so that a scan of
+/// random paths cannot grow the series without bound.
+const UNMATCHED: &str = "UNMATCHED";
+
+impl Metrics {
+    fn new() -> anyhow::Result<Self> {
+        let labels = ["endpoint", "method", "status"];
+        let requests = prometheus::IntCounterVec::new(
+            prometheus::Opts::new("http_requests_total", "Total number of HTTP requests").namespace("passerelle"),
+            &labels,
+        )?;
+        let durations = prometheus::HistogramVec::new(
+            prometheus::HistogramOpts::new(
+                "http_requests_duration_seconds",
+                "HTTP request duration in seconds for all requests",
+            )
+            .namespace("passerelle"),
+            &labels,
+        )?;
+        let gauges = PoolGauges {
+            in_use: prometheus::IntGauge::new(
+                "passerelle_db_pool_connections_in_use",
+                "Pooled database connections in use",
+            )?,
+            idle: prometheus::IntGauge::new("passerelle_db_pool_connections_idle", "Idle pooled database connections")?,
+        };
+        let registry = prometheus::Registry::new();
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(durations.clone()))?;
+        registry.register(Box::new(gauges.in_use.clone()))?;
+        registry.register(Box::new(gauges.idle.clone()))?;
+        Ok(Self { registry, requests, durations, gauges })
+    }
+
+    /// Counts one answer and its duration under its route's pattern.
+    fn record(&self, endpoint: &str, method: &Method, status: StatusCode, elapsed: Duration) {
+        let labels = [endpoint, method.as_str(), status.as_str()];
+        self.durations.with_label_values(&labels).observe(elapsed.as_secs_f64());
+        self.requests.with_label_values(&labels).inc();
+    }
+
+    /// Every series, in Prometheus's text format.
+    fn scrape(&self) -> String {
+        let mut text = String::new();
+        if let Err(error) = prometheus::TextEncoder::new().encode_utf8(&self.registry.gather(), &mut text) {
+            tracing::error!(error = %error, "metrics could not be encoded");
+        }
+        text
+    }
 }
 
 /// Gauges of the connection pool, sampled as each request starts (r2d2 offers
 /// no checkout hook), so a scrape shows the state at the scrape.
-#[derive(Clone)]
 struct PoolGauges {
     in_use: prometheus::IntGauge,
     idle: prometheus::IntGauge,
@@ -211,6 +267,84 @@ impl PoolGauges {
         let state = pool.state();
         self.in_use.set(i64::from(state.connections - state.idle_connections));
         self.idle.set(i64::from(state.idle_connections));
+    }
+}
+
+/// Middleware: samples the pool gauges, answers a scrape of [`METRICS_PATH`]
+/// (whatever the routes answered it, with the headers the middlewares inside
+/// added), and counts every answer under its route's pattern once its body is
+/// sent. An error that carries its own answer (a timeout) is not counted.
+async fn measure(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<Measured>, actix_web::Error> {
+    let started = Instant::now();
+    let (metrics, state) = (req.app_data::<web::Data<Metrics>>().cloned(), req.app_data::<web::Data<AppState>>());
+    if let (Some(metrics), Some(state)) = (&metrics, state) {
+        metrics.gauges.sample(&state.pool);
+    }
+    let scrape = req.method() == Method::GET && req.path() == METRICS_PATH;
+    let response = next.call(req).await?;
+    let Some(metrics) = metrics else {
+        return Ok(response.map_body(|_, body| Measured { body: body.boxed(), record: None }));
+    };
+    let (endpoint, method) = match scrape {
+        true => (METRICS_PATH.to_owned(), Method::GET),
+        false => {
+            let request = response.request();
+            (request.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned()), request.method().clone())
+        }
+    };
+    Ok(response.map_body(|head, body| {
+        let body = match scrape {
+            true => {
+                head.status = StatusCode::OK;
+                head.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(METRICS_CONTENT_TYPE));
+                BoxBody::new(metrics.scrape())
+            }
+            false => body.boxed(),
+        };
+        let record = Record { metrics: metrics.into_inner(), endpoint, method, status: head.status, started };
+        Measured { body, record: Some(record) }
+    }))
+}
+
+/// What is counted of an answer once its body is sent.
+struct Record {
+    metrics: Arc<Metrics>,
+    endpoint: String,
+    method: Method,
+    status: StatusCode,
+    started: Instant,
+}
+
+/// An answer's body, which counts the answer when it is dropped: after its
+/// last byte is written, or when the client goes away.
+pub struct Measured {
+    body: BoxBody,
+    record: Option<Record>,
+}
+
+impl MessageBody for Measured {
+    type Error = Box<dyn std::error::Error>;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Pin::new(&mut self.body).poll_next(cx)
+    }
+}
+
+impl Drop for Measured {
+    fn drop(&mut self) {
+        if let Some(record) = self.record.take() {
+            record.metrics.record(&record.endpoint, &record.method, record.status, record.started.elapsed());
+        }
     }
 }
 
@@ -235,7 +369,7 @@ fn cors(settings: &Settings) -> Cors {
 
 /// Starts the HTTP server on `listener`.
 pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
-    let (prometheus, gauges) = metrics()?;
+    let metrics = web::Data::new(Metrics::new()?);
     let docs = openapi();
     let docs_fr = crate::openapi::in_language(&docs, crate::i18n::Lang::Fr);
     let routes = web::Data::new(RouteTable::from_openapi(&docs));
@@ -252,6 +386,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .app_data(routes.clone())
             .app_data(limits.clone())
             .app_data(input.clone())
+            .app_data(metrics.clone())
             .app_data(crate::i18n::DefaultLang(settings.default_language))
             .app_data(web::JsonConfig::default().limit(json_limit).error_handler(json_error))
             // Raw bodies are only taken by the roster import (CSV).
@@ -279,14 +414,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .wrap(from_fn(problem_details))
             .wrap(from_fn(crate::i18n::negotiate_language))
             .wrap(cors(settings))
-            .wrap(prometheus.clone())
-            .wrap_fn({
-                let (gauges, pool) = (gauges.clone(), state.pool.clone());
-                move |req, srv| {
-                    gauges.sample(&pool);
-                    actix_web::dev::Service::call(srv, req)
-                }
-            })
+            .wrap(from_fn(measure))
             .wrap(TracingLogger::<PasserelleRootSpan>::new())
             .wrap(from_fn(assign_request_id))
     })

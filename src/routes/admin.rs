@@ -29,7 +29,7 @@ use crate::routes::responses::{AccountNotFound, CodeTaken, InvalidFields, NotAdm
         InvalidFields,
     )
 )]
-#[post("/admin/accounts")]
+#[post("/accounts")]
 pub async fn create_staff_account(
     state: web::Data<AppState>,
     caller: Caller,
@@ -56,7 +56,7 @@ fn created<T: Serialize>(body: T) -> HttpResponse {
         InvalidFields,
     )
 )]
-#[post("/admin/schools")]
+#[post("/schools")]
 pub async fn create_school(
     state: web::Data<AppState>,
     caller: Caller,
@@ -80,7 +80,7 @@ pub async fn create_school(
         InvalidFields,
     )
 )]
-#[patch("/admin/schools/{id}")]
+#[patch("/schools/{id}")]
 pub async fn patch_school(
     state: web::Data<AppState>,
     caller: Caller,
@@ -104,7 +104,7 @@ pub async fn patch_school(
         InvalidFields,
     )
 )]
-#[post("/admin/organisations")]
+#[post("/organisations")]
 pub async fn create_organisation(
     state: web::Data<AppState>,
     caller: Caller,
@@ -128,7 +128,7 @@ pub async fn create_organisation(
         InvalidFields,
     )
 )]
-#[patch("/admin/organisations/{id}")]
+#[patch("/organisations/{id}")]
 pub async fn patch_organisation(
     state: web::Data<AppState>,
     caller: Caller,
@@ -153,7 +153,7 @@ pub async fn patch_organisation(
         InvalidFields,
     )
 )]
-#[post("/admin/skills")]
+#[post("/skills")]
 pub async fn create_skill(
     state: web::Data<AppState>,
     caller: Caller,
@@ -178,7 +178,7 @@ pub async fn create_skill(
         (status = 422, description = "Invalid fields or a parent loop", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[patch("/admin/skills/{slug}")]
+#[patch("/skills/{slug}")]
 pub async fn patch_skill(
     state: web::Data<AppState>,
     caller: Caller,
@@ -204,7 +204,7 @@ pub async fn patch_skill(
         (status = 422, description = "Invalid alias", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/admin/skills/{slug}/aliases")]
+#[post("/skills/{slug}/aliases")]
 pub async fn add_skill_alias(
     state: web::Data<AppState>,
     caller: Caller,
@@ -229,7 +229,7 @@ pub async fn add_skill_alias(
         (status = 409, description = "Already activated", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/admin/accounts/{id}/activation")]
+#[post("/accounts/{id}/activation")]
 pub async fn reissue_activation(
     state: web::Data<AppState>,
     caller: Caller,
@@ -255,7 +255,7 @@ pub async fn reissue_activation(
         (status = 409, description = "The caller's own account", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/admin/accounts/{id}/disable")]
+#[post("/accounts/{id}/disable")]
 pub async fn disable_account(
     state: web::Data<AppState>,
     caller: Caller,

@@ -59,7 +59,7 @@ fn answer(reply: Reply) -> HttpResponse {
         (status = 422, description = "Invalid fields, or the key was used for another body", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/offers/{id}/applications")]
+#[post("/applications")]
 pub async fn create_application(
     state: web::Data<AppState>,
     caller: Caller,
@@ -99,7 +99,7 @@ fn location_of(body: &str) -> Option<String> {
         ReadsNoApplications,
     )
 )]
-#[get("/applications")]
+#[get("")]
 pub async fn list_applications(
     state: web::Data<AppState>,
     caller: Caller,
@@ -128,7 +128,7 @@ pub async fn list_applications(
         ApplicationNotFound,
     )
 )]
-#[get("/applications/{id}")]
+#[get("")]
 pub async fn get_application(
     state: web::Data<AppState>,
     caller: Caller,
@@ -164,7 +164,7 @@ pub async fn get_application(
         InvalidFields,
     )
 )]
-#[post("/applications/{id}/transitions")]
+#[post("/transitions")]
 pub async fn transition_application(
     state: web::Data<AppState>,
     caller: Caller,
@@ -188,7 +188,7 @@ pub async fn transition_application(
         ApplicationNotFound,
     )
 )]
-#[get("/applications/{id}/events")]
+#[get("/events")]
 pub async fn list_application_events(
     state: web::Data<AppState>,
     caller: Caller,

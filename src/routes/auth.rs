@@ -26,7 +26,7 @@ use crate::routes::responses::TooManyAttempts;
         TooManyAttempts,
     )
 )]
-#[post("/auth/login")]
+#[post("/login")]
 pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -49,7 +49,7 @@ pub async fn login(
         (status = 401, description = "Unknown, expired, used or revoked refresh token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/refresh")]
+#[post("/refresh")]
 pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<web::Json<TokenPair>, ApiError> {
     Ok(web::Json(app::refresh(&state, body.into_inner()).await?))
 }
@@ -59,7 +59,7 @@ pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> 
 /// Anyone holding a refresh token may call it; an unknown token is accepted
 /// silently, so the answer says nothing about tokens.
 #[utoipa::path(tag = "auth", request_body = RefreshRequest, responses((status = 204, description = "Signed out")))]
-#[post("/auth/logout")]
+#[post("/logout")]
 pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<HttpResponse, ApiError> {
     app::logout(&state, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -81,7 +81,7 @@ pub async fn logout(state: web::Data<AppState>, body: Json<RefreshRequest>) -> R
         TooManyAttempts,
     )
 )]
-#[post("/auth/activate-student")]
+#[post("/activate-student")]
 pub async fn activate_student(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -103,7 +103,7 @@ pub async fn activate_student(
         (status = 422, description = "Password rules broken", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/auth/activate")]
+#[post("/activate")]
 pub async fn activate_staff(
     state: web::Data<AppState>,
     body: Json<StaffActivation>,
@@ -121,7 +121,7 @@ pub async fn activate_staff(
         (status = 200, description = "The caller", body = Account),
     )
 )]
-#[get("/me")]
+#[get("")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Account>, ApiError> {
     Ok(web::Json(app::me(&state, caller).await?))
 }
@@ -138,7 +138,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
         (status = 204, description = "Every token of the caller revoked"),
     )
 )]
-#[post("/auth/logout-all")]
+#[post("/logout-all")]
 pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     crate::app::sessions::logout_all(&state, caller).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -163,7 +163,7 @@ pub async fn logout_all(state: web::Data<AppState>, caller: Caller) -> Result<Ht
         TooManyAttempts,
     )
 )]
-#[post("/auth/password")]
+#[post("/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
     caller: Caller,

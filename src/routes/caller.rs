@@ -34,7 +34,7 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
     let header = req.headers().get(actix_web::http::header::AUTHORIZATION).ok_or_else(|| {
         ApiError::Unauthenticated(crate::domain::Message::new("send-an-access-token-as-authorization-bearer-token"))
     })?;
-    let token = header.to_str().ok().and_then(crate::auth::bearer_token).ok_or_else(|| {
+    let token = header_text(header).and_then(crate::auth::bearer_token).ok_or_else(|| {
         ApiError::Unauthenticated(crate::domain::Message::new("the-authorization-header-is-not-bearer-token"))
     })?;
     let claims = state.tokens.verify(token).map_err(|error| {
@@ -59,4 +59,32 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         organisation_id: claims.organisation_id,
         student_id: claims.student_id,
     })
+}
+
+/// The text of a header value when it is ASCII, as `HeaderValue::to_str`
+/// reads it: a value holds no control byte but tab, so being ASCII is being
+/// visible ASCII, which a word-at-a-time check tells faster than `to_str`'s
+/// byte-by-byte one on a token of a few hundred bytes.
+fn header_text(value: &actix_web::http::header::HeaderValue) -> Option<&str> {
+    let bytes = value.as_bytes();
+    bytes.is_ascii().then(|| std::str::from_utf8(bytes).ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::HeaderValue;
+
+    #[test]
+    fn a_header_is_read_as_to_str_reads_it() {
+        let values = [
+            HeaderValue::from_static("Bearer abc.def-ghi_jkl"),
+            HeaderValue::from_static("Bearer \tabc"),
+            HeaderValue::from_static(""),
+            HeaderValue::from_bytes(b"Bearer caf\xc3\xa9").expect("a header value"),
+            HeaderValue::from_bytes(b"Bearer \xff").expect("a header value"),
+        ];
+        for value in &values {
+            assert_eq!(super::header_text(value), value.to_str().ok(), "{value:?}");
+        }
+    }
 }

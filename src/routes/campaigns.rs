@@ -37,7 +37,7 @@ use crate::routes::responses::{
         InvalidFields,
     )
 )]
-#[post("/campaigns")]
+#[post("")]
 pub async fn create_campaign(
     state: web::Data<AppState>,
     caller: Caller,
@@ -62,7 +62,7 @@ pub async fn create_campaign(
         CommitteeRefused,
     )
 )]
-#[get("/campaigns")]
+#[get("")]
 pub async fn list_campaigns(
     state: web::Data<AppState>,
     caller: Caller,
@@ -84,7 +84,7 @@ pub async fn list_campaigns(
         CampaignNotFound,
     )
 )]
-#[get("/campaigns/{id}")]
+#[get("")]
 pub async fn get_campaign(
     state: web::Data<AppState>,
     caller: Caller,
@@ -115,7 +115,7 @@ pub async fn get_campaign(
         (status = 422, description = "Invalid choices, each naming `offer_ids[i]`", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/campaigns/{id}/preferences")]
+#[put("/preferences")]
 pub async fn put_preferences(
     state: web::Data<AppState>,
     caller: Caller,
@@ -136,7 +136,7 @@ pub async fn put_preferences(
         CampaignNotFound,
     )
 )]
-#[get("/campaigns/{id}/preferences/me")]
+#[get("/preferences/me")]
 pub async fn my_preferences(
     state: web::Data<AppState>,
     caller: Caller,
@@ -160,7 +160,7 @@ pub async fn my_preferences(
         CampaignOfferNotFound,
     )
 )]
-#[get("/campaigns/{id}/offers/{offer_id}/ranking")]
+#[get("/offers/{offer_id}/ranking")]
 pub async fn get_ranking(
     state: web::Data<AppState>,
     caller: Caller,
@@ -191,7 +191,7 @@ pub async fn get_ranking(
         (status = 422, description = "Invalid ids, each naming its field", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/campaigns/{id}/offers/{offer_id}/ranking")]
+#[put("/offers/{offer_id}/ranking")]
 pub async fn put_ranking(
     state: web::Data<AppState>,
     caller: Caller,
@@ -220,7 +220,7 @@ pub async fn put_ranking(
         (status = 409, description = "Published, or the inputs changed during the run", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/campaigns/{id}/run")]
+#[post("/run")]
 pub async fn run_campaign(
     state: web::Data<AppState>,
     caller: Caller,
@@ -246,7 +246,7 @@ pub async fn run_campaign(
         CampaignNotFound,
     )
 )]
-#[get("/campaigns/{id}/assignments")]
+#[get("/assignments")]
 pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Caller,
@@ -275,7 +275,7 @@ pub async fn list_assignments(
         (status = 409, description = "Window open, run not current, or already published", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/campaigns/{id}/publish")]
+#[post("/publish")]
 pub async fn publish_campaign(
     state: web::Data<AppState>,
     caller: Caller,

@@ -39,7 +39,7 @@ fn limit_of(limit: Option<i64>) -> Result<usize, ApiError> {
         StudentNotFound,
     )
 )]
-#[get("/students/{id}/matches")]
+#[get("/matches")]
 pub async fn offers_for_student(
     state: web::Data<AppState>,
     caller: Caller,
@@ -66,7 +66,7 @@ pub async fn offers_for_student(
         OfferNotFound,
     )
 )]
-#[get("/offers/{id}/matches")]
+#[get("/matches")]
 pub async fn candidates_for_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -94,7 +94,7 @@ pub async fn candidates_for_offer(
         (status = 404, description = "No such student or offer visible to the caller", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/students/{id}/matches/{offer_id}")]
+#[get("/matches/{offer_id}")]
 pub async fn explain_pair(
     state: web::Data<AppState>,
     caller: Caller,

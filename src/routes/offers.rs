@@ -32,7 +32,7 @@ use crate::routes::responses::{
         InvalidFields,
     )
 )]
-#[post("/offers")]
+#[post("")]
 pub async fn create_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -57,7 +57,7 @@ pub async fn create_offer(
         InvalidParameters,
     )
 )]
-#[get("/offers")]
+#[get("")]
 pub async fn list_offers(
     state: web::Data<AppState>,
     caller: Caller,
@@ -79,7 +79,7 @@ pub async fn list_offers(
         OfferNotFound,
     )
 )]
-#[get("/offers/{id}")]
+#[get("")]
 pub async fn get_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -109,7 +109,7 @@ pub async fn get_offer(
         IfMatchMissing,
     )
 )]
-#[patch("/offers/{id}")]
+#[patch("")]
 pub async fn patch_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -149,7 +149,7 @@ async fn answer_move(
         (status = 422, description = "Not ready to publish", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/offers/{id}/publish")]
+#[post("/publish")]
 pub async fn publish_offer(
     state: web::Data<AppState>,
     caller: Caller,
@@ -172,7 +172,7 @@ pub async fn publish_offer(
         (status = 409, description = "Already closed or filled", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/offers/{id}/close")]
+#[post("/close")]
 pub async fn close_offer(
     state: web::Data<AppState>,
     caller: Caller,

@@ -31,7 +31,7 @@ use crate::routes::responses::{InvalidParameters, NeitherStudentNorAdmin, Studen
         StudentNotFound,
     )
 )]
-#[get("/students/{id}/export")]
+#[get("/export")]
 pub async fn export_student(
     state: web::Data<AppState>,
     caller: Caller,
@@ -60,7 +60,7 @@ pub async fn export_student(
         StudentNotFound,
     )
 )]
-#[get("/students/{id}/profile-views")]
+#[get("/profile-views")]
 pub async fn list_profile_views(
     state: web::Data<AppState>,
     caller: Caller,
@@ -103,7 +103,7 @@ pub async fn list_profile_views(
         (status = 404, description = "No such student visible to the caller, or erased already", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[delete("/students/{id}")]
+#[delete("")]
 pub async fn erase_student(
     state: web::Data<AppState>,
     caller: Caller,

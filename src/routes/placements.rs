@@ -36,7 +36,7 @@ fn answer((version, placement): (i64, Placement)) -> HttpResponse {
         ReadsNoPlacements,
     )
 )]
-#[get("/placements")]
+#[get("")]
 pub async fn list_placements(
     state: web::Data<AppState>,
     caller: Caller,
@@ -66,7 +66,7 @@ pub async fn list_placements(
         PlacementNotFound,
     )
 )]
-#[get("/placements/{id}")]
+#[get("")]
 pub async fn get_placement(
     state: web::Data<AppState>,
     caller: Caller,
@@ -101,7 +101,7 @@ pub async fn get_placement(
         IfMatchMissing,
     )
 )]
-#[patch("/placements/{id}")]
+#[patch("")]
 pub async fn patch_placement(
     state: web::Data<AppState>,
     caller: Caller,
@@ -142,7 +142,7 @@ pub async fn patch_placement(
         (status = 422, description = "A `document_sha256` that is not 64 hexadecimal digits", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/placements/{id}/signatures")]
+#[post("/signatures")]
 pub async fn sign_placement(
     state: web::Data<AppState>,
     caller: Caller,
@@ -189,7 +189,7 @@ pub async fn sign_placement(
         (status = 404, description = "No such placement or version, or a document erased with the student's data", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/placements/{id}/agreement.pdf")]
+#[get("/agreement.pdf")]
 pub async fn agreement_pdf(
     state: web::Data<AppState>,
     caller: Caller,
@@ -221,7 +221,7 @@ pub async fn agreement_pdf(
         PlacementNotFound,
     )
 )]
-#[get("/placements/{id}/agreement/verify")]
+#[get("/agreement/verify")]
 pub async fn verify_agreement(
     state: web::Data<AppState>,
     caller: Caller,
@@ -247,7 +247,7 @@ pub async fn verify_agreement(
         (status = 422, description = "Reason missing or too long", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/placements/{id}/terminate")]
+#[post("/terminate")]
 pub async fn terminate_placement(
     state: web::Data<AppState>,
     caller: Caller,

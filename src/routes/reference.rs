@@ -40,7 +40,7 @@ pub struct SkillQuery {
         InvalidParameters,
     )
 )]
-#[get("/skills")]
+#[get("")]
 pub async fn list_skills(
     state: web::Data<AppState>,
     query: Query<SkillQuery>,
@@ -61,7 +61,7 @@ pub async fn list_skills(
         SkillNotFound,
     )
 )]
-#[get("/skills/{slug}")]
+#[get("/{slug}")]
 pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> Result<web::Json<Skill>, ApiError> {
     Ok(web::Json(reference::get_skill(&state, slug.into_inner()).await?))
 }
@@ -77,7 +77,7 @@ pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> R
         InvalidParameters,
     )
 )]
-#[get("/schools")]
+#[get("")]
 pub async fn list_schools(
     state: web::Data<AppState>,
     page: Query<PageQuery>,

@@ -129,7 +129,7 @@ fn answer(
         SchoolNotFound,
     )
 )]
-#[get("/schools/{id}/placement-stats")]
+#[get("/placement-stats")]
 pub async fn school_placement_stats(
     state: web::Data<AppState>,
     caller: Caller,
@@ -205,7 +205,7 @@ pub async fn school_placement_stats(
         (status = 403, description = "Not the committee or an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/reports/placement-rates")]
+#[get("/placement-rates")]
 pub async fn placement_rates(
     state: web::Data<AppState>,
     caller: Caller,
@@ -265,7 +265,7 @@ pub async fn placement_rates(
         (status = 403, description = "Not school staff, the committee or an admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/reports/skills-gap")]
+#[get("/skills-gap")]
 pub async fn skills_gap(
     state: web::Data<AppState>,
     caller: Caller,
@@ -338,7 +338,7 @@ pub async fn skills_gap(
         SchoolNotFound,
     )
 )]
-#[get("/reports/training-needs")]
+#[get("/training-needs")]
 pub async fn training_needs(
     state: web::Data<AppState>,
     caller: Caller,

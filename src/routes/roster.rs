@@ -54,7 +54,7 @@ use crate::routes::responses::SchoolNotFound;
         (status = 422, description = "Bad rows; nothing imported", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/schools/{id}/roster")]
+#[post("/roster")]
 pub async fn import_roster(
     state: web::Data<AppState>,
     caller: Caller,
@@ -100,7 +100,7 @@ pub async fn import_roster(
         (status = 404, description = "No such school", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/schools/{id}/roster/template")]
+#[get("/roster/template")]
 pub async fn roster_template(
     state: web::Data<AppState>,
     caller: Caller,

@@ -34,7 +34,7 @@ fn answer((version, profile): (i64, StudentProfile)) -> HttpResponse {
         StudentNotFound,
     )
 )]
-#[get("/students/{id}")]
+#[get("")]
 pub async fn get_student(
     state: web::Data<AppState>,
     caller: Caller,
@@ -54,7 +54,7 @@ pub async fn get_student(
         (status = 404, description = "The caller is not a student", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/me/profile")]
+#[get("/profile")]
 pub async fn my_profile(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     Ok(answer(app::my_profile(&state, caller).await?))
 }
@@ -77,7 +77,7 @@ pub async fn my_profile(state: web::Data<AppState>, caller: Caller) -> Result<Ht
         IfMatchMissing,
     )
 )]
-#[patch("/students/{id}")]
+#[patch("")]
 pub async fn patch_student(
     state: web::Data<AppState>,
     caller: Caller,
@@ -107,7 +107,7 @@ pub async fn patch_student(
         (status = 422, description = "Unknown skills, bad levels, duplicates or more than 60", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[put("/students/{id}/skills")]
+#[put("/skills")]
 pub async fn put_skills(
     state: web::Data<AppState>,
     caller: Caller,
@@ -134,7 +134,7 @@ pub async fn put_skills(
         (status = 403, description = "Not school staff or admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/students")]
+#[get("")]
 pub async fn list_students(
     state: web::Data<AppState>,
     caller: Caller,
@@ -157,7 +157,7 @@ pub async fn list_students(
         StudentNotFound,
     )
 )]
-#[get("/students/{id}/alerts")]
+#[get("/alerts")]
 pub async fn get_alerts(
     state: web::Data<AppState>,
     caller: Caller,
@@ -186,7 +186,7 @@ pub async fn get_alerts(
         InvalidFields,
     )
 )]
-#[put("/students/{id}/alerts")]
+#[put("/alerts")]
 pub async fn put_alerts(
     state: web::Data<AppState>,
     caller: Caller,

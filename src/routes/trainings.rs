@@ -30,7 +30,7 @@ use crate::pagination::Page;
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/trainings")]
+#[post("")]
 pub async fn create_training(
     state: web::Data<AppState>,
     caller: Caller,
@@ -54,7 +54,7 @@ pub async fn create_training(
         (status = 401, description = "Missing or invalid token", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/trainings")]
+#[get("")]
 pub async fn list_trainings(
     state: web::Data<AppState>,
     _caller: Caller,
@@ -76,7 +76,7 @@ pub async fn list_trainings(
         (status = 404, description = "No such training", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/trainings/{id}")]
+#[get("/{id}")]
 pub async fn get_training(
     state: web::Data<AppState>,
     _caller: Caller,
@@ -103,7 +103,7 @@ pub async fn get_training(
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[patch("/trainings/{id}")]
+#[patch("/{id}")]
 pub async fn patch_training(
     state: web::Data<AppState>,
     caller: Caller,

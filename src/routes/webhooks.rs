@@ -49,7 +49,7 @@ fn secret_answer(status: actix_web::http::StatusCode, body: &WebhookWithSecret) 
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks")]
+#[post("")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
     caller: Caller,
@@ -78,7 +78,7 @@ pub async fn create_webhook(
         (status = 403, description = "A student or the committee", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/webhooks")]
+#[get("")]
 pub async fn list_webhooks(
     state: web::Data<AppState>,
     caller: Caller,
@@ -103,7 +103,7 @@ pub async fn list_webhooks(
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/webhooks/{id}")]
+#[get("")]
 pub async fn get_webhook(
     state: web::Data<AppState>,
     caller: Caller,
@@ -131,7 +131,7 @@ pub async fn get_webhook(
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[patch("/webhooks/{id}")]
+#[patch("")]
 pub async fn patch_webhook(
     state: web::Data<AppState>,
     caller: Caller,
@@ -155,7 +155,7 @@ pub async fn patch_webhook(
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[delete("/webhooks/{id}")]
+#[delete("")]
 pub async fn delete_webhook(
     state: web::Data<AppState>,
     caller: Caller,
@@ -182,7 +182,7 @@ pub async fn delete_webhook(
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks/{id}/rotate-secret")]
+#[post("/rotate-secret")]
 pub async fn rotate_secret(
     state: web::Data<AppState>,
     caller: Caller,
@@ -208,7 +208,7 @@ pub async fn rotate_secret(
         (status = 409, description = "The subscription is disabled", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks/{id}/ping")]
+#[post("/ping")]
 pub async fn ping_webhook(
     state: web::Data<AppState>,
     caller: Caller,
@@ -236,7 +236,7 @@ pub async fn ping_webhook(
         (status = 404, description = "No such subscription of the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[get("/webhooks/{id}/deliveries")]
+#[get("/deliveries")]
 pub async fn list_deliveries(
     state: web::Data<AppState>,
     caller: Caller,
@@ -266,7 +266,7 @@ pub async fn list_deliveries(
         (status = 409, description = "The delivery is already pending", body = Problem, content_type = "application/problem+json"),
     )
 )]
-#[post("/webhooks/{id}/deliveries/{delivery_id}/redeliver")]
+#[post("/deliveries/{delivery_id}/redeliver")]
 pub async fn redeliver(
     state: web::Data<AppState>,
     caller: Caller,

@@ -197,6 +197,40 @@ async fn metrics_are_exposed_in_prometheus_format() {
 }
 
 #[tokio::test]
+async fn each_answer_is_counted_once_under_its_route_pattern() {
+    let app = spawn_app().await;
+    for _ in 0..2 {
+        assert_eq!(app.get("/api/v1/skills/kubernetes", None).await.status(), 200);
+    }
+    assert_eq!(app.get("/api/v1/no-such-thing/42", None).await.status(), 404);
+    assert_eq!(app.get("/metrics", None).await.status(), 200);
+    let expected = [
+        "passerelle_http_requests_total{endpoint=\"/api/v1/skills/{slug}\",method=\"GET\",status=\"200\"} 2",
+        "passerelle_http_requests_total{endpoint=\"UNMATCHED\",method=\"GET\",status=\"404\"} 1",
+        "passerelle_http_requests_duration_seconds_count{endpoint=\"/api/v1/skills/{slug}\",method=\"GET\",status=\"200\"} 2",
+    ];
+    // An answer is counted once its body is sent, which may be just after the client has it.
+    let mut text = String::new();
+    for _ in 0..40 {
+        let scrape = app.get("/metrics", None).await;
+        assert_eq!(scrape.headers()["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+        assert!(scrape.headers().contains_key("x-request-id"));
+        text = scrape.text().await.unwrap();
+        if expected.iter().all(|line| text.contains(line)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for line in expected {
+        assert!(text.lines().any(|l| l == line), "{line} missing from\n{text}");
+    }
+    let scrapes = "passerelle_http_requests_total{endpoint=\"/metrics\",method=\"GET\",status=\"200\"} ";
+    assert!(text.lines().any(|l| l.starts_with(scrapes)), "the scrapes are not counted:\n{text}");
+    assert!(text.contains("# TYPE passerelle_http_requests_duration_seconds histogram"), "{text}");
+    assert!(text.contains("passerelle_db_pool_connections_idle"), "{text}");
+}
+
+#[tokio::test]
 async fn swagger_ui_and_the_spec_are_served() {
     let app = spawn_app().await;
     let spec: Value = json(app.get("/api-docs/openapi.json", None).await).await;
