@@ -70,7 +70,7 @@ impl LiveIndex {
         let expected = usize::try_from(rows::count_students(conn)?).unwrap_or(0);
         {
             let mut students = index.bulk_students(expected);
-            rows::for_each_student(conn, |student| students.upsert(&student))?;
+            rows::for_each_student(conn, |student| students.upsert(student))?;
         }
         for offer in rows::load_offers(conn, None)? {
             index.upsert_offer(&offer);

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 
 use super::near_miss::{self, near_miss, within_reach, NearMiss};
 use super::rules::{
-    available, credit_units, effective_skills, evaluate, normalise_city, offer_filters, HardFilter, MatchResult,
+    available, credit_units, effective_skills_into, evaluate, normalise_city, offer_filters, HardFilter, MatchResult,
     OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
 };
 use super::taxonomy::{SkillId, Taxonomy};
@@ -377,12 +377,25 @@ impl OfferQuery<'_> {
 /// index is whole again, postings laid out, when this is dropped.
 pub struct BulkStudents<'a> {
     index: &'a mut MatchIndex,
+    scratch: Scratch,
+}
+
+/// Buffers reused from one student to the next while placing them.
+#[derive(Debug, Default)]
+struct Scratch {
+    declared: Vec<(SkillId, u8)>,
+    effective: Vec<(SkillId, u8)>,
+    skills: Vec<u32>,
+    unknown: Vec<u32>,
+    cities: Vec<u32>,
+    /// City names as given, to their interned id.
+    seen_cities: HashMap<String, u32>,
 }
 
 impl BulkStudents<'_> {
     /// Adds a student or replaces the one with the same id.
     pub fn upsert(&mut self, student: &StudentProfile) {
-        self.index.place_student(student, false);
+        self.index.place_student(student, false, &mut self.scratch);
     }
 }
 
@@ -462,13 +475,16 @@ impl MatchIndex {
         *self.cities.entry(key).or_insert(next)
     }
 
-    /// The effective skill entries of declared skills (levels clamped), and
-    /// the declared skills the taxonomy does not know.
-    fn expand(&self, declared: &[(SkillId, u8)]) -> (Vec<u32>, Vec<u32>) {
-        let mut skills: Vec<u32> =
-            effective_skills(&self.taxonomy, declared).into_iter().map(|(s, l)| pack(s, l)).collect();
-        let mut unknown = Vec::new();
-        for &(skill, level) in declared {
+    /// Into `scratch.skills`, the effective skill entries of
+    /// `scratch.declared` (levels clamped), and into `scratch.unknown` the
+    /// declared skills the taxonomy does not know.
+    fn expand(&self, scratch: &mut Scratch) {
+        let Scratch { declared, effective, skills, unknown, .. } = scratch;
+        effective_skills_into(&self.taxonomy, declared, effective);
+        skills.clear();
+        skills.extend(effective.iter().map(|&(s, l)| pack(s, l)));
+        unknown.clear();
+        for &(skill, level) in declared.iter() {
             let i = skills.partition_point(|&e| entry_skill(e) < skill.0);
             match skills.get_mut(i) {
                 Some(e) if entry_skill(*e) == skill.0 => {
@@ -480,7 +496,6 @@ impl MatchIndex {
         }
         unknown.sort_unstable();
         unknown.dedup();
-        (skills, unknown)
     }
 
     fn post(&mut self, slot: u32, skills: &[u32]) {
@@ -504,7 +519,7 @@ impl MatchIndex {
 
     /// Adds a student or replaces the one with the same id.
     pub fn upsert_student(&mut self, student: &StudentProfile) {
-        self.place_student(student, true);
+        self.place_student(student, true, &mut Scratch::default());
     }
 
     /// Adds or replaces many students at once, typically the whole
@@ -527,7 +542,7 @@ impl MatchIndex {
     pub fn bulk_students(&mut self, expected: usize) -> BulkStudents<'_> {
         self.students.reserve_exact(expected);
         self.student_slots.reserve(expected);
-        BulkStudents { index: self }
+        BulkStudents { index: self, scratch: Scratch::default() }
     }
 
     /// Every student's postings again from their slots: a count per list,
@@ -553,19 +568,33 @@ impl MatchIndex {
         }
     }
 
-    fn place_student(&mut self, student: &StudentProfile, post: bool) {
+    fn place_student(&mut self, student: &StudentProfile, post: bool, scratch: &mut Scratch) {
         // Levels are clamped before packing so the three level bits suffice.
-        let declared: Vec<(SkillId, u8)> = student
-            .skills
-            .iter()
-            .filter(|(s, _)| s.index() < super::taxonomy::MAX_SKILLS)
-            .filter_map(|&(s, l)| super::rules::clamp_level(l).map(|l| (s, l)))
-            .collect();
-        let (skills, unknown) = self.expand(&declared);
-        let mut cities: Vec<u32> = student.cities.iter().map(|c| self.intern_city(c)).collect();
-        cities.sort_unstable();
-        cities.dedup();
-        let (data, skills_len, unknown_len) = student_data(&skills, &unknown, &cities);
+        scratch.declared.clear();
+        scratch.declared.extend(
+            student
+                .skills
+                .iter()
+                .filter(|(s, _)| s.index() < super::taxonomy::MAX_SKILLS)
+                .filter_map(|&(s, l)| super::rules::clamp_level(l).map(|l| (s, l))),
+        );
+        self.expand(scratch);
+        scratch.cities.clear();
+        for city in &student.cities {
+            // Names repeat from one student to the next: each is normalised once.
+            let id = match scratch.seen_cities.get(city.as_str()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.intern_city(city);
+                    scratch.seen_cities.insert(city.clone(), id);
+                    id
+                }
+            };
+            scratch.cities.push(id);
+        }
+        scratch.cities.sort_unstable();
+        scratch.cities.dedup();
+        let (data, skills_len, unknown_len) = student_data(&scratch.skills, &scratch.unknown, &scratch.cities);
         let slot_value = StudentSlot {
             id: student.id,
             data,
@@ -726,13 +755,15 @@ impl MatchIndex {
         let n = taxonomy.len();
         self.taxonomy = taxonomy;
         self.postings = vec![Default::default(); n];
+        let mut scratch = Scratch::default();
         for slot in 0..self.students.len() {
             let Some(old) = self.students[slot].as_ref() else {
                 continue;
             };
-            let (skills, unknown) = self.expand(&old.declared());
-            let (data, skills_len, unknown_len) = student_data(&skills, &unknown, old.cities());
-            self.post(slot as u32, &skills);
+            scratch.declared = old.declared();
+            self.expand(&mut scratch);
+            let (data, skills_len, unknown_len) = student_data(&scratch.skills, &scratch.unknown, old.cities());
+            self.post(slot as u32, &scratch.skills);
             if let Some(s) = self.students[slot].as_mut() {
                 s.data = data;
                 s.skills_len = skills_len;
@@ -1662,6 +1693,47 @@ mod tests {
                 for recruiter in [false, true] {
                     assert_eq!(index.explain(s, o, today(), recruiter), brute.explain(s, o, today(), recruiter));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn students_added_in_bulk_are_the_students_added_one_by_one() {
+        // Spellings of one city, another city, none; skills that grow, shrink
+        // and vanish from one student to the next, so that nothing carried
+        // over from the student before shows.
+        let cities: [&[&str]; 5] = [&["Rabat"], &[" RABAT ", "Fès"], &[], &["rabat"], &["Fès", "Rabat"]];
+        let skills: [&[(u32, u8)]; 5] = [&[(2, 3), (3, 2), (5, 1)], &[(0, 1)], &[], &[(4, 5), (5, 5)], &[(1, 2)]];
+        let taxonomy = Taxonomy::new(vec![None, Some(SkillId(0)), Some(SkillId(1)), None, None, None]).unwrap();
+        let students: Vec<StudentProfile> = (0..20)
+            .map(|i| {
+                let mut s = student(i + 1, skills[i as usize % 5]);
+                s.cities = cities[i as usize * 3 % 5].iter().map(|c| c.to_string()).collect();
+                s
+            })
+            .collect();
+        let mut one_by_one = MatchIndex::new(taxonomy.clone());
+        for s in &students {
+            one_by_one.upsert_student(s);
+        }
+        let mut bulk = MatchIndex::new(taxonomy.clone());
+        bulk.extend_students(&students);
+        let mut offers = vec![offer(1, &[(0, 1, 2, true), (4, 2, 1, false)]), offer(2, &[(5, 1, 1, false)])];
+        offers[1].city = "Fès".into();
+        for o in &offers {
+            one_by_one.upsert_offer(o);
+            bulk.upsert_offer(o);
+        }
+        let brute = BruteForce::new(&taxonomy, &students, &offers, &[]);
+        let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
+        assert_same(&bulk, &brute, &ids, &[1, 2]);
+        assert_same(&one_by_one, &brute, &ids, &[1, 2]);
+        for o in [1, 2] {
+            assert!(!bulk.top_candidates_for_offer(o, 20, today()).is_empty(), "offer {o} finds someone");
+        }
+        for &id in &ids {
+            for o in [1, 2] {
+                assert_eq!(bulk.explain(id, o, today(), true), one_by_one.explain(id, o, today(), true));
             }
         }
     }

@@ -176,36 +176,77 @@ impl HeldSkills {
         Ok(Self { runs, flat })
     }
 
-    /// The skills of `student`, given in increasing order across calls.
-    fn take(&self, cursor: &mut usize, student: i64) -> Vec<(SkillId, u8)> {
+    /// Into `out`, the skills of `student`, given in increasing order across calls.
+    fn take_into(&self, cursor: &mut usize, student: i64, out: &mut Vec<(SkillId, u8)>) {
         let rest = &self.runs[*cursor..];
         let start = rest.partition_point(|r| r.0 < student);
         let end = start + rest[start..].partition_point(|r| r.0 == student);
         *cursor += end;
-        rest[start..end]
-            .iter()
-            .flat_map(|&(_, from, to)| self.flat[from as usize..to as usize].iter().copied())
-            .collect()
+        out.clear();
+        for &(_, from, to) in &rest[start..end] {
+            out.extend_from_slice(&self.flat[from as usize..to as usize]);
+        }
     }
+}
+
+/// Distinct city lists decoded at most: past that many, a list not seen yet
+/// is decoded for each student holding it.
+const CITY_LISTS_KEPT: usize = 4_096;
+
+/// The stored city lists (JSON) decoded once each: students share a handful
+/// of them, so the load clones a decoded list into the profile it reuses
+/// rather than parse and allocate one per student.
+#[derive(Default)]
+struct CityLists(HashMap<String, Vec<String>>);
+
+impl CityLists {
+    fn decode_into(&mut self, stored: &str, out: &mut Vec<String>) {
+        if let Some(cities) = self.0.get(stored) {
+            out.clone_from(cities);
+            return;
+        }
+        let cities: Vec<String> = serde_json::from_str(stored).unwrap_or_default();
+        out.clone_from(&cities);
+        if self.0.len() < CITY_LISTS_KEPT {
+            self.0.insert(stored.to_owned(), cities);
+        }
+    }
+}
+
+/// Overwrites `profile` with the student of `row`, skills aside, keeping its
+/// allocations.
+fn refill(profile: &mut StudentProfile, row: &StudentRow, cities: &mut CityLists) {
+    let (id, kinds, from, until, stored_cities, remote_ok, degree, discoverable) = row;
+    profile.id = *id;
+    profile.wanted_kinds = crate::domain::OfferKind::decode_list(kinds);
+    profile.available_from = *from;
+    profile.available_until = *until;
+    cities.decode_into(stored_cities, &mut profile.cities);
+    profile.remote_ok = *remote_ok;
+    profile.degree_level = degree.parse().ok();
+    profile.discoverable = *discoverable;
 }
 
 /// Feeds every student [`load_students`] would load to `each`, in id order:
 /// the skills are read first, compactly, then the students a chunk of ids
 /// at a time, so that at start-up the population is never held whole as
-/// profiles and rows. Returns how many were fed.
-pub fn for_each_student(conn: &mut DbConnection, each: impl FnMut(StudentProfile)) -> QueryResult<usize> {
+/// profiles and rows. One profile is refilled for each student, so that
+/// the load allocates next to nothing per student. Returns how many were fed.
+pub fn for_each_student(conn: &mut DbConnection, each: impl FnMut(&StudentProfile)) -> QueryResult<usize> {
     for_each_student_by(conn, STUDENT_CHUNK, each)
 }
 
 fn for_each_student_by(
     conn: &mut DbConnection,
     chunk: i64,
-    mut each: impl FnMut(StudentProfile),
+    mut each: impl FnMut(&StudentProfile),
 ) -> QueryResult<usize> {
     let skills = HeldSkills::load(conn)?;
     let mut cursor = 0;
     let mut after = i64::MIN;
     let mut fed = 0;
+    let mut profile = StudentProfile::default();
+    let mut cities = CityLists::default();
     loop {
         let rows: Vec<StudentRow> = students::table
             .filter(students::account_id.is_not_null())
@@ -219,9 +260,10 @@ fn for_each_student_by(
             break;
         };
         let full = i64::try_from(rows.len()).is_ok_and(|n| n == chunk);
-        for row in rows {
-            let held = skills.take(&mut cursor, row.0);
-            each(profile(row, held));
+        for row in &rows {
+            refill(&mut profile, row, &mut cities);
+            skills.take_into(&mut cursor, row.0, &mut profile.skills);
+            each(&profile);
             fed += 1;
         }
         after = last;
@@ -364,7 +406,7 @@ mod tests {
         assert_eq!(tenth.skills.len(), data.students[9].skills.len());
         for chunk in [1, 7, 248, 1_000] {
             let mut fed = Vec::new();
-            assert_eq!(for_each_student_by(&mut conn, chunk, |s| fed.push(s)).unwrap(), 248);
+            assert_eq!(for_each_student_by(&mut conn, chunk, |s| fed.push(s.clone())).unwrap(), 248);
             assert!(fed.windows(2).all(|w| w[0].id < w[1].id), "in id order");
             assert_eq!(sorted(fed), all, "chunks of {chunk}");
         }
