@@ -197,7 +197,10 @@ pub fn set_status(conn: &mut DbConnection, id: i64, from: OfferStatus, to: Offer
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<OfferRow>> {
-    offers::table.find(id).select(OfferRow::as_select()).first(conn).optional()
+    // On the path of every offer read, ranking and application: the backend's
+    // own connection binds the prepared statement without writing its SQL out again.
+    let query = offers::table.find(id);
+    crate::per_backend!(conn, |c| query.select(OfferRow::as_select()).first(c)).optional()
 }
 
 /// These offers, in no particular order.
@@ -211,24 +214,26 @@ pub fn rows(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<OfferRow>> 
 
 /// Requirements of the given offers, by offer then slug.
 pub fn requirements_of(conn: &mut DbConnection, offer_ids: &[i64]) -> QueryResult<Vec<RequirementRow>> {
-    let query = offer_requirements::table.inner_join(skills::table).into_boxed();
-    // One offer (its page, every write answering with it) by equality: a
-    // statement that stays prepared, which diesel does not keep for `eq_any`.
-    let query = match offer_ids {
-        [id] => query.filter(offer_requirements::offer_id.eq(*id)),
-        _ => query.filter(offer_requirements::offer_id.eq_any(offer_ids)),
-    };
-    query
-        .select((
-            offer_requirements::offer_id,
-            offer_requirements::skill_id,
-            skills::slug,
-            offer_requirements::min_level,
-            offer_requirements::weight,
-            offer_requirements::required,
-        ))
-        .order((offer_requirements::offer_id.asc(), skills::slug.asc()))
-        .load(conn)
+    let columns = (
+        offer_requirements::offer_id,
+        offer_requirements::skill_id,
+        skills::slug,
+        offer_requirements::min_level,
+        offer_requirements::weight,
+        offer_requirements::required,
+    );
+    let order = (offer_requirements::offer_id.asc(), skills::slug.asc());
+    let query = offer_requirements::table.inner_join(skills::table).select(columns).order(order);
+    match offer_ids {
+        // One offer (its page, every write answering with it) by equality: a
+        // statement that stays prepared, which diesel does not keep for
+        // `eq_any`, bound on the backend's own connection.
+        [id] => {
+            let query = query.filter(offer_requirements::offer_id.eq(*id));
+            crate::per_backend!(conn, |c| query.load(c))
+        }
+        _ => query.filter(offer_requirements::offer_id.eq_any(offer_ids)).load(conn),
+    }
 }
 
 /// Order of the offer list.

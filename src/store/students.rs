@@ -73,20 +73,18 @@ pub fn find_by_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<
 }
 
 pub fn skills_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<StudentSkillRow>> {
-    student_skills::table
+    // Read with every profile: bound on the backend's own connection, like `find_by_account`.
+    let query = student_skills::table
         .inner_join(skills::table)
         .filter(student_skills::student_id.eq(student_id))
         .select((skills::id, skills::slug, skills::label_en, student_skills::level))
-        .order(skills::slug.asc())
-        .load(conn)
+        .order(skills::slug.asc());
+    crate::per_backend!(conn, |c| query.load(c))
 }
 
 pub fn consents_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<ConsentRow>> {
-    consent_events::table
-        .filter(consent_events::student_id.eq(student_id))
-        .order(consent_events::id.asc())
-        .select(ConsentRow::as_select())
-        .load(conn)
+    let query = consent_events::table.filter(consent_events::student_id.eq(student_id)).order(consent_events::id.asc());
+    crate::per_backend!(conn, |c| query.select(ConsentRow::as_select()).load(c))
 }
 
 /// Whether the student applied to any offer of the organisation.
