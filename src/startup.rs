@@ -170,12 +170,8 @@ pub fn redact_url(url: &str) -> String {
 
 /// The OpenAPI document of every route, as served and as committed.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(crate::routes::configure_documented)
-        .split_for_parts()
-        .1;
+    let mut doc =
+        App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(crate::routes::configure).split_for_parts().1;
     crate::limits::document(&mut doc);
     crate::input::document(&mut doc);
     crate::openapi::add_shared_responses(&mut doc);
