@@ -1,7 +1,7 @@
 //! The services every use case shares: the pool, the settings, the token keys,
 //! the password hasher, the login throttle, the matching index and the views
-//! kept in memory. Assembled
-//! once by `startup`, handed to the use cases by the routes.
+//! kept in memory. Assembled once by `startup`, handed to the use cases by the
+//! routes.
 
 use std::sync::Arc;
 
@@ -60,9 +60,7 @@ impl AppState {
             catalogue: DailyCopy::new(CATALOGUE_MAX_AGE),
         }
     }
-}
 
-impl AppState {
     /// Brings this process's matching index up to date after a committed
     /// write, before the request that made it returns. A failure here leaves
     /// the write in place; the background tailer retries within a second.

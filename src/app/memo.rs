@@ -37,16 +37,6 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
         }
         entries.insert(key, value);
     }
-
-    /// How many entries are kept.
-    pub fn len(&self) -> usize {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
-    }
-
-    /// Whether nothing is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// A view serialised once: sent as it is inside every answer that holds it.
@@ -57,11 +47,6 @@ impl Serialised {
     /// The JSON of `view`.
     pub fn of<T: Serialize>(view: &T) -> Result<Self, serde_json::Error> {
         Ok(Serialised(Arc::from(serde_json::value::to_raw_value(view)?)))
-    }
-
-    /// The JSON text.
-    pub fn json(&self) -> &str {
-        self.0.get()
     }
 }
 
@@ -75,35 +60,56 @@ impl Serialize for Serialised {
 /// `max_age`, and this process at once after it changed it itself: for data
 /// that changes rarely and is dear to read, such as the training catalogue.
 pub struct DailyCopy<V> {
-    kept: Mutex<Option<(NaiveDate, Instant, Arc<V>)>>,
+    kept: Mutex<Kept<V>>,
     max_age: Duration,
+}
+
+/// The copy, if any, and how many times it was forgotten.
+struct Kept<V> {
+    copy: Option<(NaiveDate, Instant, Arc<V>)>,
+    forgotten: u64,
 }
 
 impl<V> DailyCopy<V> {
     /// A copy read again when older than `max_age`.
     pub fn new(max_age: Duration) -> Self {
-        DailyCopy { kept: Mutex::new(None), max_age }
+        DailyCopy { kept: Mutex::new(Kept { copy: None, forgotten: 0 }), max_age }
+    }
+
+    fn kept(&self) -> std::sync::MutexGuard<'_, Kept<V>> {
+        self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The copy of `today`, read by `load` when there is none, it is of
     /// another day, or older than the maximum age.
     pub fn get_or_load<E>(&self, today: NaiveDate, load: impl FnOnce() -> Result<V, E>) -> Result<Arc<V>, E> {
-        if let Some((day, read_at, value)) = &*self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) {
-            if *day == today && read_at.elapsed() < self.max_age {
-                return Ok(value.clone());
+        let forgotten = {
+            let kept = self.kept();
+            if let Some((day, read_at, value)) = &kept.copy {
+                if *day == today && read_at.elapsed() < self.max_age {
+                    return Ok(value.clone());
+                }
             }
-        }
+            kept.forgotten
+        };
         // Read outside the lock: a slow read never holds up a request that
         // has a fresh copy; two concurrent reads both keep a correct one.
         let read_at = Instant::now();
         let value = Arc::new(load()?);
-        *self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some((today, read_at, value.clone()));
+        let mut kept = self.kept();
+        // Forgotten while it was read: it may predate the change, so it
+        // answers this request only.
+        if kept.forgotten == forgotten {
+            kept.copy = Some((today, read_at, value.clone()));
+        }
         Ok(value)
     }
 
-    /// Forgets the copy: the next request reads the data again.
+    /// Forgets the copy, and any read under way: the next request reads the data again.
     pub fn forget(&self) {
-        *self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        let mut kept = self.kept();
+        kept.copy = None;
+        kept.forgotten += 1;
     }
 }
 
@@ -122,14 +128,14 @@ mod tests {
         memo.insert(2, "two");
         assert_eq!(memo.get(&1), Some("one"));
         memo.insert(3, "three");
-        assert_eq!((memo.get(&1), memo.get(&3), memo.len()), (None, Some("three"), 1));
+        assert_eq!((memo.get(&1), memo.get(&2), memo.get(&3)), (None, None, Some("three")));
     }
 
     #[test]
     fn a_serialised_view_is_sent_as_it_was_written() {
         let kept = Serialised::of(&serde_json::json!({"id": 7, "title": "Data"})).expect("json");
         let page = serde_json::json!({ "items": [kept.clone()] });
-        assert_eq!(kept.json(), r#"{"id":7,"title":"Data"}"#);
+        assert_eq!(serde_json::to_string(&kept).expect("json"), r#"{"id":7,"title":"Data"}"#);
         assert_eq!(page["items"][0]["title"], "Data");
     }
 
@@ -154,6 +160,14 @@ mod tests {
             }
             assert_eq!(*copy.get_or_load(today, load).expect("loaded"), expected, "{case}");
         }
+        let during = DailyCopy::new(Duration::from_secs(3600));
+        let read = *during
+            .get_or_load(day(4), || {
+                during.forget();
+                load()
+            })
+            .expect("loaded");
+        assert_eq!(*during.get_or_load(day(4), load).expect("loaded"), read + 1, "forgotten while it was read");
         let stale = DailyCopy::new(Duration::ZERO);
         let first = *stale.get_or_load(day(4), load).expect("loaded");
         assert_eq!(*stale.get_or_load(day(4), load).expect("loaded"), first + 1, "older than the maximum age");
