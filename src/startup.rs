@@ -17,7 +17,6 @@ use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use anyhow::Context;
-use tracing_actix_web::TracingLogger;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{SwaggerUi, Url};
@@ -31,7 +30,7 @@ use crate::error::{problem_details, ApiError};
 use crate::live_index::LiveIndex;
 use crate::openapi::ApiDoc;
 use crate::reference_data::ReferenceData;
-use crate::telemetry::{assign_request_id, PasserelleRootSpan};
+use crate::telemetry::trace_request;
 
 /// A built server, bound to its port, not yet running.
 pub struct Application {
@@ -411,8 +410,7 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<
             .wrap(from_fn(crate::i18n::negotiate_language))
             .wrap(cors(settings))
             .wrap(from_fn(measure))
-            .wrap(TracingLogger::<PasserelleRootSpan>::new())
-            .wrap(from_fn(assign_request_id))
+            .wrap(from_fn(trace_request))
     })
     .listen(listener)?
     .shutdown_timeout(30)
