@@ -1,6 +1,7 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, the
 //! pool, the embedded migrations, and the one way handlers reach the database.
 
+pub mod calendar;
 pub mod conflict;
 mod failure;
 pub mod schema;

@@ -4,6 +4,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::auth::revocation::AccountTokens;
+use crate::db::calendar::{Instant, MaybeInstant};
 use crate::db::schema::{accounts, refresh_tokens, students};
 use crate::db::DbConnection;
 use crate::domain::Role;
@@ -19,8 +20,10 @@ pub struct AccountRow {
     pub password_hash: Option<String>,
     pub school_id: Option<i64>,
     pub organisation_id: Option<i64>,
+    #[diesel(deserialize_as = MaybeInstant)]
     pub activation_expires_at: Option<NaiveDateTime>,
     pub disabled: bool,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
     /// Tokens issued at a lower version are revoked.
     pub token_version: i64,
@@ -123,8 +126,11 @@ pub struct RefreshTokenRow {
     pub id: i64,
     pub account_id: i64,
     pub family: String,
+    #[diesel(deserialize_as = Instant)]
     pub expires_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeInstant)]
     pub used_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeInstant)]
     pub revoked_at: Option<NaiveDateTime>,
     /// The account's token version when it was issued.
     pub token_version: i64,

@@ -4,6 +4,7 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::calendar::Instant;
 use crate::db::schema::{offer_alerts_sent, student_alerts, webhook_subscriptions};
 use crate::db::DbConnection;
 use crate::domain::webhook::OwnerKind;
@@ -17,6 +18,7 @@ pub struct AlertRow {
     /// Comma-separated offer kinds; empty for every kind.
     pub kinds: String,
     pub portal: Option<String>,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
 }
 

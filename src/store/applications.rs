@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::auth::policy::PipelineScope;
+use crate::db::calendar::Instant;
 use crate::db::schema::{application_events, applications, idempotency_keys, offers, students};
 use crate::db::DbConnection;
 use crate::domain::OfferStatus;
@@ -34,7 +35,9 @@ pub struct ApplicationRow {
     pub source: String,
     pub score: f64,
     pub explanation: String,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -225,6 +228,7 @@ pub struct EventRow {
     pub from_status: Option<String>,
     pub to_status: String,
     pub note: String,
+    #[diesel(deserialize_as = Instant)]
     pub at: NaiveDateTime,
 }
 

@@ -9,6 +9,7 @@
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::calendar::{Instant, MaybeInstant};
 use crate::db::schema::{
     campaign_assignments, campaign_offers, campaign_preferences, campaign_rankings, campaigns, offer_requirements,
     offers, skills,
@@ -29,7 +30,9 @@ pub struct CampaignRow {
     pub name: String,
     pub school_id: Option<i64>,
     pub created_by: i64,
+    #[diesel(deserialize_as = Instant)]
     pub opens_at: NaiveDateTime,
+    #[diesel(deserialize_as = Instant)]
     pub closes_at: NaiveDateTime,
     pub max_choices: i32,
     pub seed: i64,
@@ -37,8 +40,11 @@ pub struct CampaignRow {
     pub inputs_version: i64,
     pub run_inputs_version: Option<i64>,
     pub figures: Option<String>,
+    #[diesel(deserialize_as = MaybeInstant)]
     pub run_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = MaybeInstant)]
     pub published_at: Option<NaiveDateTime>,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
 }
 

@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::calendar::{Instant, MaybeDay, MaybeInstant};
 use crate::db::schema::{offer_requirements, offers, skills};
 use crate::db::DbConnection;
 use crate::domain::search::contains_pattern;
@@ -19,18 +20,23 @@ pub struct OfferRow {
     pub description: String,
     pub city: String,
     pub work_mode: String,
+    #[diesel(deserialize_as = MaybeDay)]
     pub start_date: Option<NaiveDate>,
     pub duration_months: Option<i32>,
     pub positions: i32,
     pub positions_taken: i32,
     pub min_degree_level: Option<String>,
+    #[diesel(deserialize_as = MaybeDay)]
     pub deadline: Option<NaiveDate>,
     pub stipend_mad: Option<i32>,
     pub languages: String,
     pub status: String,
     pub version: i64,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
+    #[diesel(deserialize_as = MaybeInstant)]
     pub published_at: Option<NaiveDateTime>,
 }
 
@@ -41,6 +47,7 @@ pub struct OfferRow {
 pub struct OfferKey {
     pub id: i64,
     pub version: i64,
+    #[diesel(deserialize_as = MaybeDay)]
     pub deadline: Option<NaiveDate>,
 }
 

@@ -9,6 +9,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::auth::policy::PipelineScope;
+use crate::db::calendar::Instant;
 use crate::db::schema::{
     accounts, agreement_documents, agreement_signatures, agreement_versions, offers, organisations, placements,
     schools, students,
@@ -29,7 +30,9 @@ pub struct PlacementRow {
     pub current_version: i32,
     pub terminated_reason: Option<String>,
     pub version: i64,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -41,6 +44,7 @@ pub type PlacementRecord = (PlacementRow, Option<i64>);
 pub struct VersionRow {
     pub version: i32,
     pub terms: String,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
 }
 
@@ -50,6 +54,7 @@ pub struct SignatureRow {
     pub version: i32,
     pub party: String,
     pub account_id: i64,
+    #[diesel(deserialize_as = Instant)]
     pub signed_at: NaiveDateTime,
     pub document_sha256: Option<String>,
 }
@@ -226,6 +231,7 @@ pub struct DocumentRow {
     pub version: i32,
     pub language: String,
     pub sha256: String,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
 }
 

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::calendar::Instant;
 use crate::db::schema::{
     accounts, agreement_signatures, application_events, applications, offer_requirements, offers, placements, schools,
     skills, student_skills, students,
@@ -198,6 +199,7 @@ pub fn school_exists(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
 pub struct DemandRow {
     pub offer_id: i64,
     pub positions: i32,
+    #[diesel(deserialize_as = Instant)]
     pub published_at: NaiveDateTime,
     pub skill_id: i64,
     pub slug: String,

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::calendar::Instant;
 use crate::db::schema::{organisations, schools, skills, training_skills, trainings};
 use crate::db::DbConnection;
 
@@ -23,7 +24,9 @@ pub struct TrainingRow {
     pub seats: i32,
     pub link: Option<String>,
     pub created_by: i64,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
 }
 
