@@ -332,13 +332,18 @@ where
 {
     let timeout = pool.connections.connection_timeout();
     let asked = std::time::Instant::now();
-    let turn = match tokio::time::timeout(timeout, Arc::clone(&pool.turns).acquire_owned()).await {
-        Ok(Ok(turn)) => turn,
-        // The semaphore is never closed; either way no connection is coming.
-        Ok(Err(_)) | Err(_) => {
-            tracing::warn!("no database connection available in time");
-            return Err(crate::error::ApiError::Unavailable("the database is unreachable; retry shortly".into()));
-        }
+    // A free permit means nobody is queued (a released permit goes to the
+    // first waiter), so taking it jumps no queue and needs no timer.
+    let turn = match Arc::clone(&pool.turns).try_acquire_owned() {
+        Ok(turn) => turn,
+        Err(_) => match tokio::time::timeout(timeout, Arc::clone(&pool.turns).acquire_owned()).await {
+            Ok(Ok(turn)) => turn,
+            // The semaphore is never closed; either way no connection is coming.
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("no database connection available in time");
+                return Err(crate::error::ApiError::Unavailable("the database is unreachable; retry shortly".into()));
+            }
+        },
     };
     let connections = pool.connections.clone();
     let left = timeout.saturating_sub(asked.elapsed());
