@@ -198,10 +198,35 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// The shared connection pool.
-pub type Pool = r2d2::Pool<Manager>;
+/// The shared connection pool, and the queue of requests waiting for one of
+/// its connections.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    connections: r2d2::Pool<Manager>,
+    /// One permit per connection, handed out in the order requests asked
+    /// (tokio's semaphore is fair). r2d2 alone is not: a returned connection
+    /// goes to whichever thread locks the pool first, often one that has
+    /// just arrived, so under more requests than connections some waited
+    /// through many turns; PostgreSQL's own-profile row answered at p99 in
+    /// 0.4 to 1.2 s with 16 clients on 10 connections.
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
 /// A connection checked out of the pool.
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+impl Pool {
+    /// Checks a connection out directly, for work outside requests (start-up,
+    /// the delivery worker), waiting up to the pool's timeout.
+    pub fn get(&self) -> Result<PooledConnection, r2d2::Error> {
+        self.connections.get()
+    }
+
+    /// Connections open and idle.
+    pub fn state(&self) -> r2d2::State {
+        self.connections.state()
+    }
+}
 
 /// Builds the pool. It fails fast with the real cause when the database cannot
 /// be reached at start.
@@ -210,13 +235,14 @@ pub fn build_pool(url: &str, size: u32, connect_timeout: Duration) -> Result<Poo
     // Connect once outside r2d2 so a refused connection or failed login is
     // reported as itself rather than as a pool time-out.
     drop(target.connect()?);
-    let pool = r2d2::Pool::builder()
+    let connections = r2d2::Pool::builder()
         .max_size(size)
         .min_idle(Some(1))
         .connection_timeout(connect_timeout)
         .test_on_check_out(true)
         .build_unchecked(Manager { target });
-    Ok(pool)
+    let turns = Arc::new(tokio::sync::Semaphore::new(usize::try_from(size).unwrap_or(usize::MAX)));
+    Ok(Pool { connections, turns })
 }
 
 /// Applies every pending migration of the connection's backend.
@@ -297,16 +323,39 @@ where
 }
 
 /// Runs `work` on a pooled connection on the blocking thread pool, so that the
-/// async workers never wait on the database.
+/// async workers never wait on the database. Requests get connections in the
+/// order they asked, and wait for their turn without holding a thread; past
+/// the pool's timeout they answer 503.
 pub async fn run<T, F>(pool: &Pool, work: F) -> Result<T, crate::error::ApiError>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, crate::error::ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
+    let timeout = pool.connections.connection_timeout();
+    let asked = std::time::Instant::now();
+    // A free permit means nobody is queued (a released permit goes to the
+    // first waiter), so taking it jumps no queue and needs no timer.
+    let turn = match Arc::clone(&pool.turns).try_acquire_owned() {
+        Ok(turn) => turn,
+        Err(_) => match tokio::time::timeout(timeout, Arc::clone(&pool.turns).acquire_owned()).await {
+            Ok(Ok(turn)) => turn,
+            // The semaphore is never closed; either way no connection is coming.
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("no database connection available in time");
+                return Err(crate::error::ApiError::Unavailable("the database is unreachable; retry shortly".into()));
+            }
+        },
+    };
+    let connections = pool.connections.clone();
+    let left = timeout.saturating_sub(asked.elapsed());
     actix_web::web::block(move || {
-        let mut conn = pool.get()?;
-        work(&mut conn)
+        let mut conn = connections.get_timeout(left)?;
+        let done = work(&mut conn);
+        // The connection goes back before the turn passes on, so that the
+        // next in line finds it idle.
+        drop(conn);
+        drop(turn);
+        done
     })
     .await?
 }
@@ -436,6 +485,47 @@ mod tests {
         release.send(()).expect("the first writer waits");
         first.join().expect("the first writer").expect("the first write");
         second.join().expect("the second writer").expect("the second write waited and succeeded");
+    }
+
+    #[tokio::test]
+    async fn requests_waiting_for_a_connection_get_one_in_the_order_they_asked() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let url = format!("sqlite://{}", dir.path().join("turns.db").display());
+        let pool = build_pool(&url, 1, Duration::from_secs(30)).expect("a pool");
+        let (holding, held) = tokio::sync::oneshot::channel();
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let holder = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                run(&pool, move |_| {
+                    holding.send(()).expect("the test listens");
+                    released.recv().expect("the test releases");
+                    Ok(())
+                })
+                .await
+            }
+        });
+        held.await.expect("the first request holds the only connection");
+        let served = Arc::new(Mutex::new(Vec::new()));
+        let mut waiting = Vec::new();
+        for n in 0..16 {
+            let (pool, served) = (pool.clone(), Arc::clone(&served));
+            waiting.push(tokio::spawn(async move {
+                run(&pool, move |_| {
+                    served.lock().expect("not poisoned").push(n);
+                    Ok(())
+                })
+                .await
+            }));
+            // Each asks before the next one is started.
+            tokio::task::yield_now().await;
+        }
+        release.send(()).expect("the first request waits");
+        holder.await.expect("the first request ended").expect("the first request was served");
+        for request in waiting {
+            request.await.expect("a waiting request ended").expect("a waiting request was served");
+        }
+        assert_eq!(*served.lock().expect("not poisoned"), (0..16).collect::<Vec<_>>());
     }
 
     #[test]

@@ -72,14 +72,20 @@ pub fn find_by_account(conn: &mut DbConnection, account_id: i64) -> QueryResult<
     crate::per_backend!(conn, |c| query.select(StudentRow::as_select()).first(c)).optional()
 }
 
+/// The student's skills, by slug.
 pub fn skills_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<StudentSkillRow>> {
     // Read with every profile: bound on the backend's own connection, like `find_by_account`.
     let query = student_skills::table
         .inner_join(skills::table)
         .filter(student_skills::student_id.eq(student_id))
-        .select((skills::id, skills::slug, skills::label_en, student_skills::level))
-        .order(skills::slug.asc());
-    crate::per_backend!(conn, |c| query.load(c))
+        .select((skills::id, skills::slug, skills::label_en, student_skills::level));
+    let mut rows: Vec<StudentSkillRow> = crate::per_backend!(conn, |c| query.load(c))?;
+    // Sorted here rather than by an ORDER BY: a student holds a few dozen
+    // skills at most, and SQLite's sorter cost more than the rest of the
+    // statement. Slugs compare by bytes, as SQLite's binary collation does,
+    // whatever the collation of a PostgreSQL database.
+    rows.sort_unstable_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(rows)
 }
 
 pub fn consents_of(conn: &mut DbConnection, student_id: i64) -> QueryResult<Vec<ConsentRow>> {
@@ -237,14 +243,110 @@ pub fn list(
     query.load(conn)
 }
 
-/// The full names of these students, by id.
+/// The full names of these students, by id; ids without a student are left out.
 pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
-    use crate::db::schema::students as student_table;
-    Ok(student_table::table
-        .filter(student_table::id.eq_any(ids))
-        .select((student_table::id, student_table::first_name, student_table::last_name))
-        .load::<(i64, String, String)>(conn)?
-        .into_iter()
-        .map(|(id, first, last)| (id, format!("{first} {last}")))
-        .collect())
+    let query = StudentNames {
+        ids,
+        ids_json: serde_json::to_string(ids).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?,
+    };
+    // Read with every candidate ranking: one statement whatever the number of
+    // ids, so it stays prepared, where an `IN` list of as many binds as ids
+    // was written out and prepared again at each ranking.
+    let rows: Vec<(i64, String, String)> = crate::per_backend!(conn, |c| query.load(c))?;
+    Ok(rows.into_iter().map(|(id, first, last)| (id, format!("{first} {last}"))).collect())
+}
+
+/// The names of students given as one bound list: a JSON array on SQLite,
+/// an array on PostgreSQL. Its SQL is fixed, whatever the number of ids.
+struct StudentNames<'a> {
+    ids: &'a [i64],
+    /// The same list as a JSON array, for SQLite.
+    ids_json: String,
+}
+
+impl diesel::query_builder::Query for StudentNames<'_> {
+    type SqlType = (diesel::sql_types::BigInt, diesel::sql_types::Text, diesel::sql_types::Text);
+}
+
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for StudentNames<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    ) -> QueryResult<()> {
+        // The list drives the join, one primary key look-up per id.
+        out.push_sql("SELECT students.id, students.first_name, students.last_name FROM json_each(");
+        out.push_bind_param::<diesel::sql_types::Text, _>(&self.ids_json)?;
+        out.push_sql(") AS wanted CROSS JOIN students ON students.id = wanted.value");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for StudentNames<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_sql("SELECT id, first_name, last_name FROM students WHERE id = ANY(");
+        out.push_bind_param::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.ids)?;
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryId for StudentNames<'_> {
+    type QueryId = StudentNames<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for StudentNames<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{run_migrations, DatabaseTarget};
+    use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+    use std::sync::{Arc, Mutex};
+
+    /// The statements a connection prepared to keep.
+    #[derive(Clone, Default)]
+    struct Prepared(Arc<Mutex<Vec<String>>>);
+
+    impl Instrumentation for Prepared {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                self.0.lock().expect("not poisoned").push(sql.to_owned());
+            }
+        }
+    }
+
+    #[test]
+    fn names_of_any_number_of_students_are_one_statement_that_stays_prepared() {
+        let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        // The names alone are looked at: no school behind the students.
+        conn.batch_execute(
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO students (id, school_id, student_number, first_name, last_name, email, programme, \
+                                   degree_level, graduation_year, created_at, updated_at) VALUES \
+             (3, 1, 'N3', 'Amina', 'Tazi', 'n3@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01'), \
+             (5, 1, 'N5', 'Salma', 'Bennani', 'n5@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01'), \
+             (8, 1, 'N8', 'Youssef', 'El Idrissi', 'n8@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01');",
+        )
+        .expect("students");
+        let prepared = Prepared::default();
+        conn.set_instrumentation(prepared.clone());
+        let named = |pairs: &[(i64, &str)]| -> std::collections::HashMap<i64, String> {
+            pairs.iter().map(|(id, name)| (*id, (*name).to_owned())).collect()
+        };
+        assert_eq!(
+            names(&mut conn, &[8, 3, 5, 4]).expect("names"),
+            named(&[(3, "Amina Tazi"), (5, "Salma Bennani"), (8, "Youssef El Idrissi")])
+        );
+        assert_eq!(
+            prepared.0.lock().expect("not poisoned").len(),
+            1,
+            "the first reading prepares its statement to keep"
+        );
+        assert_eq!(names(&mut conn, &[5]).expect("names"), named(&[(5, "Salma Bennani")]));
+        assert_eq!(names(&mut conn, &[]).expect("names"), named(&[]));
+        assert_eq!(names(&mut conn, &[3, 3]).expect("names"), named(&[(3, "Amina Tazi")]));
+        assert_eq!(prepared.0.lock().expect("not poisoned").len(), 1, "later readings, of any size, reuse it");
+    }
 }

@@ -181,3 +181,61 @@ async fn school_staff_list_their_students_with_taxonomy_aware_skill_filter() {
     assert_eq!(everyone["items"].as_array().unwrap().len(), 3);
     assert_problem(app.get("/api/v1/students", Some(&student.token)).await, 403).await;
 }
+
+#[tokio::test]
+async fn a_profile_lists_its_skills_by_slug_whatever_their_order_in_the_taxonomy() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let staff = app.staff(&admin, "school_staff", Some(ecc), None).await;
+    let student = app.student(&staff, "ECC", "ECC-1").await;
+    let me = json(app.get("/api/v1/me/profile", Some(&student.token)).await).await;
+    let path = format!("/api/v1/students/{}/skills", me["id"]);
+    // The taxonomy numbers a parent before its children: network-security
+    // comes before firewalls by id, after it by slug.
+    let body = json!({"skills": [
+        {"skill": "network-security", "level": 2},
+        {"skill": "firewalls", "level": 3},
+        {"skill": "cybersecurity", "level": 1},
+        {"skill": "python", "level": 4},
+    ]});
+    let put = app.client.put(app.url(&path)).bearer_auth(&student.token).json(&body).send().await.unwrap();
+    assert_eq!(put.status(), 200);
+    let listed = |profile: &serde_json::Value| -> Vec<(String, u64)> {
+        profile["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["skill"].as_str().unwrap().to_owned(), s["level"].as_u64().unwrap()))
+            .collect()
+    };
+    let expected = [("cybersecurity", 1), ("firewalls", 3), ("network-security", 2), ("python", 4)]
+        .map(|(slug, level)| (slug.to_owned(), level));
+    assert_eq!(listed(&json(put).await), expected);
+    assert_eq!(listed(&json(app.get("/api/v1/me/profile", Some(&student.token)).await).await), expected);
+}
+
+#[tokio::test]
+async fn students_names_are_read_for_none_one_or_several_ids() {
+    use passerelle::store::students::names;
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let staff = app.staff(&admin, "school_staff", Some(ecc), None).await;
+    let (_, salma) = crate::reports::student_named(&app, &staff, "ECC-N1", "Salma", "Bennani").await;
+    let (_, youssef) = crate::reports::student_named(&app, &staff, "ECC-N2", "Youssef", "El Idrissi").await;
+    let (_, amina) = crate::reports::student_named(&app, &staff, "ECC-N3", "Amina", "Tazi").await;
+    let mut conn = app.connection();
+    let named = |pairs: &[(i64, &str)]| -> std::collections::HashMap<i64, String> {
+        pairs.iter().map(|(id, name)| (*id, (*name).to_owned())).collect()
+    };
+    assert_eq!(names(&mut conn, &[]).expect("no ids"), named(&[]));
+    assert_eq!(names(&mut conn, &[youssef]).expect("one id"), named(&[(youssef, "Youssef El Idrissi")]));
+    let unknown = salma.max(youssef).max(amina) + 1_000;
+    assert_eq!(
+        names(&mut conn, &[amina, unknown, salma, youssef, amina]).expect("several ids"),
+        named(&[(salma, "Salma Bennani"), (youssef, "Youssef El Idrissi"), (amina, "Amina Tazi")]),
+        "each known id once, an unknown id left out"
+    );
+    assert_eq!(names(&mut conn, &[salma]).expect("one id again"), named(&[(salma, "Salma Bennani")]));
+}
