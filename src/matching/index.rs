@@ -16,8 +16,8 @@ use chrono::NaiveDate;
 
 use super::near_miss::{self, near_miss, within_reach, NearMiss};
 use super::rules::{
-    available, credit_units, effective_skills_into, evaluate, normalise_city, offer_filters, HardFilter, MatchResult,
-    OfferProfile, RankKey, StudentProfile, TopK, CREDIT_UNIT,
+    available, credit_units, evaluate, normalise_city, offer_filters, HardFilter, MatchResult, OfferProfile, RankKey,
+    StudentProfile, TopK, CREDIT_UNIT,
 };
 use super::taxonomy::{SkillId, Taxonomy};
 use crate::domain::{DegreeLevel, OfferKind, OfferStatus, WorkMode};
@@ -25,6 +25,12 @@ use crate::domain::{DegreeLevel, OfferKind, OfferStatus, WorkMode};
 /// Below this many postings a required skill drives the scan directly: a
 /// plain scan of that size is cheaper than setting up the bounded walk.
 const DRIVER_SCAN_LIMIT: usize = 20_000;
+
+/// Below this many students eligible but for availability (every filter
+/// passed, every required skill held), each is scored; above, the preferred
+/// lists are walked with a bound. A scan reads every one of them, the walk
+/// only those holding the rarer preferred skills until the bound cuts.
+const ELIGIBLE_SCAN_LIMIT: usize = 1_000;
 
 const LEVELS: usize = 5;
 
@@ -172,6 +178,17 @@ struct OfferSlot {
     /// Some required skill is outside the taxonomy: nobody can be eligible.
     unreachable: bool,
     total: u32,
+    /// The requirements normalised once (see [`reqs_of`]).
+    reqs: Box<[Req]>,
+}
+
+/// An offer listed under its anchor skill, with the level the anchor asks
+/// for: a student holding the skill below it cannot be eligible, which the
+/// list tells without reading the offer.
+#[derive(Debug, Clone, Copy)]
+struct Anchored {
+    slot: u32,
+    min_level: u8,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -209,6 +226,150 @@ impl Bits {
 
     fn bytes(&self) -> usize {
         self.0.capacity() * 8
+    }
+}
+
+/// The students holding one skill at exactly one level: a list of slots, or
+/// a bitset over every slot once the list would take more room than that
+/// (a holder in 32 students). A common skill's bitset is combined with a
+/// query's filter bitset a word at a time, so walking it visits only the
+/// students who pass, where the list cost a read per holder.
+#[derive(Debug, Clone)]
+enum Posting {
+    Slots(Vec<u32>),
+    Bits { bits: Bits, len: usize },
+}
+
+impl Default for Posting {
+    fn default() -> Self {
+        Posting::Slots(Vec::new())
+    }
+}
+
+impl Posting {
+    /// An empty posting for `count` holders among `slots` student slots, in
+    /// the form that takes less room.
+    fn with_room(count: usize, slots: usize) -> Self {
+        if count.saturating_mul(32) > slots {
+            Posting::Bits { bits: Bits(vec![0; slots.div_ceil(64)]), len: 0 }
+        } else {
+            Posting::Slots(Vec::with_capacity(count))
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Posting::Slots(list) => list.len(),
+            Posting::Bits { len, .. } => *len,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn push(&mut self, slot: u32) {
+        match self {
+            Posting::Slots(list) => list.push(slot),
+            Posting::Bits { bits, len } => {
+                if !bits.get(slot) {
+                    bits.set(slot, true);
+                    *len += 1;
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, slot: u32) {
+        match self {
+            Posting::Slots(list) => {
+                if let Some(p) = list.iter().position(|&x| x == slot) {
+                    list.swap_remove(p);
+                }
+            }
+            Posting::Bits { bits, len } => {
+                if bits.get(slot) {
+                    bits.set(slot, false);
+                    *len -= 1;
+                }
+            }
+        }
+    }
+
+    /// The holders whose bit is set in `pass` (all of them without one).
+    fn iter<'a>(&'a self, pass: Option<&'a Bits>) -> PostingIter<'a> {
+        match self {
+            Posting::Slots(list) => PostingIter::Slots { list: list.iter(), pass },
+            Posting::Bits { bits, .. } => PostingIter::Words { words: &bits.0, pass, next: 0, base: 0, cur: 0 },
+        }
+    }
+
+    /// Sets the bit of every holder in `out`, which covers every slot.
+    fn set_in(&self, out: &mut Bits) {
+        match self {
+            Posting::Slots(list) => {
+                for &slot in list {
+                    out.set(slot, true);
+                }
+            }
+            Posting::Bits { bits, .. } => {
+                for (o, &w) in out.0.iter_mut().zip(&bits.0) {
+                    *o |= w;
+                }
+            }
+        }
+    }
+
+    fn shrink_to_fit(&mut self) {
+        match self {
+            Posting::Slots(list) => list.shrink_to_fit(),
+            Posting::Bits { bits, .. } => bits.0.shrink_to_fit(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        match self {
+            Posting::Slots(list) => list.capacity() * 4,
+            Posting::Bits { bits, .. } => bits.bytes(),
+        }
+    }
+}
+
+/// Slots of a [`Posting`], restricted to a filter bitset.
+enum PostingIter<'a> {
+    Slots {
+        list: std::slice::Iter<'a, u32>,
+        pass: Option<&'a Bits>,
+    },
+    /// `cur` holds the bits of word `base / 64` not yet given; `next` is the
+    /// next word to read.
+    Words {
+        words: &'a [u64],
+        pass: Option<&'a Bits>,
+        next: usize,
+        base: u32,
+        cur: u64,
+    },
+}
+
+impl Iterator for PostingIter<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            PostingIter::Slots { list, pass } => list.find(|&&slot| pass.is_none_or(|p| p.get(slot))).copied(),
+            PostingIter::Words { words, pass, next, base, cur } => loop {
+                if *cur != 0 {
+                    let slot = *base + cur.trailing_zeros();
+                    *cur &= *cur - 1;
+                    return Some(slot);
+                }
+                let &word = words.get(*next)?;
+                *cur = word & pass.map_or(u64::MAX, |p| p.word(*next));
+                *base = (*next * 64) as u32;
+                *next += 1;
+            },
+        }
     }
 }
 
@@ -351,7 +512,7 @@ struct OfferQuery<'a> {
     offer: &'a OfferSlot,
     applicants: Option<&'a HashSet<i64>>,
     remote: bool,
-    reqs: Vec<Req>,
+    reqs: &'a [Req],
     /// Students passing the offer's filters, when worth building.
     pass: Option<Bits>,
 }
@@ -384,7 +545,6 @@ pub struct BulkStudents<'a> {
 #[derive(Debug, Default)]
 struct Scratch {
     declared: Vec<(SkillId, u8)>,
-    effective: Vec<(SkillId, u8)>,
     skills: Vec<u32>,
     unknown: Vec<u32>,
     cities: Vec<u32>,
@@ -413,13 +573,13 @@ pub struct MatchIndex {
     student_free: Vec<u32>,
     student_slots: SlotMap,
     /// Per skill, per level − 1: slots of the students holding it at that level.
-    postings: Vec<[Vec<u32>; LEVELS]>,
+    postings: Vec<[Posting; LEVELS]>,
     offers: Vec<Option<OfferSlot>>,
     offer_free: Vec<u32>,
     offer_slots: HashMap<i64, u32>,
     /// Per skill: slots of the offers anchored on it.
-    offers_by_anchor: Vec<Vec<u32>>,
-    offers_unanchored: Vec<u32>,
+    offers_by_anchor: Vec<Vec<Anchored>>,
+    offers_unanchored: Vec<Anchored>,
     cities: HashMap<String, u32>,
     /// Offer id → ids of the students who applied.
     applications: HashMap<i64, HashSet<i64>>,
@@ -447,9 +607,17 @@ impl MatchIndex {
         }
     }
 
-    /// Changes the size below which a required skill's postings are scanned
-    /// directly instead of walking the preferred lists with a bound; both
-    /// give the same answer, only the speed differs.
+    fn eligible_scan_limit(&self) -> usize {
+        match self.driver_scan_limit {
+            0 => ELIGIBLE_SCAN_LIMIT,
+            n => n,
+        }
+    }
+
+    /// Changes the size below which a required skill's postings, or the
+    /// students eligible but for availability, are scanned directly instead
+    /// of walking the preferred lists with a bound (0: the defaults); every
+    /// choice gives the same answer, only the speed differs.
     pub fn set_driver_scan_limit(&mut self, limit: usize) {
         self.driver_scan_limit = limit;
     }
@@ -479,21 +647,37 @@ impl MatchIndex {
     /// `scratch.declared` (levels clamped), and into `scratch.unknown` the
     /// declared skills the taxonomy does not know.
     fn expand(&self, scratch: &mut Scratch) {
-        let Scratch { declared, effective, skills, unknown, .. } = scratch;
-        effective_skills_into(&self.taxonomy, declared, effective);
+        let Scratch { declared, skills, unknown, .. } = scratch;
         skills.clear();
-        skills.extend(effective.iter().map(|&(s, l)| pack(s, l)));
         unknown.clear();
         for &(skill, level) in declared.iter() {
-            let i = skills.partition_point(|&e| entry_skill(e) < skill.0);
-            match skills.get_mut(i) {
-                Some(e) if entry_skill(*e) == skill.0 => {
-                    let d = u32::from(declared_level(*e).max(level));
-                    *e = (*e & !(7 << 3)) | (d << 3);
+            if !self.taxonomy.contains(skill) {
+                unknown.push(pack(skill, level));
+                continue;
+            }
+            skills.push(pack(skill, level) | (u32::from(level) << 3));
+            skills.extend(self.taxonomy.ancestors(skill).iter().map(|&a| pack(a, level)));
+        }
+        // Plain integers sort faster than pairs, and sorted, the entries of
+        // a skill are adjacent: each run becomes one entry at its highest
+        // effective and declared levels.
+        skills.sort_unstable();
+        let mut kept = 0usize;
+        for i in 0..skills.len() {
+            let e = skills[i];
+            match kept.checked_sub(1).map(|k| skills[k]) {
+                Some(last) if entry_skill(last) == entry_skill(e) => {
+                    let level = entry_level(last).max(entry_level(e));
+                    let declared = declared_level(last).max(declared_level(e));
+                    skills[kept - 1] = (entry_skill(e) << 6) | (u32::from(declared) << 3) | u32::from(level);
                 }
-                _ => unknown.push(pack(skill, level)),
+                _ => {
+                    skills[kept] = e;
+                    kept += 1;
+                }
             }
         }
+        skills.truncate(kept);
         unknown.sort_unstable();
         unknown.dedup();
     }
@@ -509,10 +693,7 @@ impl MatchIndex {
     fn unpost(&mut self, slot: u32, skills: &[u32]) {
         for &e in skills {
             if let Some(lists) = self.postings.get_mut(entry_skill(e) as usize) {
-                let list = &mut lists[usize::from(entry_level(e)) - 1];
-                if let Some(p) = list.iter().position(|&x| x == slot) {
-                    list.swap_remove(p);
-                }
+                lists[usize::from(entry_level(e)) - 1].remove(slot);
             }
         }
     }
@@ -557,7 +738,9 @@ impl MatchIndex {
                 }
             }
         }
-        self.postings = counts.iter().map(|c| std::array::from_fn(|l| Vec::with_capacity(c[l] as usize))).collect();
+        let slots = self.students.len();
+        self.postings =
+            counts.iter().map(|c| std::array::from_fn(|l| Posting::with_room(c[l] as usize, slots))).collect();
         for (slot, s) in self.students.iter().enumerate() {
             let Some(s) = s else { continue };
             for &e in s.skills() {
@@ -654,25 +837,25 @@ impl MatchIndex {
     fn prefix_len(&self, skill: u32, min_level: u8) -> usize {
         self.postings
             .get(skill as usize)
-            .map_or(0, |lists| lists[usize::from(min_level.max(1)) - 1..].iter().map(Vec::len).sum())
+            .map_or(0, |lists| lists[usize::from(min_level.max(1)) - 1..].iter().map(Posting::len).sum())
     }
 
     fn anchor_offer(&mut self, slot: u32) {
         let Some(o) = self.offers[slot as usize].as_ref() else {
             return;
         };
-        let required: Vec<Req> = reqs_of(&o.profile).into_iter().filter(|r| r.required).collect();
-        let unreachable = required.iter().any(|r| r.skill as usize >= self.taxonomy.len());
+        let required = o.reqs.iter().filter(|r| r.required);
+        let unreachable = required.clone().any(|r| r.skill as usize >= self.taxonomy.len());
         // The rarest required skill keeps the lists read per student short.
-        let anchor = required.iter().min_by_key(|r| (self.prefix_len(r.skill, r.m), r.skill)).map(|r| SkillId(r.skill));
+        let anchor = required.min_by_key(|r| (self.prefix_len(r.skill, r.m), r.skill)).copied();
         if !unreachable {
             match anchor {
-                Some(a) => self.offers_by_anchor[a.index()].push(slot),
-                None => self.offers_unanchored.push(slot),
+                Some(a) => self.offers_by_anchor[a.skill as usize].push(Anchored { slot, min_level: a.m }),
+                None => self.offers_unanchored.push(Anchored { slot, min_level: 0 }),
             }
         }
         if let Some(o) = self.offers[slot as usize].as_mut() {
-            o.anchor = anchor;
+            o.anchor = anchor.map(|a| SkillId(a.skill));
             o.unreachable = unreachable;
         }
     }
@@ -688,7 +871,7 @@ impl MatchIndex {
             Some(a) => &mut self.offers_by_anchor[a.index()],
             None => &mut self.offers_unanchored,
         };
-        if let Some(p) = list.iter().position(|&x| x == slot) {
+        if let Some(p) = list.iter().position(|x| x.slot == slot) {
             list.swap_remove(p);
         }
     }
@@ -705,6 +888,7 @@ impl MatchIndex {
             anchor: None,
             unreachable: false,
             total,
+            reqs: reqs_of(offer).into(),
         };
         let slot = match self.offer_slots.get(&offer.id) {
             Some(&slot) => {
@@ -754,7 +938,6 @@ impl MatchIndex {
     pub fn replace_taxonomy(&mut self, taxonomy: Taxonomy) {
         let n = taxonomy.len();
         self.taxonomy = taxonomy;
-        self.postings = vec![Default::default(); n];
         let mut scratch = Scratch::default();
         for slot in 0..self.students.len() {
             let Some(old) = self.students[slot].as_ref() else {
@@ -763,13 +946,13 @@ impl MatchIndex {
             scratch.declared = old.declared();
             self.expand(&mut scratch);
             let (data, skills_len, unknown_len) = student_data(&scratch.skills, &scratch.unknown, old.cities());
-            self.post(slot as u32, &scratch.skills);
             if let Some(s) = self.students[slot].as_mut() {
                 s.data = data;
                 s.skills_len = skills_len;
                 s.unknown_len = unknown_len;
             }
         }
+        self.rebuild_postings();
         self.offers_by_anchor = vec![Vec::new(); n];
         self.offers_unanchored.clear();
         for slot in 0..self.offers.len() {
@@ -805,16 +988,22 @@ impl MatchIndex {
         bytes += self.student_free.capacity() * 4;
         bytes += self.student_slots.bytes();
         for lists in &self.postings {
-            bytes += size_of::<[Vec<u32>; LEVELS]>();
-            bytes += lists.iter().map(|l| l.capacity() * 4).sum::<usize>();
+            bytes += size_of::<[Posting; LEVELS]>();
+            bytes += lists.iter().map(Posting::bytes).sum::<usize>();
         }
         bytes += self.filter_bits.bytes();
         bytes += self.offers.capacity() * size_of::<Option<OfferSlot>>();
         for o in self.offers.iter().flatten() {
-            bytes += o.profile.requirements.capacity() * size_of::<super::Requirement>() + o.profile.city.capacity();
+            bytes += o.profile.requirements.capacity() * size_of::<super::Requirement>()
+                + o.reqs.len() * size_of::<Req>()
+                + o.profile.city.capacity();
         }
         bytes += self.offer_slots.capacity() * map_entry(8, 4);
-        bytes += self.offers_by_anchor.iter().map(|l| size_of::<Vec<u32>>() + l.capacity() * 4).sum::<usize>();
+        bytes += self
+            .offers_by_anchor
+            .iter()
+            .map(|l| size_of::<Vec<Anchored>>() + l.capacity() * size_of::<Anchored>())
+            .sum::<usize>();
         bytes += self.cities.keys().map(|k| k.capacity() + size_of::<String>() + 5).sum::<usize>();
         bytes += self
             .applications
@@ -932,11 +1121,14 @@ impl MatchIndex {
         }
         let wanted = s.kinds & kind.map_or(u8::MAX, kind_bit);
         let mut top = TopK::new(limit);
-        let anchored =
-            s.skills().iter().filter_map(|&e| self.offers_by_anchor.get(entry_skill(e) as usize).map(|l| l.as_slice()));
-        let mut reqs = Vec::new();
-        for list in anchored.chain(std::iter::once(self.offers_unanchored.as_slice())) {
-            for &slot in list {
+        let anchored = s.skills().iter().filter_map(|&e| {
+            self.offers_by_anchor.get(entry_skill(e) as usize).map(|l| (entry_level(e), l.as_slice()))
+        });
+        for (level, list) in anchored.chain(std::iter::once((u8::MAX, self.offers_unanchored.as_slice()))) {
+            for &Anchored { slot, min_level } in list {
+                if level < min_level {
+                    continue;
+                }
                 let Some(o) = self.offers.get(slot as usize).and_then(Option::as_ref) else {
                     continue;
                 };
@@ -950,14 +1142,7 @@ impl MatchIndex {
                 {
                     continue;
                 }
-                reqs.clear();
-                reqs.extend(p.requirements.iter().map(|r| Req {
-                    skill: r.skill.0,
-                    m: r.level(),
-                    w: r.weight(),
-                    required: r.required,
-                }));
-                let Some((earned, preferred_met)) = score(s.skills(), &reqs) else {
+                let Some((earned, preferred_met)) = score(s.skills(), &o.reqs) else {
                     continue;
                 };
                 let key = RankKey { earned, total: o.total, preferred_met, id: p.id };
@@ -986,7 +1171,7 @@ impl MatchIndex {
             offer: o,
             applicants: self.applications.get(&p.id),
             remote: p.work_mode == WorkMode::Remote,
-            reqs: reqs_of(p),
+            reqs: &o.reqs,
             pass: None,
         };
         let mut q = q;
@@ -1015,7 +1200,7 @@ impl MatchIndex {
             offer: o,
             applicants: Some(among),
             remote: p.work_mode == WorkMode::Remote,
-            reqs: reqs_of(p),
+            reqs: &o.reqs,
             pass: None,
         };
         // Discoverable students outside `among` rank too, so no limit may cut `among` short.
@@ -1065,9 +1250,7 @@ impl MatchIndex {
         let mut bits = Bits(vec![0; self.students.len().div_ceil(64)]);
         if let Some(lists) = self.postings.get(skill as usize) {
             for list in &lists[usize::from(min_level.max(1)) - 1..] {
-                for &slot in list {
-                    bits.set(slot, true);
-                }
+                list.set_in(&mut bits);
             }
         }
         bits
@@ -1105,7 +1288,7 @@ impl MatchIndex {
         let count: usize = eligible.0.iter().map(|w| w.count_ones() as usize).sum();
         q.pass = Some(eligible);
         let q = &*q;
-        if !has_preferred || count <= self.driver_scan_limit() {
+        if !has_preferred || count <= self.eligible_scan_limit() {
             return self.scan_bits(q, limit);
         }
         let base: u32 = required.iter().map(|r| u32::from(r.w) * CREDIT_UNIT).sum();
@@ -1122,7 +1305,7 @@ impl MatchIndex {
         if !q.may_pass(slot) || !q.admits(s) {
             return;
         }
-        if let Some((earned, preferred_met)) = score(s.skills(), &q.reqs) {
+        if let Some((earned, preferred_met)) = score(s.skills(), q.reqs) {
             let key = RankKey { earned, total: q.offer.total, preferred_met, id: s.id };
             top.push(key, slot);
         }
@@ -1135,10 +1318,7 @@ impl MatchIndex {
             return top;
         };
         for list in lists[usize::from(driver.m) - 1..].iter().rev() {
-            for &slot in list {
-                if !q.may_pass(slot) {
-                    continue;
-                }
+            for slot in list.iter(q.pass.as_ref()) {
                 if let Some(s) = self.students[slot as usize].as_ref() {
                     self.consider(q, &mut top, slot, s);
                 }
@@ -1166,16 +1346,21 @@ impl MatchIndex {
         top
     }
 
-    /// MaxScore over the preferred posting lists, rarest first.
+    /// MaxScore over the preferred posting lists. Once the selection is
+    /// full, lists whose best credits together cannot lift a student from
+    /// `base` to the worst score kept are left unwalked, the longest first:
+    /// a student held by none of the others cannot enter. Of the lists left
+    /// to walk, the rarest goes first.
     fn bounded_walk(&self, q: &OfferQuery<'_>, limit: usize, base: u32) -> TopK<u32> {
         let mut top = TopK::new(limit);
+        // (postings, requirement, most credit a holder earns from it)
         let mut lists: Vec<(usize, Req, u32)> = q
             .reqs
             .iter()
             .filter(|r| !r.required)
             .map(|r| {
                 let (len, best) = self.postings.get(r.skill as usize).map_or((0, 0), |ls| {
-                    let len = ls.iter().map(Vec::len).sum();
+                    let len = ls.iter().map(Posting::len).sum();
                     let best = (1..=LEVELS as u8)
                         .rev()
                         .find(|&l| !ls[usize::from(l) - 1].is_empty())
@@ -1186,41 +1371,46 @@ impl MatchIndex {
             })
             .collect();
         lists.sort_by_key(|(len, r, _)| (*len, r.skill));
-        // suffix[j]: the most the lists j.. can add together.
-        let mut suffix = vec![0u32; lists.len() + 1];
-        for j in (0..lists.len()).rev() {
-            suffix[j] = suffix[j + 1] + lists[j].2;
-        }
-        let mut earlier: Vec<u32> = Vec::with_capacity(lists.len());
-        for (j, &(_, r, _)) in lists.iter().enumerate() {
-            if top.threshold().is_some_and(|t| base + suffix[j] < t.earned) {
+        let mut walked: Vec<u32> = Vec::with_capacity(lists.len());
+        let mut skipped = Vec::with_capacity(lists.len());
+        loop {
+            skipped.clear();
+            skipped.resize(lists.len(), false);
+            if let Some(t) = top.threshold() {
+                let mut reach = base;
+                for (i, l) in lists.iter().enumerate().rev() {
+                    if reach + l.2 < t.earned {
+                        reach += l.2;
+                        skipped[i] = true;
+                    }
+                }
+            }
+            let Some(j) = skipped.iter().position(|&s| !s) else {
                 break;
-            }
-            let Some(levels) = self.postings.get(r.skill as usize) else {
-                earlier.push(r.skill);
-                continue;
             };
-            for l in (1..=LEVELS as u8).rev() {
-                let bound = base + credit_units(l, r.m, r.w) + suffix[j + 1];
-                if top.threshold().is_some_and(|t| bound < t.earned) {
-                    break;
-                }
-                for &slot in &levels[usize::from(l) - 1] {
-                    if !q.may_pass(slot) {
-                        continue;
+            let (_, r, _) = lists.remove(j);
+            // What the lists not walked yet may add besides this one.
+            let rest: u32 = lists.iter().map(|l| l.2).sum();
+            if let Some(levels) = self.postings.get(r.skill as usize) {
+                for l in (1..=LEVELS as u8).rev() {
+                    let bound = base + credit_units(l, r.m, r.w) + rest;
+                    if top.threshold().is_some_and(|t| bound < t.earned) {
+                        break;
                     }
-                    let Some(s) = self.students[slot as usize].as_ref() else {
-                        continue;
-                    };
-                    // Already scored from an earlier list, or cut there by a
-                    // bound that only got tighter since.
-                    if earlier.iter().any(|&e| lookup(s.skills(), e) > 0) {
-                        continue;
+                    for slot in levels[usize::from(l) - 1].iter(q.pass.as_ref()) {
+                        let Some(s) = self.students[slot as usize].as_ref() else {
+                            continue;
+                        };
+                        // Already scored from a list walked before, or cut
+                        // there by a bound that only got tighter since.
+                        if walked.iter().any(|&e| lookup(s.skills(), e) > 0) {
+                            continue;
+                        }
+                        self.consider(q, &mut top, slot, s);
                     }
-                    self.consider(q, &mut top, slot, s);
                 }
             }
-            earlier.push(r.skill);
+            walked.push(r.skill);
         }
         top
     }
@@ -1345,7 +1535,7 @@ mod tests {
         let among: HashSet<i64> = (0..300).map(|_| rng.gen_range(1..=2_000)).collect();
         let hidden: HashSet<i64> = data.students.iter().filter(|s| !s.discoverable).map(|s| s.id).collect();
         let (mut found_any, mut found_hidden) = (0, 0);
-        for limit in [DRIVER_SCAN_LIMIT, 1, 300] {
+        for limit in [0, DRIVER_SCAN_LIMIT, 1, 300] {
             index.set_driver_scan_limit(limit);
             for o in &data.offers {
                 let found = index.eligible_among(o.id, &among, today());
@@ -1521,7 +1711,7 @@ mod tests {
         assert_eq!(ids(&bulk.top_candidates_for_offer(1, 10, today()), true), vec![1, 4]);
         assert_eq!(ids(&bulk.top_candidates_for_offer(2, 10, today()), true), vec![2, 3]);
         // No posting is left over from the replaced profiles.
-        let postings: usize = bulk.postings.iter().flatten().map(Vec::len).sum();
+        let postings: usize = bulk.postings.iter().flatten().map(Posting::len).sum();
         assert_eq!(postings, 5);
     }
 
@@ -1698,6 +1888,50 @@ mod tests {
     }
 
     #[test]
+    fn a_posting_gives_its_holders_through_a_filter_in_either_form() {
+        // (holders, slots, expected form): a bitset once a holder in 32 slots.
+        let table: &[(&[u32], usize, bool)] = &[
+            (&[], 1_000, false),
+            (&[3, 64, 65, 700], 1_000, false),
+            (&[0, 63, 64, 127, 128, 999], 100, true),
+            (&[5], 31, true),
+            (&[5], 32, false),
+        ];
+        let pass = Bits((0..16).map(|w| if w % 2 == 0 { u64::MAX } else { 0x8000_0000_0000_0001 }).collect());
+        for &(holders, slots, dense) in table {
+            let mut p = Posting::with_room(holders.len(), slots);
+            for &h in holders {
+                p.push(h);
+            }
+            assert_eq!(p.len(), holders.len());
+            assert_eq!(matches!(p, Posting::Bits { .. }), dense, "{holders:?} among {slots}");
+            let mut all: Vec<u32> = p.iter(None).collect();
+            all.sort_unstable();
+            assert_eq!(all, holders, "{holders:?}");
+            let mut passing: Vec<u32> = p.iter(Some(&pass)).collect();
+            passing.sort_unstable();
+            let want: Vec<u32> = holders.iter().copied().filter(|&h| pass.get(h)).collect();
+            assert_eq!(passing, want, "{holders:?} through the filter");
+            let mut set = Bits(vec![0; slots.div_ceil(64).max(16)]);
+            p.set_in(&mut set);
+            assert!(holders.iter().all(|&h| set.get(h)));
+            assert_eq!(set.0.iter().map(|w| w.count_ones() as usize).sum::<usize>(), holders.len());
+            for &h in holders {
+                p.remove(h);
+            }
+            assert!(p.is_empty() && p.iter(None).next().is_none(), "{holders:?} removed");
+        }
+        // A bitset counts each holder once, however often it is added.
+        let mut p = Posting::with_room(1, 10);
+        p.push(4);
+        p.push(4);
+        assert_eq!(p.len(), 1);
+        p.remove(4);
+        p.remove(4);
+        assert!(p.is_empty());
+    }
+
+    #[test]
     fn students_added_in_bulk_are_the_students_added_one_by_one() {
         // Spellings of one city, another city, none; skills that grow, shrink
         // and vanish from one student to the next, so that nothing carried
@@ -1773,7 +2007,7 @@ mod tests {
             let offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
             let sample: Vec<i64> = (0..40).map(|_| rng.gen_range(1..=2_000)).collect();
             let brute = BruteForce::new(&taxonomy, &data.students, &data.offers, &data.applications);
-            for limit in [DRIVER_SCAN_LIMIT, 1, 300] {
+            for limit in [0, DRIVER_SCAN_LIMIT, 1, 300] {
                 index.set_driver_scan_limit(limit);
                 assert_same(&index, &brute, &sample, &offer_ids);
             }
@@ -1830,7 +2064,7 @@ mod tests {
             sample.push(1_000_000);
             let mut offer_ids: Vec<i64> = data.offers.iter().map(|o| o.id).collect();
             offer_ids.push(1_000_000);
-            for limit in [DRIVER_SCAN_LIMIT, 1] {
+            for limit in [0, DRIVER_SCAN_LIMIT, 1] {
                 index.set_driver_scan_limit(limit);
                 assert_same(&index, &brute, &sample, &offer_ids);
             }

@@ -193,14 +193,6 @@ pub(crate) fn clamp_level(level: u8) -> Option<u8> {
 /// are dropped: no offer can ask for them either.
 pub fn effective_skills(taxonomy: &Taxonomy, skills: &[(SkillId, u8)]) -> Vec<(SkillId, u8)> {
     let mut out: Vec<(SkillId, u8)> = Vec::with_capacity(skills.len() * 2);
-    effective_skills_into(taxonomy, skills, &mut out);
-    out
-}
-
-/// [`effective_skills`] into a buffer the caller reuses (cleared first), so
-/// that loading a population allocates nothing per student.
-pub(crate) fn effective_skills_into(taxonomy: &Taxonomy, skills: &[(SkillId, u8)], out: &mut Vec<(SkillId, u8)>) {
-    out.clear();
     for &(skill, level) in skills {
         let Some(level) = clamp_level(level) else {
             continue;
@@ -214,6 +206,7 @@ pub(crate) fn effective_skills_into(taxonomy: &Taxonomy, skills: &[(SkillId, u8)
     // Highest level first within a skill, so dedup keeps it.
     out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     out.dedup_by_key(|e| e.0);
+    out
 }
 
 /// Lower-cased, trimmed city name: the form cities are compared in.
