@@ -4,6 +4,7 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::calendar::Instant;
 use crate::db::schema::{
     accounts, agreement_versions, application_events, applications, consent_events, idempotency_keys, offers,
     placements, profile_views, students,
@@ -21,6 +22,7 @@ pub struct ProfileViewRow {
     pub id: i64,
     pub viewer_account_id: i64,
     pub viewer_role: String,
+    #[diesel(deserialize_as = Instant)]
     pub at: NaiveDateTime,
     pub reading: String,
     pub offer_id: Option<i64>,
@@ -170,7 +172,9 @@ pub struct ExportApplicationRow {
     pub source: String,
     pub score: f64,
     pub explanation: String,
+    #[diesel(deserialize_as = Instant)]
     pub created_at: NaiveDateTime,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
+use crate::db::calendar::{Instant, MaybeDay};
 use crate::db::schema::{applications, consent_events, skills, student_skills, students};
 use crate::db::DbConnection;
 use crate::store::{change_feed, taxonomy};
@@ -26,7 +27,9 @@ pub struct StudentRow {
     pub graduation_year: i32,
     pub account_id: Option<i64>,
     pub wanted_kinds: String,
+    #[diesel(deserialize_as = MaybeDay)]
     pub available_from: Option<NaiveDate>,
+    #[diesel(deserialize_as = MaybeDay)]
     pub available_until: Option<NaiveDate>,
     pub cities: String,
     pub remote_ok: bool,
@@ -36,6 +39,7 @@ pub struct StudentRow {
     pub discoverable: bool,
     pub seeking: bool,
     pub version: i64,
+    #[diesel(deserialize_as = Instant)]
     pub updated_at: NaiveDateTime,
 }
 
@@ -52,6 +56,7 @@ pub struct StudentSkillRow {
 pub struct ConsentRow {
     pub consent: String,
     pub granted: bool,
+    #[diesel(deserialize_as = Instant)]
     pub at: NaiveDateTime,
 }
 

@@ -285,3 +285,28 @@ async fn database_errors_at_start_say_what_went_wrong() {
         assert!(error.contains(cause) || server_absent, "{url}: {error}");
     }
 }
+
+#[tokio::test]
+async fn a_started_server_gives_the_planner_statistics_of_its_hot_tables_and_samples_no_text_about_a_person() {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Table {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let app = spawn_app().await;
+    let mut conn = app.connection();
+    // SQLite samples index rows (STAT4), so only the offers are analysed
+    // there; PostgreSQL's statistics are per column, and the tables of the
+    // hot reads hold ids, levels and offers' texts.
+    let (sql, expected): (&str, &[&str]) = match app.database.is_postgres() {
+        true => (
+            "SELECT relname::text AS name FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL ORDER BY relname",
+            &["offer_requirements", "offers", "skills", "student_skills"],
+        ),
+        false => ("SELECT DISTINCT tbl AS name FROM sqlite_stat1 ORDER BY tbl", &["offers"]),
+    };
+    let analysed: Vec<String> =
+        diesel::sql_query(sql).load::<Table>(&mut conn).expect("statistics").into_iter().map(|t| t.name).collect();
+    assert_eq!(analysed, expected);
+}
