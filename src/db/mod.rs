@@ -372,6 +372,21 @@ where
     .await?
 }
 
+/// The statements a connection prepared to keep, for tests that a
+/// statement stays prepared whatever it is bound to.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct Prepared(pub Arc<Mutex<Vec<String>>>);
+
+#[cfg(test)]
+impl Instrumentation for Prepared {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).push(sql.to_owned());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

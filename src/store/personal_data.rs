@@ -320,21 +320,8 @@ pub fn erase(conn: &mut DbConnection, student_id: i64) -> QueryResult<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{run_migrations, DatabaseTarget};
-    use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
-    use std::sync::{Arc, Mutex};
-
-    /// The statements a connection prepared to keep.
-    #[derive(Clone, Default)]
-    struct Prepared(Arc<Mutex<Vec<String>>>);
-
-    impl Instrumentation for Prepared {
-        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
-                self.0.lock().expect("not poisoned").push(sql.to_owned());
-            }
-        }
-    }
+    use crate::db::{run_migrations, DatabaseTarget, Prepared};
+    use diesel::connection::SimpleConnection;
 
     #[test]
     fn readings_of_several_students_keep_their_order_in_one_statement_that_stays_prepared() {

@@ -305,21 +305,8 @@ impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for StudentNames<'_> {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{run_migrations, DatabaseTarget};
-    use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
-    use std::sync::{Arc, Mutex};
-
-    /// The statements a connection prepared to keep.
-    #[derive(Clone, Default)]
-    struct Prepared(Arc<Mutex<Vec<String>>>);
-
-    impl Instrumentation for Prepared {
-        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
-                self.0.lock().expect("not poisoned").push(sql.to_owned());
-            }
-        }
-    }
+    use crate::db::{run_migrations, DatabaseTarget, Prepared};
+    use diesel::connection::SimpleConnection;
 
     #[test]
     fn names_of_any_number_of_students_are_one_statement_that_stays_prepared() {
