@@ -372,6 +372,37 @@ where
     .await?
 }
 
+/// A list of ids bound as one value, so that a statement over any number of
+/// them has fixed SQL and stays prepared: a JSON array on SQLite (read with
+/// `json_each`), an array on PostgreSQL (`= ANY`, `unnest`).
+pub struct BoundIds<'a> {
+    ids: &'a [i64],
+    /// The same list as a JSON array, for SQLite.
+    json: String,
+}
+
+impl<'a> BoundIds<'a> {
+    pub fn new(ids: &'a [i64]) -> QueryResult<Self> {
+        let json = serde_json::to_string(ids).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        Ok(Self { ids, json })
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for BoundIds<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::sqlite::Sqlite>,
+    ) -> QueryResult<()> {
+        out.push_bind_param::<diesel::sql_types::Text, _>(&self.json)
+    }
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for BoundIds<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        out.push_bind_param::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.ids)
+    }
+}
+
 /// The statements a connection prepared to keep, for tests that a
 /// statement stays prepared whatever it is bound to.
 #[cfg(test)]

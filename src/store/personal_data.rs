@@ -9,7 +9,7 @@ use crate::db::schema::{
     accounts, agreement_versions, application_events, applications, consent_events, idempotency_keys, offers,
     placements, profile_views, students,
 };
-use crate::db::DbConnection;
+use crate::db::{BoundIds, DbConnection};
 use crate::domain::student::ProfileReading;
 use crate::store::change_feed;
 
@@ -45,9 +45,7 @@ pub struct Reading<'a> {
 /// many rows as students was prepared again at every reading, and diesel
 /// keeps no raw SQL statement prepared.
 struct InsertReadings<'a> {
-    students: &'a [i64],
-    /// The same list as a JSON array, for SQLite.
-    students_json: String,
+    students: BoundIds<'a>,
     reading: Reading<'a>,
     at: NaiveDateTime,
 }
@@ -89,7 +87,7 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for InsertRead
         out.push_sql("value, ");
         self.bind_reading(&mut out)?;
         out.push_sql(" FROM json_each(");
-        out.push_bind_param::<diesel::sql_types::Text, _>(&self.students_json)?;
+        self.students.walk_ast(out.reborrow())?;
         out.push_sql(") ORDER BY key");
         Ok(())
     }
@@ -101,7 +99,7 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertReadings<'_>
         out.push_sql("s.id, ");
         self.bind_reading(&mut out)?;
         out.push_sql(" FROM unnest(");
-        out.push_bind_param::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.students)?;
+        self.students.walk_ast(out.reborrow())?;
         out.push_sql(") WITH ORDINALITY AS s (id, n) ORDER BY s.n");
         Ok(())
     }
@@ -117,13 +115,7 @@ impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for InsertReadings<'_> {}
 /// Records that `reading.viewer` read the data of `student_ids` now: one
 /// statement for a whole page or ranking, not one per student.
 pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading<'_>) -> QueryResult<()> {
-    let insert = InsertReadings {
-        students: student_ids,
-        students_json: serde_json::to_string(student_ids)
-            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?,
-        reading,
-        at: Utc::now().naive_utc(),
-    };
+    let insert = InsertReadings { students: BoundIds::new(student_ids)?, reading, at: Utc::now().naive_utc() };
     // A write like any other of this process: it waits for the SQLite write
     // lock in the process's writer queue, not in the busy handler's sleeps.
     crate::db::write_transaction(conn, |conn| crate::per_backend!(conn, |c| insert.execute(c)).map(drop))

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::calendar::{Instant, MaybeDay};
 use crate::db::schema::{applications, consent_events, skills, student_skills, students};
-use crate::db::DbConnection;
+use crate::db::{BoundIds, DbConnection};
 use crate::store::{change_feed, taxonomy};
 
 /// Consent name for being shown to recruiters in candidate rankings.
@@ -250,10 +250,7 @@ pub fn list(
 
 /// The full names of these students, by id; ids without a student are left out.
 pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collections::HashMap<i64, String>> {
-    let query = StudentNames {
-        ids,
-        ids_json: serde_json::to_string(ids).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?,
-    };
+    let query = StudentNames { ids: BoundIds::new(ids)? };
     // Read with every candidate ranking: one statement whatever the number of
     // ids, so it stays prepared, where an `IN` list of as many binds as ids
     // was written out and prepared again at each ranking.
@@ -264,9 +261,7 @@ pub fn names(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<std::collectio
 /// The names of students given as one bound list: a JSON array on SQLite,
 /// an array on PostgreSQL. Its SQL is fixed, whatever the number of ids.
 struct StudentNames<'a> {
-    ids: &'a [i64],
-    /// The same list as a JSON array, for SQLite.
-    ids_json: String,
+    ids: BoundIds<'a>,
 }
 
 impl diesel::query_builder::Query for StudentNames<'_> {
@@ -280,7 +275,7 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for StudentNam
     ) -> QueryResult<()> {
         // The list drives the join, one primary key look-up per id.
         out.push_sql("SELECT students.id, students.first_name, students.last_name FROM json_each(");
-        out.push_bind_param::<diesel::sql_types::Text, _>(&self.ids_json)?;
+        self.ids.walk_ast(out.reborrow())?;
         out.push_sql(") AS wanted CROSS JOIN students ON students.id = wanted.value");
         Ok(())
     }
@@ -289,7 +284,7 @@ impl diesel::query_builder::QueryFragment<diesel::sqlite::Sqlite> for StudentNam
 impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for StudentNames<'_> {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
         out.push_sql("SELECT id, first_name, last_name FROM students WHERE id = ANY(");
-        out.push_bind_param::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(&self.ids)?;
+        self.ids.walk_ast(out.reborrow())?;
         out.push_sql(")");
         Ok(())
     }
