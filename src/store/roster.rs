@@ -87,8 +87,19 @@ pub fn import(
                         .set(accounts::email.eq(&entry.email))
                         .execute(conn)?;
                 }
-                diesel::update(students::table.find(known.id))
+                // A new version when the school's data for the student changed,
+                // so that the profile's ETag names what it shows; an unchanged
+                // row keeps its version, so that nobody's If-Match fails for it.
+                let changed = students::first_name
+                    .ne(&entry.first_name)
+                    .or(students::last_name.ne(&entry.last_name))
+                    .or(students::email.ne(&entry.email))
+                    .or(students::programme.ne(&entry.programme))
+                    .or(students::degree_level.ne(entry.degree_level.as_str()))
+                    .or(students::graduation_year.ne(entry.graduation_year));
+                diesel::update(students::table.find(known.id).filter(changed))
                     .set((
+                        students::version.eq(students::version + 1),
                         students::first_name.eq(&entry.first_name),
                         students::last_name.eq(&entry.last_name),
                         students::email.eq(&entry.email),

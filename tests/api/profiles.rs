@@ -239,3 +239,54 @@ async fn students_names_are_read_for_none_one_or_several_ids() {
     );
     assert_eq!(names(&mut conn, &[salma]).expect("one id again"), named(&[(salma, "Salma Bennani")]));
 }
+
+#[tokio::test]
+async fn a_roster_change_shows_in_the_profile_at_once_under_a_new_etag_and_an_unchanged_row_keeps_its_etag() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let ecc = app.id_of("schools", "ECC").await;
+    let staff = app.staff(&admin, "school_staff", Some(ecc), None).await;
+    let student = app.student(&staff, "ECC", "ECC-1").await;
+    let roster = format!("/api/v1/schools/{ecc}/roster");
+    let row = |programme: &str, year: u32| {
+        format!(
+            "student_number,first_name,last_name,email,programme,degree_level,graduation_year\n\
+             ECC-1,Salma,Bennani,ecc-1@student.example.org,{programme},bac+5,{year}\n"
+        )
+    };
+    let read = |token: String| {
+        let app = &app;
+        async move {
+            let response = app.get("/api/v1/me/profile", Some(&token)).await;
+            let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+            (etag, json(response).await)
+        }
+    };
+    let (before, profile) = read(student.token.clone()).await;
+    assert_eq!((&profile["programme"], &profile["graduation_year"]), (&json!("Data Science"), &json!(2027)));
+    // Read twice, so that a profile kept in memory would be the one answered.
+    assert_eq!(read(student.token.clone()).await.0, before);
+
+    assert_eq!(app.post_csv(&roster, &staff.token, row("Data Science", 2027)).await.status(), 200);
+    assert_eq!(read(student.token.clone()).await.0, before, "nothing changed, the version stays");
+
+    assert_eq!(app.post_csv(&roster, &staff.token, row("Actuariat", 2028)).await.status(), 200);
+    let (after, profile) = read(student.token.clone()).await;
+    assert_ne!(after, before, "the school's change is a new version");
+    assert_eq!((&profile["programme"], &profile["graduation_year"]), (&json!("Actuariat"), &json!(2028)));
+    let path = format!("/api/v1/students/{}", profile["id"]);
+    let staff_view = app.get(&path, Some(&staff.token)).await;
+    assert_eq!(staff_view.headers()["etag"].to_str().unwrap(), after);
+    assert_eq!(json(staff_view).await["programme"], "Actuariat");
+    // A change made with the version read before the school's is refused.
+    let stale = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&student.token)
+        .header("if-match", before)
+        .json(&json!({"bio": "Actuaire en devenir"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stale, 412).await;
+}
