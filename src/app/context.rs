@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::app::memo::{DailyCopy, Memo, Serialised};
 use crate::app::trainings::Catalogue;
 use crate::auth::password::PasswordHasher;
+use crate::auth::policy::StudentView;
 use crate::auth::token::TokenKeys;
 use crate::auth::Throttle;
 use crate::config::Settings;
@@ -26,12 +27,22 @@ pub struct AppState {
     pub cursors: crate::pagination::CursorSeal,
     /// Each offer's JSON by offer and version, for the offer list.
     pub offer_json: Memo<(i64, i64), Serialised>,
+    /// Each profile's JSON by student, version and view, for profile reads.
+    pub profile_json: Memo<(i64, i64, StudentView), Serialised>,
     /// The training catalogue the gap views suggest from.
     pub catalogue: DailyCopy<Catalogue>,
 }
 
 /// Offers whose JSON is kept: about a kilobyte each.
 const KEPT_OFFERS: usize = 20_000;
+
+/// Profiles whose JSON is kept: one to two kilobytes each.
+const KEPT_PROFILES: usize = 5_000;
+
+/// How long a profile's JSON is kept. Its key names the version, so an old
+/// entry is never answered; the age bounds how long a process holds the
+/// personal data of a version that changed or was erased elsewhere.
+const PROFILE_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How long another process's change to the training catalogue may take to
 /// show in this one's suggestions; this process's own changes show at once.
@@ -57,6 +68,7 @@ impl AppState {
             index: Arc::new(index),
             cursors,
             offer_json: Memo::new(KEPT_OFFERS),
+            profile_json: Memo::with_max_age(KEPT_PROFILES, PROFILE_MAX_AGE),
             catalogue: DailyCopy::new(CATALOGUE_MAX_AGE),
         }
     }

@@ -13,29 +13,52 @@ use serde_json::value::RawValue;
 /// A bounded map of values by a key that names them exactly (an offer and its
 /// version, say), so an entry is never stale and needs no invalidation.
 /// Emptied when full: the next requests fill it again with what they use.
+/// With a maximum age, an entry is also dropped once older: for values that
+/// hold personal data, which no process should keep long after it changed.
 pub struct Memo<K, V> {
-    entries: Mutex<HashMap<K, V>>,
+    entries: Mutex<HashMap<K, (V, Instant)>>,
     capacity: usize,
+    max_age: Option<Duration>,
 }
 
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     /// A memo holding at most `capacity` entries.
     pub fn new(capacity: usize) -> Self {
-        Memo { entries: Mutex::new(HashMap::new()), capacity }
+        Memo { entries: Mutex::new(HashMap::new()), capacity, max_age: None }
+    }
+
+    /// A memo holding at most `capacity` entries, each for at most `max_age`.
+    pub fn with_max_age(capacity: usize, max_age: Duration) -> Self {
+        Memo { max_age: Some(max_age), ..Self::new(capacity) }
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<K, (V, Instant)>> {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The value kept for `key`, if any.
     pub fn get(&self, key: &K) -> Option<V> {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(key).cloned()
+        let mut entries = self.entries();
+        let (value, kept_at) = entries.get(key)?;
+        if self.max_age.is_some_and(|max_age| kept_at.elapsed() >= max_age) {
+            entries.remove(key);
+            return None;
+        }
+        Some(value.clone())
     }
 
     /// Keeps `value` for `key`.
     pub fn insert(&self, key: K, value: V) {
-        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = self.entries();
         if entries.len() >= self.capacity {
             entries.clear();
         }
-        entries.insert(key, value);
+        entries.insert(key, (value, Instant::now()));
+    }
+
+    /// Drops every entry whose key `concerns` names.
+    pub fn forget(&self, concerns: impl Fn(&K) -> bool) {
+        self.entries().retain(|key, _| !concerns(key));
     }
 }
 
@@ -129,6 +152,20 @@ mod tests {
         assert_eq!(memo.get(&1), Some("one"));
         memo.insert(3, "three");
         assert_eq!((memo.get(&1), memo.get(&2), memo.get(&3)), (None, None, Some("three")));
+    }
+
+    #[test]
+    fn an_entry_older_than_the_maximum_age_or_forgotten_is_not_given() {
+        let aging = Memo::with_max_age(10, Duration::ZERO);
+        aging.insert(1, "one");
+        assert_eq!(aging.get(&1), None, "aged out at once");
+        let memo = Memo::with_max_age(10, Duration::from_secs(3600));
+        for (student, version) in [(1, 1), (1, 2), (2, 1)] {
+            memo.insert((student, version), "profile");
+        }
+        assert_eq!(memo.get(&(1, 2)), Some("profile"));
+        memo.forget(|(student, _)| *student == 1);
+        assert_eq!((memo.get(&(1, 1)), memo.get(&(1, 2)), memo.get(&(2, 1))), (None, None, Some("profile")));
     }
 
     #[test]

@@ -408,6 +408,9 @@ pub async fn erase_student(state: &Arc<AppState>, caller: Caller, id: i64) -> Re
         if !store::erase(conn, id)? {
             return Err(ApiError::not_found("student"));
         }
+        // The erased version is never answered again; its data leaves this
+        // process's memory now rather than when it ages out.
+        shared.profile_json.forget(|(student, _, _)| *student == id);
         shared.refresh_index(conn);
         Ok(())
     })

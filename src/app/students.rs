@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::memo::{Memo, Serialised};
 use crate::app::personal_data::record_reading;
 use crate::app::skills::{resolve_skill_filter, resolve_skills};
 use crate::app::version::IfMatch;
@@ -171,9 +172,22 @@ pub fn visible_student(
 }
 
 /// The profile and its version, to answer with.
-fn versioned(conn: &mut DbConnection, row: StudentRow, view: StudentView) -> Result<(i64, StudentProfile), ApiError> {
-    let version = row.version;
-    Ok((version, profile_view(conn, row, view)?))
+/// The profile's version and its JSON in `view`, written once per version and
+/// view and kept: a profile read again reads no skills or consents and
+/// serialises nothing.
+fn versioned(
+    conn: &mut DbConnection,
+    memo: &Memo<(i64, i64, StudentView), Serialised>,
+    row: StudentRow,
+    view: StudentView,
+) -> Result<(i64, Serialised), ApiError> {
+    let key = (row.id, row.version, view);
+    if let Some(kept) = memo.get(&key) {
+        return Ok((key.1, kept));
+    }
+    let json = Serialised::of(&profile_view(conn, row, view)?).map_err(|e| ApiError::Internal(e.into()))?;
+    memo.insert(key, json.clone());
+    Ok((key.1, json))
 }
 
 /// Reads a field that may be given as `null` to clear it: absent is `None`,
@@ -314,22 +328,24 @@ pub struct StudentQuery {
 
 /// A student's profile and its version, as the caller may see it. Readings by
 /// recruiters and school staff are recorded (law 09-08).
-pub async fn get_student(state: &AppState, caller: Caller, id: i64) -> Result<(i64, StudentProfile), ApiError> {
+pub async fn get_student(state: &Arc<AppState>, caller: Caller, id: i64) -> Result<(i64, Serialised), ApiError> {
+    let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         let (row, view) = visible_student(conn, &caller, id)?;
         // The student may learn who read their profile (law 09-08).
         record_reading(conn, &caller, &[row.id], ProfileReading::Profile, None)?;
-        versioned(conn, row, view)
+        versioned(conn, &shared.profile_json, row, view)
     })
     .await
 }
 
 /// The signed-in student's own profile and its version.
-pub async fn my_profile(state: &AppState, caller: Caller) -> Result<(i64, StudentProfile), ApiError> {
+pub async fn my_profile(state: &Arc<AppState>, caller: Caller) -> Result<(i64, Serialised), ApiError> {
+    let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         let row = students::find_by_account(conn, caller.account_id)?
             .ok_or_else(|| ApiError::not_found("student profile"))?;
-        versioned(conn, row, StudentView::Full)
+        versioned(conn, &shared.profile_json, row, StudentView::Full)
     })
     .await
 }
@@ -341,7 +357,7 @@ pub async fn patch_student(
     id: i64,
     patch: ProfilePatch,
     if_match: IfMatch,
-) -> Result<(i64, StudentProfile), ApiError> {
+) -> Result<(i64, Serialised), ApiError> {
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_student(conn, &caller, id)?;
@@ -356,7 +372,7 @@ pub async fn patch_student(
         }
         shared.refresh_index(conn);
         let row = students::find(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
-        versioned(conn, row, StudentView::Full)
+        versioned(conn, &shared.profile_json, row, StudentView::Full)
     })
     .await
 }
@@ -368,7 +384,7 @@ pub async fn put_skills(
     id: i64,
     skills: Vec<SkillLevel>,
     if_match: IfMatch,
-) -> Result<(i64, StudentProfile), ApiError> {
+) -> Result<(i64, Serialised), ApiError> {
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_student(conn, &caller, id)?;
@@ -385,7 +401,7 @@ pub async fn put_skills(
         students::replace_skills(conn, id, &by_id)?;
         shared.refresh_index(conn);
         let row = students::find(conn, id)?.ok_or_else(|| ApiError::not_found("student"))?;
-        versioned(conn, row, StudentView::Full)
+        versioned(conn, &shared.profile_json, row, StudentView::Full)
     })
     .await
 }

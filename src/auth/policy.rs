@@ -76,7 +76,7 @@ pub fn can_manage_training(caller: &Caller, provider: TrainingProvider) -> bool 
 }
 
 /// How much of a student's profile a caller may read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StudentView {
     /// Everything: the student, staff of their school, admins.
     Full,

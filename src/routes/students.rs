@@ -1,9 +1,11 @@
 //! Student profiles, skills and consents, and the school's student list.
 
+use crate::routes::body;
 use crate::routes::extract::{Json, Query};
 use actix_web::{get, patch, put, web, HttpRequest, HttpResponse};
 
 use crate::app::alerts::{self as alerts, AlertSettings, OfferAlerts};
+use crate::app::memo::Serialised;
 use crate::app::students::{self as app, ProfilePatch, SkillSet, StudentProfile, StudentQuery};
 use crate::app::AppState;
 use crate::auth::Caller;
@@ -14,7 +16,7 @@ use crate::routes::responses::{
     ChangedSinceRead, IfMatchMissing, InvalidFields, InvalidParameters, NotTheStudent, StudentNotFound,
 };
 
-fn answer((version, profile): (i64, StudentProfile)) -> HttpResponse {
+fn answer((version, profile): (i64, Serialised)) -> HttpResponse {
     tagged_json(HttpResponse::Ok(), version, &profile)
 }
 
@@ -139,8 +141,8 @@ pub async fn list_students(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<StudentQuery>,
-) -> Result<web::Json<Page<StudentProfile>>, ApiError> {
-    Ok(web::Json(app::list_students(&state, caller, query.into_inner()).await?))
+) -> Result<body::Json<Page<StudentProfile>>, ApiError> {
+    Ok(body::Json(app::list_students(&state, caller, query.into_inner()).await?))
 }
 
 /// A student's offer alerts.
@@ -162,8 +164,8 @@ pub async fn get_alerts(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<OfferAlerts>, ApiError> {
-    Ok(web::Json(alerts::get_alerts(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<OfferAlerts>, ApiError> {
+    Ok(body::Json(alerts::get_alerts(&state, caller, path.into_inner()).await?))
 }
 
 /// Set a student's offer alerts.
@@ -192,6 +194,6 @@ pub async fn put_alerts(
     caller: Caller,
     path: web::Path<i64>,
     body: Json<AlertSettings>,
-) -> Result<web::Json<OfferAlerts>, ApiError> {
-    Ok(web::Json(alerts::put_alerts(&state, caller, path.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<OfferAlerts>, ApiError> {
+    Ok(body::Json(alerts::put_alerts(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
