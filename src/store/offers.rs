@@ -260,7 +260,7 @@ pub enum OfferCursor {
 }
 
 /// Filters of the offer list, and what the caller may see.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OfferFilter {
     pub kind: Option<String>,
     pub city: Option<String>,
@@ -288,6 +288,14 @@ pub fn list(
     after: Option<OfferCursor>,
     limit: i64,
 ) -> QueryResult<Vec<OfferKey>> {
+    let unfiltered = OfferFilter { own_organisation: filter.own_organisation, ..OfferFilter::default() };
+    if sort == OfferSort::Newest && *filter == unfiltered {
+        let below = match after {
+            Some(OfferCursor::Newest(id)) => id,
+            _ => i64::MAX,
+        };
+        return newest_visible(conn, filter.own_organisation, below, limit);
+    }
     // Two equalities rather than `IN`: SQLite keeps a statement with a fixed
     // number of bound values prepared (diesel does not cache `eq_any`), and
     // plans both forms alike.
@@ -364,6 +372,27 @@ pub fn list(
     query.load(conn)
 }
 
+/// The list as most callers see it, newest first with no filter but what the
+/// caller may see (the public offers and their own organisation's), below id
+/// `below`: one statement whatever the caller and the page, bound on the
+/// backend's own connection. The boxed query of [`list`] is written out as
+/// SQL again for every request, a seventh of browsing; this one stays prepared.
+fn newest_visible(
+    conn: &mut DbConnection,
+    own_organisation: Option<i64>,
+    below: i64,
+    limit: i64,
+) -> QueryResult<Vec<OfferKey>> {
+    // `organisation_id = NULL` holds for no offer: a caller without an
+    // organisation sees the public ones alone.
+    let visible = offers::status
+        .eq(OfferStatus::Open.as_str())
+        .or(offers::status.eq(OfferStatus::Filled.as_str()))
+        .or(offers::organisation_id.nullable().eq(own_organisation));
+    let query = offers::table.filter(visible.and(offers::id.lt(below))).order(offers::id.desc()).limit(limit + 1);
+    crate::per_backend!(conn, |c| query.select(OfferKey::as_select()).load(c))
+}
+
 /// The titles of these offers, by id.
 pub fn titles(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<(i64, String)>> {
     let mut query = offers::table.select((offers::id, offers::title)).into_boxed();
@@ -371,4 +400,46 @@ pub fn titles(conn: &mut DbConnection, ids: Option<&[i64]>) -> QueryResult<Vec<(
         query = query.filter(offers::id.eq_any(ids.to_vec()));
     }
     query.load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{run_migrations, DatabaseTarget, Prepared};
+    use diesel::connection::SimpleConnection;
+
+    #[test]
+    fn the_unfiltered_newest_list_of_any_caller_and_page_is_one_statement_that_stays_prepared() {
+        let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        // The offers alone are looked at: no organisation or account behind them.
+        conn.batch_execute(
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO offers (id, organisation_id, created_by, kind, title, description, city, work_mode, \
+                                 positions, status, created_at, updated_at) VALUES \
+             (1, 1, 1, 'internship', 'a', '', 'Rabat', 'on_site', 1, 'open', '2026-01-01', '2026-01-01'), \
+             (2, 1, 1, 'internship', 'b', '', 'Rabat', 'on_site', 1, 'draft', '2026-01-01', '2026-01-01'), \
+             (3, 2, 1, 'internship', 'c', '', 'Rabat', 'on_site', 1, 'filled', '2026-01-01', '2026-01-01'), \
+             (4, 2, 1, 'internship', 'd', '', 'Rabat', 'on_site', 1, 'closed', '2026-01-01', '2026-01-01'), \
+             (5, 2, 1, 'internship', 'e', '', 'Rabat', 'on_site', 1, 'open', '2026-01-01', '2026-01-01'), \
+             (6, 2, 1, 'internship', 'f', '', 'Rabat', 'on_site', 1, 'draft', '2026-01-01', '2026-01-01');",
+        )
+        .expect("offers");
+        let prepared = Prepared::default();
+        conn.set_instrumentation(prepared.clone());
+        let mut ids = |own_organisation: Option<i64>, after: Option<i64>, limit: i64| -> Vec<i64> {
+            let filter = OfferFilter { own_organisation, ..OfferFilter::default() };
+            list(&mut conn, &filter, OfferSort::Newest, after.map(OfferCursor::Newest), limit)
+                .expect("a page")
+                .into_iter()
+                .map(|key| key.id)
+                .collect()
+        };
+        assert_eq!(ids(None, None, 20), [5, 3, 1], "the public offers");
+        assert_eq!(ids(None, None, 1), [5, 3], "one more than the page, to tell a page follows");
+        assert_eq!(ids(None, Some(3), 20), [1], "below the cursor");
+        assert_eq!(ids(Some(2), None, 20), [6, 5, 4, 3, 1], "and all of the caller's organisation's");
+        assert_eq!(ids(Some(1), Some(5), 20), [3, 2, 1]);
+        assert_eq!(prepared.0.lock().expect("not poisoned").len(), 1, "one statement for all of them");
+    }
 }
