@@ -1,5 +1,6 @@
 //! Operator endpoints: staff accounts.
 
+use crate::routes::body;
 use crate::routes::extract::Json;
 use actix_web::{patch, post, web, HttpResponse};
 use serde::Serialize;
@@ -86,8 +87,8 @@ pub async fn patch_school(
     caller: Caller,
     path: web::Path<i64>,
     body: Json<SchoolPatch>,
-) -> Result<web::Json<School>, ApiError> {
-    Ok(web::Json(app::patch_school(&state, caller, path.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<School>, ApiError> {
+    Ok(body::Json(app::patch_school(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// Add an AXA organisation.
@@ -134,8 +135,8 @@ pub async fn patch_organisation(
     caller: Caller,
     path: web::Path<i64>,
     body: Json<OrganisationPatch>,
-) -> Result<web::Json<Organisation>, ApiError> {
-    Ok(web::Json(app::patch_organisation(&state, caller, path.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<Organisation>, ApiError> {
+    Ok(body::Json(app::patch_organisation(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// Add a skill to the taxonomy.
@@ -184,8 +185,8 @@ pub async fn patch_skill(
     caller: Caller,
     path: web::Path<String>,
     body: Json<SkillPatch>,
-) -> Result<web::Json<Skill>, ApiError> {
-    Ok(web::Json(app::patch_skill(&state, caller, path.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<Skill>, ApiError> {
+    Ok(body::Json(app::patch_skill(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// Add an alias to a skill: wherever skills are given, the alias then names it.
@@ -260,7 +261,7 @@ pub async fn disable_account(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Account>, ApiError> {
+) -> Result<body::Json<Account>, ApiError> {
     let (row, student_id) = crate::app::sessions::disable_account(&state, caller, path.into_inner()).await?;
-    Ok(web::Json(account_view(&row, student_id)?))
+    Ok(body::Json(account_view(&row, student_id)?))
 }

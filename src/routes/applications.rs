@@ -2,6 +2,7 @@
 //! the application along, the student answers an offer; accepting takes one of
 //! the offer's positions and opens the placement.
 
+use crate::routes::body;
 use crate::routes::extract::{Json, Query};
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::http::StatusCode;
@@ -104,8 +105,8 @@ pub async fn list_applications(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<ApplicationQuery>,
-) -> Result<web::Json<Page<Application>>, ApiError> {
-    Ok(web::Json(app::list_applications(&state, caller, query.into_inner()).await?))
+) -> Result<body::Json<Page<Application>>, ApiError> {
+    Ok(body::Json(app::list_applications(&state, caller, query.into_inner()).await?))
 }
 
 /// One application.
@@ -170,8 +171,8 @@ pub async fn transition_application(
     caller: Caller,
     path: web::Path<i64>,
     body: Json<Transition>,
-) -> Result<web::Json<Application>, ApiError> {
-    Ok(web::Json(app::transition_application(&state, caller, path.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<Application>, ApiError> {
+    Ok(body::Json(app::transition_application(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// The history of an application, oldest first: who moved it, from what, to
@@ -193,6 +194,6 @@ pub async fn list_application_events(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Vec<ApplicationEvent>>, ApiError> {
-    Ok(web::Json(app::list_application_events(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<Vec<ApplicationEvent>>, ApiError> {
+    Ok(body::Json(app::list_application_events(&state, caller, path.into_inner()).await?))
 }

@@ -1,6 +1,7 @@
 //! Sign-in: student activation, staff activation, login, token refresh,
 //! logout (of one session or everywhere), and the caller's own account.
 
+use crate::routes::body;
 use crate::routes::extract::Json;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
@@ -31,9 +32,9 @@ pub async fn login(
     state: web::Data<AppState>,
     request: HttpRequest,
     body: Json<LoginRequest>,
-) -> Result<web::Json<TokenPair>, ApiError> {
+) -> Result<body::Json<TokenPair>, ApiError> {
     let address = request.peer_addr().map(|a| a.ip());
-    Ok(web::Json(app::login(&state, body.into_inner(), address).await?))
+    Ok(body::Json(app::login(&state, body.into_inner(), address).await?))
 }
 
 /// Exchange a refresh token for a new pair.
@@ -50,8 +51,11 @@ pub async fn login(
     )
 )]
 #[post("/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<web::Json<TokenPair>, ApiError> {
-    Ok(web::Json(app::refresh(&state, body.into_inner()).await?))
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<body::Json<TokenPair>, ApiError> {
+    Ok(body::Json(app::refresh(&state, body.into_inner()).await?))
 }
 
 /// Sign out: revoke the refresh token's family.
@@ -107,8 +111,8 @@ pub async fn activate_student(
 pub async fn activate_staff(
     state: web::Data<AppState>,
     body: Json<StaffActivation>,
-) -> Result<web::Json<Account>, ApiError> {
-    Ok(web::Json(app::activate_staff(&state, body.into_inner()).await?))
+) -> Result<body::Json<Account>, ApiError> {
+    Ok(body::Json(app::activate_staff(&state, body.into_inner()).await?))
 }
 
 /// The caller's own account.
@@ -122,8 +126,8 @@ pub async fn activate_staff(
     )
 )]
 #[get("")]
-pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Account>, ApiError> {
-    Ok(web::Json(app::me(&state, caller).await?))
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<body::Json<Account>, ApiError> {
+    Ok(body::Json(app::me(&state, caller).await?))
 }
 
 /// Sign out everywhere: revoke every access and refresh token of the caller.

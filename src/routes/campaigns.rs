@@ -1,6 +1,7 @@
 //! Allocation campaigns: a cohort placed at once by student-proposing
 //! deferred acceptance.
 
+use crate::routes::body;
 use crate::routes::extract::{Json, Query};
 use actix_web::http::header::LOCATION;
 use actix_web::{get, post, put, web, HttpResponse};
@@ -67,8 +68,8 @@ pub async fn list_campaigns(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<PageQuery>,
-) -> Result<web::Json<Page<Campaign>>, ApiError> {
-    Ok(web::Json(app::list_campaigns(&state, caller, query.into_inner()).await?))
+) -> Result<body::Json<Page<Campaign>>, ApiError> {
+    Ok(body::Json(app::list_campaigns(&state, caller, query.into_inner()).await?))
 }
 
 /// One campaign, with its offers, and the figures and cutoffs of the last run.
@@ -89,8 +90,8 @@ pub async fn get_campaign(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Campaign>, ApiError> {
-    Ok(web::Json(app::get_campaign(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<Campaign>, ApiError> {
+    Ok(body::Json(app::get_campaign(&state, caller, path.into_inner()).await?))
 }
 
 /// Rank offers of the campaign, best first (replaces the student's earlier choices).
@@ -121,8 +122,8 @@ pub async fn put_preferences(
     caller: Caller,
     path: web::Path<i64>,
     body: Json<PreferencesDraft>,
-) -> Result<web::Json<Preferences>, ApiError> {
-    Ok(web::Json(app::put_preferences(&state, caller, path.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<Preferences>, ApiError> {
+    Ok(body::Json(app::put_preferences(&state, caller, path.into_inner(), body.into_inner()).await?))
 }
 
 /// The calling student's choices, with their match scores and eligibility now.
@@ -141,8 +142,8 @@ pub async fn my_preferences(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Preferences>, ApiError> {
-    Ok(web::Json(app::my_preferences(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<Preferences>, ApiError> {
+    Ok(body::Json(app::my_preferences(&state, caller, path.into_inner()).await?))
 }
 
 /// The recruiter's ranking of one offer of the campaign, and every candidate
@@ -165,9 +166,9 @@ pub async fn get_ranking(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
-) -> Result<web::Json<Ranking>, ApiError> {
+) -> Result<body::Json<Ranking>, ApiError> {
     let (id, offer_id) = path.into_inner();
-    Ok(web::Json(app::get_ranking(&state, caller, id, offer_id).await?))
+    Ok(body::Json(app::get_ranking(&state, caller, id, offer_id).await?))
 }
 
 /// Rank or exclude candidates of one offer (replaces the earlier decisions).
@@ -197,9 +198,9 @@ pub async fn put_ranking(
     caller: Caller,
     path: web::Path<(i64, i64)>,
     body: Json<RankingDraft>,
-) -> Result<web::Json<Ranking>, ApiError> {
+) -> Result<body::Json<Ranking>, ApiError> {
     let (id, offer_id) = path.into_inner();
-    Ok(web::Json(app::put_ranking(&state, caller, id, offer_id, body.into_inner()).await?))
+    Ok(body::Json(app::put_ranking(&state, caller, id, offer_id, body.into_inner()).await?))
 }
 
 /// Run the allocation on the preferences and rankings as they are now.
@@ -225,8 +226,8 @@ pub async fn run_campaign(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Campaign>, ApiError> {
-    Ok(web::Json(app::run_campaign(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<Campaign>, ApiError> {
+    Ok(body::Json(app::run_campaign(&state, caller, path.into_inner()).await?))
 }
 
 /// The assignments of the last run, by student id.
@@ -252,8 +253,8 @@ pub async fn list_assignments(
     caller: Caller,
     path: web::Path<i64>,
     query: Query<AssignmentQuery>,
-) -> Result<web::Json<Page<Assignment>>, ApiError> {
-    Ok(web::Json(app::list_assignments(&state, caller, path.into_inner(), query.into_inner()).await?))
+) -> Result<body::Json<Page<Assignment>>, ApiError> {
+    Ok(body::Json(app::list_assignments(&state, caller, path.into_inner(), query.into_inner()).await?))
 }
 
 /// Publish the last run: every assignment becomes an application in state
@@ -280,6 +281,6 @@ pub async fn publish_campaign(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<Campaign>, ApiError> {
-    Ok(web::Json(app::publish_campaign(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<Campaign>, ApiError> {
+    Ok(body::Json(app::publish_campaign(&state, caller, path.into_inner()).await?))
 }

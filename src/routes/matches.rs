@@ -1,6 +1,7 @@
 //! Matching: ranked offers for a student, ranked candidates for an offer, and
 //! the score of one pair with what is met and missing.
 
+use crate::routes::body;
 use crate::routes::extract::Query;
 use actix_web::{get, web};
 
@@ -45,9 +46,9 @@ pub async fn offers_for_student(
     caller: Caller,
     path: web::Path<i64>,
     query: Query<StudentMatchQuery>,
-) -> Result<web::Json<Vec<Match>>, ApiError> {
+) -> Result<body::Json<Vec<Match>>, ApiError> {
     let (id, limit) = (path.into_inner(), limit_of(query.limit)?);
-    Ok(web::Json(app::offers_for_student(&state, caller, id, query.kind, limit, query.include).await?))
+    Ok(body::Json(app::offers_for_student(&state, caller, id, query.kind, limit, query.include).await?))
 }
 
 /// Eligible candidates ranked for an offer: students who consented to be
@@ -72,9 +73,9 @@ pub async fn candidates_for_offer(
     caller: Caller,
     path: web::Path<i64>,
     query: Query<MatchQuery>,
-) -> Result<web::Json<Vec<Match>>, ApiError> {
+) -> Result<body::Json<Vec<Match>>, ApiError> {
     let (id, limit) = (path.into_inner(), limit_of(query.limit)?);
-    Ok(web::Json(app::candidates_for_offer(&state, caller, id, limit).await?))
+    Ok(body::Json(app::candidates_for_offer(&state, caller, id, limit).await?))
 }
 
 /// The score and explanation of one offer for a student, eligible or not: the
@@ -99,7 +100,7 @@ pub async fn explain_pair(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(i64, i64)>,
-) -> Result<web::Json<Match>, ApiError> {
+) -> Result<body::Json<Match>, ApiError> {
     let (id, offer_id) = path.into_inner();
-    Ok(web::Json(app::explain_pair(&state, caller, id, offer_id).await?))
+    Ok(body::Json(app::explain_pair(&state, caller, id, offer_id).await?))
 }

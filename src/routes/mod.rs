@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod applications;
 pub mod auth;
+pub mod body;
 pub mod caller;
 pub mod campaigns;
 pub mod extract;

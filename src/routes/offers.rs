@@ -1,5 +1,6 @@
 //! Internship and work-study offers: drafting, publishing, closing, listing.
 
+use crate::routes::body;
 use crate::routes::extract::{Json, Query};
 use actix_web::http::header::LOCATION;
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
@@ -62,8 +63,8 @@ pub async fn list_offers(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<OfferQuery>,
-) -> Result<web::Json<app::OfferPage>, ApiError> {
-    Ok(web::Json(app::list_offers(&state, caller, query.into_inner()).await?))
+) -> Result<body::Json<app::OfferPage>, ApiError> {
+    Ok(body::Json(app::list_offers(&state, caller, query.into_inner()).await?))
 }
 
 /// One offer.

@@ -2,6 +2,7 @@
 //! access to everything held (export), knowing who read the profile, and
 //! erasure.
 
+use crate::routes::body;
 use crate::routes::extract::Query;
 use actix_web::{delete, get, web, HttpResponse};
 
@@ -36,8 +37,8 @@ pub async fn export_student(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<PersonalDataExport>, ApiError> {
-    Ok(web::Json(app::export_student(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<PersonalDataExport>, ApiError> {
+    Ok(body::Json(app::export_student(&state, caller, path.into_inner()).await?))
 }
 
 /// Who read a student's profile.
@@ -66,8 +67,8 @@ pub async fn list_profile_views(
     caller: Caller,
     path: web::Path<i64>,
     query: Query<PageQuery>,
-) -> Result<web::Json<Page<ProfileView>>, ApiError> {
-    Ok(web::Json(app::list_profile_views(&state, caller, path.into_inner(), query.into_inner()).await?))
+) -> Result<body::Json<Page<ProfileView>>, ApiError> {
+    Ok(body::Json(app::list_profile_views(&state, caller, path.into_inner(), query.into_inner()).await?))
 }
 
 /// Erase a student's personal data (right to erasure, law 09-08).

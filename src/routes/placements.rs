@@ -1,6 +1,7 @@
 //! Placements and their tripartite agreement: reading, negotiating the terms,
 //! signing, terminating.
 
+use crate::routes::body;
 use crate::routes::extract::{Json, OptionalJson, Query};
 use actix_web::{get, patch, post, web, HttpRequest, HttpResponse};
 
@@ -41,8 +42,8 @@ pub async fn list_placements(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<PageQuery>,
-) -> Result<web::Json<Page<Placement>>, ApiError> {
-    Ok(web::Json(app::list_placements(&state, caller, query.into_inner()).await?))
+) -> Result<body::Json<Page<Placement>>, ApiError> {
+    Ok(body::Json(app::list_placements(&state, caller, query.into_inner()).await?))
 }
 
 /// One placement, with the current terms and signatures and every earlier
@@ -226,8 +227,8 @@ pub async fn verify_agreement(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<i64>,
-) -> Result<web::Json<AgreementRecord>, ApiError> {
-    Ok(web::Json(agreement::verify_agreement(&state, caller, path.into_inner()).await?))
+) -> Result<body::Json<AgreementRecord>, ApiError> {
+    Ok(body::Json(agreement::verify_agreement(&state, caller, path.into_inner()).await?))
 }
 
 /// End a placement early, with a reason.

@@ -16,7 +16,7 @@ pub fn with_etag(mut response: HttpResponseBuilder, version: i64) -> HttpRespons
 
 /// A JSON answer with its `ETag`.
 pub fn tagged_json<T: serde::Serialize>(response: HttpResponseBuilder, version: i64, body: &T) -> HttpResponse {
-    with_etag(response, version).json(body)
+    crate::routes::body::json(with_etag(response, version), body)
 }
 
 /// A read with its `ETag`: 304 without a body when the request's

@@ -1,6 +1,7 @@
 //! Public reference data: the skill taxonomy, the participating schools and
 //! the AXA organisations. No token needed.
 
+use crate::routes::body;
 use crate::routes::extract::Query;
 use actix_web::{get, web};
 use serde::Deserialize;
@@ -44,10 +45,10 @@ pub struct SkillQuery {
 pub async fn list_skills(
     state: web::Data<AppState>,
     query: Query<SkillQuery>,
-) -> Result<web::Json<Page<Skill>>, ApiError> {
+) -> Result<body::Json<Page<Skill>>, ApiError> {
     let query = query.into_inner();
     let page = PageQuery { limit: query.limit, cursor: query.cursor };
-    Ok(web::Json(reference::list_skills(&state, query.q, query.domain, page).await?))
+    Ok(body::Json(reference::list_skills(&state, query.q, query.domain, page).await?))
 }
 
 /// One skill, by slug or alias.
@@ -62,8 +63,8 @@ pub async fn list_skills(
     )
 )]
 #[get("/{slug}")]
-pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> Result<web::Json<Skill>, ApiError> {
-    Ok(web::Json(reference::get_skill(&state, slug.into_inner()).await?))
+pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> Result<body::Json<Skill>, ApiError> {
+    Ok(body::Json(reference::get_skill(&state, slug.into_inner()).await?))
 }
 
 /// List the participating schools, ordered by code.
@@ -81,8 +82,8 @@ pub async fn get_skill(state: web::Data<AppState>, slug: web::Path<String>) -> R
 pub async fn list_schools(
     state: web::Data<AppState>,
     page: Query<PageQuery>,
-) -> Result<web::Json<Page<School>>, ApiError> {
-    Ok(web::Json(reference::list_schools(&state, page.into_inner()).await?))
+) -> Result<body::Json<Page<School>>, ApiError> {
+    Ok(body::Json(reference::list_schools(&state, page.into_inner()).await?))
 }
 
 /// List the AXA organisations, ordered by code.
@@ -100,6 +101,6 @@ pub async fn list_schools(
 pub async fn list_organisations(
     state: web::Data<AppState>,
     page: Query<PageQuery>,
-) -> Result<web::Json<Page<Organisation>>, ApiError> {
-    Ok(web::Json(reference::list_organisations(&state, page.into_inner()).await?))
+) -> Result<body::Json<Page<Organisation>>, ApiError> {
+    Ok(body::Json(reference::list_organisations(&state, page.into_inner()).await?))
 }

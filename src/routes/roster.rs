@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::export;
+use crate::routes::body;
 use crate::routes::extract::Query;
 use crate::routes::responses::SchoolNotFound;
 
@@ -61,7 +62,7 @@ pub async fn import_roster(
     request: HttpRequest,
     path: web::Path<i64>,
     body: web::Bytes,
-) -> Result<web::Json<RosterImport>, ApiError> {
+) -> Result<body::Json<RosterImport>, ApiError> {
     let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let format = if content_type.starts_with("text/csv") {
         Some(RosterFormat::Csv)
@@ -72,7 +73,7 @@ pub async fn import_roster(
     } else {
         None
     };
-    Ok(web::Json(app::import_roster(&state, caller, path.into_inner(), format, &body).await?))
+    Ok(body::Json(app::import_roster(&state, caller, path.into_inner(), format, &body).await?))
 }
 
 /// Download the roster template of a school.

@@ -1,6 +1,7 @@
 //! Skill suggestions from free text, to pre-fill an offer's requirements or a
 //! student's skills. Nothing is saved.
 
+use crate::routes::body;
 use crate::routes::extract::Json;
 use actix_web::{post, web};
 
@@ -33,6 +34,6 @@ pub async fn suggest_skills(
     state: web::Data<AppState>,
     _caller: Caller,
     body: Json<SuggestionRequest>,
-) -> Result<web::Json<SkillSuggestions>, ApiError> {
-    Ok(web::Json(app::suggest_skills(&state, &body.into_inner())?))
+) -> Result<body::Json<SkillSuggestions>, ApiError> {
+    Ok(body::Json(app::suggest_skills(&state, &body.into_inner())?))
 }

@@ -1,5 +1,6 @@
 //! The training catalogue of the schools and AXA organisations.
 
+use crate::routes::body;
 use crate::routes::extract::{Json, Query};
 use actix_web::http::header::LOCATION;
 use actix_web::{get, patch, post, web, HttpResponse};
@@ -59,8 +60,8 @@ pub async fn list_trainings(
     state: web::Data<AppState>,
     _caller: Caller,
     query: Query<TrainingQuery>,
-) -> Result<web::Json<Page<Training>>, ApiError> {
-    Ok(web::Json(app::list_trainings(&state, query.into_inner()).await?))
+) -> Result<body::Json<Page<Training>>, ApiError> {
+    Ok(body::Json(app::list_trainings(&state, query.into_inner()).await?))
 }
 
 /// One training.
@@ -81,8 +82,8 @@ pub async fn get_training(
     state: web::Data<AppState>,
     _caller: Caller,
     id: web::Path<i64>,
-) -> Result<web::Json<Training>, ApiError> {
-    Ok(web::Json(app::get_training(&state, id.into_inner()).await?))
+) -> Result<body::Json<Training>, ApiError> {
+    Ok(body::Json(app::get_training(&state, id.into_inner()).await?))
 }
 
 /// Change a training.
@@ -109,6 +110,6 @@ pub async fn patch_training(
     caller: Caller,
     id: web::Path<i64>,
     body: Json<TrainingPatch>,
-) -> Result<web::Json<Training>, ApiError> {
-    Ok(web::Json(app::patch_training(&state, caller, id.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<Training>, ApiError> {
+    Ok(body::Json(app::patch_training(&state, caller, id.into_inner(), body.into_inner()).await?))
 }

@@ -11,6 +11,7 @@ use crate::auth::Caller;
 use crate::domain::webhook::{WebhookDraft, WebhookPatch};
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
+use crate::routes::body;
 use crate::routes::extract::{Json, Query};
 
 /// An answer carrying a signing secret: never kept by a cache.
@@ -83,8 +84,8 @@ pub async fn list_webhooks(
     state: web::Data<AppState>,
     caller: Caller,
     query: Query<PageQuery>,
-) -> Result<web::Json<Page<Webhook>>, ApiError> {
-    Ok(web::Json(app::list_webhooks(&state, caller, query.into_inner()).await?))
+) -> Result<body::Json<Page<Webhook>>, ApiError> {
+    Ok(body::Json(app::list_webhooks(&state, caller, query.into_inner()).await?))
 }
 
 /// One of the caller's webhook subscriptions.
@@ -108,8 +109,8 @@ pub async fn get_webhook(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-) -> Result<web::Json<Webhook>, ApiError> {
-    Ok(web::Json(app::get_webhook(&state, caller, id.into_inner()).await?))
+) -> Result<body::Json<Webhook>, ApiError> {
+    Ok(body::Json(app::get_webhook(&state, caller, id.into_inner()).await?))
 }
 
 /// Change one of the caller's webhook subscriptions.
@@ -137,8 +138,8 @@ pub async fn patch_webhook(
     caller: Caller,
     id: web::Path<i64>,
     body: Json<WebhookPatch>,
-) -> Result<web::Json<Webhook>, ApiError> {
-    Ok(web::Json(app::patch_webhook(&state, caller, id.into_inner(), body.into_inner()).await?))
+) -> Result<body::Json<Webhook>, ApiError> {
+    Ok(body::Json(app::patch_webhook(&state, caller, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Delete one of the caller's webhook subscriptions and its delivery log.
@@ -242,8 +243,8 @@ pub async fn list_deliveries(
     caller: Caller,
     id: web::Path<i64>,
     query: Query<DeliveryQuery>,
-) -> Result<web::Json<Page<WebhookDelivery>>, ApiError> {
-    Ok(web::Json(app::list_deliveries(&state, caller, id.into_inner(), query.into_inner()).await?))
+) -> Result<body::Json<Page<WebhookDelivery>>, ApiError> {
+    Ok(body::Json(app::list_deliveries(&state, caller, id.into_inner(), query.into_inner()).await?))
 }
 
 /// Send a delivery again.
