@@ -27,7 +27,25 @@
 # rows, default 200), LOAD_ROWS ("all", or "writes" for the write rows alone:
 # no bare baseline and no read rows), LOAD_BINARY (a passerelle binary to run
 # instead of the one built here, such as a copy built from an earlier commit,
-# to compare with in the same session; with LOAD_ROWS=writes nothing is built).
+# to compare with in the same session; then nothing is built, but for the bare
+# baseline when the read rows need it and it was never built).
+#
+# Start-up at scale: LOAD_KEEP (a directory) keeps the seeded databases for
+# later runs of the same size, since seeding 1M students takes minutes on
+# each backend: SQLite's as LOAD_KEEP/seeded-SIZE.db, copied for each run,
+# and PostgreSQL's as the database passerelle_seeded_SIZE on LOAD_PG_SERVER,
+# each run's database created from it as a template. Both stay as seeded
+# (the rows write to the copies); delete the file or drop the database to
+# seed again, as after a change to the schema or the generator.
+# LOAD_COMPARE (another passerelle binary, such as one built from main) is
+# started on the same database, LOAD_STARTS times (default 3) alternately
+# with the binary under test, after one start of the latter that is not
+# counted (it warms the page cache and does the first start's one-off work);
+# the start-up table gives each start's time to ready, the index build its
+# log reports, and the resident set at ready and at its peak. Without
+# LOAD_COMPARE, only the start that serves the rows is reported.
+# LOAD_READY_SECONDS (default 300) is how long a start is waited for: at 1M
+# on a loaded machine a start has taken over a minute.
 # Traffic goes to 127.0.0.1 only, and every run stops after LOAD_SECONDS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +67,11 @@ case "$SIZE" in
   *) echo "unknown size $SIZE: demo, 100k or 1m" >&2; exit 2 ;;
 esac
 WRITERS="${LOAD_WRITERS:-200}"
+KEEP="${LOAD_KEEP:-}"
+COMPARE="${LOAD_COMPARE:-}"
+STARTS="${LOAD_STARTS:-3}"
+READY_SECONDS="${LOAD_READY_SECONDS:-300}"
+if [[ -n "$KEEP" ]]; then mkdir -p "$KEEP"; KEEP="$(cd "$KEEP" && pwd)"; fi
 ROWS_WANTED="${LOAD_ROWS:-all}"
 case "$ROWS_WANTED" in
   all | writes) ;;
@@ -66,12 +89,13 @@ if ! command -v wrk >/dev/null; then
   fi
 fi
 
-# The write rows of a given binary need nothing built.
-if [[ -z "${LOAD_BINARY:-}" || "$ROWS_WANTED" != writes ]]; then
+TARGET="${CARGO_TARGET_DIR:-target}/release"
+# A given binary needs nothing built, but for the bare baseline of the read
+# rows when it is not there yet.
+if [[ -z "${LOAD_BINARY:-}" || ("$ROWS_WANTED" != writes && ! -x "$TARGET/examples/baseline") ]]; then
   log "building release"
   cargo build --release --locked --quiet --bin passerelle --example baseline
 fi
-TARGET="${CARGO_TARGET_DIR:-target}/release"
 PASSERELLE="${LOAD_BINARY:-$TARGET/passerelle}"
 
 WORK="$(mktemp -d)"
@@ -91,18 +115,91 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# wait_for URL [SECONDS] [PID]: polls URL until it answers 2xx; fails after
+# SECONDS (default 60) or as soon as process PID has exited.
 wait_for() {
-  for _ in $(seq 1 240); do
-    curl -fsS "$1" >/dev/null 2>&1 && return 0
-    sleep 0.25
+  local deadline=$((SECONDS + ${2:-60}))
+  until curl -fsS "$1" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)) || { [[ -n "${3:-}" ]] && ! kill -0 "$3" 2>/dev/null; }; then
+      log "no answer from $1"
+      return 1
+    fi
+    sleep 0.05
   done
-  log "no answer from $1"
-  return 1
+}
+
+seconds_since() { python3 -c "import time; print(f'{time.time() - $1:.${2:-2}f}')"; }
+
+# start_server BINARY LOG: serves with BINARY in the background until ready;
+# sets server_pid, startup (s), index_ms, resident_at_start and peak (MB).
+start_server() {
+  local started
+  started="$(date +%s.%N)"
+  "$1" serve >"$2" 2>&1 &
+  PIDS+=($!)
+  server_pid="${PIDS[-1]}"
+  if ! wait_for "$BASE/health/ready" "$READY_SECONDS" "$server_pid"; then
+    tail -20 "$2" >&2
+    return 1
+  fi
+  startup="$(seconds_since "$started")"
+  resident_at_start="$(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$server_pid/status")"
+  peak="$(awk '/^VmHWM:/ {printf "%.0f", $2/1024}' "/proc/$server_pid/status")"
+  index_ms="$(grep 'matching index built' "$2" | grep -o '"elapsed_ms":[0-9]*' | head -1 | cut -d: -f2)"
+}
+
+stop_server() {
+  kill -TERM "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  unset 'PIDS[-1]'
+}
+
+# The seeded database of this size for BACKEND, made once into LOAD_KEEP
+# (under a temporary name until the seed is whole); sets kept to its SQLite
+# path or PostgreSQL database name.
+kept_seed() {
+  local backend="$1" partial
+  case "$backend" in
+    sqlite)
+      if [[ ! -f "$KEEP/seeded-$SIZE.db" ]]; then
+        partial="$KEEP/seeded-$SIZE.partial.db"
+        rm -f "$partial" "$partial-wal" "$partial-shm"
+        seed_into "$backend" "sqlite://$partial"
+        sqlite3 "$partial" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+        mv "$partial" "$KEEP/seeded-$SIZE.db"
+        rm -f "$partial-wal" "$partial-shm"
+      fi
+      kept="$KEEP/seeded-$SIZE.db"
+      ;;
+    postgres)
+      local name="passerelle_seeded_$SIZE"
+      if [[ -z "$(psql "$PG_SERVER" -qAt -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]]; then
+        partial="${name}_partial"
+        psql "$PG_SERVER" -q -c "DROP DATABASE IF EXISTS \"$partial\" WITH (FORCE)" >/dev/null
+        psql "$PG_SERVER" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$partial\"" >/dev/null
+        seed_into "$backend" "${PG_SERVER%/*}/$partial"
+        psql "$PG_SERVER" -q -v ON_ERROR_STOP=1 -c "ALTER DATABASE \"$partial\" RENAME TO \"$name\"" >/dev/null
+      fi
+      kept="$name"
+      ;;
+  esac
+}
+
+# seed_into BACKEND URL: the demo data set, then the synthetic one of this
+# size; sets seed_took (s).
+seed_into() {
+  local started
+  log "$1: demo data set, then $SYN_STUDENTS synthetic students and $SYN_OFFERS offers"
+  PASSERELLE_DATABASE_URL="$2" "$PASSERELLE" seed demo >"$WORK/seed-$1.log" 2>&1
+  started="$(date +%s.%N)"
+  PASSERELLE_DATABASE_URL="$2" "$PASSERELLE" seed synthetic --students "$SYN_STUDENTS" --offers "$SYN_OFFERS" \
+    >>"$WORK/seed-$1.log" 2>&1
+  seed_took="$(seconds_since "$started" 0) s"
 }
 
 # wrk LABEL URL [TOKEN] [LUA]: appends a table row.
 ROWS=()
-STARTS=()
+STARTED=()
 measure() {
   local label="$1" url="$2" token="${3:-}" lua="${4:-}" args=()
   args=(-t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --timeout 10s --latency)
@@ -233,35 +330,47 @@ if [[ "$ROWS_WANTED" == all ]]; then
   kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 fi
 
+# The per-caller rate limit would cap a single-token load test at its
+# budget; it is turned off here so the service itself is measured.
+export PASSERELLE_AUTH__SIGNING_KEYS="load:$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
+  PASSERELLE_AUTH__LOGIN_ATTEMPTS_PER_MINUTE=100000 PASSERELLE_LIMITS__REQUESTS_PER_MINUTE=0 \
+  PASSERELLE_LOG_FORMAT=json RUST_LOG=warn,passerelle::startup=info
+COMPARED=()
 for backend in $BACKENDS; do
+  seed_took="kept"
+  [[ -n "$KEEP" ]] && kept_seed "$backend"
   case "$backend" in
-    sqlite) url="sqlite://$WORK/load.db" ;;
+    sqlite)
+      url="sqlite://$WORK/load.db"
+      [[ -n "$KEEP" ]] && cp "$kept" "$WORK/load.db"
+      ;;
     postgres)
       PG_DB="passerelle_load_$(date +%s)_$$"
-      psql "$PG_SERVER" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$PG_DB\"" >/dev/null
+      template=""
+      # A file copy: the default strategy writes the whole template to the WAL.
+      [[ -n "$KEEP" ]] && template=" TEMPLATE \"$kept\" STRATEGY FILE_COPY"
+      psql "$PG_SERVER" -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$PG_DB\"$template" >/dev/null
       url="${PG_SERVER%/*}/$PG_DB"
       ;;
   esac
   port="$(free_port)"
   BASE="http://127.0.0.1:$port"
-  # The per-caller rate limit would cap a single-token load test at its
-  # budget; it is turned off here so the service itself is measured.
-  export PASSERELLE_DATABASE_URL="$url" PASSERELLE_BIND="127.0.0.1:$port" \
-    PASSERELLE_AUTH__SIGNING_KEYS="load:$(head -c 48 /dev/urandom | base64 | tr -d '\n')" \
-    PASSERELLE_AUTH__LOGIN_ATTEMPTS_PER_MINUTE=100000 PASSERELLE_LIMITS__REQUESTS_PER_MINUTE=0 \
-    PASSERELLE_LOG_FORMAT=json RUST_LOG=warn,passerelle::startup=info
-  log "$backend: demo data set, then $SYN_STUDENTS synthetic students and $SYN_OFFERS offers"
-  "$PASSERELLE" seed demo >"$WORK/seed-$backend.log" 2>&1
-  seed_started="$(date +%s.%N)"
-  "$PASSERELLE" seed synthetic --students "$SYN_STUDENTS" --offers "$SYN_OFFERS" >>"$WORK/seed-$backend.log" 2>&1
-  seed_took="$(python3 -c "import time; print(f'{time.time() - $seed_started:.0f}')")"
-  started="$(date +%s.%N)"
-  "$PASSERELLE" serve >"$WORK/server-$backend.log" 2>&1 &
-  PIDS+=($!)
-  server_pid="${PIDS[-1]}"
-  wait_for "$BASE/health/ready"
-  startup="$(python3 -c "import time; print(f'{time.time() - $started:.2f}')")"
-  resident_at_start="$(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$server_pid/status")"
+  export PASSERELLE_DATABASE_URL="$url" PASSERELLE_BIND="127.0.0.1:$port"
+  [[ -z "$KEEP" ]] && seed_into "$backend" "$url"
+  if [[ -n "$COMPARE" ]]; then
+    log "$backend: a first start, not counted"
+    start_server "$PASSERELLE" "$WORK/server-$backend.log"
+    stop_server
+    for try in $(seq 1 "$STARTS"); do
+      for binary in "$COMPARE" "$PASSERELLE"; do
+        log "$backend: start $try of $binary"
+        start_server "$binary" "$WORK/server-$backend.log"
+        COMPARED+=("| $backend | $binary | $try | ${startup} s | ${index_ms:-?} ms | ${resident_at_start} MB | ${peak} MB | $(cut -d' ' -f1 /proc/loadavg) |")
+        stop_server
+      done
+    done
+  fi
+  start_server "$PASSERELLE" "$WORK/server-$backend.log"
   indexed="$(grep -o '"students":[0-9]*' "$WORK/server-$backend.log" | head -1 | cut -d: -f2)"
   student="$(login salma.bennani@ecc.example.org)"
   recruiter="$(login nadia.alaoui@axa-go.example.org)"
@@ -349,8 +458,8 @@ local offered = lines('$WORK/offered')" "  local p = offered[i]
     ROWS+=("| $backend: apply (POST /api/v1/offers/{id}/applications) | not in this build | | | |")
   fi
   resident="$(awk '/^VmRSS:/ {printf "%.0f", $2/1024}' "/proc/$server_pid/status")"
-  STARTS+=("| $backend | ${indexed:-?} | ${seed_took} s | ${startup} s | ${resident_at_start} MB | ${resident} MB |")
-  kill -TERM "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+  STARTED+=("| $backend | ${indexed:-?} | ${seed_took} | ${startup} s | ${index_ms:-?} ms | ${resident_at_start} MB | ${resident} MB |")
+  stop_server
   if [[ -n "$PG_DB" ]]; then
     psql "$PG_SERVER" -q -c "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" >/dev/null
     PG_DB=""
@@ -374,9 +483,17 @@ LOAD_AVG_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "| --- | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "| backend | students in the index | seeding the synthetic set | start-up to ready | resident at start | resident after the rows |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-  printf '%s\n' "${STARTS[@]}"
+  echo "| backend | students in the index | seeding the synthetic set | start-up to ready | index built in | resident at start | resident after the rows |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+  printf '%s\n' "${STARTED[@]}"
+  if ((${#COMPARED[@]})); then
+    echo
+    echo "Start-ups on the same database, alternately (after one start not counted):"
+    echo
+    echo "| backend | binary | start | to ready | index built in | resident at ready | peak | load average (1 min) |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${COMPARED[@]}"
+  fi
   echo
   echo "Per-endpoint rows drive one endpoint alone; the mix row cycles through the listed"
   echo "requests of a student's session. The baseline is a bare actix-web handler answering"

@@ -62,15 +62,16 @@ pub enum IndexError {
 impl LiveIndex {
     /// Builds the index from the tables. The feed position is read first, so
     /// changes committed during the load are applied again afterwards (a
-    /// reload is idempotent) and nothing is missed.
-    pub fn build(conn: &mut DbConnection) -> Result<Self, IndexError> {
+    /// reload is idempotent) and nothing is missed. `reader`, a second
+    /// connection to the same database, shares the students' load.
+    pub fn build(conn: &mut DbConnection, reader: Option<&mut DbConnection>) -> Result<Self, IndexError> {
         let start = change_feed::latest_id(conn)?;
         let taxonomy = rows::load_taxonomy(conn)?;
         let mut index = MatchIndex::new(Taxonomy::new(taxonomy.parents)?);
         let expected = usize::try_from(rows::count_students(conn)?).unwrap_or(0);
         {
             let mut students = index.bulk_students(expected);
-            rows::for_each_student(conn, |student| students.upsert(student))?;
+            rows::for_each_student(conn, reader, |student| students.upsert(student))?;
         }
         for offer in rows::load_offers(conn, None)? {
             index.upsert_offer(&offer);
@@ -311,7 +312,7 @@ mod tests {
         let target = DatabaseTarget::Sqlite(dir.path().join("feed.db").display().to_string());
         let mut conn = target.connect().expect("a connection");
         run_migrations(&mut conn).expect("migrations");
-        let live = LiveIndex::build(&mut conn).expect("an index");
+        let live = LiveIndex::build(&mut conn, None).expect("an index");
         let first = change_feed::recorded(&mut conn, change_feed::APPLICATION, 1).expect("a change");
         assert_eq!(live.catch_up_past(&mut conn, first).expect("caught up"), 1);
         assert_eq!(live.catch_up_past(&mut conn, first).expect("caught up"), 0, "applied already");

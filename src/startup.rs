@@ -89,6 +89,7 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
     let reference = ReferenceData::load(&settings.data_dir).context("reference data")?;
     let setup_pool = pool.clone();
     let (demo, data_dir, setup_passwords) = (settings.demo, settings.data_dir.clone(), passwords.clone());
+    let database_url = settings.database_url.clone();
     let index = tokio::task::spawn_blocking(move || -> anyhow::Result<LiveIndex> {
         let mut conn = setup_pool.get()?;
         db::run_migrations(&mut conn)?;
@@ -104,7 +105,9 @@ pub async fn prepare_state(settings: Settings) -> anyhow::Result<AppState> {
         }
         db::refresh_planner_statistics(&mut conn).context("planner statistics")?;
         let started = std::time::Instant::now();
-        let index = LiveIndex::build(&mut conn).context("building the matching index")?;
+        // The load is most of the start-up: a second connection shares it.
+        let mut reader = db::DatabaseTarget::parse(&database_url)?.connect_again().transpose()?;
+        let index = LiveIndex::build(&mut conn, reader.as_mut()).context("building the matching index")?;
         let (students, offers) = index.size();
         tracing::info!(students, offers, elapsed_ms = started.elapsed().as_millis() as u64, "matching index built");
         Ok(index)

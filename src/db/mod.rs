@@ -95,6 +95,15 @@ impl DatabaseTarget {
         }
     }
 
+    /// Another connection to the database of this target, or none when it
+    /// cannot have two: an in-memory SQLite database is its connection's alone.
+    pub fn connect_again(&self) -> Option<Result<DbConnection, DbError>> {
+        match self {
+            Self::Sqlite(path) if path == ":memory:" || path.starts_with("file:") => None,
+            _ => Some(self.connect()),
+        }
+    }
+
     /// Opens one connection, with the SQLite pragmas every connection needs.
     pub fn connect(&self) -> Result<DbConnection, DbError> {
         match self {
@@ -484,23 +493,43 @@ mod tests {
         assert_eq!(analysed, ["offers"], "no table holding personal data is sampled");
     }
 
-    #[test]
-    fn the_bundled_sqlite_plans_without_looking_at_bound_values() {
-        // Otherwise each execution of a cached statement with `LIMIT ?`
-        // prepares it again (see .cargo/config.toml).
+    fn sqlite_compile_options() -> Vec<String> {
         #[derive(diesel::QueryableByName)]
         struct CompileOption {
             #[diesel(sql_type = diesel::sql_types::Text)]
             compile_options: String,
         }
         let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
-        let options: Vec<String> = diesel::sql_query("PRAGMA compile_options")
+        diesel::sql_query("PRAGMA compile_options")
             .load::<CompileOption>(&mut conn)
             .expect("compile options")
             .into_iter()
             .map(|o| o.compile_options)
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn the_bundled_sqlite_plans_without_looking_at_bound_values() {
+        // Otherwise each execution of a cached statement with `LIMIT ?`
+        // prepares it again (see .cargo/config.toml).
+        let options = sqlite_compile_options();
         assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+    }
+
+    #[test]
+    fn the_bundled_sqlite_takes_no_mutex_around_each_call_of_a_connection() {
+        // Multi-thread mode: serialized mode's mutex guards nothing for
+        // connections each held by one thread (see .cargo/config.toml).
+        let options = sqlite_compile_options();
+        assert!(options.iter().any(|o| o == "THREADSAFE=2"), "{options:?}");
+    }
+
+    #[test]
+    fn an_in_memory_database_has_no_second_connection_and_a_file_has() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let file = DatabaseTarget::Sqlite(dir.path().join("two.db").display().to_string());
+        assert!(file.connect_again().is_some_and(|c| c.is_ok()));
+        assert!(DatabaseTarget::Sqlite(":memory:".into()).connect_again().is_none());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
+use crate::db::calendar::MaybeDay;
 use crate::db::schema::{applications, offer_requirements, offers, skill_aliases, skills, student_skills, students};
 use crate::db::DbConnection;
 use crate::matching::suggestions::NamedSkill;
@@ -58,7 +59,9 @@ pub fn load_skill_names(conn: &mut DbConnection) -> QueryResult<Vec<NamedSkill>>
         .collect())
 }
 
-type StudentRow = (i64, String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, String, bool, String, bool);
+/// The days are read as [`MaybeDay`]: diesel's own reading of a SQLite day
+/// runs chrono's format parser, two of them a student at start-up.
+type StudentRow = (i64, String, MaybeDay, MaybeDay, String, bool, String, bool);
 
 fn student_columns() -> (
     students::id,
@@ -88,8 +91,8 @@ fn profile(row: StudentRow, skills: Vec<(SkillId, u8)>) -> StudentProfile {
         id,
         skills,
         wanted_kinds: crate::domain::OfferKind::decode_list(&kinds),
-        available_from: from,
-        available_until: until,
+        available_from: from.0,
+        available_until: until.0,
         cities: serde_json::from_str(&cities).unwrap_or_default(),
         remote_ok,
         degree_level: degree.parse().ok(),
@@ -156,24 +159,37 @@ struct HeldSkills {
 
 impl HeldSkills {
     fn load(conn: &mut DbConnection) -> QueryResult<Self> {
-        let mut runs: Vec<(i64, u32, u32)> = Vec::new();
-        let mut flat = Vec::new();
-        let rows = student_skills::table
-            .select((student_skills::student_id, student_skills::skill_id, student_skills::level))
-            .load_iter::<(i64, i64, i32), diesel::connection::DefaultLoadingMode>(conn)?;
-        for row in rows {
-            let (student, skill, level) = row?;
-            let Some(held) = held(skill, level) else { continue };
-            let end = u32::try_from(flat.len() + 1).unwrap_or(u32::MAX);
-            match runs.last_mut() {
-                Some(run) if run.0 == student => run.2 = end,
-                _ => runs.push((student, end - 1, end)),
+        let mut skills = Self { runs: Vec::new(), flat: Vec::new() };
+        let query =
+            student_skills::table.select((student_skills::student_id, student_skills::skill_id, student_skills::level));
+        match conn {
+            DbConnection::Sqlite(c) => {
+                for row in query.load_iter::<(i64, i64, i32), diesel::connection::DefaultLoadingMode>(c)? {
+                    skills.push(row?);
+                }
             }
-            flat.push(held);
+            // libpq's default is to hold the whole result before the first
+            // row is read: about 10 million rows at 1M students, hundreds of
+            // megabytes that its allocator keeps once freed.
+            DbConnection::Postgresql(c) => {
+                for row in query.load_iter::<(i64, i64, i32), diesel::pg::PgRowByRowLoadingMode>(c)? {
+                    skills.push(row?);
+                }
+            }
         }
         // Stable: the runs of one student keep the table's order.
-        runs.sort_by_key(|r| r.0);
-        Ok(Self { runs, flat })
+        skills.runs.sort_by_key(|r| r.0);
+        Ok(skills)
+    }
+
+    fn push(&mut self, (student, skill, level): (i64, i64, i32)) {
+        let Some(held) = held(skill, level) else { return };
+        let end = u32::try_from(self.flat.len() + 1).unwrap_or(u32::MAX);
+        match self.runs.last_mut() {
+            Some(run) if run.0 == student => run.2 = end,
+            _ => self.runs.push((student, end - 1, end)),
+        }
+        self.flat.push(held);
     }
 
     /// Into `out`, the skills of `student`, given in increasing order across calls.
@@ -219,59 +235,126 @@ fn refill(profile: &mut StudentProfile, row: &StudentRow, cities: &mut CityLists
     let (id, kinds, from, until, stored_cities, remote_ok, degree, discoverable) = row;
     profile.id = *id;
     profile.wanted_kinds = crate::domain::OfferKind::decode_list(kinds);
-    profile.available_from = *from;
-    profile.available_until = *until;
+    profile.available_from = from.0;
+    profile.available_until = until.0;
     cities.decode_into(stored_cities, &mut profile.cities);
     profile.remote_ok = *remote_ok;
     profile.degree_level = degree.parse().ok();
     profile.discoverable = *discoverable;
 }
 
+/// Chunks of student rows [`for_each_student`] reads ahead of the placing
+/// on its second connection: enough to keep that connection busy while the
+/// skills are read, and a bound on what waits (about 36 MB of rows).
+const CHUNKS_AHEAD: usize = 10;
+
 /// Feeds every student [`load_students`] would load to `each`, in id order:
 /// the skills are read first, compactly, then the students a chunk of ids
 /// at a time, so that at start-up the population is never held whole as
 /// profiles and rows. One profile is refilled for each student, so that
-/// the load allocates next to nothing per student. Returns how many were fed.
-pub fn for_each_student(conn: &mut DbConnection, each: impl FnMut(&StudentProfile)) -> QueryResult<usize> {
-    for_each_student_by(conn, STUDENT_CHUNK, each)
+/// the load allocates next to nothing per student. With a second connection
+/// to the same database, `reader`, the rows of the students are read on it
+/// in a thread of their own, during the skills' read and the placing, which
+/// otherwise wait for each other on one core. Returns how many were fed.
+pub fn for_each_student(
+    conn: &mut DbConnection,
+    reader: Option<&mut DbConnection>,
+    each: impl FnMut(&StudentProfile),
+) -> QueryResult<usize> {
+    for_each_student_by(conn, reader, STUDENT_CHUNK, each)
 }
 
 fn for_each_student_by(
     conn: &mut DbConnection,
+    reader: Option<&mut DbConnection>,
     chunk: i64,
     mut each: impl FnMut(&StudentProfile),
 ) -> QueryResult<usize> {
-    let skills = HeldSkills::load(conn)?;
-    let mut cursor = 0;
-    let mut after = i64::MIN;
-    let mut fed = 0;
-    let mut profile = StudentProfile::default();
-    let mut cities = CityLists::default();
-    loop {
-        let rows: Vec<StudentRow> = students::table
-            .filter(students::account_id.is_not_null())
-            .filter(students::erased_at.is_null())
-            .filter(students::id.gt(after))
-            .order(students::id)
-            .limit(chunk)
-            .select(student_columns())
-            .load(conn)?;
-        let Some(last) = rows.last().map(|r| r.0) else {
-            break;
-        };
-        let full = i64::try_from(rows.len()).is_ok_and(|n| n == chunk);
-        for row in &rows {
-            refill(&mut profile, row, &mut cities);
-            skills.take_into(&mut cursor, row.0, &mut profile.skills);
-            each(&profile);
-            fed += 1;
+    let Some(reader) = reader else {
+        let mut placing = Placing::new(HeldSkills::load(conn)?);
+        let mut after = i64::MIN;
+        loop {
+            let rows = students_after(conn, after, chunk)?;
+            placing.feed(&rows, &mut each);
+            match next_after(&rows, chunk) {
+                Some(last) => after = last,
+                None => return Ok(placing.fed),
+            }
         }
-        after = last;
-        if !full {
-            break;
+    };
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<StudentRow>>(CHUNKS_AHEAD);
+        let rows_read = scope.spawn(move || -> QueryResult<()> {
+            let mut after = i64::MIN;
+            loop {
+                let rows = students_after(reader, after, chunk)?;
+                let next = next_after(&rows, chunk);
+                // A closed channel means the placing failed and stopped.
+                if sender.send(rows).is_err() {
+                    return Ok(());
+                }
+                match next {
+                    Some(last) => after = last,
+                    None => return Ok(()),
+                }
+            }
+        });
+        let placed = HeldSkills::load(conn).map(|skills| {
+            let mut placing = Placing::new(skills);
+            for rows in receiver {
+                placing.feed(&rows, &mut each);
+            }
+            placing.fed
+        });
+        // The reader's error first: it ends the rows early, which the
+        // placing cannot tell from their end.
+        match rows_read.join() {
+            Ok(read) => read.and(placed),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The next chunk of students to feed, after id `after`, in id order.
+fn students_after(conn: &mut DbConnection, after: i64, chunk: i64) -> QueryResult<Vec<StudentRow>> {
+    students::table
+        .filter(students::account_id.is_not_null())
+        .filter(students::erased_at.is_null())
+        .filter(students::id.gt(after))
+        .order(students::id)
+        .limit(chunk)
+        .select(student_columns())
+        .load(conn)
+}
+
+/// Where the chunk after `rows` starts, or none when `rows` was the last.
+fn next_after(rows: &[StudentRow], chunk: i64) -> Option<i64> {
+    let full = i64::try_from(rows.len()).is_ok_and(|n| n == chunk);
+    rows.last().map(|r| r.0).filter(|_| full)
+}
+
+/// The state of [`for_each_student`] between two chunks of rows.
+struct Placing {
+    skills: HeldSkills,
+    cursor: usize,
+    profile: StudentProfile,
+    cities: CityLists,
+    fed: usize,
+}
+
+impl Placing {
+    fn new(skills: HeldSkills) -> Self {
+        Self { skills, cursor: 0, profile: StudentProfile::default(), cities: CityLists::default(), fed: 0 }
+    }
+
+    fn feed(&mut self, rows: &[StudentRow], each: &mut impl FnMut(&StudentProfile)) {
+        for row in rows {
+            refill(&mut self.profile, row, &mut self.cities);
+            self.skills.take_into(&mut self.cursor, row.0, &mut self.profile.skills);
+            each(&self.profile);
+            self.fed += 1;
         }
     }
-    Ok(fed)
 }
 
 /// Offers with their requirements; `ids` limits the load.
@@ -404,11 +487,15 @@ mod tests {
         assert!(all.iter().any(|s| s.id == ids.student(40) && s.skills.is_empty()));
         let tenth = all.iter().find(|s| s.id == ids.student(10)).unwrap();
         assert_eq!(tenth.skills.len(), data.students[9].skills.len());
+        let mut reader = DatabaseTarget::parse(&url).unwrap().connect().unwrap();
         for chunk in [1, 7, 248, 1_000] {
-            let mut fed = Vec::new();
-            assert_eq!(for_each_student_by(&mut conn, chunk, |s| fed.push(s.clone())).unwrap(), 248);
-            assert!(fed.windows(2).all(|w| w[0].id < w[1].id), "in id order");
-            assert_eq!(sorted(fed), all, "chunks of {chunk}");
+            for second in [false, true] {
+                let mut fed = Vec::new();
+                let reader = second.then_some(&mut reader);
+                assert_eq!(for_each_student_by(&mut conn, reader, chunk, |s| fed.push(s.clone())).unwrap(), 248);
+                assert!(fed.windows(2).all(|w| w[0].id < w[1].id), "in id order");
+                assert_eq!(sorted(fed), all, "chunks of {chunk}, second connection: {second}");
+            }
         }
         assert_eq!(count_students(&mut conn).unwrap(), 248);
     }
