@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::error::ApiError;
+
 /// A bounded map of values by a key that names them exactly (an offer and its
 /// version, say), so an entry is never stale and needs no invalidation.
 /// Emptied when full: the next requests fill it again with what they use.
@@ -59,6 +61,28 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     /// Drops every entry whose key `concerns` names.
     pub fn forget(&self, concerns: impl Fn(&K) -> bool) {
         self.entries().retain(|key, _| !concerns(key));
+    }
+}
+
+impl<K: Eq + Hash> Memo<K, Serialised> {
+    /// Writes the JSON of `view` and keeps it for `key`.
+    pub fn write<T: Serialize>(&self, key: K, view: &T) -> Result<Serialised, ApiError> {
+        let json = Serialised::of(view).map_err(|e| ApiError::Internal(e.into()))?;
+        self.insert(key, json.clone());
+        Ok(json)
+    }
+
+    /// The JSON kept for `key`, or else that of the view `make` gives, written
+    /// and kept: `make` runs only when nothing is kept.
+    pub fn get_or_write<T: Serialize>(
+        &self,
+        key: K,
+        make: impl FnOnce() -> Result<T, ApiError>,
+    ) -> Result<Serialised, ApiError> {
+        match self.get(&key) {
+            Some(kept) => Ok(kept),
+            None => self.write(key, &make()?),
+        }
     }
 }
 

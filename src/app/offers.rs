@@ -423,13 +423,6 @@ pub async fn list_offers(state: &Arc<AppState>, caller: Caller, query: OfferQuer
     .await
 }
 
-/// The JSON of `view`, the offer at `version`, kept for the requests that follow.
-fn kept_view(memo: &Memo<(i64, i64), Serialised>, view: &Offer, version: i64) -> Result<Serialised, ApiError> {
-    let json = Serialised::of(view).map_err(|e| ApiError::Internal(e.into()))?;
-    memo.insert((view.id, version), json.clone());
-    Ok(json)
-}
-
 /// A page of offers as sent: [`crate::pagination::Page`] of [`Offer`], each offer's JSON
 /// written once for its version.
 #[derive(Debug, Serialize)]
@@ -461,7 +454,7 @@ fn serialised_views(
         }
         let versions: Vec<i64> = rows.iter().map(|r| r.version).collect();
         for (view, version) in offer_views(conn, rows)?.into_iter().zip(versions) {
-            written.insert(view.id, kept_view(memo, &view, version)?);
+            written.insert(view.id, memo.write((view.id, version), &view)?);
         }
     }
     Ok(keys.iter().zip(kept).filter_map(|(key, view)| view.or_else(|| written.remove(&key.id))).collect())
@@ -473,10 +466,7 @@ pub async fn get_offer(state: &Arc<AppState>, caller: Caller, id: i64) -> Result
     crate::db::run(&state.pool, move |conn| {
         let (row, _) = visible_offer(conn, &caller, id)?;
         let version = row.version;
-        let view = match shared.offer_json.get(&(id, version)) {
-            Some(kept) => kept,
-            None => kept_view(&shared.offer_json, &offer_view(conn, row)?, version)?,
-        };
+        let view = shared.offer_json.get_or_write((id, version), || offer_view(conn, row))?;
         Ok((version, view))
     })
     .await

@@ -171,7 +171,6 @@ pub fn visible_student(
     Ok((row, view))
 }
 
-/// The profile and its version, to answer with.
 /// The profile's version and its JSON in `view`, written once per version and
 /// view and kept: a profile read again reads no skills or consents and
 /// serialises nothing.
@@ -181,13 +180,9 @@ fn versioned(
     row: StudentRow,
     view: StudentView,
 ) -> Result<(i64, Serialised), ApiError> {
-    let key = (row.id, row.version, view);
-    if let Some(kept) = memo.get(&key) {
-        return Ok((key.1, kept));
-    }
-    let json = Serialised::of(&profile_view(conn, row, view)?).map_err(|e| ApiError::Internal(e.into()))?;
-    memo.insert(key, json.clone());
-    Ok((key.1, json))
+    let version = row.version;
+    let json = memo.get_or_write((row.id, version, view), || profile_view(conn, row, view))?;
+    Ok((version, json))
 }
 
 /// Reads a field that may be given as `null` to clear it: absent is `None`,
