@@ -36,11 +36,11 @@ pub async fn create_staff_account(
     caller: Caller,
     body: Json<NewStaffAccount>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created().json(app::create_staff_account(&state, caller, body.into_inner()).await?))
+    Ok(body::json(HttpResponse::Created(), &app::create_staff_account(&state, caller, body.into_inner()).await?))
 }
 
 fn created<T: Serialize>(body: T) -> HttpResponse {
-    HttpResponse::Created().json(body)
+    body::json(HttpResponse::Created(), &body)
 }
 
 /// Add a participating school.

@@ -92,7 +92,7 @@ pub async fn activate_student(
     body: Json<StudentActivation>,
 ) -> Result<HttpResponse, ApiError> {
     let address = request.peer_addr().map(|a| a.ip());
-    Ok(HttpResponse::Created().json(app::activate_student(&state, body.into_inner(), address).await?))
+    Ok(body::json(HttpResponse::Created(), &app::activate_student(&state, body.into_inner(), address).await?))
 }
 
 /// Set a staff account's password with the one-time activation token.

@@ -45,7 +45,9 @@ pub async fn create_campaign(
     body: Json<CampaignDraft>,
 ) -> Result<HttpResponse, ApiError> {
     let view = app::create_campaign(&state, caller, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/campaigns/{}", view.id))).json(view))
+    let mut created = HttpResponse::Created();
+    created.insert_header((LOCATION, format!("/api/v1/campaigns/{}", view.id)));
+    Ok(body::json(created, &view))
 }
 
 /// List campaigns, newest first.

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::error::ApiError;
+use crate::routes::body;
 
 /// Health status.
 #[derive(Debug, Serialize, ToSchema)]
@@ -20,7 +21,7 @@ pub struct Health {
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/health/live")]
 pub async fn live() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into() })
+    body::json(HttpResponse::Ok(), &Health { status: "ok".into() })
 }
 
 /// The service can answer requests: the database answers a query.
@@ -37,5 +38,5 @@ pub async fn live() -> HttpResponse {
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     crate::app::health::ready(&state).await?;
-    Ok(HttpResponse::Ok().json(Health { status: "ok".into() }))
+    Ok(body::json(HttpResponse::Ok(), &Health { status: "ok".into() }))
 }

@@ -4,6 +4,7 @@
 //! The figures are defined once, on [`Figures`]; how they are computed lives
 //! in `domain::reports`.
 
+use crate::routes::body;
 use crate::routes::extract::Query;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -40,7 +41,7 @@ fn answer(
 ) -> Result<HttpResponse, ApiError> {
     let internal = |e: &dyn std::fmt::Display| ApiError::Internal(anyhow::anyhow!("report export: {e}"));
     if form == ReportFormat::Json {
-        return Ok(HttpResponse::Ok().json(report));
+        return Ok(body::json(HttpResponse::Ok(), &report));
     }
     let table = table();
     // The header row is for people: it follows the answer's language; the

@@ -38,7 +38,9 @@ pub async fn create_training(
     body: Json<TrainingDraft>,
 ) -> Result<HttpResponse, ApiError> {
     let training = app::create_training(&state, caller, body.into_inner()).await?;
-    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/trainings/{}", training.id))).json(training))
+    let mut created = HttpResponse::Created();
+    created.insert_header((LOCATION, format!("/api/v1/trainings/{}", training.id)));
+    Ok(body::json(created, &training))
 }
 
 /// List the catalogue, by id.

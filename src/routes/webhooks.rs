@@ -16,7 +16,9 @@ use crate::routes::extract::{Json, Query};
 
 /// An answer carrying a signing secret: never kept by a cache.
 fn secret_answer(status: actix_web::http::StatusCode, body: &WebhookWithSecret) -> HttpResponse {
-    HttpResponse::build(status).insert_header((CACHE_CONTROL, "no-store")).json(body)
+    let mut answer = HttpResponse::build(status);
+    answer.insert_header((CACHE_CONTROL, "no-store"));
+    crate::routes::body::json(answer, body)
 }
 
 /// Register a webhook subscription.
@@ -216,7 +218,7 @@ pub async fn ping_webhook(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let delivery = app::ping(&state, caller, id.into_inner()).await?;
-    Ok(HttpResponse::Accepted().json(delivery))
+    Ok(body::json(HttpResponse::Accepted(), &delivery))
 }
 
 /// The delivery log of a subscription, newest first.
@@ -275,5 +277,5 @@ pub async fn redeliver(
 ) -> Result<HttpResponse, ApiError> {
     let (id, delivery_id) = path.into_inner();
     let delivery = app::redeliver(&state, caller, id, delivery_id).await?;
-    Ok(HttpResponse::Accepted().json(delivery))
+    Ok(body::json(HttpResponse::Accepted(), &delivery))
 }
