@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod conflict;
 mod failure;
+pub mod group_commit;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -136,7 +137,11 @@ impl DatabaseTarget {
                 }
                 Ok(DbConnection::Sqlite(conn))
             }
-            Self::Postgres(url) => Ok(DbConnection::Postgresql(diesel::PgConnection::establish(url)?)),
+            Self::Postgres(url) => {
+                let mut conn = diesel::PgConnection::establish(url)?;
+                conn.set_instrumentation(WriterGate::for_server(url));
+                Ok(DbConnection::Postgresql(conn))
+            }
         }
     }
 }
@@ -149,32 +154,51 @@ impl DatabaseTarget {
 /// Waiting on a mutex of the process instead wakes the next writer as the
 /// last one commits. Other processes on the same file still meet the busy
 /// timeout.
-pub struct WriterGate(Arc<Mutex<()>>);
+pub struct WriterGate(Arc<Gate>);
+
+/// What the connections of this process to one database share.
+#[derive(Default)]
+struct Gate {
+    /// Held by the write transaction of this process on a SQLite file.
+    turn: Mutex<()>,
+    /// The small writes committed together (see [`write_grouped`]).
+    grouped: group_commit::GroupCommit,
+}
 
 impl WriterGate {
     /// The gate of the file at `path`, shared by every connection of this
     /// process to it; none for an in-memory database, which is its
     /// connection's alone.
     fn for_file(path: &str) -> Option<Self> {
-        static GATES: Mutex<Option<HashMap<std::path::PathBuf, Weak<Mutex<()>>>>> = Mutex::new(None);
         if path == ":memory:" || path.starts_with("file:") {
             return None;
         }
         // Connecting created the file, so it has a canonical name: two
         // spellings of one path share a gate.
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+        let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.into());
+        Some(Self::shared(format!("sqlite:{}", file.display())))
+    }
+
+    /// The gate of the PostgreSQL database at `url`, for its grouped writes
+    /// (the server orders its own writers).
+    fn for_server(url: &str) -> Self {
+        Self::shared(format!("postgres:{url}"))
+    }
+
+    fn shared(key: String) -> Self {
+        static GATES: Mutex<Option<HashMap<String, Weak<Gate>>>> = Mutex::new(None);
         let mut gates = GATES.lock().unwrap_or_else(PoisonError::into_inner);
         let gates = gates.get_or_insert_with(HashMap::new);
         gates.retain(|_, gate| gate.strong_count() > 0);
         let gate = match gates.get(&key).and_then(Weak::upgrade) {
             Some(gate) => gate,
             None => {
-                let gate = Arc::new(Mutex::new(()));
+                let gate = Arc::new(Gate::default());
                 gates.insert(key, Arc::downgrade(&gate));
                 gate
             }
         };
-        Some(Self(gate))
+        Self(gate)
     }
 }
 
@@ -335,7 +359,7 @@ where
     let gate = sqlite.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0));
     // Held until the commit or the rollback has returned, so that the next
     // writer of this process finds the lock free.
-    let _turn = gate.as_ref().map(|gate| gate.lock().unwrap_or_else(PoisonError::into_inner));
+    let _turn = gate.as_ref().map(|gate| gate.turn.lock().unwrap_or_else(PoisonError::into_inner));
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     // The rest is what `Connection::transaction` does after its own BEGIN.
     match work(conn) {
@@ -347,6 +371,32 @@ where
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
             Err(rollback) => Err(rollback.into()),
         },
+    }
+}
+
+/// Commits `write`, which needs no transaction of its own, in one it may
+/// share with the small writes other requests of this process make
+/// meanwhile ([`group_commit`]); returns once it is committed. Inside a
+/// transaction already begun, it is part of that one.
+pub fn write_grouped(conn: &mut DbConnection, write: group_commit::GroupedWrite) -> QueryResult<()> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let gate = match conn {
+        DbConnection::Sqlite(c) => {
+            match AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()? {
+                Some(_) => return write(conn),
+                None => c.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0)),
+            }
+        }
+        DbConnection::Postgresql(c) => {
+            match AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()? {
+                Some(_) => return write(conn),
+                None => c.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0)),
+            }
+        }
+    };
+    match gate {
+        Some(gate) => gate.grouped.write(conn, write),
+        None => write_transaction(conn, |conn| write(conn)),
     }
 }
 
@@ -536,7 +586,7 @@ mod tests {
     fn connections_to_one_file_share_a_gate_and_other_files_do_not() {
         let dir = tempfile::tempdir().expect("a scratch directory");
         let path = |name: &str| dir.path().join(name).display().to_string();
-        let gate = |conn: &mut DbConnection| -> Arc<Mutex<()>> {
+        let gate = |conn: &mut DbConnection| -> Arc<Gate> {
             let DbConnection::Sqlite(sqlite) = conn else { panic!("a SQLite connection") };
             Arc::clone(&sqlite.instrumentation().downcast_ref::<WriterGate>().expect("a gate").0)
         };

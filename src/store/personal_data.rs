@@ -30,9 +30,9 @@ pub struct ProfileViewRow {
 
 /// Who read, and what.
 #[derive(Debug, Clone, Copy)]
-pub struct Reading<'a> {
+pub struct Reading {
     pub viewer: i64,
-    pub role: &'a str,
+    pub role: &'static str,
     pub what: ProfileReading,
     /// The offer a ranking or an explanation was for.
     pub offer_id: Option<i64>,
@@ -46,7 +46,7 @@ pub struct Reading<'a> {
 /// keeps no raw SQL statement prepared.
 struct InsertReadings<'a> {
     students: BoundIds<'a>,
-    reading: Reading<'a>,
+    reading: Reading,
     at: NaiveDateTime,
 }
 
@@ -113,12 +113,17 @@ impl diesel::query_builder::QueryId for InsertReadings<'_> {
 impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for InsertReadings<'_> {}
 
 /// Records that `reading.viewer` read the data of `student_ids` now: one
-/// statement for a whole page or ranking, not one per student.
-pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading<'_>) -> QueryResult<()> {
-    let insert = InsertReadings { students: BoundIds::new(student_ids)?, reading, at: Utc::now().naive_utc() };
-    // A write like any other of this process: it waits for the SQLite write
-    // lock in the process's writer queue, not in the busy handler's sleeps.
-    crate::db::write_transaction(conn, |conn| crate::per_backend!(conn, |c| insert.execute(c)).map(drop))
+/// statement for a whole page or ranking, not one per student. Readings of
+/// concurrent requests are committed together ([`crate::db::write_grouped`]).
+pub fn record_views(conn: &mut DbConnection, student_ids: &[i64], reading: Reading) -> QueryResult<()> {
+    let (students, at) = (student_ids.to_vec(), Utc::now().naive_utc());
+    crate::db::write_grouped(
+        conn,
+        std::sync::Arc::new(move |conn: &mut DbConnection| {
+            let insert = InsertReadings { students: BoundIds::new(&students)?, reading, at };
+            crate::per_backend!(conn, |c| insert.execute(c)).map(drop)
+        }),
+    )
 }
 
 /// Views of the student's profile by id, after `after`, at most `limit`
