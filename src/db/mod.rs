@@ -9,7 +9,7 @@ pub mod schema;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
@@ -132,40 +132,45 @@ impl DatabaseTarget {
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;",
                 )?;
-                if let Some(gate) = WriterGate::for_file(path) {
+                if let Some(gate) = Attached::for_file(path) {
                     conn.set_instrumentation(gate);
                 }
                 Ok(DbConnection::Sqlite(conn))
             }
             Self::Postgres(url) => {
                 let mut conn = diesel::PgConnection::establish(url)?;
-                conn.set_instrumentation(WriterGate::for_server(url));
+                conn.set_instrumentation(Attached::for_server(url));
                 Ok(DbConnection::Postgresql(conn))
             }
         }
     }
 }
 
-/// The queue of the write transactions of this process on one SQLite file,
-/// attached to each of its connections. SQLite admits one writer at a time,
-/// and a writer that finds the lock taken polls for it, sleeping 1, 2, 5, 10
-/// and up to 100 ms between tries: under load most writers slept past the
-/// moment the lock was freed, and applying answered at p99 in 175 to 600 ms.
-/// Waiting on a mutex of the process instead wakes the next writer as the
-/// last one commits. Other processes on the same file still meet the busy
-/// timeout.
-pub struct WriterGate(Arc<Gate>);
+/// What this process attaches to each connection to a database file or
+/// server, as the connection's instrumentation: the gate the connections of
+/// this process to that database share, and when this one last answered.
+pub struct Attached {
+    gate: Arc<Gate>,
+    /// When the connection's last statement succeeded; none after a failure.
+    answered_at: Option<Instant>,
+}
 
 /// What the connections of this process to one database share.
 #[derive(Default)]
 struct Gate {
-    /// Held by the write transaction of this process on a SQLite file.
+    /// The queue of the write transactions of this process on a SQLite
+    /// file. SQLite admits one writer at a time, and a writer that finds the
+    /// lock taken polls for it, sleeping 1, 2, 5, 10 and up to 100 ms between
+    /// tries: under load most writers slept past the moment the lock was
+    /// freed, and applying answered at p99 in 175 to 600 ms. Waiting on a
+    /// mutex of the process instead wakes the next writer as the last one
+    /// commits. Other processes on the same file still meet the busy timeout.
     turn: Mutex<()>,
     /// The small writes committed together (see [`write_grouped`]).
     grouped: group_commit::GroupCommit,
 }
 
-impl WriterGate {
+impl Attached {
     /// The gate of the file at `path`, shared by every connection of this
     /// process to it; none for an in-memory database, which is its
     /// connection's alone.
@@ -198,13 +203,23 @@ impl WriterGate {
                 gate
             }
         };
-        Self(gate)
+        Self { gate, answered_at: None }
     }
 }
 
-impl Instrumentation for WriterGate {
-    fn on_connection_event(&mut self, _: InstrumentationEvent<'_>) {}
+impl Instrumentation for Attached {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery { error, .. } = event {
+            self.answered_at = error.is_none().then(Instant::now);
+        }
+    }
 }
+
+/// How long after a PostgreSQL connection last answered it is handed out
+/// unchecked; the default of HikariCP, the JDBC pool, which skips its own
+/// check as long. Most requests came back within it for a connection that
+/// had just served another, and each paid a round trip for `SELECT 1`.
+const ANSWERED_RECENTLY: Duration = Duration::from_millis(500);
 
 /// r2d2 manager that connects by URL scheme (the derived `establish` would try
 /// every backend in turn and hide the real error).
@@ -224,11 +239,20 @@ impl r2d2::ManageConnection for Manager {
     /// Run at every checkout. A SQLite connection is a file opened by this
     /// process, which nothing outside it can close: checking it cost every
     /// request a statement (about 7,000 instructions) and found nothing. A
-    /// PostgreSQL connection may have been closed by the server meanwhile.
+    /// PostgreSQL connection may have been closed by the server meanwhile,
+    /// and is checked unless it answered within [`ANSWERED_RECENTLY`]: one
+    /// closed since then fails its request's statement, which answers 503
+    /// as any lost connection does, and is checked at its next checkout.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
         match conn {
             DbConnection::Sqlite(_) => Ok(()),
-            DbConnection::Postgresql(_) => conn.batch_execute("SELECT 1").map_err(DbError::Setup),
+            DbConnection::Postgresql(pg) => {
+                let answered = pg.instrumentation().downcast_ref::<Attached>().and_then(|a| a.answered_at);
+                if answered.is_some_and(|at| at.elapsed() < ANSWERED_RECENTLY) {
+                    return Ok(());
+                }
+                conn.batch_execute("SELECT 1").map_err(DbError::Setup)
+            }
         }
     }
 
@@ -356,7 +380,7 @@ where
     if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
         return conn.transaction(work);
     }
-    let gate = sqlite.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0));
+    let gate = sqlite.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate));
     // Held until the commit or the rollback has returned, so that the next
     // writer of this process finds the lock free.
     let _turn = gate.as_ref().map(|gate| gate.turn.lock().unwrap_or_else(PoisonError::into_inner));
@@ -384,13 +408,13 @@ pub fn write_grouped(conn: &mut DbConnection, write: group_commit::GroupedWrite)
         DbConnection::Sqlite(c) => {
             match AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()? {
                 Some(_) => return write(conn),
-                None => c.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0)),
+                None => c.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate)),
             }
         }
         DbConnection::Postgresql(c) => {
             match AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()? {
                 Some(_) => return write(conn),
-                None => c.instrumentation().downcast_ref::<WriterGate>().map(|gate| Arc::clone(&gate.0)),
+                None => c.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate)),
             }
         }
     };
@@ -588,7 +612,7 @@ mod tests {
         let path = |name: &str| dir.path().join(name).display().to_string();
         let gate = |conn: &mut DbConnection| -> Arc<Gate> {
             let DbConnection::Sqlite(sqlite) = conn else { panic!("a SQLite connection") };
-            Arc::clone(&sqlite.instrumentation().downcast_ref::<WriterGate>().expect("a gate").0)
+            Arc::clone(&sqlite.instrumentation().downcast_ref::<Attached>().expect("a gate").gate)
         };
         let mut first = DatabaseTarget::Sqlite(path("one.db")).connect().expect("a connection");
         let mut second = DatabaseTarget::Sqlite(path("one.db")).connect().expect("a connection");
@@ -643,7 +667,7 @@ mod tests {
     }
 
     #[test]
-    fn a_sqlite_connection_is_handed_out_without_a_statement_and_a_postgresql_one_after_a_check() {
+    fn a_sqlite_connection_is_handed_out_without_a_statement() {
         let dir = tempfile::tempdir().expect("a scratch directory");
         let url = format!("sqlite://{}", dir.path().join("checkout.db").display());
         let pool = build_pool(&url, 1, Duration::from_secs(30)).expect("a pool");
@@ -655,15 +679,41 @@ mod tests {
         }
         drop(pool.get().expect("the same connection again"));
         assert_eq!(*started.lock().expect("not poisoned"), Vec::<String>::new());
-        if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
-            let pool = build_pool(&url, 1, Duration::from_secs(30)).expect("a pool");
-            let mut conn = pool.get().expect("a connection");
-            let DbConnection::Postgresql(pg) = &mut *conn else { panic!("a PostgreSQL connection") };
-            pg.set_instrumentation(Started(Arc::clone(&started)));
-            drop(conn);
-            drop(pool.get().expect("the same connection again"));
-            assert_eq!(*started.lock().expect("not poisoned"), vec!["SELECT 1".to_owned()]);
-        }
+    }
+
+    /// Runs on PostgreSQL when `TEST_DATABASE_URL` names a server.
+    #[test]
+    fn a_postgresql_connection_is_checked_at_checkout_unless_it_answered_just_before() {
+        let Ok(url) = std::env::var("TEST_DATABASE_URL") else { return };
+        let pool = build_pool(&url, 1, Duration::from_secs(30)).expect("a pool");
+        // A check is a statement, and a statement that succeeds moves the
+        // connection's answered_at: an unchanged one means nothing ran.
+        let answered_at = |conn: &mut PooledConnection| {
+            let DbConnection::Postgresql(pg) = &mut **conn else { panic!("a PostgreSQL connection") };
+            pg.instrumentation().downcast_ref::<Attached>().expect("attached").answered_at
+        };
+        let age = |conn: &mut PooledConnection, by: Duration| {
+            let DbConnection::Postgresql(pg) = &mut **conn else { panic!("a PostgreSQL connection") };
+            let attached = pg.instrumentation().downcast_mut::<Attached>().expect("attached");
+            attached.answered_at = attached.answered_at.map(|at| at - by);
+        };
+        let mut conn = pool.get().expect("a connection");
+        conn.batch_execute("SELECT 2").expect("an answer");
+        let answered = answered_at(&mut conn);
+        assert!(answered.is_some());
+        drop(conn);
+        let mut conn = pool.get().expect("the same connection, just used");
+        assert_eq!(answered_at(&mut conn), answered, "handed out unchecked");
+        age(&mut conn, ANSWERED_RECENTLY);
+        let aged = answered_at(&mut conn);
+        drop(conn);
+        let mut conn = pool.get().expect("the same connection, idle for long");
+        assert!(answered_at(&mut conn) > aged, "checked with a statement");
+        assert!(conn.batch_execute("SELECT * FROM no_such_table").is_err());
+        assert_eq!(answered_at(&mut conn), None, "a failed statement leaves the connection to be checked");
+        drop(conn);
+        let mut conn = pool.get().expect("the same connection, after a failure");
+        assert!(answered_at(&mut conn).is_some(), "checked with a statement");
     }
 
     #[tokio::test]
