@@ -448,14 +448,19 @@ pub async fn create_application(
     let hash = request_hash(offer_id, &draft);
     let shared = state.clone();
     crate::db::run(&state.pool, move |conn| {
-        let first = crate::db::write_transaction(conn, |conn| -> Result<Applied, Rollback<KeyStored, ApiError>> {
-            let claimed = store::claim_key_in_transaction(conn, caller.account_id, &key, &hash)
-                .map_err(|error| Rollback::Fail(error.into()))?;
-            if !claimed {
-                return Err(Rollback::Stop(KeyStored));
-            }
-            apply(&shared, conn, &caller, offer_id, &draft, &key).map_err(Rollback::Fail)
-        });
+        // Applications of concurrent requests commit together on SQLite,
+        // each in a savepoint of its own.
+        let request = (Arc::clone(&shared), caller.clone(), key.clone(), hash.clone(), draft.clone());
+        let first =
+            crate::db::write_transaction_grouped(conn, move |conn| -> Result<Applied, Rollback<KeyStored, ApiError>> {
+                let (shared, caller, key, hash, draft) = &request;
+                let claimed = store::claim_key_in_transaction(conn, caller.account_id, key, hash)
+                    .map_err(|error| Rollback::Fail(error.into()))?;
+                if !claimed {
+                    return Err(Rollback::Stop(KeyStored));
+                }
+                apply(shared, conn, caller, offer_id, draft, key).map_err(Rollback::Fail)
+            });
         let applied = match first {
             Ok(applied) => applied,
             Err(Rollback::Fail(error)) => return Err(error),

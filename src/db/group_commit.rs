@@ -74,6 +74,12 @@ impl GroupCommit {
         }
     }
 
+    /// How many writes wait for a writer to take them.
+    #[cfg(test)]
+    pub(crate) fn waiting(&self) -> usize {
+        self.lock().waiting.len()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }

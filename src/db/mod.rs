@@ -424,6 +424,55 @@ pub fn write_grouped(conn: &mut DbConnection, write: group_commit::GroupedWrite)
     }
 }
 
+/// Runs `work` in a write transaction which, on a SQLite file, it may share
+/// with the write transactions of other requests queued meanwhile
+/// ([`group_commit`]): each runs in a savepoint of its own, so that one
+/// that fails or stops leaves the others whole, and the one commit writes
+/// the pages they share once. SQLite has one writer, and each transaction
+/// of its own wrote the log pages of every table and index it touched;
+/// PostgreSQL runs writers side by side, so there `work` has a transaction
+/// of its own, as with [`write_transaction`]. `work` may run twice: a second
+/// time alone when the transaction it shared failed to commit.
+pub fn write_transaction_grouped<T, E, W>(conn: &mut DbConnection, work: W) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<diesel::result::Error> + Send + 'static,
+    W: Fn(&mut DbConnection) -> Result<T, E> + Send + Sync + 'static,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return write_transaction(conn, work);
+    };
+    let gate = match AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()? {
+        Some(_) => None,
+        None => sqlite.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate)),
+    };
+    let Some(gate) = gate else {
+        return write_transaction(conn, work);
+    };
+    let outcome: Arc<Mutex<Option<Result<T, E>>>> = Arc::default();
+    let kept = Arc::clone(&outcome);
+    gate.grouped.write(
+        conn,
+        Arc::new(move |conn: &mut DbConnection| {
+            // A savepoint of the shared transaction; its own failure is
+            // kept for its request, and only the savepoint's failing
+            // fails the transaction.
+            Manager::begin_transaction(conn)?;
+            let done = work(conn);
+            match &done {
+                Ok(_) => Manager::commit_transaction(conn)?,
+                Err(_) => Manager::rollback_transaction(conn)?,
+            }
+            *kept.lock().unwrap_or_else(PoisonError::into_inner) = Some(done);
+            Ok(())
+        }),
+    )?;
+    let done = outcome.lock().unwrap_or_else(PoisonError::into_inner).take();
+    done.unwrap_or_else(|| Err(E::from(diesel::result::Error::BrokenTransactionManager)))
+}
+
 /// Runs `work` on a pooled connection on the blocking thread pool, so that the
 /// async workers never wait on the database. Requests get connections in the
 /// order they asked, and wait for their turn without holding a thread; past
@@ -622,6 +671,73 @@ mod tests {
         assert!(Arc::ptr_eq(&gate(&mut first), &gate(&mut second)));
         assert!(Arc::ptr_eq(&gate(&mut first), &gate(&mut respelled)));
         assert!(!Arc::ptr_eq(&gate(&mut first), &gate(&mut other)));
+    }
+
+    #[test]
+    fn write_transactions_queued_behind_one_share_its_successor_each_in_a_savepoint_of_its_own() {
+        let dir = tempfile::tempdir().expect("a scratch directory");
+        let target = DatabaseTarget::Sqlite(dir.path().join("grouped.db").display().to_string());
+        let mut conn = target.connect().expect("a connection");
+        conn.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)").expect("a table");
+        let gate = {
+            let DbConnection::Sqlite(sqlite) = &mut conn else { panic!("a SQLite connection") };
+            Arc::clone(&sqlite.instrumentation().downcast_ref::<Attached>().expect("a gate").gate)
+        };
+        let ran_on = Arc::new(Mutex::new(Vec::new()));
+        // Inserts n; a negative one stops after its insert, which its
+        // savepoint must undo alone.
+        let spawn = |n: i64, hold: Option<(std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<()>)>| {
+            let (target, ran_on) = (target.clone(), Arc::clone(&ran_on));
+            let hold = hold.map(Mutex::new);
+            std::thread::spawn(move || {
+                let mut conn = target.connect().expect("a connection");
+                write_transaction_grouped(&mut conn, move |conn| -> Result<i64, diesel::result::Error> {
+                    ran_on.lock().expect("not poisoned").push((n, std::thread::current().id()));
+                    conn.batch_execute(&format!("INSERT INTO t (n) VALUES ({n})"))?;
+                    if let Some(hold) = &hold {
+                        let hold = hold.lock().expect("not poisoned");
+                        hold.0.send(()).expect("the test listens");
+                        hold.1.recv().expect("the test releases");
+                    }
+                    if n < 0 {
+                        return Err(diesel::result::Error::RollbackTransaction);
+                    }
+                    Ok(n * 10)
+                })
+            })
+        };
+        let (holding, held) = std::sync::mpsc::channel();
+        let (release, released) = std::sync::mpsc::channel();
+        let first = spawn(100, Some((holding, released)));
+        held.recv().expect("the first transaction is being written");
+        let others: Vec<_> = [1, -2, 3].into_iter().map(|n| spawn(n, None)).collect();
+        while gate.grouped.waiting() < 3 {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        release.send(()).expect("the first transaction waits");
+        assert_eq!(first.join().expect("the first writer").expect("committed"), 1000);
+        let outcomes: Vec<_> = others.into_iter().map(|other| other.join().expect("a writer")).collect();
+        assert!(
+            matches!(outcomes[..], [Ok(10), Err(diesel::result::Error::RollbackTransaction), Ok(30)]),
+            "{outcomes:?}"
+        );
+        let kept: Vec<i64> = diesel::sql_query("SELECT n FROM t ORDER BY n")
+            .load::<N>(&mut conn)
+            .expect("rows")
+            .into_iter()
+            .map(|r| r.n)
+            .collect();
+        assert_eq!(kept, vec![1, 3, 100], "the stopped one's insert is undone, the others' kept");
+        let ran_on = ran_on.lock().expect("not poisoned");
+        let threads: std::collections::HashSet<_> = ran_on.iter().filter(|(n, _)| *n != 100).map(|(_, t)| *t).collect();
+        assert_eq!(ran_on.len(), 4, "each ran once: {ran_on:?}");
+        assert_eq!(threads.len(), 1, "the three queued ones ran in one transaction");
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
     }
 
     #[test]
