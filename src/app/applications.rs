@@ -573,8 +573,9 @@ pub async fn transition_application(
         }
         // The answer is made inside the transaction too: a recruiter's view
         // records a reading of the student's profile, a write that would
-        // otherwise queue for the lock a second time.
-        let (view, feed_id) = crate::db::write_transaction(conn, |conn| -> Result<_, ApiError> {
+        // otherwise queue for the lock a second time. Moves of concurrent
+        // requests commit together on SQLite, each in a savepoint.
+        let (view, feed_id) = crate::db::write_transaction_grouped(conn, move |conn| -> Result<_, ApiError> {
             let row = store::move_status_returning(conn, id, from.as_str(), to.as_str())?.ok_or_else(|| {
                 ApiError::conflict(crate::domain::Message::new("the-application-was-moved-meanwhile-read-it-again"))
             })?;
