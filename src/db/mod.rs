@@ -215,6 +215,28 @@ impl Instrumentation for Attached {
     }
 }
 
+/// What this process attached to the connection; none for an in-memory
+/// SQLite database, or where a test replaced it.
+fn attached(conn: &mut DbConnection) -> Option<&mut Attached> {
+    match conn {
+        DbConnection::Sqlite(c) => c.instrumentation().downcast_mut::<Attached>(),
+        DbConnection::Postgresql(c) => c.instrumentation().downcast_mut::<Attached>(),
+    }
+}
+
+/// The gate the connection shares with the others of this process to its
+/// database.
+fn gate_of(conn: &mut DbConnection) -> Option<Arc<Gate>> {
+    attached(conn).map(|attached| Arc::clone(&attached.gate))
+}
+
+/// Whether a transaction is open on the connection.
+fn in_transaction(conn: &mut DbConnection) -> QueryResult<bool> {
+    use diesel::connection::TransactionManager;
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    Ok(Manager::transaction_manager_status_mut(conn).transaction_depth()?.is_some())
+}
+
 /// How long after a PostgreSQL connection last answered it is handed out
 /// unchecked; the default of HikariCP, the JDBC pool, which skips its own
 /// check as long. Most requests came back within it for a connection that
@@ -246,8 +268,8 @@ impl r2d2::ManageConnection for Manager {
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), DbError> {
         match conn {
             DbConnection::Sqlite(_) => Ok(()),
-            DbConnection::Postgresql(pg) => {
-                let answered = pg.instrumentation().downcast_ref::<Attached>().and_then(|a| a.answered_at);
+            DbConnection::Postgresql(_) => {
+                let answered = attached(conn).and_then(|attached| attached.answered_at);
                 if answered.is_some_and(|at| at.elapsed() < ANSWERED_RECENTLY) {
                     return Ok(());
                 }
@@ -374,13 +396,13 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Manager = <DbConnection as Connection>::TransactionManager;
+    if in_transaction(conn)? {
+        return conn.transaction(work);
+    }
+    let gate = gate_of(conn);
     let DbConnection::Sqlite(sqlite) = conn else {
         return conn.transaction(work);
     };
-    if AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?.is_some() {
-        return conn.transaction(work);
-    }
-    let gate = sqlite.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate));
     // Held until the commit or the rollback has returned, so that the next
     // writer of this process finds the lock free.
     let _turn = gate.as_ref().map(|gate| gate.turn.lock().unwrap_or_else(PoisonError::into_inner));
@@ -403,22 +425,10 @@ where
 /// meanwhile ([`group_commit`]); returns once it is committed. Inside a
 /// transaction already begun, it is part of that one.
 pub fn write_grouped(conn: &mut DbConnection, write: group_commit::GroupedWrite) -> QueryResult<()> {
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    let gate = match conn {
-        DbConnection::Sqlite(c) => {
-            match AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()? {
-                Some(_) => return write(conn),
-                None => c.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate)),
-            }
-        }
-        DbConnection::Postgresql(c) => {
-            match AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()? {
-                Some(_) => return write(conn),
-                None => c.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate)),
-            }
-        }
-    };
-    match gate {
+    if in_transaction(conn)? {
+        return write(conn);
+    }
+    match gate_of(conn) {
         Some(gate) => gate.grouped.write(conn, write),
         None => write_transaction(conn, |conn| write(conn)),
     }
@@ -439,16 +449,12 @@ where
     E: From<diesel::result::Error> + Send + 'static,
     W: Fn(&mut DbConnection) -> Result<T, E> + Send + Sync + 'static,
 {
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    use diesel::connection::TransactionManager;
     type Manager = <DbConnection as Connection>::TransactionManager;
-    let DbConnection::Sqlite(sqlite) = conn else {
+    if !matches!(conn, DbConnection::Sqlite(_)) || in_transaction(conn)? {
         return write_transaction(conn, work);
-    };
-    let gate = match AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()? {
-        Some(_) => None,
-        None => sqlite.instrumentation().downcast_ref::<Attached>().map(|attached| Arc::clone(&attached.gate)),
-    };
-    let Some(gate) = gate else {
+    }
+    let Some(gate) = gate_of(conn) else {
         return write_transaction(conn, work);
     };
     let outcome: Arc<Mutex<Option<Result<T, E>>>> = Arc::default();
@@ -659,10 +665,7 @@ mod tests {
     fn connections_to_one_file_share_a_gate_and_other_files_do_not() {
         let dir = tempfile::tempdir().expect("a scratch directory");
         let path = |name: &str| dir.path().join(name).display().to_string();
-        let gate = |conn: &mut DbConnection| -> Arc<Gate> {
-            let DbConnection::Sqlite(sqlite) = conn else { panic!("a SQLite connection") };
-            Arc::clone(&sqlite.instrumentation().downcast_ref::<Attached>().expect("a gate").gate)
-        };
+        let gate = |conn: &mut DbConnection| gate_of(conn).expect("a gate");
         let mut first = DatabaseTarget::Sqlite(path("one.db")).connect().expect("a connection");
         let mut second = DatabaseTarget::Sqlite(path("one.db")).connect().expect("a connection");
         let mut respelled =
@@ -679,10 +682,7 @@ mod tests {
         let target = DatabaseTarget::Sqlite(dir.path().join("grouped.db").display().to_string());
         let mut conn = target.connect().expect("a connection");
         conn.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)").expect("a table");
-        let gate = {
-            let DbConnection::Sqlite(sqlite) = &mut conn else { panic!("a SQLite connection") };
-            Arc::clone(&sqlite.instrumentation().downcast_ref::<Attached>().expect("a gate").gate)
-        };
+        let gate = gate_of(&mut conn).expect("a gate");
         let ran_on = Arc::new(Mutex::new(Vec::new()));
         // Inserts n; a negative one stops after its insert, which its
         // savepoint must undo alone.
@@ -804,13 +804,9 @@ mod tests {
         let pool = build_pool(&url, 1, Duration::from_secs(30)).expect("a pool");
         // A check is a statement, and a statement that succeeds moves the
         // connection's answered_at: an unchanged one means nothing ran.
-        let answered_at = |conn: &mut PooledConnection| {
-            let DbConnection::Postgresql(pg) = &mut **conn else { panic!("a PostgreSQL connection") };
-            pg.instrumentation().downcast_ref::<Attached>().expect("attached").answered_at
-        };
+        let answered_at = |conn: &mut PooledConnection| attached(conn).expect("attached").answered_at;
         let age = |conn: &mut PooledConnection, by: Duration| {
-            let DbConnection::Postgresql(pg) = &mut **conn else { panic!("a PostgreSQL connection") };
-            let attached = pg.instrumentation().downcast_mut::<Attached>().expect("attached");
+            let attached = attached(conn).expect("attached");
             attached.answered_at = attached.answered_at.map(|at| at - by);
         };
         let mut conn = pool.get().expect("a connection");
