@@ -676,12 +676,18 @@ mod tests {
         assert!(!Arc::ptr_eq(&gate(&mut first), &gate(&mut other)));
     }
 
-    #[test]
-    fn write_transactions_queued_behind_one_share_its_successor_each_in_a_savepoint_of_its_own() {
+    /// A scratch SQLite file holding `t (n)`, and a connection to it.
+    fn file_with_a_table() -> (tempfile::TempDir, DatabaseTarget, DbConnection) {
         let dir = tempfile::tempdir().expect("a scratch directory");
-        let target = DatabaseTarget::Sqlite(dir.path().join("grouped.db").display().to_string());
+        let target = DatabaseTarget::Sqlite(dir.path().join("scratch.db").display().to_string());
         let mut conn = target.connect().expect("a connection");
         conn.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)").expect("a table");
+        (dir, target, conn)
+    }
+
+    #[test]
+    fn write_transactions_queued_behind_one_share_its_successor_each_in_a_savepoint_of_its_own() {
+        let (_dir, target, mut conn) = file_with_a_table();
         let gate = gate_of(&mut conn).expect("a gate");
         let ran_on = Arc::new(Mutex::new(Vec::new()));
         // Inserts n; a negative one stops after its insert, which its
@@ -742,10 +748,7 @@ mod tests {
 
     #[test]
     fn a_writer_of_this_process_waits_for_another_instead_of_finding_the_database_locked() {
-        let dir = tempfile::tempdir().expect("a scratch directory");
-        let target = DatabaseTarget::Sqlite(dir.path().join("queue.db").display().to_string());
-        let mut holder = target.connect().expect("a connection");
-        holder.batch_execute("CREATE TABLE t (n INTEGER NOT NULL)").expect("a table");
+        let (_dir, target, mut holder) = file_with_a_table();
         let mut waiter = target.connect().expect("a connection");
         // Without waiting for the lock, SQLite refuses a writer that finds it
         // taken at once: only the gate can make this one wait.
