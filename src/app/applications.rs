@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::matches::{explanation_of, Explanation};
-use crate::app::offers::visible_offer;
+use crate::app::offers::visible_row;
 use crate::app::personal_data::record_readings_by_offer;
 use crate::app::AppState;
 use crate::auth::{policy, Caller};
@@ -27,7 +27,7 @@ use crate::error::{parse_stored as parse, ApiError};
 use crate::pagination::{Page, PageQuery};
 use crate::store::applications::{self as store, ApplicationFilter, ApplicationRecord, Claim, NewApplication};
 use crate::store::webhooks::{self, NewEvent};
-use crate::store::{offers, placements, students};
+use crate::store::{offers, placements};
 
 /// Longest cover letter, in characters.
 pub const MAX_COVER_LETTER_CHARS: usize = 5_000;
@@ -221,9 +221,9 @@ fn apply(
     draft: &ApplicationDraft,
     key: &str,
 ) -> Result<Applied, ApiError> {
-    let student = students::find_by_account(conn, caller.account_id)?
+    let (student, offer) = store::applicant_and_offer(conn, caller.account_id, offer_id)?
         .ok_or_else(|| ApiError::Forbidden(crate::domain::Message::new("this-account-has-no-student-profile")))?;
-    let (offer, offer_status) = visible_offer(conn, caller, offer_id)?;
+    let (offer, offer_status) = visible_row(caller, offer)?;
     let today = Utc::now().date_naive();
     if offer_status != OfferStatus::Open {
         return Err(ApiError::conflict(

@@ -186,7 +186,13 @@ fn draft_of(view: &Offer) -> OfferDraft {
 
 /// An offer row the caller may see, with its status; 404 otherwise.
 pub fn visible_offer(conn: &mut DbConnection, caller: &Caller, id: i64) -> Result<(OfferRow, OfferStatus), ApiError> {
-    let row = offers::find(conn, id)?.ok_or_else(|| ApiError::not_found("offer"))?;
+    visible_row(caller, offers::find(conn, id)?)
+}
+
+/// An offer read already, if it exists and the caller may see it: a 404
+/// otherwise, the same for both, so that nobody learns of others' drafts.
+pub fn visible_row(caller: &Caller, row: Option<OfferRow>) -> Result<(OfferRow, OfferStatus), ApiError> {
+    let row = row.ok_or_else(|| ApiError::not_found("offer"))?;
     let status: OfferStatus = parse(&row.status)?;
     if !policy::can_view_offer(caller, row.organisation_id, status) {
         return Err(ApiError::not_found("offer"));

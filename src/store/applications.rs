@@ -22,6 +22,8 @@ use crate::db::schema::{application_events, applications, idempotency_keys, offe
 use crate::db::DbConnection;
 use crate::domain::OfferStatus;
 use crate::store::change_feed;
+use crate::store::offers::OfferRow;
+use crate::store::students::StudentRow;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = applications)]
@@ -152,11 +154,19 @@ pub struct Inserted {
     pub feed_id: i64,
 }
 
-/// [`insert`], returning the stored row and the change feed id. On
-/// PostgreSQL the transaction is aborted after a `None` (the unique
-/// violation): the caller must roll it back.
+/// [`insert`], returning the stored row and the change feed id.
 pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<Inserted>> {
     let now = Utc::now().naive_utc();
+    let sqlite = match conn {
+        DbConnection::Postgresql(pg) => {
+            // Each statement is a round trip to a server process that shares
+            // the machine: one instead of three is what applying costs most.
+            let written: Option<(ApplicationRow, i64)> =
+                FirstApplicationWrites { new, actor, now }.get_result(pg).optional()?;
+            return Ok(written.map(|(row, feed_id)| Inserted { row, feed_id }));
+        }
+        DbConnection::Sqlite(sqlite) => sqlite,
+    };
     let insert = diesel::insert_into(applications::table).values((
         applications::offer_id.eq(new.offer_id),
         applications::student_id.eq(new.student_id),
@@ -169,9 +179,7 @@ pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i6
         applications::created_at.eq(now),
         applications::updated_at.eq(now),
     ));
-    // The returned row is selected for each backend: its columns' types are.
-    let inserted = crate::per_backend!(conn, |c| insert.returning(ApplicationRow::as_returning()).get_result(c));
-    let row: ApplicationRow = match inserted {
+    let row: ApplicationRow = match insert.returning(ApplicationRow::as_returning()).get_result(sqlite) {
         Ok(row) => row,
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => return Ok(None),
         Err(other) => return Err(other),
@@ -179,6 +187,106 @@ pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i6
     record_event(conn, row.id, actor, None, new.status, "")?;
     let feed_id = change_feed::recorded(conn, change_feed::APPLICATION, row.id)?;
     Ok(Some(Inserted { row, feed_id }))
+}
+
+/// On PostgreSQL, the application, its first event and its change-feed row
+/// in one statement, answering the stored row and the feed id; no row when
+/// the student applied already, without aborting the transaction. The same
+/// writes as the three statements on SQLite, which has no writing `WITH`.
+struct FirstApplicationWrites<'a> {
+    new: &'a NewApplication<'a>,
+    actor: i64,
+    now: NaiveDateTime,
+}
+
+impl diesel::query_builder::Query for FirstApplicationWrites<'_> {
+    type SqlType = (
+        (
+            diesel::sql_types::BigInt,
+            diesel::sql_types::BigInt,
+            diesel::sql_types::BigInt,
+            diesel::sql_types::BigInt,
+            diesel::sql_types::Text,
+            diesel::sql_types::Text,
+            diesel::sql_types::Text,
+            diesel::sql_types::Double,
+            diesel::sql_types::Text,
+            diesel::sql_types::Timestamp,
+            diesel::sql_types::Timestamp,
+        ),
+        diesel::sql_types::BigInt,
+    );
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FirstApplicationWrites<'_> {
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Double, Text, Timestamp};
+        let new = self.new;
+        out.push_sql(
+            "WITH application AS (INSERT INTO applications (offer_id, student_id, organisation_id, status, \
+             cover_letter, source, score, explanation, created_at, updated_at) VALUES (",
+        );
+        out.push_bind_param::<BigInt, _>(&new.offer_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&new.student_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<BigInt, _>(&new.organisation_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&new.status)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&new.cover_letter)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&new.source)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Double, _>(&new.score)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&new.explanation)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&self.now)?;
+        out.push_sql(
+            ") ON CONFLICT (offer_id, student_id) DO NOTHING RETURNING *), \
+             event AS (INSERT INTO application_events (application_id, actor_account_id, from_status, to_status, \
+             note, at) SELECT id, ",
+        );
+        out.push_bind_param::<BigInt, _>(&self.actor)?;
+        out.push_sql(
+            ", NULL, status, '', created_at FROM application), \
+             feed AS (INSERT INTO change_feed (entity, entity_id, at) SELECT ",
+        );
+        out.push_bind_param::<Text, _>(&change_feed::APPLICATION)?;
+        out.push_sql(
+            ", id, created_at FROM application RETURNING id) \
+             SELECT application.id, application.offer_id, application.student_id, application.organisation_id, \
+             application.status, application.cover_letter, application.source, application.score, \
+             application.explanation, application.created_at, application.updated_at, feed.id \
+             FROM application CROSS JOIN feed",
+        );
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryId for FirstApplicationWrites<'_> {
+    type QueryId = FirstApplicationWrites<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for FirstApplicationWrites<'_> {}
+
+/// The applying student (not erased) and the offer, read in one statement:
+/// `None` without such a student, and the offer `None` when there is none.
+pub fn applicant_and_offer(
+    conn: &mut DbConnection,
+    account_id: i64,
+    offer_id: i64,
+) -> QueryResult<Option<(StudentRow, Option<OfferRow>)>> {
+    let query = students::table
+        .left_join(offers::table.on(offers::id.eq(offer_id)))
+        .filter(students::account_id.eq(account_id))
+        .filter(students::erased_at.is_null());
+    crate::per_backend!(conn, |c| query.select((StudentRow::as_select(), Option::<OfferRow>::as_select())).first(c))
+        .optional()
 }
 
 /// Moves the application from `from` to `to` if it is still in `from`; false
@@ -375,14 +483,53 @@ pub fn claim_key_in_transaction(conn: &mut DbConnection, account_id: i64, key: &
 /// Stores the answer of a claimed key, in the transaction of the work itself,
 /// so that the answer is kept exactly when the work is.
 pub fn complete_key(conn: &mut DbConnection, account_id: i64, key: &str, status: u16, body: &str) -> QueryResult<()> {
-    let update = diesel::update(idempotency_keys::table.find((account_id, key))).set((
-        idempotency_keys::state.eq(KEY_DONE),
-        idempotency_keys::response_status.eq(i32::from(status)),
-        idempotency_keys::response_body.eq(body),
-    ));
+    let update = CompleteKey { account_id, key, status: i32::from(status), body };
     crate::per_backend!(conn, |c| update.execute(c))?;
     Ok(())
 }
+
+/// The update of [`complete_key`], written out so that it stays prepared:
+/// diesel prepares none of its `UPDATE`s again, as a changeset may skip
+/// fields, and every application runs this one.
+struct CompleteKey<'a> {
+    account_id: i64,
+    key: &'a str,
+    status: i32,
+    body: &'a str,
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for CompleteKey<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Integer>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    i32: diesel::serialize::ToSql<diesel::sql_types::Integer, DB>,
+    str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Integer, Text};
+        out.push_sql("UPDATE idempotency_keys SET state = ");
+        out.push_bind_param::<Text, str>(KEY_DONE)?;
+        out.push_sql(", response_status = ");
+        out.push_bind_param::<Integer, _>(&self.status)?;
+        out.push_sql(", response_body = ");
+        out.push_bind_param::<Text, str>(self.body)?;
+        out.push_sql(" WHERE account_id = ");
+        out.push_bind_param::<BigInt, _>(&self.account_id)?;
+        out.push_sql(" AND key = ");
+        out.push_bind_param::<Text, str>(self.key)?;
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::QueryId for CompleteKey<'_> {
+    type QueryId = CompleteKey<'static>;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<C: Connection> diesel::query_dsl::RunQueryDsl<C> for CompleteKey<'_> {}
 
 /// Gives a claimed key up after the work failed, so that the client may retry
 /// once the cause is fixed.
@@ -390,4 +537,36 @@ pub fn release_key(conn: &mut DbConnection, account_id: i64, key: &str) -> Query
     diesel::delete(idempotency_keys::table.find((account_id, key)).filter(idempotency_keys::state.eq(KEY_IN_PROGRESS)))
         .execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{run_migrations, DatabaseTarget};
+    use diesel::connection::SimpleConnection;
+
+    #[test]
+    fn the_applicant_and_the_offer_come_in_one_read_without_an_erased_student() {
+        let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        // Only the two rows read are looked at: no school, account or organisation behind them.
+        conn.batch_execute(
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO students (id, account_id, school_id, student_number, first_name, last_name, email, \
+                                   programme, degree_level, graduation_year, created_at, updated_at, erased_at) VALUES \
+             (5, 7, 1, 'N5', 'Salma', 'Bennani', 'n5@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01', NULL), \
+             (6, 8, 1, 'N6', 'Amina', 'Tazi', 'n6@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01', '2026-02-01'); \
+             INSERT INTO offers (id, organisation_id, created_by, kind, title, description, city, work_mode, positions, \
+                                 status, created_at, updated_at) VALUES \
+             (3, 2, 1, 'internship', 'Data', '', 'Rabat', 'on_site', 1, 'open', '2026-01-01', '2026-01-01');",
+        )
+        .expect("a student, an erased one and an offer");
+        let read = |conn: &mut DbConnection, account: i64, offer: i64| {
+            applicant_and_offer(conn, account, offer).expect("a read").map(|(s, o)| (s.id, o.map(|o| o.id)))
+        };
+        let table = [((7, 3), Some((5, Some(3)))), ((7, 99), Some((5, None))), ((8, 3), None), ((42, 3), None)];
+        for ((account, offer), expected) in table {
+            assert_eq!(read(&mut conn, account, offer), expected, "account {account}, offer {offer}");
+        }
+    }
 }

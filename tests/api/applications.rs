@@ -120,6 +120,13 @@ async fn applying_needs_a_key_and_replays_the_first_answer() {
     assert_problem(apply_with_key(&app, &c.student, offer, "key-2", &body).await, 409).await;
     // The failure left key-2 free: it is not stuck in progress.
     assert_problem(apply_with_key(&app, &c.student, offer, "key-2", &body).await, 409).await;
+    // The refused ones wrote nothing: the history is the first application's and its move.
+    let id = application["id"].as_i64().unwrap();
+    let events = json(app.get(&format!("/api/v1/applications/{id}/events"), Some(&c.student.token)).await).await;
+    let steps: Vec<(Value, Value)> =
+        events.as_array().unwrap().iter().map(|e| (e["from"].clone(), e["to"].clone())).collect();
+    assert_eq!(steps, vec![(Value::Null, json!("submitted")), (json!("submitted"), json!("in_review"))]);
+    assert_eq!(events[0]["actor_account_id"], c.student.account_id);
 }
 
 #[tokio::test]
