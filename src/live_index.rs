@@ -102,6 +102,15 @@ impl LiveIndex {
         self.catch_up_from(conn, &mut position)
     }
 
+    /// An application this process has just committed, held at once, so that
+    /// the applicant's next ranking knows of it without waiting for the feed.
+    /// The catch-up that reads its feed row later adds it again, which
+    /// changes nothing: an application is never taken out of the index.
+    pub fn hold_application(&self, student_id: i64, offer_id: i64) -> Result<(), IndexError> {
+        self.index.write().map_err(|_| IndexError::Poisoned)?.add_application(student_id, offer_id);
+        Ok(())
+    }
+
     /// [`Self::catch_up`] for a writer whose change has feed id `feed_id`.
     /// Writers that committed while another one was catching up wait for it,
     /// then find their changes applied by it and return without reading the

@@ -554,11 +554,11 @@ mod tests {
             "PRAGMA foreign_keys = OFF; \
              INSERT INTO students (id, account_id, school_id, student_number, first_name, last_name, email, \
                                    programme, degree_level, graduation_year, created_at, updated_at, erased_at) VALUES \
-             (5, 7, 1, 'N5', 'Salma', 'Bennani', 'n5@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01', NULL), \
-             (6, 8, 1, 'N6', 'Amina', 'Tazi', 'n6@example.org', 'Data', 'bac+5', 2027, '2026-01-01', '2026-01-01', '2026-02-01'); \
+             (5, 7, 1, 'N5', 'Salma', 'Bennani', 'n5@example.org', 'Data', 'bac+5', 2027, '2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL), \
+             (6, 8, 1, 'N6', 'Amina', 'Tazi', 'n6@example.org', 'Data', 'bac+5', 2027, '2026-01-01 00:00:00', '2026-01-01 00:00:00', '2026-02-01 00:00:00'); \
              INSERT INTO offers (id, organisation_id, created_by, kind, title, description, city, work_mode, positions, \
                                  status, created_at, updated_at) VALUES \
-             (3, 2, 1, 'internship', 'Data', '', 'Rabat', 'on_site', 1, 'open', '2026-01-01', '2026-01-01');",
+             (3, 2, 1, 'internship', 'Data', '', 'Rabat', 'on_site', 1, 'open', '2026-01-01 00:00:00', '2026-01-01 00:00:00');",
         )
         .expect("a student, an erased one and an offer");
         let read = |conn: &mut DbConnection, account: i64, offer: i64| {

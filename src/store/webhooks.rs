@@ -63,18 +63,72 @@ pub fn insert_subscription(conn: &mut DbConnection, new: &NewSubscription<'_>) -
 }
 
 /// Records an event of `event_type` and its deliveries, inside the caller's
-/// transaction; returns its `webhook-id`. Most writes record one, so its
-/// statements run on the backend's own connection (see
-/// [`crate::store::change_feed::recorded`]).
+/// transaction; returns its `webhook-id`. Most writes record one: on
+/// PostgreSQL the event and its deliveries are one statement, on SQLite two,
+/// each of a fixed shape that stays prepared, whatever the scope.
 pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEvent) -> QueryResult<String> {
     let now = Utc::now();
-    let id = insert_event(conn, event_type, &event, now)?;
-    let receivers = receivers(conn, event_type, &event)?;
-    // One statement per delivery: the multi-backend connection has no batch insert.
-    for subscription_id in receivers {
-        insert_delivery(conn, &id, subscription_id, now.naive_utc())?;
-    }
-    Ok(id)
+    let row = EventRow::of(event_type, &event, now)?;
+    let at = now.naive_utc();
+    let pattern = listed_pattern(event_type);
+    // Every enabled subscription whose owner's scope covers the event, whose
+    // owner's kind may receive its type and whose filter lets it through. The
+    // absent parts of the scope bind NULL and match nothing; a portal names
+    // the source of an application, and every portal receives a public
+    // offer's event.
+    let deliveries = || {
+        use diesel::sql_types::{Bool, Integer, Text, Timestamp};
+        use webhook_subscriptions as s;
+        let may = |kind: OwnerKind| kind.may_receive(event_type).into_sql::<Bool>();
+        let source = event.source.as_deref().filter(|s| !event.public_offer && !s.is_empty());
+        let scope = s::owner_kind
+            .eq(OwnerKind::Organisation.as_str())
+            .and(may(OwnerKind::Organisation))
+            .and(s::owner_id.eq(event.organisation_id))
+            .or(s::owner_kind
+                .eq(OwnerKind::School.as_str())
+                .and(may(OwnerKind::School))
+                .and(s::owner_id.eq(event.school_id)))
+            .or(s::owner_kind
+                .eq(OwnerKind::PartnerPortal.as_str())
+                .and(may(OwnerKind::PartnerPortal))
+                .and(event.public_offer.into_sql::<Bool>().or(s::name.nullable().eq(source))));
+        let wanted =
+            s::events.eq("").or(",".into_sql::<Text>().concat(s::events).concat(",").like(&pattern).escape('\\'));
+        let receivers = s::table.filter(s::enabled.and(scope).and(wanted)).select((
+            row.id.as_str().into_sql::<Text>(),
+            s::id,
+            DeliveryStatus::Pending.as_str().into_sql::<Text>(),
+            0.into_sql::<Integer>(),
+            at.into_sql::<Timestamp>(),
+            at.into_sql::<Timestamp>(),
+        ));
+        diesel::insert_into(webhook_deliveries::table).values(receivers).into_columns((
+            webhook_deliveries::event_id,
+            webhook_deliveries::subscription_id,
+            webhook_deliveries::status,
+            webhook_deliveries::attempts,
+            webhook_deliveries::next_attempt_at,
+            webhook_deliveries::created_at,
+        ))
+    };
+    match conn {
+        // A round trip saved on every write that records an event.
+        DbConnection::Postgresql(pg) => WithEvent { row: &row, then: deliveries() }.execute(pg)?,
+        DbConnection::Sqlite(sqlite) => {
+            row.insert().execute(sqlite)?;
+            deliveries().execute(sqlite)?
+        }
+    };
+    Ok(row.id)
+}
+
+/// A `LIKE` pattern that finds the event type in a subscription's
+/// comma-separated filter; `_` is a wildcard of its own in `LIKE`, and the
+/// types hold some.
+fn listed_pattern(event_type: EventType) -> String {
+    let escaped = event_type.as_str().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%,{escaped},%")
 }
 
 fn insert_delivery(
@@ -96,34 +150,112 @@ fn insert_delivery(
     crate::per_backend!(conn, |c| insert.get_result(c))
 }
 
-/// Writes the outbox row of an event: its `webhook-id`, its scope and the
-/// body every attempt sends.
-fn insert_event(
-    conn: &mut DbConnection,
+/// The outbox row of an event: its `webhook-id`, its scope and the body
+/// every attempt sends.
+struct EventRow {
+    id: String,
     event_type: EventType,
-    event: &NewEvent,
-    now: chrono::DateTime<Utc>,
-) -> QueryResult<String> {
-    let id = message_id(uuid::Uuid::now_v7());
-    let payload = EventPayload {
-        id: id.clone(),
-        event_type,
-        timestamp: now,
-        data: EventData { links: EventLinks { self_link: self_link(event_type, &event.ids) }, ids: event.ids.clone() },
-    };
-    let body = serde_json::to_string(&payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
-    let insert = diesel::insert_into(webhook_events::table).values((
-        webhook_events::id.eq(&id),
-        webhook_events::event_type.eq(event_type.as_str()),
-        webhook_events::occurred_at.eq(now.naive_utc()),
-        webhook_events::payload.eq(body),
-        webhook_events::organisation_id.eq(event.organisation_id),
-        webhook_events::school_id.eq(event.school_id),
-        webhook_events::public_offer.eq(event.public_offer),
-    ));
-    crate::per_backend!(conn, |c| insert.execute(c))?;
-    Ok(id)
+    occurred_at: chrono::NaiveDateTime,
+    payload: String,
+    organisation_id: Option<i64>,
+    school_id: Option<i64>,
+    public_offer: bool,
 }
+
+impl EventRow {
+    fn of(event_type: EventType, event: &NewEvent, now: chrono::DateTime<Utc>) -> QueryResult<Self> {
+        let id = message_id(uuid::Uuid::now_v7());
+        let payload = EventPayload {
+            id: id.clone(),
+            event_type,
+            timestamp: now,
+            data: EventData {
+                links: EventLinks { self_link: self_link(event_type, &event.ids) },
+                ids: event.ids.clone(),
+            },
+        };
+        let payload =
+            serde_json::to_string(&payload).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        Ok(Self {
+            id,
+            event_type,
+            occurred_at: now.naive_utc(),
+            payload,
+            organisation_id: event.organisation_id,
+            school_id: event.school_id,
+            public_offer: event.public_offer,
+        })
+    }
+
+    fn insert(
+        &self,
+    ) -> diesel::query_builder::InsertStatement<
+        webhook_events::table,
+        <(
+            diesel::dsl::Eq<webhook_events::id, &str>,
+            diesel::dsl::Eq<webhook_events::event_type, &str>,
+            diesel::dsl::Eq<webhook_events::occurred_at, chrono::NaiveDateTime>,
+            diesel::dsl::Eq<webhook_events::payload, &str>,
+            diesel::dsl::Eq<webhook_events::organisation_id, Option<i64>>,
+            diesel::dsl::Eq<webhook_events::school_id, Option<i64>>,
+            diesel::dsl::Eq<webhook_events::public_offer, bool>,
+        ) as Insertable<webhook_events::table>>::Values,
+    > {
+        diesel::insert_into(webhook_events::table).values((
+            webhook_events::id.eq(self.id.as_str()),
+            webhook_events::event_type.eq(self.event_type.as_str()),
+            webhook_events::occurred_at.eq(self.occurred_at),
+            webhook_events::payload.eq(self.payload.as_str()),
+            webhook_events::organisation_id.eq(self.organisation_id),
+            webhook_events::school_id.eq(self.school_id),
+            webhook_events::public_offer.eq(self.public_offer),
+        ))
+    }
+}
+
+/// On PostgreSQL, the event's row written by the same statement as its
+/// deliveries `then`, as a `WITH` before it: the deliveries' reference to
+/// the event is checked at the end of the statement, when the row is there.
+struct WithEvent<'a, Q> {
+    row: &'a EventRow,
+    then: Q,
+}
+
+impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>> diesel::query_builder::QueryFragment<diesel::pg::Pg>
+    for WithEvent<'_, Q>
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+        let row = self.row;
+        out.push_sql(
+            "WITH event AS (INSERT INTO webhook_events (id, event_type, occurred_at, payload, organisation_id, \
+             school_id, public_offer) VALUES (",
+        );
+        out.push_bind_param::<Text, _>(&row.id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, str>(row.event_type.as_str())?;
+        out.push_sql(", ");
+        out.push_bind_param::<Timestamp, _>(&row.occurred_at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Text, _>(&row.payload)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&row.organisation_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Nullable<BigInt>, _>(&row.school_id)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Bool, _>(&row.public_offer)?;
+        out.push_sql(")) ");
+        self.then.walk_ast(out.reborrow())
+    }
+}
+
+impl<Q> diesel::query_builder::QueryId for WithEvent<'_, Q> {
+    type QueryId = ();
+    // Kept prepared by its SQL, which is the same for every event.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q, C: Connection> diesel::query_dsl::RunQueryDsl<C> for WithEvent<'_, Q> {}
 
 /// Records a `webhook.ping` for one subscription and its one delivery,
 /// returning the delivery's id.
@@ -133,43 +265,9 @@ pub fn record_ping(conn: &mut DbConnection, subscription_id: i64) -> QueryResult
         ids: EventIds { subscription_id: Some(subscription_id), ..EventIds::default() },
         ..NewEvent::default()
     };
-    let id = insert_event(conn, EventType::Ping, &event, now)?;
-    insert_delivery(conn, &id, subscription_id, now.naive_utc())
-}
-
-/// Enabled subscriptions whose owner scope covers the event and whose filter
-/// lets its type through.
-fn receivers(conn: &mut DbConnection, event_type: EventType, event: &NewEvent) -> QueryResult<Vec<i64>> {
-    use diesel::sql_types::Bool;
-    // One statement for every scope, whose absent parts bind NULL and match
-    // nothing, so that it stays prepared; the SQL of a query built piece by
-    // piece is written out again at every execution. A portal names the
-    // source of an application; every portal receives a public offer's event.
-    let source = event.source.as_deref().filter(|s| !event.public_offer && !s.is_empty());
-    let portal = webhook_subscriptions::owner_kind.eq(OwnerKind::PartnerPortal.as_str());
-    let scope = webhook_subscriptions::owner_kind
-        .eq(OwnerKind::Organisation.as_str())
-        .and(webhook_subscriptions::owner_id.eq(event.organisation_id))
-        .or(webhook_subscriptions::owner_kind
-            .eq(OwnerKind::School.as_str())
-            .and(webhook_subscriptions::owner_id.eq(event.school_id)))
-        .or(portal.and(event.public_offer.into_sql::<Bool>().or(webhook_subscriptions::name.nullable().eq(source))));
-    let query = webhook_subscriptions::table.filter(scope).select((
-        webhook_subscriptions::id,
-        webhook_subscriptions::owner_kind,
-        webhook_subscriptions::events,
-        webhook_subscriptions::enabled,
-    ));
-    let candidates: Vec<(i64, String, String, bool)> = crate::per_backend!(conn, |c| query.load(c))?;
-    Ok(candidates
-        .into_iter()
-        .filter(|(_, owner_kind, events, enabled)| {
-            let receives = owner_kind.parse::<OwnerKind>().is_ok_and(|kind| kind.may_receive(event_type));
-            let wanted = events.is_empty() || events.split(',').any(|e| e == event_type.as_str());
-            *enabled && receives && wanted
-        })
-        .map(|(id, ..)| id)
-        .collect())
+    let row = EventRow::of(EventType::Ping, &event, now)?;
+    crate::per_backend!(conn, |c| row.insert().execute(c))?;
+    insert_delivery(conn, &row.id, subscription_id, now.naive_utc())
 }
 
 /// The deliveries of a subscription, oldest first: event type, `webhook-id`
@@ -524,4 +622,66 @@ pub fn disable_subscription(conn: &mut DbConnection, subscription_id: i64, reaso
         .execute(conn)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{run_migrations, DatabaseTarget};
+    use diesel::connection::SimpleConnection;
+
+    #[test]
+    fn an_event_is_delivered_to_the_enabled_subscriptions_of_its_scope_whose_filter_lets_it_through() {
+        let mut conn = DatabaseTarget::Sqlite(":memory:".into()).connect().expect("a connection");
+        run_migrations(&mut conn).expect("migrations");
+        // The subscriptions alone are looked at: no owner or account behind them.
+        conn.batch_execute(
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO webhook_subscriptions (id, owner_kind, owner_id, name, url, events, secret, enabled, \
+                                                created_by, created_at, updated_at) VALUES \
+             (1, 'organisation', 2, 'hr', 'https://h.example.org', '', 's', 1, 1, '2026-01-01', '2026-01-01'), \
+             (2, 'organisation', 3, 'other-hr', 'https://h.example.org', '', 's', 1, 1, '2026-01-01', '2026-01-01'), \
+             (3, 'school', 5, 'careers', 'https://h.example.org', 'application.submitted,placement.created', 's', \
+              1, 1, '2026-01-01', '2026-01-01'), \
+             (4, 'school', 5, 'careers-paused', 'https://h.example.org', '', 's', 0, 1, '2026-01-01', '2026-01-01'), \
+             (5, 'school', 5, 'careers-offers', 'https://h.example.org', 'offer.published', 's', 1, 1, \
+              '2026-01-01', '2026-01-01'), \
+             (6, 'partner_portal', NULL, 'jobs-portal', 'https://h.example.org', '', 's', 1, 1, '2026-01-01', \
+              '2026-01-01'), \
+             (7, 'partner_portal', NULL, 'other-portal', 'https://h.example.org', '', 's', 1, 1, '2026-01-01', \
+              '2026-01-01'), \
+             (8, 'organisation', 2, 'look-alike', 'https://h.example.org', 'application.statusXchanged', 's', 1, 1, \
+              '2026-01-01', '2026-01-01');",
+        )
+        .expect("subscriptions");
+        let application = |source: Option<&str>| NewEvent {
+            organisation_id: Some(2),
+            school_id: Some(5),
+            source: source.map(str::to_owned),
+            ..NewEvent::default()
+        };
+        let public_offer = NewEvent { organisation_id: Some(2), public_offer: true, ..NewEvent::default() };
+        let table: [(EventType, NewEvent, &[i64]); 5] = [
+            // The organisation, the school filtering it in, the portal it came from.
+            (EventType::ApplicationSubmitted, application(Some("jobs-portal")), &[1, 3, 6]),
+            // Not in the school's filter, and `_` is no wildcard in a filter.
+            (EventType::ApplicationStatusChanged, application(None), &[1]),
+            // Schools receive no offer events, whatever their filter; every portal does.
+            (EventType::OfferPublished, public_offer.clone(), &[1, 6, 7]),
+            // Alerts never reach an organisation.
+            (EventType::AlertMatchingOffer, public_offer, &[6, 7]),
+            // No scope at all: nobody.
+            (EventType::PlacementCreated, NewEvent::default(), &[]),
+        ];
+        for (event_type, event, expected) in table {
+            let id = record_event(&mut conn, event_type, event).expect("an event");
+            let mut received: Vec<i64> = webhook_deliveries::table
+                .filter(webhook_deliveries::event_id.eq(&id))
+                .select(webhook_deliveries::subscription_id)
+                .load(&mut conn)
+                .expect("its deliveries");
+            received.sort_unstable();
+            assert_eq!(received, expected, "{event_type:?}");
+        }
+    }
 }
