@@ -247,10 +247,9 @@ fn apply(
     };
     // The unique (offer, student) key refuses a second application; no
     // lookup first.
-    let inserted = store::insert_returning(conn, &new, caller.account_id)?
+    let row = store::insert_returning(conn, &new, caller.account_id)?
         .ok_or_else(|| ApiError::conflict(crate::domain::Message::new("you-already-applied-to-this-offer")))?;
-    let record =
-        ApplicationRecord { row: inserted.row, student_account: student.account_id, school_id: student.school_id };
+    let record = ApplicationRecord { row, student_account: student.account_id, school_id: student.school_id };
     webhooks::record_event(conn, EventType::ApplicationSubmitted, application_event(&record, None))?;
     let body = serde_json::to_string(&view_placed(conn, caller, record, None)?).map_err(anyhow::Error::new)?;
     store::complete_key(conn, caller.account_id, key, CREATED, &body)?;

@@ -144,26 +144,21 @@ pub struct NewApplication<'a> {
 /// Inserts the application with its first event and tells the change feed, in
 /// the caller's transaction. `None` when the student already applied.
 pub fn insert(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<i64>> {
-    Ok(insert_returning(conn, new, actor)?.map(|inserted| inserted.row.id))
+    Ok(insert_returning(conn, new, actor)?.map(|row| row.id))
 }
 
-/// What inserting an application wrote: the row as stored, so that the
-/// answer needs no read back, and its change feed id.
-pub struct Inserted {
-    pub row: ApplicationRow,
-    pub feed_id: i64,
-}
-
-/// [`insert`], returning the stored row and the change feed id.
-pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i64) -> QueryResult<Option<Inserted>> {
+/// [`insert`], returning the row as stored, so that the answer needs no read back.
+pub fn insert_returning(
+    conn: &mut DbConnection,
+    new: &NewApplication,
+    actor: i64,
+) -> QueryResult<Option<ApplicationRow>> {
     let now = Utc::now().naive_utc();
     let sqlite = match conn {
         DbConnection::Postgresql(pg) => {
             // Each statement is a round trip to a server process that shares
             // the machine: one instead of three is what applying costs most.
-            let written: Option<(ApplicationRow, i64)> =
-                FirstApplicationWrites { new, actor, now }.get_result(pg).optional()?;
-            return Ok(written.map(|(row, feed_id)| Inserted { row, feed_id }));
+            return FirstApplicationWrites { new, actor, now }.get_result(pg).optional();
         }
         DbConnection::Sqlite(sqlite) => sqlite,
     };
@@ -185,12 +180,12 @@ pub fn insert_returning(conn: &mut DbConnection, new: &NewApplication, actor: i6
         Err(other) => return Err(other),
     };
     record_event(conn, row.id, actor, None, new.status, "")?;
-    let feed_id = change_feed::recorded(conn, change_feed::APPLICATION, row.id)?;
-    Ok(Some(Inserted { row, feed_id }))
+    change_feed::recorded(conn, change_feed::APPLICATION, row.id)?;
+    Ok(Some(row))
 }
 
 /// On PostgreSQL, the application, its first event and its change-feed row
-/// in one statement, answering the stored row and the feed id; no row when
+/// in one statement, answering the stored row; no row when
 /// the student applied already, without aborting the transaction. The same
 /// writes as the three statements on SQLite, which has no writing `WITH`.
 struct FirstApplicationWrites<'a> {
@@ -201,20 +196,17 @@ struct FirstApplicationWrites<'a> {
 
 impl diesel::query_builder::Query for FirstApplicationWrites<'_> {
     type SqlType = (
-        (
-            diesel::sql_types::BigInt,
-            diesel::sql_types::BigInt,
-            diesel::sql_types::BigInt,
-            diesel::sql_types::BigInt,
-            diesel::sql_types::Text,
-            diesel::sql_types::Text,
-            diesel::sql_types::Text,
-            diesel::sql_types::Double,
-            diesel::sql_types::Text,
-            diesel::sql_types::Timestamp,
-            diesel::sql_types::Timestamp,
-        ),
         diesel::sql_types::BigInt,
+        diesel::sql_types::BigInt,
+        diesel::sql_types::BigInt,
+        diesel::sql_types::BigInt,
+        diesel::sql_types::Text,
+        diesel::sql_types::Text,
+        diesel::sql_types::Text,
+        diesel::sql_types::Double,
+        diesel::sql_types::Text,
+        diesel::sql_types::Timestamp,
+        diesel::sql_types::Timestamp,
     );
 }
 
@@ -257,11 +249,9 @@ impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for FirstApplicationWr
         );
         out.push_bind_param::<Text, _>(&change_feed::APPLICATION)?;
         out.push_sql(
-            ", id, created_at FROM application RETURNING id) \
-             SELECT application.id, application.offer_id, application.student_id, application.organisation_id, \
-             application.status, application.cover_letter, application.source, application.score, \
-             application.explanation, application.created_at, application.updated_at, feed.id \
-             FROM application CROSS JOIN feed",
+            ", id, created_at FROM application) \
+             SELECT id, offer_id, student_id, organisation_id, status, cover_letter, source, score, explanation, \
+             created_at, updated_at FROM application",
         );
         Ok(())
     }

@@ -112,14 +112,15 @@ pub fn record_event(conn: &mut DbConnection, event_type: EventType, event: NewEv
             webhook_deliveries::created_at,
         ))
     };
-    match conn {
+    if let DbConnection::Postgresql(pg) = conn {
         // A round trip saved on every write that records an event.
-        DbConnection::Postgresql(pg) => WithEvent { row: &row, then: deliveries() }.execute(pg)?,
-        DbConnection::Sqlite(sqlite) => {
-            row.insert().execute(sqlite)?;
-            deliveries().execute(sqlite)?
-        }
-    };
+        WithEvent { row: &row, then: deliveries() }.execute(pg)?;
+        return Ok(row.id);
+    }
+    row.insert(conn)?;
+    if let DbConnection::Sqlite(sqlite) = conn {
+        deliveries().execute(sqlite)?;
+    }
     Ok(row.id)
 }
 
@@ -187,21 +188,8 @@ impl EventRow {
         })
     }
 
-    fn insert(
-        &self,
-    ) -> diesel::query_builder::InsertStatement<
-        webhook_events::table,
-        <(
-            diesel::dsl::Eq<webhook_events::id, &str>,
-            diesel::dsl::Eq<webhook_events::event_type, &str>,
-            diesel::dsl::Eq<webhook_events::occurred_at, chrono::NaiveDateTime>,
-            diesel::dsl::Eq<webhook_events::payload, &str>,
-            diesel::dsl::Eq<webhook_events::organisation_id, Option<i64>>,
-            diesel::dsl::Eq<webhook_events::school_id, Option<i64>>,
-            diesel::dsl::Eq<webhook_events::public_offer, bool>,
-        ) as Insertable<webhook_events::table>>::Values,
-    > {
-        diesel::insert_into(webhook_events::table).values((
+    fn insert(&self, conn: &mut DbConnection) -> QueryResult<()> {
+        let insert = diesel::insert_into(webhook_events::table).values((
             webhook_events::id.eq(self.id.as_str()),
             webhook_events::event_type.eq(self.event_type.as_str()),
             webhook_events::occurred_at.eq(self.occurred_at),
@@ -209,7 +197,9 @@ impl EventRow {
             webhook_events::organisation_id.eq(self.organisation_id),
             webhook_events::school_id.eq(self.school_id),
             webhook_events::public_offer.eq(self.public_offer),
-        ))
+        ));
+        crate::per_backend!(conn, |c| insert.execute(c))?;
+        Ok(())
     }
 }
 
@@ -266,7 +256,7 @@ pub fn record_ping(conn: &mut DbConnection, subscription_id: i64) -> QueryResult
         ..NewEvent::default()
     };
     let row = EventRow::of(EventType::Ping, &event, now)?;
-    crate::per_backend!(conn, |c| row.insert().execute(c))?;
+    row.insert(conn)?;
     insert_delivery(conn, &row.id, subscription_id, now.naive_utc())
 }
 
