@@ -156,8 +156,8 @@ pub fn insert_returning(
     let now = Utc::now().naive_utc();
     let sqlite = match conn {
         DbConnection::Postgresql(pg) => {
-            // Each statement is a round trip to a server process that shares
-            // the machine: one instead of three is what applying costs most.
+            // Round trips to the server are most of what applying costs
+            // there: the three writes go as one statement.
             return FirstApplicationWrites { new, actor, now }.get_result(pg).optional();
         }
         DbConnection::Sqlite(sqlite) => sqlite,
@@ -185,9 +185,9 @@ pub fn insert_returning(
 }
 
 /// On PostgreSQL, the application, its first event and its change-feed row
-/// in one statement, answering the stored row; no row when
-/// the student applied already, without aborting the transaction. The same
-/// writes as the three statements on SQLite, which has no writing `WITH`.
+/// in one statement, answering the stored row; no row when the student
+/// applied already, without aborting the transaction. The same writes as the
+/// three statements on SQLite, which has no writing `WITH`.
 struct FirstApplicationWrites<'a> {
     new: &'a NewApplication<'a>,
     actor: i64,
