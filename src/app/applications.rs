@@ -202,11 +202,10 @@ fn validate_draft(draft: &ApplicationDraft) -> Vec<Violation> {
     violations
 }
 
-/// What a stored application answers, and the pair the index is to hold.
+/// What a stored application answers, and whose it is, for the index.
 struct Applied {
     body: String,
     student_id: i64,
-    offer_id: i64,
 }
 
 /// Applies, in the caller's write transaction, which already holds the key:
@@ -253,7 +252,7 @@ fn apply(
     webhooks::record_event(conn, EventType::ApplicationSubmitted, application_event(&record, None))?;
     let body = serde_json::to_string(&view_placed(conn, caller, record, None)?).map_err(anyhow::Error::new)?;
     store::complete_key(conn, caller.account_id, key, CREATED, &body)?;
-    Ok(Applied { body, student_id: student.id, offer_id })
+    Ok(Applied { body, student_id: student.id })
 }
 
 /// Applying inside the key's transaction stopped because the key was stored
@@ -495,13 +494,7 @@ pub async fn create_application(
                 }
             },
         };
-        // Its own application is all the applicant's next ranking needs from
-        // the feed: held at once, without the catch-up's reads and its turn,
-        // which every concurrent applicant waited for while keeping its
-        // connection. Other changes reach the index by the periodic catch-up.
-        if let Err(error) = shared.index.hold_application(applied.student_id, applied.offer_id) {
-            tracing::warn!(error = %error, "matching index not refreshed");
-        }
+        shared.hold_application_in_index(applied.student_id, offer_id);
         Ok(Reply { status: CREATED, body: applied.body })
     })
     .await

@@ -90,4 +90,15 @@ impl AppState {
             tracing::warn!(error = %error, "matching index not refreshed");
         }
     }
+
+    /// After an application this process committed: the index holds it at
+    /// once, without the catch-up's reads and its turn, which every
+    /// concurrent applicant would wait for while keeping its connection. Its
+    /// own application is all the applicant's next ranking needs from the
+    /// feed; other changes reach the index by the periodic catch-up.
+    pub fn hold_application_in_index(&self, student_id: i64, offer_id: i64) {
+        if let Err(error) = self.index.hold_application(student_id, offer_id) {
+            tracing::warn!(error = %error, "matching index not refreshed");
+        }
+    }
 }
